@@ -1,0 +1,146 @@
+# goodlens - read this file top to bottom; `make help` lists the targets.
+#
+# Layout: lib/ is shared by every stage and becomes build/lib.a.  Each stage
+# folder (etl, join, train, report) holds mains named <tool>_main.c, which
+# become bin/goodlens-<tool>, and helper files, which become build/<stage>.a.
+# A tool links its main, its stage archive and lib.a.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+# ---- build settings --------------------------------------------------------
+
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+CSTD    := -std=c11 -D_GNU_SOURCE -pthread
+BUILD   ?= build
+BIN     ?= bin
+# SAN=1 builds everything with AddressSanitizer and UBSan (make test-sanitize).
+ifeq ($(SAN),1)
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN   := -fsanitize=address,undefined
+endif
+
+# ---- dependencies ----------------------------------------------------------
+# Debian packages: one list, used by `make deps` and by the checks below.
+
+DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev \
+             libopenblas-dev liblapacke-dev
+DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3
+DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
+
+# Targets that must work before the libraries are installed.
+NODEPS_GOALS := deps help clean distclean
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+  pc_need = $(if $(shell pkg-config --exists $(1) 2>/dev/null && echo y),,\
+    $(error missing library $(1): install Debian package $(2) (run `make deps`)))
+  $(call pc_need,zlib,zlib1g-dev)
+  $(call pc_need,yajl,libyajl-dev)
+  $(call pc_need,openblas,libopenblas-dev)
+  $(call pc_need,lapacke,liblapacke-dev)
+  $(if $(wildcard /usr/include/csv.h),,\
+    $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null)
+# libcsv ships no .pc file.
+PKG_LIBS   := $(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm
+
+CFLAGS  := $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := -pthread $(LDSAN) $(EXTRA_LDFLAGS)
+LDLIBS  := $(PKG_LIBS)
+
+# ---- sources ---------------------------------------------------------------
+
+STAGES    := etl join train report
+LIB_SRC   := $(wildcard lib/*.c)
+MAIN_SRC  := $(foreach s,$(STAGES),$(wildcard $(s)/*_main.c))
+STAGE_SRC  = $(filter-out %_main.c,$(wildcard $(1)/*.c))
+TOOLS     := $(patsubst %_main.c,%,$(notdir $(MAIN_SRC)))
+PROGS     := $(addprefix $(BIN)/goodlens-,$(TOOLS))
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/units/%,$(UNIT_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCHES   := $(patsubst bench/%.c,$(BUILD)/benches/%,$(BENCH_SRC))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIB_A     := $(BUILD)/lib.a
+STAGE_AS  := $(foreach s,$(STAGES),$(BUILD)/$(s).a)
+
+# ---- build rules -----------------------------------------------------------
+
+.PHONY: all
+all: $(PROGS) ## build every executable into bin/
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB_A): $(call obj,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+.SECONDEXPANSION:
+$(BUILD)/%.a: $$(call obj,$$(call STAGE_SRC,$$*))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# bin/goodlens-<tool> from <stage>/<tool>_main.c: find the stage by the main.
+tool_stage = $(patsubst %/,%,$(dir $(filter %/$(1)_main.c,$(MAIN_SRC))))
+$(BIN)/goodlens-%: $$(call obj,$$(call tool_stage,$$*)/$$*_main.c) $(BUILD)/$$(call tool_stage,$$*).a $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests link every archive: a test may exercise any module.
+$(BUILD)/units/%: $(BUILD)/tests/unit/%.o $(STAGE_AS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS) -lcmocka
+
+$(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- tests -----------------------------------------------------------------
+# tests/run.sh runs the unit binaries and the end-to-end cases and prints
+# "N passed, N failed" last.  test-sanitize repeats it with SAN=1 in its own
+# build tree so the two builds never mix objects.
+
+.PHONY: test test-sanitize
+test: all $(UNITS) ## run unit and end-to-end tests
+	GL_BIN=$(abspath $(BIN)) GL_UNITS=$(abspath $(BUILD)/units) bash tests/run.sh
+
+test-sanitize: ## the same suite under AddressSanitizer and UBSan
+	$(MAKE) SAN=1 BUILD=build/san BIN=build/san/bin test
+
+# ---- benchmarks ------------------------------------------------------------
+
+.PHONY: bench
+bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
+	GL_BIN=$(abspath $(BIN)) GL_BENCH=$(abspath $(BUILD)/benches) bash bench/run.sh
+
+# ---- pipeline --------------------------------------------------------------
+# `make pipeline DATA=<recipe> [RAW=dir] [OUT=dir]`; see config/ and README.md.
+
+-include pipeline.mk
+
+# ---- housekeeping ----------------------------------------------------------
+
+.PHONY: deps
+deps: ## install the Debian packages goodlens needs (apt-get)
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	cmd="apt-get install -y --no-install-recommends $$(echo $$missing)"; \
+	if [ "$$(id -u)" != 0 ]; then echo "deps: missing:" $$missing; echo "run: sudo apt-get update && sudo $$cmd"; exit 1; fi; \
+	echo "deps: installing" $$missing; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$cmd
+
+.PHONY: clean
+clean: ## remove build/ and bin/ (not data/ or out/)
+	rm -rf build bin
+
+.PHONY: help
+help: ## list targets
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort | expand -t 18

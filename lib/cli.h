@@ -1,0 +1,34 @@
+/* cli.h - what every goodlens executable's main() shares.
+ *
+ * Exit statuses: 0 success, 1 failure (bad input, I/O), 2 bad usage.
+ * Option values are parsed strictly: "12x", "", "-1" for an unsigned option
+ * and out-of-range values are usage errors naming the option.
+ */
+#ifndef GL_CLI_H
+#define GL_CLI_H
+
+#include <stdint.h>
+
+#define GOODLENS_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* 0 -> EXIT_OK, GL_EUSAGE -> EXIT_USAGE, any other error -> EXIT_FAIL. */
+int cli_exit(int err);
+
+/* Print "goodlens-<tool> <version>" on stdout. */
+void cli_version(const char *prog);
+
+/* Print "usage error" hint: "try 'prog --help'" on stderr. */
+void cli_usage_hint(const char *prog);
+
+/* Parse arg as the value of option opt.  0 or GL_EUSAGE (message logged). */
+int cli_u64(const char *opt, const char *arg, uint64_t *out);
+int cli_u32(const char *opt, const char *arg, uint32_t *out);
+int cli_double(const char *opt, const char *arg, double *out);
+/* "lo,hi" -> two doubles. */
+int cli_range(const char *opt, const char *arg, double *lo, double *hi);
+/* arg must be one of the NULL-terminated names; *out is its index. */
+int cli_choice(const char *opt, const char *arg, const char *const *names, int *out);
+
+#endif
