@@ -128,7 +128,8 @@ nomem:
 
 static void release(struct outfile *of)
 {
-	registry_del(of->slot);
+	if (of->tmp) /* only temporaries are registered */
+		registry_del(of->slot);
 	free(of->path);
 	free(of->tmp);
 	memset(of, 0, sizeof *of);
@@ -139,14 +140,15 @@ int outfile_commit(struct outfile *of)
 {
 	int err = 0;
 	if (!of->tmp) {
-		if (of->fp && fflush(of->fp) != 0) {
+		if (of->fp && (fflush(of->fp) != 0 || ferror(of->fp))) {
 			log_error("cannot write %s: %s", of->path, strerror(errno));
 			err = GL_EIO;
 		}
 		release(of);
 		return err;
 	}
-	if (fflush(of->fp) != 0 || fsync(fileno(of->fp)) != 0) {
+	/* ferror catches a write that failed in an earlier, silent flush. */
+	if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(fileno(of->fp)) != 0) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		err = GL_EIO;
 	}

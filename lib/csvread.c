@@ -1,0 +1,211 @@
+#include "csvread.h"
+
+#include "buf.h"
+#include "err.h"
+#include "log.h"
+#include "utf8.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct csvr {
+	struct gzl *z;
+	struct csv_parser p;
+	int p_ready;
+	int latin1;
+	size_t max_record;
+	/* The record being built: field texts back to back in text, NUL after
+	 * each; offsets in off.  Pointers are made when the record is done. */
+	struct buf text;
+	size_t *off, *lens;
+	char **ptrs;
+	size_t nf, cap;
+	int done;             /* libcsv finished a record */
+	int in_record;        /* a record has started */
+	int oversize;         /* the record passed max_record */
+	uint64_t rec_line, rec_off, rec_bytes;
+	uint64_t bad_utf8;
+	int err;              /* allocation failure inside a callback */
+	int eof;
+};
+
+static int never_space(unsigned char c) { (void)c; return 0; }
+/* Only "\n" ends a record: a lone "\r" inside a line stays data. */
+static int is_lf(unsigned char c) { return c == '\n'; }
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct csvr *r = ctx;
+	if (r->err || r->oversize)
+		return;
+	if (r->nf == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		size_t *o = realloc(r->off, cap * sizeof *o);
+		size_t *l = o ? realloc(r->lens, cap * sizeof *l) : NULL;
+		char **p = l ? realloc(r->ptrs, cap * sizeof *p) : NULL;
+		if (o)
+			r->off = o;
+		if (l)
+			r->lens = l;
+		if (!p) {
+			r->err = GL_ENOMEM;
+			return;
+		}
+		r->ptrs = p;
+		r->cap = cap;
+	}
+	size_t start = r->text.len;
+	long bad = data ? utf8_clean(data, len, r->latin1, &r->text) : 0;
+	if (bad < 0 || buf_addc(&r->text, 0)) {
+		r->err = GL_ENOMEM;
+		return;
+	}
+	r->bad_utf8 += (uint64_t)bad;
+	r->off[r->nf] = start;
+	r->lens[r->nf] = r->text.len - 1 - start;
+	r->nf++;
+}
+
+static void on_record(int term, void *ctx)
+{
+	struct csvr *r = ctx;
+	(void)term;
+	r->done = 1;
+}
+
+static int reset_parser(struct csvr *r, const struct csvr_opts *o)
+{
+	if (r->p_ready)
+		csv_free(&r->p);
+	if (csv_init(&r->p, 0) != 0)
+		return GL_ENOMEM;
+	r->p_ready = 1;
+	csv_set_space_func(&r->p, never_space);
+	csv_set_term_func(&r->p, is_lf);
+	csv_set_delim(&r->p, (unsigned char)(o && o->delim ? o->delim : ','));
+	csv_set_quote(&r->p, (unsigned char)(o && o->quote ? o->quote : '"'));
+	return 0;
+}
+
+int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
+{
+	*out = NULL;
+	struct csvr *r = calloc(1, sizeof *r);
+	if (!r) {
+		log_error("out of memory opening %s", path);
+		return GL_ENOMEM;
+	}
+	r->latin1 = o && o->latin1;
+	r->max_record = o && o->max_record ? o->max_record : GZL_MAX_LINE_DEFAULT;
+	struct gzl_opts zo = {.max_line = r->max_record, .no_thread = o && o->no_thread};
+	int err = gzl_open(&r->z, path, &zo);
+	if (!err && reset_parser(r, o)) {
+		log_error("out of memory opening %s", path);
+		err = GL_ENOMEM;
+	}
+	if (err) {
+		csvr_close(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+static void start_record(struct csvr *r)
+{
+	r->nf = 0;
+	buf_clear(&r->text);
+	r->done = 0;
+	r->in_record = 0;
+	r->oversize = 0;
+	r->rec_bytes = 0;
+}
+
+static void finish(struct csvr *r, struct csvr_rec *rec)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		r->ptrs[i] = r->text.p + r->off[i];
+	rec->n = r->oversize ? 0 : r->nf;
+	rec->f = r->ptrs;
+	rec->len = r->lens;
+	rec->lineno = r->rec_line;
+	rec->offset = r->rec_off;
+	rec->too_long = r->oversize;
+}
+
+int csvr_next(struct csvr *r, struct csvr_rec *rec)
+{
+	struct gzl_line ln;
+	start_record(r);
+	while (!r->eof) {
+		int rc = gzl_next(r->z, &ln);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			r->eof = 1;
+			break;
+		}
+		if (!r->in_record) {
+			if (ln.len == 0 && !ln.too_long)
+				continue; /* blank line */
+			r->in_record = 1;
+			r->rec_line = ln.lineno;
+			r->rec_off = ln.offset;
+		}
+		r->rec_bytes += ln.full_len + 1;
+		if (ln.too_long || r->rec_bytes > r->max_record) {
+			/* Drop what libcsv holds and resume at the next line. */
+			struct csvr_opts o = {.delim = (char)csv_get_delim(&r->p),
+					      .quote = (char)csv_get_quote(&r->p)};
+			if (reset_parser(r, &o))
+				return GL_ENOMEM;
+			r->oversize = 1;
+			finish(r, rec);
+			return 1;
+		}
+		if (csv_parse(&r->p, ln.p, ln.len, on_field, on_record, r) != ln.len ||
+		    csv_parse(&r->p, "\n", 1, on_field, on_record, r) != 1)
+			r->err = r->err ? r->err : GL_ENOMEM;
+		if (r->err) {
+			log_error("out of memory reading %s", gzl_name(r->z));
+			return r->err;
+		}
+		if (r->done) {
+			finish(r, rec);
+			return 1;
+		}
+	}
+	if (!r->in_record)
+		return 0;
+	/* Every line was fed with its "\n", so a record still open here is a
+	 * quoted field that the file ends inside. */
+	log_at(gzl_name(r->z), r->rec_line, r->rec_off,
+	       "quoted field is never closed (the file ends inside it)");
+	return GL_EFORMAT;
+}
+
+uint64_t csvr_bad_utf8(const struct csvr *r) { return r->bad_utf8; }
+const struct gzl *csvr_stream(const struct csvr *r) { return r->z; }
+
+void csvr_close(struct csvr *r)
+{
+	if (!r)
+		return;
+	if (r->p_ready)
+		csv_free(&r->p);
+	gzl_close(r->z);
+	buf_free(&r->text);
+	free(r->off);
+	free(r->lens);
+	free(r->ptrs);
+	free(r);
+}
+
+int csvr_find(const struct csvr_rec *h, const char *name)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->f[i], name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,33 @@
+#include "csvwrite.h"
+
+#include <string.h>
+
+void csvw_field(FILE *f, const char *s, size_t len)
+{
+	int quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	putc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			putc('"', f);
+		putc(s[i], f);
+	}
+	putc('"', f);
+}
+
+void csvw_str(FILE *f, const char *s) { csvw_field(f, s, strlen(s)); }
+
+void csvw_row(FILE *f, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		csvw_str(f, fields[i]);
+	}
+	putc('\n', f);
+}

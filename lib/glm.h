@@ -1,0 +1,65 @@
+/* glm.h - the model file (.glm): what goodlens-train writes and
+ * goodlens-recommend and goodlens-report read.
+ *
+ * A model is a few scalars (kind, counts, global mean, output range, loss)
+ * plus named float tensors, row-major: "user_bias" [n_users x 1],
+ * "item_bias", "user_factors" [n_users x k], "item_factors", and whatever
+ * else a model needs ("nn.w0", ...).  Code that only wants item factors finds
+ * them by name whatever the model.  The file is a secfile (secfile.h) with
+ * magic "GLMODEL\n"; docs/FORMAT.md gives it byte by byte.
+ */
+#ifndef GL_GLM_H
+#define GL_GLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GLM_MAGIC "GLMODEL\n"
+#define GLM_VERSION 1
+#define GLM_MAX_TENSORS 32
+#define GLM_NAME_LEN 16
+
+enum glm_kind { GLM_DOT, GLM_MF, GLM_ALS, GLM_NN, GLM_KINDS };
+enum glm_loss { GLM_MSE, GLM_CE };
+
+struct glm_tensor {
+	char name[GLM_NAME_LEN]; /* at most 15 bytes */
+	uint32_t rows, cols;
+	float *data;             /* rows * cols floats, owned by the model */
+};
+
+struct glm {
+	uint32_t kind, loss;
+	uint64_t n_users, n_items;
+	uint32_t factors;
+	uint32_t n_classes;      /* ce: class c means rating class_lo + c * class_step */
+	float class_lo, class_step;
+	float global_mean;
+	float y_lo, y_hi;        /* sigmoid_range output; y_lo >= y_hi: none */
+	char *hparams;           /* "key=value\n" lines for people, owned; may be NULL */
+	int n_tensors;
+	struct glm_tensor t[GLM_MAX_TENSORS];
+};
+
+/* "dot", "mf", "als", "nn"; NULL-terminated list for cli_choice. */
+extern const char *const glm_kind_names[];
+
+/* Add a zeroed tensor; *data points at it.  0, GL_ENOMEM or GL_EUSAGE
+ * (name too long or taken, or more than GLM_MAX_TENSORS). */
+int glm_add(struct glm *m, const char *name, uint32_t rows, uint32_t cols, float **data);
+
+/* The tensor called name, or NULL. */
+const struct glm_tensor *glm_find(const struct glm *m, const char *name);
+
+/* Write m to path (temporary, then rename).  0 or a gl_err (logged). */
+int glm_save(const struct glm *m, const char *path);
+
+/* Read and validate path into m (owned copies).  Checks the checksums,
+ * that kind and loss are known, that every tensor's size matches its shape
+ * and every value is finite.  0, GL_EIO or GL_EFORMAT (logged). */
+int glm_load(struct glm *m, const char *path);
+int glm_load_mem(struct glm *m, const void *buf, size_t len, const char *name);
+
+void glm_free(struct glm *m);
+
+#endif

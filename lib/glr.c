@@ -1,0 +1,280 @@
+#include "glr.h"
+
+#include "err.h"
+#include "log.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { S_META, S_ROWPTR, S_ITEMS, S_RATINGS, S_TIMES, S_READ, S_SPLIT, S_N };
+static const char *const sec_names[S_N] = {"meta", "rowptr", "items", "ratings",
+					   "times", "read", "split"};
+#define META_LEN 64
+
+struct glr_writer {
+	struct secw *w;
+	struct glr_meta m;
+	int idx[S_N];      /* section index in the file, -1 if absent */
+	uint64_t row, at;  /* rows and ratings written */
+	uint8_t bits[2];   /* partial bitmap bytes for read and split */
+	char *path;
+};
+
+int glr_encode(double r, float scale, uint8_t *out)
+{
+	double q = r / scale;
+	double k = nearbyint(q);
+	if (!(fabs(q - k) < 1e-6) || k < 0 || k > 255)
+		return GL_EFORMAT;
+	*out = (uint8_t)k;
+	return 0;
+}
+
+int glr_writer_open(struct glr_writer **out, const char *path, const struct glr_meta *m)
+{
+	*out = NULL;
+	if (m->n_users > UINT32_MAX || m->n_items > UINT32_MAX || m->n_ratings > (UINT64_MAX >> 4) ||
+	    !(m->scale > 0) || !isfinite(m->scale)) {
+		log_error("%s: counts or scale out of range for a .glr file", path);
+		return GL_EUSAGE;
+	}
+	struct glr_writer *g = calloc(1, sizeof *g);
+	if (!g) {
+		log_error("out of memory writing %s", path);
+		return GL_ENOMEM;
+	}
+	g->m = *m;
+	g->path = strdup(path);
+	uint64_t nnz = m->n_ratings, nbits = (nnz + 7) / 8;
+	uint64_t lens[S_N] = {META_LEN, 8 * (m->n_users + 1), 4 * nnz, nnz, 4 * nnz, nbits, nbits};
+	int present[S_N] = {1, 1, 1, 1, m->has_times, m->has_read, m->has_split};
+	struct secdef defs[S_N];
+	int n = 0;
+	for (int s = 0; s < S_N; s++) {
+		g->idx[s] = present[s] ? n : -1;
+		if (present[s])
+			defs[n++] = (struct secdef){sec_names[s], lens[s]};
+	}
+	int err = g->path ? secw_open(&g->w, path, GLR_MAGIC, GLR_VERSION, defs, n) : GL_ENOMEM;
+	if (!err) {
+		uint8_t meta[META_LEN] = {0};
+		memcpy(meta, &m->n_users, 8);
+		memcpy(meta + 8, &m->n_items, 8);
+		memcpy(meta + 16, &m->n_ratings, 8);
+		memcpy(meta + 24, &m->scale, 4);
+		memcpy(meta + 28, &m->flags, 4);
+		uint64_t zero = 0;
+		err = secw_append(g->w, g->idx[S_META], meta, META_LEN);
+		if (!err)
+			err = secw_append(g->w, g->idx[S_ROWPTR], &zero, 8);
+	}
+	if (err) {
+		glr_writer_abort(g);
+		return err;
+	}
+	*out = g;
+	return 0;
+}
+
+/* Pack bit `mask` of each of bits[0..n) into section s, continuing the
+ * partial byte left by the previous row. */
+static int append_bits(struct glr_writer *g, int s, int slot, const uint8_t *bits,
+		       uint8_t mask, uint64_t n)
+{
+	uint8_t buf[4096];
+	size_t used = 0;
+	uint64_t k = g->at;
+	for (uint64_t i = 0; i < n; i++, k++) {
+		if (bits && (bits[i] & mask))
+			g->bits[slot] |= (uint8_t)(1u << (k & 7));
+		if ((k & 7) == 7 || k + 1 == g->m.n_ratings) {
+			buf[used++] = g->bits[slot];
+			g->bits[slot] = 0;
+			if (used == sizeof buf) {
+				int err = secw_append(g->w, g->idx[s], buf, used);
+				if (err)
+					return err;
+				used = 0;
+			}
+		}
+	}
+	return secw_append(g->w, g->idx[s], buf, used);
+}
+
+int glr_writer_row(struct glr_writer *g, const uint32_t *items, const uint8_t *ratings,
+		   const uint32_t *times, const uint8_t *bits, uint64_t n)
+{
+	if (g->row >= g->m.n_users || n > g->m.n_ratings - g->at) {
+		log_error("%s: more rows or ratings than declared", g->path);
+		return GL_EUSAGE;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		if (items[i] >= g->m.n_items) {
+			log_error("%s: item id %u out of range (%llu items)", g->path, items[i],
+				  (unsigned long long)g->m.n_items);
+			return GL_EUSAGE;
+		}
+	int err = secw_append(g->w, g->idx[S_ITEMS], items, 4 * n);
+	if (!err)
+		err = secw_append(g->w, g->idx[S_RATINGS], ratings, n);
+	for (uint64_t i = 0; !err && g->idx[S_TIMES] >= 0 && i < n; i++) {
+		uint32_t t = times ? times[i] : 0;
+		err = secw_append(g->w, g->idx[S_TIMES], &t, 4);
+	}
+	if (!err && g->idx[S_READ] >= 0)
+		err = append_bits(g, S_READ, 0, bits, GLR_BIT_READ, n);
+	if (!err && g->idx[S_SPLIT] >= 0)
+		err = append_bits(g, S_SPLIT, 1, bits, GLR_BIT_VALID, n);
+	g->at += n;
+	g->row++;
+	if (!err)
+		err = secw_append(g->w, g->idx[S_ROWPTR], &g->at, 8);
+	return err;
+}
+
+int glr_writer_commit(struct glr_writer *g)
+{
+	int err = 0;
+	if (g->row != g->m.n_users || g->at != g->m.n_ratings) {
+		log_error("%s: wrote %llu rows and %llu ratings, declared %llu and %llu", g->path,
+			  (unsigned long long)g->row, (unsigned long long)g->at,
+			  (unsigned long long)g->m.n_users, (unsigned long long)g->m.n_ratings);
+		secw_abort(g->w);
+		err = GL_EUSAGE;
+	} else {
+		err = secw_commit(g->w);
+	}
+	free(g->path);
+	free(g);
+	return err;
+}
+
+void glr_writer_abort(struct glr_writer *g)
+{
+	if (!g)
+		return;
+	secw_abort(g->w);
+	free(g->path);
+	free(g);
+}
+
+/* ---- reader ---------------------------------------------------------------- */
+
+typedef unsigned long long ull;
+
+static int invalid(struct glr *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int invalid(struct glr *g, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_error("%s: not a valid ratings file: %s", g->f.path, msg);
+	return GL_EFORMAT;
+}
+
+/* Fetch section name, which must be exactly want bytes (optional: may be absent). */
+static int section(struct glr *g, const char *name, uint64_t want, int optional, const void **p)
+{
+	uint64_t len;
+	*p = secfile_get(&g->f, name, &len);
+	if (!*p && optional)
+		return 0;
+	if (!*p) {
+		log_error("%s: not a valid ratings file: no %s section", g->f.path, name);
+		return GL_EFORMAT;
+	}
+	if (len != want)
+		return invalid(g, "section %s is %llu bytes, expected %llu", name, (ull)len, (ull)want);
+	return 0;
+}
+
+static int check_rows(struct glr *g)
+{
+	const uint64_t *rp = g->rowptr;
+	if (rp[0] != 0)
+		return invalid(g, "first row pointer is %llu, not 0", (ull)rp[0]);
+	for (uint64_t u = 0; u < g->n_users; u++)
+		if (rp[u + 1] < rp[u])
+			return invalid(g, "row pointers decrease at user %llu", (ull)u);
+	if (rp[g->n_users] != g->n_ratings)
+		return invalid(g, "last row pointer is %llu, not the %llu ratings",
+			       (ull)rp[g->n_users], (ull)g->n_ratings);
+	for (uint64_t k = 0; k < g->n_ratings; k++)
+		if (g->items[k] >= g->n_items)
+			return invalid(g, "rating %llu has item id %u, out of range", (ull)k,
+				       g->items[k]);
+	if (g->flags & GLR_SORTED)
+		for (uint64_t u = 0; u < g->n_users; u++)
+			for (uint64_t k = rp[u] + 1; k < rp[u + 1]; k++)
+				if (g->items[k] <= g->items[k - 1])
+					return invalid(g, "user %llu's items are not sorted",
+						       (ull)u);
+	return 0;
+}
+
+static int load(struct glr *g)
+{
+	uint64_t len;
+	const uint8_t *meta = secfile_get(&g->f, "meta", &len);
+	if (!meta || len != META_LEN)
+		return invalid(g, "meta section missing or not %d bytes", META_LEN);
+	memcpy(&g->n_users, meta, 8);
+	memcpy(&g->n_items, meta + 8, 8);
+	memcpy(&g->n_ratings, meta + 16, 8);
+	memcpy(&g->scale, meta + 24, 4);
+	memcpy(&g->flags, meta + 28, 4);
+	if (g->n_users > UINT32_MAX || g->n_items > UINT32_MAX)
+		return invalid(g, "%llu users or %llu items exceed 32-bit ids", (ull)g->n_users,
+			       (ull)g->n_items);
+	if (g->n_ratings > g->f.size)
+		return invalid(g, "%llu ratings cannot fit in %llu bytes", (ull)g->n_ratings,
+			       (ull)g->f.size);
+	if (!(g->scale > 0) || !isfinite(g->scale))
+		return invalid(g, "rating scale is not positive");
+	if (g->flags & ~(uint32_t)GLR_SORTED)
+		return invalid(g, "unknown flags %#x", g->flags);
+	uint64_t nnz = g->n_ratings, nbits = (nnz + 7) / 8;
+	const void *p;
+	int err = section(g, "rowptr", 8 * (g->n_users + 1), 0, &p);
+	g->rowptr = p;
+	if (!err)
+		err = section(g, "items", 4 * nnz, 0, &p), g->items = p;
+	if (!err)
+		err = section(g, "ratings", nnz, 0, &p), g->ratings = p;
+	if (!err)
+		err = section(g, "times", 4 * nnz, 1, &p), g->times = p;
+	if (!err)
+		err = section(g, "read", nbits, 1, &p), g->read = p;
+	if (!err)
+		err = section(g, "split", nbits, 1, &p), g->split = p;
+	return err ? err : check_rows(g);
+}
+
+int glr_open(struct glr *g, const char *path, int flags)
+{
+	memset(g, 0, sizeof *g);
+	int err = secfile_open(&g->f, path, GLR_MAGIC, GLR_VERSION, flags);
+	if (!err && (err = load(g)))
+		glr_close(g);
+	return err;
+}
+
+int glr_open_mem(struct glr *g, const void *buf, size_t len, const char *name)
+{
+	memset(g, 0, sizeof *g);
+	int err = secfile_open_mem(&g->f, buf, len, name, GLR_MAGIC, GLR_VERSION, 0);
+	if (!err && (err = load(g)))
+		glr_close(g);
+	return err;
+}
+
+void glr_close(struct glr *g)
+{
+	secfile_close(&g->f);
+	memset(g, 0, sizeof *g);
+}

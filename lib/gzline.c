@@ -1,0 +1,458 @@
+#include "gzline.h"
+
+#include "err.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define INBUF (1u << 20)
+
+struct slot {
+	char *buf;
+	size_t len;
+};
+
+struct gzl {
+	char *name;
+	int fd;
+	int own_fd;
+	size_t max_line;
+
+	/* Producer side: only the reader thread (or fill() inline) touches it. */
+	int gzip;          /* 1 if the stream starts with the gzip magic */
+	int in_member;     /* inside a gzip member, its end not yet seen */
+	int file_eof;
+	int deferred;      /* an error to report once the text before it is out */
+	z_stream zs;
+	int zs_ready;
+	unsigned char *in;
+	uint64_t in_read;  /* file bytes read into `in` so far */
+	_Atomic uint64_t in_used; /* file bytes consumed by inflate or copy */
+
+	/* The ring, guarded by mu. */
+	struct slot slots[GZL_SLOTS];
+	int head, filled;  /* next slot to hand out, slots ready */
+	int done, err, stop, holding;
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+	pthread_t thread;
+	int threaded;
+	int sync_ready;    /* mu and the conds are initialised */
+
+	/* Consumer side. */
+	char *cur;         /* chunk being split into lines */
+	size_t pos, len;
+	uint64_t text_off; /* text offset of cur[0] */
+	char *carry;
+	size_t carry_len, carry_cap;
+	int skipping;      /* inside a line longer than max_line */
+	uint64_t line_start, line_len, lineno;
+	uint64_t out_bytes;
+};
+
+/* ---- producer: read and inflate one chunk ---------------------------------- */
+
+static int read_more(struct gzl *z)
+{
+	size_t keep = z->zs.avail_in;
+	if (keep && z->zs.next_in != z->in)
+		memmove(z->in, z->zs.next_in, keep);
+	for (;;) {
+		ssize_t n = read(z->fd, z->in + keep, INBUF - keep);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_at(z->name, LOG_NOPOS, z->in_read, "read error: %s", strerror(errno));
+			return GL_EIO;
+		}
+		if (n == 0)
+			z->file_eof = 1;
+		z->in_read += (uint64_t)n;
+		z->zs.next_in = z->in;
+		z->zs.avail_in = (uInt)(keep + (size_t)n);
+		return 0;
+	}
+}
+
+static uint64_t consumed(const struct gzl *z) { return z->in_read - z->zs.avail_in; }
+
+/* After a member ends: another member, the end of the file, or garbage. */
+static int next_member(struct gzl *z)
+{
+	while (z->zs.avail_in < 2 && !z->file_eof) {
+		int err = read_more(z);
+		if (err)
+			return err;
+	}
+	if (z->zs.avail_in == 0)
+		return 0;
+	if (z->zs.avail_in >= 2 && z->zs.next_in[0] == 0x1f && z->zs.next_in[1] == 0x8b) {
+		inflateReset(&z->zs);
+		z->in_member = 1;
+		return 0;
+	}
+	log_at(z->name, LOG_NOPOS, consumed(z), "trailing garbage after gzip data");
+	return GL_EFORMAT;
+}
+
+static int fill_gzip(struct gzl *z, struct slot *s)
+{
+	z->zs.next_out = (Bytef *)s->buf;
+	z->zs.avail_out = GZL_CHUNK;
+	int rc = 0;
+	while (z->zs.avail_out > 0 && !rc) {
+		if (!z->in_member)
+			break;
+		if (z->zs.avail_in == 0) {
+			if (z->file_eof) {
+				log_at(z->name, LOG_NOPOS, consumed(z),
+				       "truncated gzip stream (unexpected end of file)");
+				rc = GL_EFORMAT;
+			} else {
+				rc = read_more(z);
+			}
+			continue;
+		}
+		int zrc = inflate(&z->zs, Z_NO_FLUSH);
+		if (zrc == Z_STREAM_END) {
+			z->in_member = 0;
+			rc = next_member(z);
+		} else if (zrc == Z_MEM_ERROR) {
+			log_error("out of memory inflating %s", z->name);
+			rc = GL_ENOMEM;
+		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+			log_at(z->name, LOG_NOPOS, consumed(z), "corrupt gzip data: %s",
+			       z->zs.msg ? z->zs.msg : "inflate failed");
+			rc = GL_EFORMAT;
+		}
+	}
+	s->len = GZL_CHUNK - z->zs.avail_out;
+	atomic_store(&z->in_used, consumed(z));
+	return rc ? rc : s->len > 0;
+}
+
+static int fill_plain(struct gzl *z, struct slot *s)
+{
+	/* Bytes read ahead while sniffing the magic come first. */
+	if (z->zs.avail_in) {
+		memcpy(s->buf, z->zs.next_in, z->zs.avail_in);
+		s->len = z->zs.avail_in;
+		z->zs.avail_in = 0;
+	}
+	while (s->len < GZL_CHUNK && !z->file_eof) {
+		ssize_t n = read(z->fd, s->buf + s->len, GZL_CHUNK - s->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_at(z->name, LOG_NOPOS, z->in_read, "read error: %s", strerror(errno));
+			return GL_EIO;
+		}
+		if (n == 0)
+			z->file_eof = 1;
+		z->in_read += (uint64_t)n;
+		s->len += (size_t)n;
+	}
+	atomic_store(&z->in_used, z->in_read);
+	return s->len > 0;
+}
+
+/* 1 = slot filled, 0 = end of stream, < 0 = error (logged).  Text inflated
+ * before an error is handed out first; the error comes with the next call. */
+static int fill(struct gzl *z, struct slot *s)
+{
+	if (z->deferred)
+		return z->deferred;
+	s->len = 0;
+	int rc = z->gzip ? fill_gzip(z, s) : fill_plain(z, s);
+	if (rc < 0 && s->len > 0) {
+		z->deferred = rc;
+		return 1;
+	}
+	return rc;
+}
+
+static void *producer(void *arg)
+{
+	struct gzl *z = arg;
+	pthread_mutex_lock(&z->mu);
+	for (;;) {
+		while (z->filled == GZL_SLOTS && !z->stop)
+			pthread_cond_wait(&z->can_fill, &z->mu);
+		if (z->stop)
+			break;
+		struct slot *s = &z->slots[(z->head + z->filled) % GZL_SLOTS];
+		pthread_mutex_unlock(&z->mu);
+		int rc = fill(z, s);
+		pthread_mutex_lock(&z->mu);
+		if (rc <= 0) {
+			z->err = rc;
+			z->done = 1;
+			pthread_cond_signal(&z->can_take);
+			break;
+		}
+		z->filled++;
+		pthread_cond_signal(&z->can_take);
+	}
+	pthread_mutex_unlock(&z->mu);
+	return NULL;
+}
+
+/* ---- consumer: take chunks, split lines ------------------------------------ */
+
+/* Release the chunk in hand and take the next: 1, 0 at the end, or error. */
+static int take(struct gzl *z, char **buf, size_t *len)
+{
+	if (!z->threaded) {
+		if (z->done)
+			return z->err;
+		int rc = fill(z, &z->slots[0]);
+		if (rc <= 0) {
+			z->done = 1;
+			z->err = rc;
+			return rc;
+		}
+		*buf = z->slots[0].buf;
+		*len = z->slots[0].len;
+		return 1;
+	}
+	pthread_mutex_lock(&z->mu);
+	if (z->holding) {
+		z->head = (z->head + 1) % GZL_SLOTS;
+		z->filled--;
+		z->holding = 0;
+		pthread_cond_signal(&z->can_fill);
+	}
+	while (z->filled == 0 && !z->done)
+		pthread_cond_wait(&z->can_take, &z->mu);
+	int rc;
+	if (z->filled > 0) {
+		*buf = z->slots[z->head].buf;
+		*len = z->slots[z->head].len;
+		z->holding = 1;
+		rc = 1;
+	} else {
+		rc = z->err;
+	}
+	pthread_mutex_unlock(&z->mu);
+	return rc;
+}
+
+int gzl_chunk(struct gzl *z, const char **p, size_t *len)
+{
+	char *buf;
+	int rc = take(z, &buf, len);
+	if (rc == 1) {
+		*p = buf;
+		z->out_bytes += *len;
+	}
+	return rc;
+}
+
+static int carry_append(struct gzl *z, const char *p, size_t n)
+{
+	if (z->skipping)
+		return 0;
+	if (z->carry_len + n > z->max_line) {
+		z->skipping = 1;
+		z->carry_len = 0;
+		return 0;
+	}
+	if (z->carry_len + n + 1 > z->carry_cap) {
+		size_t cap = z->carry_cap;
+		while (cap < z->carry_len + n + 1)
+			cap *= 2;
+		char *c = realloc(z->carry, cap);
+		if (!c) {
+			log_error("out of memory reading %s", z->name);
+			return GL_ENOMEM;
+		}
+		z->carry = c;
+		z->carry_cap = cap;
+	}
+	memcpy(z->carry + z->carry_len, p, n);
+	z->carry_len += n;
+	return 0;
+}
+
+/* Hand out the line p[0..len) (p has room for a terminator at p[len]). */
+static void emit(struct gzl *z, struct gzl_line *ln, char *p, size_t len)
+{
+	ln->lineno = ++z->lineno;
+	ln->offset = z->line_start;
+	ln->full_len = z->line_len;
+	ln->too_long = z->skipping;
+	if (z->skipping) {
+		p = z->carry;
+		len = 0;
+	}
+	p[len] = 0;
+	if (len && p[len - 1] == '\r')
+		p[--len] = 0;
+	if (ln->lineno == 1 && len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		len -= 3;
+	}
+	ln->p = p;
+	ln->len = len;
+	z->out_bytes += z->line_len;
+	z->skipping = 0;
+	z->carry_len = 0;
+	z->line_len = 0;
+}
+
+int gzl_next(struct gzl *z, struct gzl_line *ln)
+{
+	for (;;) {
+		if (z->pos < z->len) {
+			char *start = z->cur + z->pos;
+			size_t avail = z->len - z->pos;
+			char *nl = memchr(start, '\n', avail);
+			size_t n = nl ? (size_t)(nl - start) : avail;
+			int pending = z->carry_len > 0 || z->skipping;
+			if (!pending && z->line_len == 0)
+				z->line_start = z->text_off + z->pos;
+			z->line_len += n;
+			z->pos += n;
+			if (nl) {
+				z->pos++;
+				z->out_bytes++;
+			}
+			if (nl && !pending) {
+				if (n > z->max_line)
+					z->skipping = 1;
+				emit(z, ln, start, n);
+				return 1;
+			}
+			int err = carry_append(z, start, n);
+			if (err)
+				return err;
+			if (nl) {
+				emit(z, ln, z->carry, z->carry_len);
+				return 1;
+			}
+			continue;
+		}
+		z->text_off += z->len;
+		z->pos = z->len = 0;
+		int rc = take(z, &z->cur, &z->len);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			if (z->line_len == 0 && !z->skipping)
+				return 0;
+			emit(z, ln, z->carry, z->carry_len); /* a last line without "\n" */
+			return 1;
+		}
+	}
+}
+
+/* ---- open and close -------------------------------------------------------- */
+
+static int sniff(struct gzl *z)
+{
+	while (z->zs.avail_in < 2 && !z->file_eof) {
+		int err = read_more(z);
+		if (err)
+			return err;
+	}
+	z->gzip = z->zs.avail_in >= 2 && z->in[0] == 0x1f && z->in[1] == 0x8b;
+	if (!z->gzip)
+		return 0;
+	if (inflateInit2(&z->zs, 15 + 16) != Z_OK) {
+		log_error("cannot start inflate for %s", z->name);
+		return GL_ENOMEM;
+	}
+	z->zs_ready = 1;
+	z->in_member = 1;
+	return 0;
+}
+
+int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
+{
+	struct gzl *z = calloc(1, sizeof *z);
+	int err = GL_ENOMEM;
+	*out = NULL;
+	if (!z)
+		goto nomem;
+	z->fd = -1;
+	z->max_line = opts && opts->max_line ? opts->max_line : GZL_MAX_LINE_DEFAULT;
+	z->threaded = !(opts && opts->no_thread);
+	z->name = strdup(path);
+	z->in = malloc(INBUF);
+	z->carry_cap = 65536;
+	z->carry = malloc(z->carry_cap);
+	if (!z->name || !z->in || !z->carry)
+		goto nomem;
+	for (int i = 0; i < (z->threaded ? GZL_SLOTS : 1); i++)
+		if (!(z->slots[i].buf = malloc(GZL_CHUNK)))
+			goto nomem;
+	if (strcmp(path, "-") == 0) {
+		z->fd = 0;
+	} else {
+		z->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (z->fd < 0) {
+			log_error("cannot open %s: %s", path, strerror(errno));
+			err = GL_EIO;
+			goto fail;
+		}
+		z->own_fd = 1;
+		posix_fadvise(z->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
+	z->zs.next_in = z->in;
+	err = sniff(z);
+	if (err)
+		goto fail;
+	pthread_mutex_init(&z->mu, NULL);
+	pthread_cond_init(&z->can_fill, NULL);
+	pthread_cond_init(&z->can_take, NULL);
+	z->sync_ready = 1;
+	if (z->threaded && pthread_create(&z->thread, NULL, producer, z) != 0)
+		z->threaded = 0; /* no thread to be had: inflate inline */
+	*out = z;
+	return 0;
+nomem:
+	log_error("out of memory opening %s", path);
+fail:
+	gzl_close(z);
+	return err;
+}
+
+void gzl_close(struct gzl *z)
+{
+	if (!z)
+		return;
+	if (z->sync_ready) {
+		if (z->threaded) {
+			pthread_mutex_lock(&z->mu);
+			z->stop = 1;
+			pthread_cond_signal(&z->can_fill);
+			pthread_mutex_unlock(&z->mu);
+			pthread_join(z->thread, NULL);
+		}
+		pthread_mutex_destroy(&z->mu);
+		pthread_cond_destroy(&z->can_fill);
+		pthread_cond_destroy(&z->can_take);
+	}
+	if (z->zs_ready)
+		inflateEnd(&z->zs);
+	if (z->own_fd)
+		close(z->fd);
+	for (int i = 0; i < GZL_SLOTS; i++)
+		free(z->slots[i].buf);
+	free(z->in);
+	free(z->carry);
+	free(z->name);
+	free(z);
+}
+
+const char *gzl_name(const struct gzl *z) { return z->name; }
+int gzl_is_gzip(const struct gzl *z) { return z->gzip; }
+uint64_t gzl_bytes_in(const struct gzl *z) { return atomic_load(&z->in_used); }
+uint64_t gzl_bytes_out(const struct gzl *z) { return z->out_bytes; }

@@ -1,0 +1,66 @@
+/* gzline.h - read a file (gzip or plain, or stdin) as lines or raw chunks.
+ *
+ * gzip is recognised by its magic bytes, never by the name; concatenated
+ * members are read as one stream.  A second thread reads and inflates ahead
+ * into a small ring of chunks while the caller parses, so parsing overlaps
+ * decompression.  Memory is bounded: GZL_SLOTS chunks of GZL_CHUNK bytes plus
+ * one carry buffer for a line that spans chunks, itself capped at max_line.
+ *
+ * Lines: the "\n" and a "\r" before it are removed and the line is
+ * NUL-terminated in place (the buffer belongs to the reader and stays valid
+ * until the next call).  A UTF-8 byte order mark at the start of the stream
+ * is skipped.  A final line without "\n" is a normal line.  A line longer
+ * than max_line is not kept: it is returned once with too_long set, len 0,
+ * and full_len its true length, so a file of one endless line costs no more
+ * memory than any other.
+ *
+ * Errors (a truncated or corrupt gzip stream, trailing garbage after a gzip
+ * member, a read error) are logged with the file name and the compressed
+ * byte offset and returned after every complete line before them.
+ */
+#ifndef GL_GZLINE_H
+#define GL_GZLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GZL_CHUNK (1u << 20)
+#define GZL_SLOTS 4
+#define GZL_MAX_LINE_DEFAULT (4u << 20)
+
+struct gzl;
+
+struct gzl_opts {
+	size_t max_line; /* 0 = GZL_MAX_LINE_DEFAULT */
+	int no_thread;   /* 1 = inflate in the caller's thread */
+};
+
+struct gzl_line {
+	char *p;           /* NUL-terminated, valid until the next call */
+	size_t len;        /* bytes before the terminator */
+	uint64_t lineno;   /* counted from 1 */
+	uint64_t offset;   /* offset of the line's first byte in the text */
+	uint64_t full_len; /* the line's length, also when too_long */
+	int too_long;
+};
+
+/* Open path ("-" = stdin).  opts may be NULL.  0, GL_EIO or GL_ENOMEM. */
+int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts);
+
+/* Next line: 1 with *ln filled, 0 at the end, or a negative gl_err. */
+int gzl_next(struct gzl *z, struct gzl_line *ln);
+
+/* Next raw chunk of decompressed bytes, for parsers that find their own
+ * record ends (CSV with quoted newlines): 1 with the chunk in p and len, 0 at the end,
+ * or a negative gl_err.  Do not mix with gzl_next on one reader. */
+int gzl_chunk(struct gzl *z, const char **p, size_t *len);
+
+const char *gzl_name(const struct gzl *z);  /* the path as opened */
+int gzl_is_gzip(const struct gzl *z);
+uint64_t gzl_bytes_in(const struct gzl *z);  /* file bytes consumed so far */
+uint64_t gzl_bytes_out(const struct gzl *z); /* text bytes handed out so far */
+
+/* Stop the reader thread, close the file, free everything. NULL is fine. */
+void gzl_close(struct gzl *z);
+
+#endif

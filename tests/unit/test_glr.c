@@ -1,0 +1,232 @@
+/* Unit tests for lib/glr (and the secfile container under it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "err.h"
+#include "glr.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+/* Three users: 2 ratings, none, 3 ratings; half stars at scale 0.5. */
+static const uint32_t items[] = {4, 1, 0, 2, 3};
+static const uint8_t rates[] = {10, 1, 7, 0, 9};
+static const uint32_t times[] = {100, 200, 300, 400, 500};
+static const uint8_t bits[] = {GLR_BIT_READ, GLR_BIT_VALID, 0, GLR_BIT_READ | GLR_BIT_VALID, 0};
+static const uint64_t rowlen[] = {2, 0, 3};
+
+static void write_sample(const char *path, int with_optional)
+{
+	struct glr_meta m = {.n_users = 3, .n_items = 5, .n_ratings = 5, .scale = 0.5f,
+			     .has_times = with_optional, .has_read = with_optional,
+			     .has_split = with_optional};
+	struct glr_writer *w;
+	assert_int_equal(glr_writer_open(&w, path, &m), 0);
+	uint64_t at = 0;
+	for (int u = 0; u < 3; u++) {
+		assert_int_equal(glr_writer_row(w, items + at, rates + at, times + at, bits + at,
+						rowlen[u]),
+				 0);
+		at += rowlen[u];
+	}
+	assert_int_equal(glr_writer_commit(w), 0);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	write_sample("t.glr", 1);
+	struct glr g;
+	assert_int_equal(glr_open(&g, "t.glr", 0), 0);
+	assert_int_equal(g.n_users, 3);
+	assert_int_equal(g.n_items, 5);
+	assert_int_equal(g.n_ratings, 5);
+	assert_int_equal(g.rowptr[0], 0);
+	assert_int_equal(g.rowptr[1], 2);
+	assert_int_equal(g.rowptr[2], 2);
+	assert_int_equal(g.rowptr[3], 5);
+	for (int k = 0; k < 5; k++) {
+		assert_int_equal(g.items[k], items[k]);
+		assert_int_equal(g.ratings[k], rates[k]);
+		assert_int_equal(g.times[k], times[k]);
+		assert_int_equal(glr_bit(g.read, (uint64_t)k), !!(bits[k] & GLR_BIT_READ));
+		assert_int_equal(glr_bit(g.split, (uint64_t)k), !!(bits[k] & GLR_BIT_VALID));
+	}
+	assert_true(glr_value(&g, 0) == 5.0f);
+	assert_true(glr_value(&g, 1) == 0.5f);
+	glr_close(&g);
+	write_sample("t2.glr", 0);
+	assert_int_equal(glr_open(&g, "t2.glr", 0), 0);
+	assert_null(g.times);
+	assert_null(g.read);
+	assert_null(g.split);
+	assert_int_equal(glr_bit(g.split, 3), 0);
+	glr_close(&g);
+	unlink("t.glr");
+	unlink("t2.glr");
+}
+
+static void test_writer_rejects_bad_rows(void **state)
+{
+	(void)state;
+	struct glr_meta m = {.n_users = 1, .n_items = 2, .n_ratings = 2, .scale = 1};
+	struct glr_writer *w;
+	uint32_t bad[] = {0, 2};
+	uint8_t r[] = {1, 1};
+	assert_int_equal(glr_writer_open(&w, "t3.glr", &m), 0);
+	assert_int_equal(glr_writer_row(w, bad, r, NULL, NULL, 2), GL_EUSAGE);
+	glr_writer_abort(w);
+	assert_int_equal(access("t3.glr", F_OK), -1);
+	/* Too few ratings: commit refuses and leaves nothing behind. */
+	assert_int_equal(glr_writer_open(&w, "t3.glr", &m), 0);
+	assert_int_equal(glr_writer_row(w, bad, r, NULL, NULL, 1), 0);
+	assert_int_equal(glr_writer_commit(w), GL_EUSAGE);
+	assert_int_equal(access("t3.glr", F_OK), -1);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *b = malloc(*len);
+	assert_int_equal(fread(b, 1, *len, f), *len);
+	fclose(f);
+	return b;
+}
+
+static void test_every_cut_and_flip_is_an_error(void **state)
+{
+	(void)state;
+	write_sample("t4.glr", 1);
+	size_t len;
+	unsigned char *b = slurp("t4.glr", &len);
+	struct glr g;
+	for (size_t cut = 0; cut < len; cut++)
+		assert_int_equal(glr_open_mem(&g, b, cut, "cut.glr"), GL_EFORMAT);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char *c = malloc(len);
+		memcpy(c, b, len);
+		c[i] ^= 0x40;
+		int rc = glr_open_mem(&g, c, len, "flip.glr");
+		/* Reserved and padding bytes are not covered by any checksum. */
+		if (rc == 0)
+			glr_close(&g);
+		else
+			assert_int_equal(rc, GL_EFORMAT);
+		free(c);
+	}
+	free(b);
+	unlink("t4.glr");
+}
+
+/* Rewrite section CRCs and the header CRC so a crafted payload gets past
+ * the checksums and must be caught by the field checks. */
+static void reseal(unsigned char *b)
+{
+	uint32_t n;
+	memcpy(&n, b + 12, 4);
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned char *e = b + 64 + 48 * i;
+		uint64_t off, len;
+		memcpy(&off, e + 16, 8);
+		memcpy(&len, e + 24, 8);
+		uint32_t crc = (uint32_t)crc32(0, b + off, (uInt)len);
+		memcpy(e + 32, &crc, 4);
+	}
+	memset(b + 24, 0, 4);
+	uint32_t crc = (uint32_t)crc32(0, b, 64 + 48 * n);
+	memcpy(b + 24, &crc, 4);
+}
+
+static unsigned char *section_at(unsigned char *b, const char *name)
+{
+	uint32_t n;
+	memcpy(&n, b + 12, 4);
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned char *e = b + 64 + 48 * i;
+		if (strcmp((char *)e, name) == 0) {
+			uint64_t off;
+			memcpy(&off, e + 16, 8);
+			return b + off;
+		}
+	}
+	fail_msg("no section %s", name);
+	return NULL;
+}
+
+static void test_crafted_fields(void **state)
+{
+	(void)state;
+	write_sample("t5.glr", 0);
+	size_t len;
+	unsigned char *b = slurp("t5.glr", &len);
+	unsigned char *c = malloc(len);
+	struct glr g;
+	uint64_t v;
+	uint32_t item = 5;
+
+	memcpy(c, b, len); /* item id out of range */
+	memcpy(section_at(c, "items") + 4, &item, 4);
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
+	memcpy(c, b, len); /* row pointers that go backwards */
+	v = 4;
+	memcpy(section_at(c, "rowptr") + 8, &v, 8);
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
+	memcpy(c, b, len); /* more users than the row pointers hold */
+	v = 4;
+	memcpy(section_at(c, "meta"), &v, 8);
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
+	memcpy(c, b, len); /* a huge rating count */
+	v = UINT64_MAX / 2;
+	memcpy(section_at(c, "meta") + 16, &v, 8);
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
+	memcpy(c, b, len); /* untouched but resealed: still valid */
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), 0);
+	glr_close(&g);
+	free(b);
+	free(c);
+	unlink("t5.glr");
+}
+
+static void test_encode(void **state)
+{
+	(void)state;
+	uint8_t r;
+	assert_int_equal(glr_encode(3.5, 0.5f, &r), 0);
+	assert_int_equal(r, 7);
+	assert_int_equal(glr_encode(3.25, 0.5f, &r), GL_EFORMAT);
+	assert_int_equal(glr_encode(-1, 0.5f, &r), GL_EFORMAT);
+	assert_int_equal(glr_encode(200, 0.5f, &r), GL_EFORMAT);
+}
+
+int main(void)
+{
+	log_init("test_glr", LOG_QUIET);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_writer_rejects_bad_rows),
+		cmocka_unit_test(test_every_cut_and_flip_is_an_error),
+		cmocka_unit_test(test_crafted_fields),
+		cmocka_unit_test(test_encode),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
