@@ -27,7 +27,7 @@ endif
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev \
              libopenblas-dev liblapacke-dev
-DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3
+DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
 # Targets that must work before the libraries are installed.
