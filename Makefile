@@ -21,6 +21,12 @@ ifeq ($(SAN),1)
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN   := -fsanitize=address,undefined
 endif
+# FUZZ=1 builds with clang for libFuzzer (make fuzz).
+ifeq ($(FUZZ),1)
+CC      := clang
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+LDSAN   := -fsanitize=address,undefined
+endif
 
 # ---- dependencies ----------------------------------------------------------
 # Debian packages: one list, used by `make deps` and by the checks below.
@@ -61,6 +67,9 @@ TOOLS     := $(patsubst %_main.c,%,$(notdir $(MAIN_SRC)))
 PROGS     := $(addprefix $(BIN)/goodlens-,$(TOOLS))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNITS     := $(patsubst tests/unit/%.c,$(BUILD)/units/%,$(UNIT_SRC))
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS   := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzzers/%,$(FUZZ_SRC))
+REPLAYS   := $(patsubst tests/fuzz/%.c,$(BUILD)/replay/%,$(FUZZ_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCHES   := $(patsubst bench/%.c,$(BUILD)/benches/%,$(BENCH_SRC))
 
@@ -97,6 +106,16 @@ $(BUILD)/units/%: $(BUILD)/tests/unit/%.o $(STAGE_AS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS) -lcmocka
 
+# A fuzz target links either with libFuzzer (make fuzz) or with a small main
+# that replays files through it (the regression corpus, in make test).
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(STAGE_AS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS)
+
+$(BUILD)/replay/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/tests/fuzz/replay.o $(STAGE_AS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/tests/fuzz/replay.o $(STAGE_AS) $(LIB_A) $(LDLIBS)
+
 $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS)
@@ -109,11 +128,24 @@ $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 # build tree so the two builds never mix objects.
 
 .PHONY: test test-sanitize
-test: all $(UNITS) ## run unit and end-to-end tests
-	GL_BIN=$(abspath $(BIN)) GL_UNITS=$(abspath $(BUILD)/units) bash tests/run.sh
+test: all $(UNITS) $(REPLAYS) ## run unit and end-to-end tests
+	GL_BIN=$(abspath $(BIN)) GL_UNITS=$(abspath $(BUILD)/units) \
+	GL_REPLAY=$(abspath $(BUILD)/replay) bash tests/run.sh
 
 test-sanitize: ## the same suite under AddressSanitizer and UBSan
 	$(MAKE) SAN=1 BUILD=build/san BIN=build/san/bin test
+
+# ---- fuzzing ---------------------------------------------------------------
+# Each tests/fuzz/fuzz_<target>.c runs FUZZ_SECONDS (default 60) under
+# libFuzzer with ASan and UBSan, from seeds made by goodlens-sample.
+
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz fuzz-build
+fuzz: ## run every fuzz target for FUZZ_SECONDS each (clang, libFuzzer)
+	$(MAKE) FUZZ=1 BUILD=build/fuzz BIN=build/fuzz/bin fuzz-build
+	bash tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZERS) $(PROGS)
 
 # ---- benchmarks ------------------------------------------------------------
 

@@ -305,6 +305,11 @@ int secfile_open_mem(struct secfile *f, const void *buf, size_t len, const char 
 	f->path = strdup(name);
 	if (!f->path)
 		return GL_ENOMEM;
+	if ((uintptr_t)buf % 8) { /* sections hold u64 arrays read in place */
+		log_error("%s: buffer is not 8-byte aligned", name);
+		secfile_close(f);
+		return GL_EUSAGE;
+	}
 	int err = validate(f, magic, max_version, flags);
 	if (err)
 		secfile_close(f);

@@ -75,8 +75,8 @@ struct secfile {
 int secfile_open(struct secfile *f, const char *path, const char magic[SEC_MAGIC_LEN],
 		 uint32_t max_version, int flags);
 
-/* The same over a buffer the caller owns (tests and fuzzing); name is used
- * in messages. */
+/* The same over a buffer the caller owns (tests and fuzzing), which must be
+ * 8-byte aligned (GL_EUSAGE otherwise); name is used in messages. */
 int secfile_open_mem(struct secfile *f, const void *buf, size_t len, const char *name,
 		     const char magic[SEC_MAGIC_LEN], uint32_t max_version, int flags);
 

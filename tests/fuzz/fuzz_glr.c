@@ -1,0 +1,32 @@
+/* libFuzzer target: the .glr reader must reject or accept any bytes
+ * without a crash, and what it accepts must be safe to walk. */
+#include "glr.h"
+#include "log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	/* The reader wants 8-byte alignment, as mmap gives it. */
+	unsigned char *buf = malloc(size ? size : 1);
+	if (!buf)
+		return 0;
+	memcpy(buf, data, size);
+	log_init("fuzz_glr", LOG_QUIET);
+	struct glr g;
+	if (glr_open_mem(&g, buf, size, "fuzz.glr") == 0) {
+		uint64_t sum = 0;
+		for (uint64_t u = 0; u < g.n_users; u++)
+			for (uint64_t k = g.rowptr[u]; k < g.rowptr[u + 1]; k++)
+				sum += g.items[k] + g.ratings[k] + (g.times ? g.times[k] : 0) +
+				       (uint64_t)glr_bit(g.read, k) + (uint64_t)glr_bit(g.split, k);
+		if (sum == 1) /* keep the loop from being optimised away */
+			g.flags = 0;
+		glr_close(&g);
+	}
+	free(buf);
+	return 0;
+}
