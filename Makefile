@@ -120,6 +120,10 @@ $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(STAGE_AS) $(LIB_A) $(LDLIBS)
 
+# Objects are built through pattern chains; keep them (make would delete
+# them as intermediates and rebuild every time).
+.SECONDARY:
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- tests -----------------------------------------------------------------
