@@ -31,13 +31,13 @@ endif
 # ---- dependencies ----------------------------------------------------------
 # Debian packages: one list, used by `make deps` and by the checks below.
 
-DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev \
+DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
              libopenblas-dev liblapacke-dev
 DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
 # Targets that must work before the libraries are installed.
-NODEPS_GOALS := deps help clean distclean
+NODEPS_GOALS := deps deps-build help clean distclean pipeline
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   pc_need = $(if $(shell pkg-config --exists $(1) 2>/dev/null && echo y),,\
     $(error missing library $(1): install Debian package $(2) (run `make deps`)))
@@ -164,14 +164,23 @@ bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
 
 # ---- housekeeping ----------------------------------------------------------
 
-.PHONY: deps
-deps: ## install the Debian packages goodlens needs (apt-get)
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+# apt_install(packages): install what is missing; a no-op when all are
+# present; without root, print the exact command instead.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then [ -n "$(DEPS_QUIET)" ] || echo "deps: all packages present"; exit 0; fi; \
 	cmd="apt-get install -y --no-install-recommends $$(echo $$missing)"; \
 	if [ "$$(id -u)" != 0 ]; then echo "deps: missing:" $$missing; echo "run: sudo apt-get update && sudo $$cmd"; exit 1; fi; \
 	echo "deps: installing" $$missing; \
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$cmd
+endef
+
+.PHONY: deps deps-build
+deps: ## install the Debian packages goodlens and its tests need (apt-get)
+	$(call apt_install,$(DEB_PKGS))
+
+deps-build: ## only what building and running the pipeline needs
+	$(call apt_install,$(DEB_BUILD))
 
 .PHONY: clean
 clean: ## remove build/ and bin/ (not data/ or out/)

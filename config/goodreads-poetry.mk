@@ -1,0 +1,15 @@
+# goodreads-poetry - the UCSD Goodreads "poetry" genre subset: its
+# interactions and its books, JSON lines.
+# Cite: https://mengtingwan.github.io/data/goodreads.html
+
+DESCRIPTION   := UCSD Goodreads, poetry genre subset
+UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
+FILES         := goodreads_interactions_poetry.json.gz goodreads_books_poetry.json.gz
+URL.goodreads_interactions_poetry.json.gz := $(UCSD)/goodreads_interactions_poetry.json.gz
+URL.goodreads_books_poetry.json.gz        := $(UCSD)/goodreads_books_poetry.json.gz
+SAMPLE_FLAGS  := --format goodreads-genre --genre poetry --seed 11
+
+JOIN_TABLE    := books.csv
+JOIN_ON       := book_id
+FILTER_FLAGS  ?= --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42
+TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
