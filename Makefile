@@ -134,7 +134,8 @@ $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 .PHONY: test test-sanitize
 test: all $(UNITS) $(REPLAYS) ## run unit and end-to-end tests
 	GL_BIN=$(abspath $(BIN)) GL_UNITS=$(abspath $(BUILD)/units) \
-	GL_REPLAY=$(abspath $(BUILD)/replay) bash tests/run.sh
+	GL_REPLAY=$(abspath $(BUILD)/replay) GL_ROOT=$(CURDIR) \
+	GL_MAKE_ARGS="BUILD=$(abspath $(BUILD)) BIN=$(abspath $(BIN)) SAN=$(SAN)" bash tests/run.sh
 
 test-sanitize: ## the same suite under AddressSanitizer and UBSan
 	$(MAKE) SAN=1 BUILD=build/san BIN=build/san/bin test

@@ -104,8 +104,8 @@ static int append_bits(struct glr_writer *g, int s, int slot, const uint8_t *bit
 	return secw_append(g->w, g->idx[s], buf, used);
 }
 
-int glr_writer_row(struct glr_writer *g, const uint32_t *items, const uint8_t *ratings,
-		   const uint32_t *times, const uint8_t *bits, uint64_t n)
+int glr_writer_append(struct glr_writer *g, const uint32_t *items, const uint8_t *ratings,
+		      const uint32_t *times, const uint8_t *bits, uint64_t n)
 {
 	if (g->row >= g->m.n_users || n > g->m.n_ratings - g->at) {
 		log_error("%s: more rows or ratings than declared", g->path);
@@ -120,8 +120,10 @@ int glr_writer_row(struct glr_writer *g, const uint32_t *items, const uint8_t *r
 	int err = secw_append(g->w, g->idx[S_ITEMS], items, 4 * n);
 	if (!err)
 		err = secw_append(g->w, g->idx[S_RATINGS], ratings, n);
-	for (uint64_t i = 0; !err && g->idx[S_TIMES] >= 0 && i < n; i++) {
-		uint32_t t = times ? times[i] : 0;
+	if (!err && g->idx[S_TIMES] >= 0 && times)
+		err = secw_append(g->w, g->idx[S_TIMES], times, 4 * n);
+	for (uint64_t i = 0; !err && g->idx[S_TIMES] >= 0 && !times && i < n; i++) {
+		uint32_t t = 0;
 		err = secw_append(g->w, g->idx[S_TIMES], &t, 4);
 	}
 	if (!err && g->idx[S_READ] >= 0)
@@ -129,10 +131,24 @@ int glr_writer_row(struct glr_writer *g, const uint32_t *items, const uint8_t *r
 	if (!err && g->idx[S_SPLIT] >= 0)
 		err = append_bits(g, S_SPLIT, 1, bits, GLR_BIT_VALID, n);
 	g->at += n;
-	g->row++;
-	if (!err)
-		err = secw_append(g->w, g->idx[S_ROWPTR], &g->at, 8);
 	return err;
+}
+
+int glr_writer_end_row(struct glr_writer *g)
+{
+	if (g->row >= g->m.n_users) {
+		log_error("%s: more rows or ratings than declared", g->path);
+		return GL_EUSAGE;
+	}
+	g->row++;
+	return secw_append(g->w, g->idx[S_ROWPTR], &g->at, 8);
+}
+
+int glr_writer_row(struct glr_writer *g, const uint32_t *items, const uint8_t *ratings,
+		   const uint32_t *times, const uint8_t *bits, uint64_t n)
+{
+	int err = glr_writer_append(g, items, ratings, times, bits, n);
+	return err ? err : glr_writer_end_row(g);
 }
 
 int glr_writer_commit(struct glr_writer *g)

@@ -51,6 +51,14 @@ int glr_writer_open(struct glr_writer **w, const char *path, const struct glr_me
 int glr_writer_row(struct glr_writer *w, const uint32_t *items, const uint8_t *ratings,
 		   const uint32_t *times, const uint8_t *bits, uint64_t n);
 
+/* The same in pieces, for rows too long to hold in memory at once:
+ * glr_writer_append adds n ratings to the user's row still open, and
+ * glr_writer_end_row closes it (a row of no ratings is just an end).
+ * glr_writer_row is one append and one end.  Errors as for glr_writer_row. */
+int glr_writer_append(struct glr_writer *w, const uint32_t *items, const uint8_t *ratings,
+		      const uint32_t *times, const uint8_t *bits, uint64_t n);
+int glr_writer_end_row(struct glr_writer *w);
+
 /* Check the counts, write, rename.  Frees w. */
 int glr_writer_commit(struct glr_writer *w);
 void glr_writer_abort(struct glr_writer *w);

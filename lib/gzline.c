@@ -456,3 +456,4 @@ const char *gzl_name(const struct gzl *z) { return z->name; }
 int gzl_is_gzip(const struct gzl *z) { return z->gzip; }
 uint64_t gzl_bytes_in(const struct gzl *z) { return atomic_load(&z->in_used); }
 uint64_t gzl_bytes_out(const struct gzl *z) { return z->out_bytes; }
+uint64_t gzl_lines(const struct gzl *z) { return z->lineno; }

@@ -59,6 +59,7 @@ const char *gzl_name(const struct gzl *z);  /* the path as opened */
 int gzl_is_gzip(const struct gzl *z);
 uint64_t gzl_bytes_in(const struct gzl *z);  /* file bytes consumed so far */
 uint64_t gzl_bytes_out(const struct gzl *z); /* text bytes handed out so far */
+uint64_t gzl_lines(const struct gzl *z);     /* lines handed out so far */
 
 /* Stop the reader thread, close the file, free everything. NULL is fine. */
 void gzl_close(struct gzl *z);

@@ -1,0 +1,37 @@
+/* train_gen - write a planted ratings file for bench/train.sh and print its
+ * noise floor.
+ *
+ * usage: train_gen OUT.glr USERS ITEMS PER_USER [FACTORS NOISE SEED]
+ * prints: floor_rmse=X floor_mae=Y n_valid=N
+ */
+#include "../tests/unit/test_train_planted.h"
+
+#include "log.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+	struct planted p;
+	log_init("train_gen", LOG_NORMAL);
+	if (argc < 5) {
+		fprintf(stderr, "usage: train_gen OUT.glr USERS ITEMS PER_USER [FACTORS NOISE SEED]\n");
+		return 2;
+	}
+	planted_defaults(&p);
+	p.users = (uint32_t)strtoul(argv[2], NULL, 10);
+	p.items = (uint32_t)strtoul(argv[3], NULL, 10);
+	p.per_user = (uint32_t)strtoul(argv[4], NULL, 10);
+	if (argc > 5)
+		p.factors = (uint32_t)strtoul(argv[5], NULL, 10);
+	if (argc > 6)
+		p.noise = strtod(argv[6], NULL);
+	if (argc > 7)
+		p.seed = strtoull(argv[7], NULL, 10);
+	if (planted_write(argv[1], &p))
+		return 1;
+	printf("floor_rmse=%.6f floor_mae=%.6f truth_rmse=%.6f n_valid=%" PRIu64 "\n", p.floor_rmse,
+	       p.floor_mae, p.truth_rmse, p.n_valid);
+	return 0;
+}

@@ -1,0 +1,361 @@
+#include "extract.h"
+
+#include "csvwrite.h"
+#include "err.h"
+#include "extract_kind.h"
+#include "extract_src.h"
+#include "gzline.h"
+#include "log.h"
+#include "outfile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SNIFF_LINE (1u << 20)
+
+/* Everything the run writes, so the end can commit all or nothing. */
+enum { OUT_USERS, OUT_ITEMS, OUT_STATS, OUT_TAB0, OUT_N = OUT_TAB0 + XT_N };
+
+struct run {
+	struct xctx cx;
+	int *kinds;
+	struct xstats *st;
+	int family;
+	int tab_kind[XT_N]; /* kind that writes each table, XK_NONE if none */
+	struct outfile out[OUT_N];
+	int open[OUT_N];
+	char *path[OUT_N + 1]; /* final names; [OUT_N] is the ratings file */
+};
+
+/* ---- helpers the readers share ----------------------------------------------- */
+
+int xsrc_is_num(const char *s, size_t len)
+{
+	if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
+		const char *item, size_t ilen, uint8_t rating, uint32_t time, int read,
+		uint64_t line, uint64_t off)
+{
+	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, read);
+	if (err == GL_ELIMIT)
+		log_at(f->path, line, off, "too many distinct users or items (--max-keys %" PRIu32 ")",
+		       cx->o->max_keys ? cx->o->max_keys : UINT32_MAX - 1);
+	if (!err)
+		f->st->kept++;
+	return err;
+}
+
+void xsrc_row(struct xctx *cx, struct xfile *f, const char *const *fields, size_t n)
+{
+	csvw_row(cx->tab[xkind_table(f->kind)], fields, n);
+	f->st->kept++;
+}
+
+int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z)
+{
+	struct gzl_opts zo = {.max_line = cx->o->max_line};
+	return gzl_open(z, f->path, &zo);
+}
+
+void xsrc_bytes(struct xfile *f, const struct gzl *z)
+{
+	f->st->bytes_in = gzl_bytes_in(z);
+	f->st->bytes_text = gzl_bytes_out(z);
+}
+
+void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z)
+{
+	progress_tick(&cx->prog, f->st->records, gzl_bytes_in(z));
+}
+
+const char *xsrc_table_header(int kind)
+{
+	switch (kind) {
+	case XK_GR_BOOKS:
+		return "book_id,work_id,title,title_without_series,author_id,author_ids,"
+		       "publication_year,language_code,isbn,isbn13,average_rating,ratings_count,"
+		       "image_url,url";
+	case XK_GB_BOOKS:
+		return "book_id,work_id,title,title_without_series,author_id,author_ids,"
+		       "publication_year,language_code,isbn,isbn13,average_rating,ratings_count,"
+		       "image_url,url,goodreads_book_id,best_book_id,authors,original_title,"
+		       "books_count,work_ratings_count,work_text_reviews_count,ratings_1,"
+		       "ratings_2,ratings_3,ratings_4,ratings_5,small_image_url";
+	case XK_GR_WORKS:
+		return "work_id,best_book_id,original_title,original_publication_year,"
+		       "ratings_count,text_reviews_count,ratings_1,ratings_2,ratings_3,ratings_4,"
+		       "ratings_5";
+	case XK_GR_AUTHORS: return "author_id,name,average_rating,ratings_count";
+	case XK_GR_USER_MAP: return "user_id_csv,user_id";
+	case XK_GR_BOOK_MAP: return "book_id_csv,book_id";
+	case XK_ML_UITEM:
+	case XK_ML_DAT_MOVIES:
+	case XK_ML_CSV_MOVIES: return "movie_id,title,year,genres";
+	default: return NULL;
+	}
+}
+
+/* ---- planning: kinds, families, tables ------------------------------------------ */
+
+static int sniff(const char *path, int *kind)
+{
+	struct gzl *z;
+	struct gzl_opts zo = {.max_line = SNIFF_LINE, .no_thread = 1};
+	struct gzl_line ln;
+	int err = gzl_open(&z, path, &zo);
+	if (err)
+		return err;
+	const char *line = NULL;
+	int rc;
+	while ((rc = gzl_next(z, &ln)) == 1 && !ln.too_long && ln.len == 0)
+		;
+	if (rc == 1 && !ln.too_long)
+		line = ln.p;
+	*kind = xkind_detect(path, line);
+	gzl_close(z);
+	return rc < 0 ? rc : 0; /* a file broken from the start (logged) */
+}
+
+static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
+{
+	r->family = XF_NONE;
+	for (int t = 0; t < XT_N; t++)
+		r->tab_kind[t] = XK_NONE;
+	for (int i = 0; i < n; i++) {
+		int k = o->source;
+		if (k == XK_NONE) {
+			if (strcmp(files[i], "-") == 0) {
+				log_error("reading stdin needs --source to say what it holds");
+				return GL_EUSAGE;
+			}
+			int err = sniff(files[i], &k);
+			if (err)
+				return err;
+			if (k == XK_NONE) {
+				log_error("%s: cannot tell what kind of file this is; name it with "
+					  "--source (see --help)", files[i]);
+				return GL_EUSAGE;
+			}
+		}
+		r->kinds[i] = k;
+		int fam = xkind_family(k), tab = xkind_table(k);
+		if (fam != XF_NONE) {
+			if (r->family != XF_NONE && r->family != fam) {
+				log_error("%s: %s ratings cannot share a ratings file with the %s "
+					  "files before it; extract them in separate runs",
+					  files[i], xkind_name(k), xfamily_info(r->family)->item_col);
+				return GL_EUSAGE;
+			}
+			r->family = fam;
+		}
+		if (tab != XT_NONE) {
+			int prev = r->tab_kind[tab];
+			if (prev != XK_NONE && strcmp(xsrc_table_header(prev), xsrc_table_header(k))) {
+				log_error("%s: a %s file and a %s file would both write %s", files[i],
+					  xkind_name(prev), xkind_name(k), xtab_file(tab));
+				return GL_EUSAGE;
+			}
+			r->tab_kind[tab] = k;
+		}
+		log_debug("%s: %s", files[i], xkind_name(k));
+	}
+	return 0;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static int open_out(struct run *r, int slot, const char *name)
+{
+	if (!(r->path[slot] = join_path(r->cx.o->out_dir, name))) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
+	int err = outfile_open(&r->out[slot], r->path[slot]);
+	if (!err)
+		r->open[slot] = 1;
+	return err;
+}
+
+static int prepare(struct run *r)
+{
+	const struct xopts *o = r->cx.o;
+	if (mkdir(o->out_dir, 0777) != 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", o->out_dir, strerror(errno));
+		return GL_EIO;
+	}
+	int err = 0;
+	for (int t = 0; t < XT_N && !err; t++)
+		if (r->tab_kind[t] != XK_NONE && !(err = open_out(r, OUT_TAB0 + t, xtab_file(t)))) {
+			r->cx.tab[t] = r->out[OUT_TAB0 + t].fp;
+			fprintf(r->cx.tab[t], "%s\n", xsrc_table_header(r->tab_kind[t]));
+		}
+	if (!err && r->family != XF_NONE) {
+		const struct xfamily_info *fi = xfamily_info(r->family);
+		struct fb_opts fo = {.max_keys = o->max_keys, .sort_mem = o->sort_mem,
+				     .has_times = fi->has_times, .has_read = fi->has_read};
+		err = fb_open(&r->cx.fb, o->out_dir, &fo);
+	}
+	return err;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+static int read_file(struct run *r, struct xfile *f)
+{
+	struct xctx *cx = &r->cx;
+	if (cx->fb)
+		fb_file_start(cx->fb);
+	struct stat sb;
+	uint64_t size = strcmp(f->path, "-") != 0 && stat(f->path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+	progress_start(&cx->prog, f->path, size, cx->o->quiet);
+	int err;
+	switch (f->kind) {
+	case XK_GR_JSON: err = src_goodreads_json(cx, f); break;
+	case XK_GR_BOOKS:
+	case XK_GR_WORKS:
+	case XK_GR_AUTHORS: err = src_goodreads_meta(cx, f); break;
+	case XK_GR_CSV:
+	case XK_GR_USER_MAP:
+	case XK_GR_BOOK_MAP: err = src_goodreads_csv(cx, f); break;
+	case XK_GB_RATINGS:
+	case XK_GB_TO_READ:
+	case XK_GB_BOOKS: err = src_goodbooks(cx, f); break;
+	default: err = src_movielens(cx, f); break;
+	}
+	progress_end(&cx->prog);
+	if (cx->fb && xkind_family(f->kind) != XF_NONE) {
+		f->st->users = fb_file_users(cx->fb);
+		f->st->items = fb_file_items(cx->fb);
+	}
+	if (!err)
+		log_debug("%s: %" PRIu64 " records, %" PRIu64 " kept", f->path, f->st->records,
+			  f->st->kept);
+	return err;
+}
+
+/* ---- finishing: write, then commit all or nothing --------------------------------- */
+
+static int write_tables(struct run *r, int n)
+{
+	struct xctx *cx = &r->cx;
+	struct xstats total = {.file = "total", .kind = ""};
+	for (int i = 0; i < n; i++)
+		xstats_add(&total, &r->st[i]);
+	int err = 0;
+	if (cx->fb) {
+		const struct xfamily_info *fi = xfamily_info(r->family);
+		total.users = fb_n_users(cx->fb);
+		total.items = fb_n_items(cx->fb);
+		err = open_out(r, OUT_USERS, "users.raw.csv");
+		if (!err)
+			err = fb_write_keys(cx->fb, 1, r->out[OUT_USERS].fp, "user", fi->user_col);
+		if (!err)
+			err = open_out(r, OUT_ITEMS, "items.raw.csv");
+		if (!err)
+			err = fb_write_keys(cx->fb, 0, r->out[OUT_ITEMS].fp, "item", fi->item_col);
+	}
+	if (!err)
+		err = open_out(r, OUT_STATS, "extract.stats.csv");
+	if (!err)
+		xstats_write(r->out[OUT_STATS].fp, r->st, (size_t)n, &total);
+	return err;
+}
+
+static int commit_all(struct run *r)
+{
+	int err = 0, glr_done = 0;
+	if (r->cx.fb) {
+		if (!(r->path[OUT_N] = join_path(r->cx.o->out_dir, "ratings.raw.glr")))
+			return GL_ENOMEM;
+		log_debug("ratings: %" PRIu64 " from %" PRIu32 " users on %" PRIu32
+			  " items, %s, dictionaries %zu bytes",
+			  fb_n_ratings(r->cx.fb), fb_n_users(r->cx.fb), fb_n_items(r->cx.fb),
+			  fb_grouped(r->cx.fb) ? "grouped by user" : "not grouped: scattered",
+			  fb_memory(r->cx.fb));
+		if ((err = fb_write_glr(r->cx.fb, r->path[OUT_N])))
+			return err;
+		glr_done = 1;
+	}
+	int committed[OUT_N] = {0};
+	for (int s = 0; s < OUT_N && !err; s++)
+		if (r->open[s]) {
+			r->open[s] = 0;
+			err = outfile_commit(&r->out[s]);
+			committed[s] = !err;
+		}
+	if (err) {
+		/* The set is only good whole: take back what this run put in place. */
+		for (int s = 0; s < OUT_N; s++)
+			if (committed[s])
+				unlink(r->path[s]);
+		if (glr_done)
+			unlink(r->path[OUT_N]);
+	}
+	return err;
+}
+
+static void cleanup(struct run *r, int n)
+{
+	(void)n;
+	for (int s = 0; s < OUT_N; s++) {
+		if (r->open[s])
+			outfile_abort(&r->out[s]);
+		free(r->path[s]);
+	}
+	free(r->path[OUT_N]);
+	fb_free(r->cx.fb);
+	free(r->kinds);
+	free(r->st);
+}
+
+int extract_run(const struct xopts *o, char *const *files, int n)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.cx.o = o;
+	r.cx.rep = o->rep;
+	r.kinds = calloc((size_t)n, sizeof *r.kinds);
+	r.st = calloc((size_t)n, sizeof *r.st);
+	int err = GL_ENOMEM;
+	if (!r.kinds || !r.st) {
+		log_error("out of memory");
+		goto done;
+	}
+	if ((err = plan(&r, o, files, n)) || (err = prepare(&r)))
+		goto done;
+	uint64_t records = 0;
+	for (int i = 0; i < n && !err; i++) {
+		r.st[i].file = files[i];
+		r.st[i].kind = xkind_name(r.kinds[i]);
+		struct xfile f = {.path = files[i], .kind = r.kinds[i], .st = &r.st[i]};
+		err = read_file(&r, &f);
+		records += r.st[i].records;
+	}
+	if (!err)
+		err = xrep_check_share(&r.cx.rep, records);
+	if (!err)
+		err = write_tables(&r, n);
+	if (!err)
+		err = commit_all(&r);
+done:
+	cleanup(&r, n);
+	return err;
+}

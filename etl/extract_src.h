@@ -1,0 +1,73 @@
+/* extract_src.h - what a source reader gets from the extract driver, and
+ * the readers themselves (one per family of formats, in src_*.c).
+ *
+ * A reader opens its file (lib/gzline or lib/csvread), parses records,
+ * reports bad ones through xsrc_bad() (which may say stop), hands ratings to
+ * xsrc_rating() and metadata rows to xsrc_row(), and fills the byte and line
+ * counts of its xstats.  It returns 0, or a gl_err that ends the run
+ * (already logged): a read or gzip error, --strict, --max-bad, a full disk.
+ */
+#ifndef GL_EXTRACT_SRC_H
+#define GL_EXTRACT_SRC_H
+
+#include "extract.h"
+#include "extract_kind.h"
+#include "extract_stats.h"
+#include "factbuild.h"
+#include "progress.h"
+
+#include <stdio.h>
+
+struct gzl;
+
+struct xctx {
+	const struct xopts *o;
+	struct xrep rep;
+	struct factb *fb;           /* NULL when no interaction file was given */
+	FILE *tab[XT_N];            /* open metadata tables, NULL if unused */
+	struct progress prog;
+};
+
+struct xfile {
+	const char *path;
+	int kind;
+	struct xstats *st;
+};
+
+/* Count and maybe report a problem (extract_stats.h): 0 or GL_EFORMAT. */
+#define xsrc_bad(cx, f, cls, line, off, ...) \
+	xrep_note(&(cx)->rep, (f)->st, (cls), 1, (line), (off), __VA_ARGS__)
+
+/* Add one rating (keys as bytes) and count the record kept.  0 or a gl_err
+ * (logged with file and line). */
+int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
+		const char *item, size_t ilen, uint8_t rating, uint32_t time, int read,
+		uint64_t line, uint64_t off);
+
+/* Write one metadata row of n fields to the kind's table and count the
+ * record kept. */
+void xsrc_row(struct xctx *cx, struct xfile *f, const char *const *fields, size_t n);
+
+/* Open path as lines with the run's --max-line.  0 or a gl_err (logged). */
+int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z);
+
+/* After a reader's loop: copy the stream's byte counts into the stats. */
+void xsrc_bytes(struct xfile *f, const struct gzl *z);
+
+/* Progress: call per record with the stream underneath. */
+void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z);
+
+/* Canonical unsigned decimal (no sign, no leading zero, 1-19 digits)? */
+int xsrc_is_num(const char *s, size_t len);
+
+/* The readers. */
+int src_goodreads_json(struct xctx *cx, struct xfile *f);
+int src_goodreads_meta(struct xctx *cx, struct xfile *f);
+int src_goodreads_csv(struct xctx *cx, struct xfile *f);
+int src_goodbooks(struct xctx *cx, struct xfile *f);
+int src_movielens(struct xctx *cx, struct xfile *f);
+
+/* The header a table gets when kind writes it. */
+const char *xsrc_table_header(int kind);
+
+#endif

@@ -1,0 +1,89 @@
+/* src_goodreads_csv.c - the UCSD Goodreads CSV dump:
+ * goodreads_interactions.csv (user_id,book_id,is_read,rating,is_reviewed,
+ * with integer CSV ids) to the ratings file under the keys user_id_csv and
+ * book_id_csv, and its id maps user_id_map.csv (user_id_csv,user_id) and
+ * book_id_map.csv (book_id_csv,book_id) checked and copied through, for
+ * goodlens-join's two-hop join.  A map may lack keys; the join reports them.
+ *
+ * Checks: ids are canonical decimals (bad_id), is_read is 0 or 1
+ * (bad_type), rating is a whole number 0..5 (bad_rating).  In the maps the
+ * CSV id must be a decimal and user_id 32 lowercase hex digits or book_id a
+ * decimal (bad_id).
+ */
+#include "err.h"
+#include "src_csv.h"
+
+#include <string.h>
+
+static int is_hex32(const char *s, size_t len)
+{
+	if (len != 32)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int interactions(struct xctx *cx, struct xfile *f, struct xcsv *c)
+{
+	int cu = xcsv_need(f, c, "user_id"), cb = xcsv_need(f, c, "book_id");
+	int cr = xcsv_need(f, c, "is_read"), cg = xcsv_need(f, c, "rating");
+	if (cu < -1 || cb < -1 || cr < -1 || cg < -1)
+		return GL_EFORMAT;
+	int max = cu > cb ? cu : cb;
+	max = max > cr ? max : cr;
+	max = max > cg ? max : cg;
+	int rc, err = 0;
+	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {
+		const struct csvr_rec *r = &c->rec;
+		const char *rt = r->f[cg], *rd = r->f[cr];
+		if (!xsrc_is_num(r->f[cu], r->len[cu]) || !xsrc_is_num(r->f[cb], r->len[cb]))
+			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset,
+				       "user_id or book_id is not a number");
+		else if (r->len[cr] != 1 || (rd[0] != '0' && rd[0] != '1'))
+			err = xsrc_bad(cx, f, XB_BAD_TYPE, r->lineno, r->offset,
+				       "is_read is not 0 or 1");
+		else if (r->len[cg] != 1 || rt[0] < '0' || rt[0] > '5')
+			err = xsrc_bad(cx, f, XB_BAD_RATING, r->lineno, r->offset,
+				       "rating is not a whole number 0 to 5");
+		else
+			err = xsrc_rating(cx, f, r->f[cu], r->len[cu], r->f[cb], r->len[cb],
+					  (uint8_t)(2 * (rt[0] - '0')), 0, rd[0] == '1', r->lineno,
+					  r->offset);
+	}
+	return err ? err : rc;
+}
+
+static int map(struct xctx *cx, struct xfile *f, struct xcsv *c, int users)
+{
+	const char *k1 = users ? "user_id_csv" : "book_id_csv";
+	const char *k2 = users ? "user_id" : "book_id";
+	int a = xcsv_need(f, c, k1), b = xcsv_need(f, c, k2);
+	if (a < -1 || b < -1)
+		return GL_EFORMAT;
+	int rc, err = 0;
+	while (!err && (rc = xcsv_next(cx, f, c, (size_t)(a > b ? a : b) + 1)) == 1) {
+		const struct csvr_rec *r = &c->rec;
+		int ok2 = users ? is_hex32(r->f[b], r->len[b]) : xsrc_is_num(r->f[b], r->len[b]);
+		if (!xsrc_is_num(r->f[a], r->len[a]) || !ok2) {
+			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset, "%s or %s is not an id",
+				       k1, k2);
+			continue;
+		}
+		const char *row[2] = {r->f[a], r->f[b]};
+		xsrc_row(cx, f, row, 2);
+	}
+	return err ? err : rc;
+}
+
+int src_goodreads_csv(struct xctx *cx, struct xfile *f)
+{
+	struct xcsv c;
+	int err = xcsv_open(cx, f, &c, ',', 0, 0);
+	if (!err)
+		err = f->kind == XK_GR_CSV ? interactions(cx, f, &c)
+					   : map(cx, f, &c, f->kind == XK_GR_USER_MAP);
+	xcsv_close(f, &c);
+	return err;
+}

@@ -1,0 +1,96 @@
+#include "dedupe.h"
+
+#include "err.h"
+#include "log.h"
+#include "usort.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+/* Does rating a (position pa) beat rating b (position pb, pa > pb) for
+ * the mode?  Positions break ties: later wins for latest, earlier for first. */
+static int later(const uint32_t *t, uint64_t a, uint64_t b)
+{
+	uint32_t ta = t ? t[a] : 0, tb = t ? t[b] : 0;
+	return ta >= tb;
+}
+
+static int earlier(const uint32_t *t, uint64_t a, uint64_t b)
+{
+	uint32_t ta = t ? t[a] : 0, tb = t ? t[b] : 0;
+	return ta < tb;
+}
+
+/* Settle one group keys[0..n) (n >= 2, positions ascending) of user u
+ * whose raw ratings start at base. */
+static void settle(struct fstate *s, int mode, uint32_t u, uint64_t base, const uint64_t *keys,
+		   size_t n)
+{
+	const uint32_t *t = s->g->times;
+	uint64_t best = base + (uint32_t)keys[0];
+	uint64_t sum = fstate_value(s, best);
+	for (size_t i = 1; i < n; i++) {
+		uint64_t k = base + (uint32_t)keys[i];
+		sum += fstate_value(s, k);
+		if (mode == DEDUPE_FIRST ? earlier(t, k, best) : later(t, k, best))
+			best = k;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = base + (uint32_t)keys[i];
+		if (k != best || mode == DEDUPE_DROP_ALL)
+			fstate_drop(s, u, k);
+	}
+	if (mode == DEDUPE_MEAN)
+		s->rating[best] = (uint8_t)((2 * sum + n) / (2 * n));
+}
+
+int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
+{
+	const struct glr *g = s->g;
+	uint64_t found = 0, cap = 0;
+	uint64_t *keys = NULL;
+	int err = 0;
+	if (mode == DEDUPE_MEAN && (err = fstate_own_ratings(s)))
+		goto done;
+	for (uint64_t u = 0; u < g->n_users; u++) {
+		if (s->ucount[u] < 2)
+			continue;
+		uint64_t base = g->rowptr[u], len = g->rowptr[u + 1] - base;
+		if (len > UINT32_MAX) {
+			log_error("user %llu has more than 2^32 ratings", (unsigned long long)u);
+			err = GL_ELIMIT;
+			goto done;
+		}
+		if (s->ucount[u] > cap) {
+			free(keys);
+			cap = s->ucount[u] > 1024 ? s->ucount[u] : 1024;
+			if (!(keys = malloc(cap * sizeof *keys))) {
+				log_error("out of memory deduplicating ratings");
+				err = GL_ENOMEM;
+				goto done;
+			}
+		}
+		size_t n = 0;
+		for (uint64_t j = 0; j < len; j++)
+			if (fstate_kept(s, base + j))
+				keys[n++] = (uint64_t)fstate_item(s, base + j) << 32 | j;
+		usort_u64(keys, n);
+		for (size_t a = 0, b; a < n; a = b) {
+			for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; b++)
+				;
+			if (b - a > 1) {
+				settle(s, mode, (uint32_t)u, base, keys + a, b - a);
+				found++;
+			}
+		}
+	}
+	if (found && !g->times && (mode == DEDUPE_LATEST || mode == DEDUPE_FIRST))
+		log_info("the ratings file has no times: of each duplicated pair, the %s "
+			 "in file order is kept",
+			 mode == DEDUPE_LATEST ? "last" : "first");
+done:
+	free(keys);
+	if (pairs)
+		*pairs = found;
+	return err;
+}

@@ -1,0 +1,237 @@
+#include "filter.h"
+
+#include "buf.h"
+#include "dedupe.h"
+#include "dimtab.h"
+#include "err.h"
+#include "fstate.h"
+#include "fstats.h"
+#include "glr.h"
+#include "kcore.h"
+#include "log.h"
+#include "outfile.h"
+#include "ratingsel.h"
+#include "remap.h"
+#include "topn.h"
+#include "usample.h"
+#include "works.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned long long ull;
+
+struct run {
+	const struct filter_opts *o;
+	struct glr g;
+	struct fstate s;
+	struct fstats st;
+	uint32_t *rep;      /* works: work -> the edition whose row it takes */
+	struct remap m;
+	struct splitter sp;
+	struct buf path;
+};
+
+static void census(struct run *r, const char *step)
+{
+	uint64_t users, items;
+	fstate_census(&r->s, &users, &items);
+	fstats_add(&r->st, step, r->s.kept, users, items);
+	log_debug("%-12s %llu ratings, %llu users, %llu items", step, (ull)r->s.kept, (ull)users,
+		  (ull)items);
+}
+
+static const char *out_path(struct run *r, const char *name)
+{
+	buf_clear(&r->path);
+	if (buf_printf(&r->path, "%s/%s", r->o->outdir, name))
+		return NULL;
+	return r->path.p;
+}
+
+/* Editions into works: choose each work's edition (the most rated now,
+ * the lowest id on ties), install the map, deduplicate again. */
+static int merge_works(struct run *r)
+{
+	const struct filter_opts *o = r->o;
+	uint32_t *imap;
+	uint64_t n_works;
+	if (!o->items) {
+		log_error("--item-key work needs --items (items.titled.csv with a work_id column)");
+		return GL_EUSAGE;
+	}
+	int err = works_load(o->items, r->g.n_items, &imap, &n_works);
+	if (err)
+		return err;
+	r->rep = malloc((n_works ? n_works : 1) * sizeof *r->rep);
+	if (!r->rep) {
+		free(imap);
+		log_error("out of memory merging works");
+		return GL_ENOMEM;
+	}
+	memset(r->rep, 0xff, n_works * sizeof *r->rep);
+	for (uint64_t i = 0; i < r->g.n_items; i++) {
+		uint32_t w = imap[i];
+		if (r->rep[w] == UINT32_MAX || r->s.icount[i] > r->s.icount[r->rep[w]])
+			r->rep[w] = (uint32_t)i;
+	}
+	if ((err = fstate_set_imap(&r->s, imap, n_works)))
+		return err;
+	return dedupe_run(&r->s, o->dedupe, NULL);
+}
+
+static int steps(struct run *r)
+{
+	const struct filter_opts *o = r->o;
+	static const char *const zero_step[] = {"drop-zero", NULL, "implicit", "implicit-all"};
+	int err = 0;
+	census(r, "input");
+	if (o->zeros != ZEROS_KEEP) {
+		if ((err = ratingsel_zeros(&r->s, o->zeros)))
+			return err;
+		census(r, zero_step[o->zeros]);
+	}
+	if (o->range) {
+		ratingsel_range(&r->s, o->lo, o->hi);
+		census(r, "range");
+	}
+	if ((err = dedupe_run(&r->s, o->dedupe, NULL)))
+		return err;
+	census(r, "dedupe");
+	if (o->works) {
+		if ((err = merge_works(r)))
+			return err;
+		census(r, "works");
+	}
+	if (o->top_items) {
+		if ((err = topn_run(&r->s, o->top_items)))
+			return err;
+		census(r, "top-items");
+	}
+	if (o->min_user > 1 || o->min_item > 1) {
+		uint32_t passes;
+		kcore_run(&r->s, o->min_user, o->min_item, &passes);
+		log_debug("k-core: %u passes", passes);
+		census(r, "kcore");
+	}
+	if (o->sample) {
+		uint64_t n = o->sample == 1 ? o->sample_count : usample_count(&r->s, o->sample_frac);
+		usample_run(&r->s, n, o->seed);
+		census(r, "sample-users");
+	}
+	return 0;
+}
+
+static int write_ratings(struct run *r, struct glr_writer **w)
+{
+	const char *path = out_path(r, "ratings.glr");
+	int err = path ? split_init(&r->sp, &r->o->split, &r->s, r->o->seed) : GL_ENOMEM;
+	if (!err)
+		err = remap_write(&r->m, &r->s, &r->sp, path, w);
+	if (err)
+		return err;
+	uint64_t users, items;
+	if (r->o->split.kind != SPLIT_NONE) {
+		remap_census(&r->m, 1, &users, &items);
+		fstats_add(&r->st, "train", r->m.n_ratings - r->m.n_valid, users, items);
+		remap_census(&r->m, 2, &users, &items);
+		fstats_add(&r->st, "valid", r->m.n_valid, users, items);
+	}
+	fstats_add(&r->st, "output", r->m.n_ratings, r->m.n_users, r->m.n_items);
+	return 0;
+}
+
+static int write_users(struct run *r, FILE *fp)
+{
+	struct dimtab_opts d = {.in = r->o->users, .idcol = "user", .n_raw = r->g.n_users,
+				.rowmap = r->m.unew, .n_new = r->m.n_users, .cnt = r->m.ucnt,
+				.sum = r->m.usum, .scale = r->g.scale};
+	return dimtab_write(&d, fp);
+}
+
+static int write_items(struct run *r, FILE *fp)
+{
+	struct dimtab_opts d = {.in = r->o->items, .idcol = "item", .n_raw = r->g.n_items,
+				.rowmap = r->m.inew, .n_new = r->m.n_items, .cnt = r->m.icnt,
+				.sum = r->m.isum, .scale = r->g.scale};
+	if (!r->o->works)
+		return dimtab_write(&d, fp);
+	/* Rows from each work's chosen edition; every edition's key listed. */
+	uint32_t *rowmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *rowmap);
+	uint32_t *groupmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *groupmap);
+	int err = rowmap && groupmap ? 0 : GL_ENOMEM;
+	for (uint64_t i = 0; !err && i < r->g.n_items; i++) {
+		uint32_t w = r->s.imap[i];
+		groupmap[i] = r->m.inew[w];
+		rowmap[i] = r->rep[w] == i ? r->m.inew[w] : REMAP_NONE;
+	}
+	d.rowmap = rowmap;
+	d.groupmap = groupmap;
+	d.groupcol = "work_id";
+	if (!err)
+		err = dimtab_write(&d, fp);
+	else
+		log_error("out of memory merging works");
+	free(rowmap);
+	free(groupmap);
+	return err;
+}
+
+/* Write every output, then commit them together: a failure anywhere
+ * before the commits leaves the earlier outputs as they were. */
+static int outputs(struct run *r)
+{
+	enum { USERS, ITEMS, STATS, N };
+	static const char *const names[N] = {"users.csv", "items.csv", "filter.stats.csv"};
+	struct outfile of[N];
+	struct glr_writer *w = NULL;
+	int n = 0, err = 0;
+	for (; n < N && !err; n++) {
+		const char *path = out_path(r, names[n]);
+		err = path ? outfile_open(&of[n], path) : GL_ENOMEM;
+		if (err)
+			break;
+	}
+	if (!err)
+		err = write_users(r, of[USERS].fp);
+	if (!err)
+		err = write_items(r, of[ITEMS].fp);
+	if (!err)
+		err = write_ratings(r, &w);
+	if (!err)
+		fstats_write(&r->st, of[STATS].fp);
+	for (int i = 0; i < n; i++) {
+		if (i == STATS && !err)
+			err = glr_writer_commit(w), w = NULL;
+		if (err)
+			outfile_abort(&of[i]);
+		else
+			err = outfile_commit(&of[i]);
+	}
+	glr_writer_abort(w);
+	return err;
+}
+
+int filter_run(const struct filter_opts *o)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	int err = glr_open(&r.g, o->ratings, 0);
+	if (err)
+		return err;
+	if (!(err = fstate_init(&r.s, &r.g)))
+		err = steps(&r);
+	if (!err)
+		err = remap_build(&r.m, &r.s);
+	if (!err)
+		err = outputs(&r);
+	split_free(&r.sp);
+	remap_free(&r.m);
+	free(r.rep);
+	fstate_free(&r.s);
+	glr_close(&r.g);
+	buf_free(&r.path);
+	return err;
+}

@@ -1,0 +1,155 @@
+/* goodlens-join: an SQL-style hash join of two CSV files (join/hashjoin.h). */
+#include "cli.h"
+#include "err.h"
+#include "hashjoin.h"
+#include "log.h"
+#include "outfile.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROG "goodlens-join"
+
+static void usage(void)
+{
+	fputs("usage: " PROG " [options] --on KEYS LEFT.csv RIGHT.csv\n"
+	      "\n"
+	      "Join two CSV files (with header rows) on key columns, as SQL's\n"
+	      "LEFT JOIN ... USING (keys) and its relatives do, and report the keys\n"
+	      "that found no partner on either side.  One side is held in memory, the\n"
+	      "other is streamed; gzip input is read as such; '-' is stdin.\n"
+	      "\n"
+	      "  -k, --on KEYS           key columns: NAME when both sides call it the\n"
+	      "                          same, LEFT=RIGHT when they differ; several\n"
+	      "                          separated by ',' (book_id or item_key=book_id,lang)\n"
+	      "  -t, --kind KIND         inner (default), left, right, full, semi (left\n"
+	      "                          rows with a match) or anti (left rows without)\n"
+	      "  -o, --output FILE       joined CSV (default '-': stdout)\n"
+	      "  -s, --stats FILE        per-side counts and up to 20 unmatched keys:\n"
+	      "                          side,file,rows,keys,matched_keys,unmatched_keys,\n"
+	      "                          unmatched_rows,examples\n"
+	      "      --build SIDE        auto (default: the smaller file), left or right:\n"
+	      "                          the side held in memory; rows come out in the\n"
+	      "                          order of the other side (see below)\n"
+	      "      --suffix S          appended to a right column name that clashes\n"
+	      "                          with an earlier one (default _right)\n"
+	      "      --empty-keys MODE   null (default): a key with an empty column\n"
+	      "                          matches nothing, like SQL NULL; value: the\n"
+	      "                          empty string is a key like any other\n"
+	      "      --max-build-rows N  fail when the in-memory side has more rows\n"
+	      "                          (default 0: no limit)\n"
+	      "      --max-build-bytes N fail when the in-memory side needs more memory\n"
+	      "                          (default 4294967296; 0: no limit)\n"
+	      "  -q, --quiet             errors only\n"
+	      "  -v, --verbose           more detail on stderr\n"
+	      "  -h, --help              this text\n"
+	      "  -V, --version           version\n"
+	      "\n"
+	      "Output: every left column, then the right columns that are not keys.\n"
+	      "A key column holds the left value, or the right one on rows without a\n"
+	      "left side.  Duplicate keys give every pair.  Row order: the streamed\n"
+	      "side's input order, each row's matches in the in-memory side's order,\n"
+	      "then the unmatched in-memory rows (right, full, left joins) in input\n"
+	      "order; semi and anti joins keep the left order.\n"
+	      "\n"
+	      "Exit status: 0 success, 1 bad input or failure, 2 bad usage.\n",
+	      stdout);
+}
+
+enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES };
+
+static const struct option longopts[] = {
+	{"on", required_argument, NULL, 'k'},
+	{"kind", required_argument, NULL, 't'},
+	{"output", required_argument, NULL, 'o'},
+	{"stats", required_argument, NULL, 's'},
+	{"build", required_argument, NULL, OPT_BUILD},
+	{"suffix", required_argument, NULL, OPT_SUFFIX},
+	{"empty-keys", required_argument, NULL, OPT_EMPTY},
+	{"max-build-rows", required_argument, NULL, OPT_MAX_ROWS},
+	{"max-build-bytes", required_argument, NULL, OPT_MAX_BYTES},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *const kinds[] = {"inner", "left", "right", "full", "semi", "anti", NULL};
+static const char *const builds[] = {"auto", "left", "right", NULL};
+static const char *const empties[] = {"null", "value", NULL};
+
+/* Parse the command line into o (names point into argv).  0, 1 when
+ * --help or --version has been answered, or GL_EUSAGE (logged). */
+static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
+{
+	int c, err = 0;
+	o->out = "-";
+	o->max_build_bytes = (uint64_t)4 << 30;
+	opterr = 0;
+	while (!err && (c = getopt_long(argc, argv, "k:t:o:s:qvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': err = join_parse_keys(o, optarg); break;
+		case 't': err = cli_choice("--kind", optarg, kinds, &o->kind); break;
+		case 'o': o->out = optarg; break;
+		case 's': o->stats = optarg; break;
+		case OPT_BUILD: err = cli_choice("--build", optarg, builds, &o->build); break;
+		case OPT_SUFFIX: o->suffix = optarg; break;
+		case OPT_EMPTY: err = cli_choice("--empty-keys", optarg, empties, &o->empty); break;
+		case OPT_MAX_ROWS: err = cli_u64("--max-build-rows", optarg, &o->max_build_rows); break;
+		case OPT_MAX_BYTES:
+			err = cli_u64("--max-build-bytes", optarg, &o->max_build_bytes);
+			break;
+		case 'q': *verbosity = LOG_QUIET; break;
+		case 'v': *verbosity = LOG_VERBOSE; break;
+		case 'h': usage(); return 1;
+		case 'V': cli_version(PROG); return 1;
+		default:
+			log_error("unknown option or missing value: %s", argv[optind - 1]);
+			return GL_EUSAGE;
+		}
+	}
+	if (err)
+		return err;
+	if (!o->nkeys) {
+		log_error("--on is required: name the key columns");
+		return GL_EUSAGE;
+	}
+	if (argc - optind != 2) {
+		log_error("expected two files, LEFT and RIGHT (got %d)", argc - optind);
+		return GL_EUSAGE;
+	}
+	o->left = argv[optind];
+	o->right = argv[optind + 1];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct join_opts o;
+	memset(&o, 0, sizeof o);
+	int verbosity = LOG_NORMAL;
+	log_init(PROG, verbosity);
+	int err = parse(argc, argv, &o, &verbosity);
+	if (err == 1)
+		return EXIT_OK;
+	if (err) {
+		cli_usage_hint(PROG);
+		return cli_exit(err);
+	}
+	log_init(PROG, verbosity);
+	outfile_signals();
+	struct join_result res;
+	err = join_run(&o, &res);
+	if (!err) {
+		log_debug("%llu rows out; %s side in memory; %llu left and %llu right rows "
+			  "unmatched",
+			  (unsigned long long)res.out_rows, res.built ? "right" : "left",
+			  (unsigned long long)res.side[0].unmatched_rows,
+			  (unsigned long long)res.side[1].unmatched_rows);
+		join_result_free(&res);
+	}
+	return cli_exit(err);
+}

@@ -1,0 +1,19 @@
+/* kcore.h - the iterative k-core: every user keeps at least min_user
+ * ratings and every item at least min_item, or goes.
+ *
+ * Each pass reads every kept rating once (users with none are skipped
+ * whole) and drops those whose user or item count is below its minimum,
+ * updating the counts at once so later ratings of the same pass see them.
+ * Passes repeat until one drops nothing.  The result does not depend on the
+ * order: it is the largest subset in which every count meets its minimum.
+ */
+#ifndef GL_KCORE_H
+#define GL_KCORE_H
+
+#include "fstate.h"
+
+/* Run to the fixed point; *passes (may be NULL) receives the number of
+ * passes, the last of which dropped nothing.  Always 0. */
+int kcore_run(struct fstate *s, uint32_t min_user, uint32_t min_item, uint32_t *passes);
+
+#endif

@@ -1,0 +1,182 @@
+#include "page.h"
+
+#include "cli.h"
+#include "err.h"
+#include "html.h"
+#include "outfile.h"
+#include "svg.h"
+
+#include <string.h>
+
+/* Inline, so the page needs nothing but itself; the print rules drop the
+ * navigation and keep figures and table rows whole across pages. */
+static const char css[] =
+	":root{--ink:#1d232b;--muted:#5c6670;--rule:#d5dae0;--band:#f4f6f9;--accent:#1f5fa8}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0 auto;max-width:1120px;padding:0 24px 48px;color:var(--ink);"
+	"font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',Arial,sans-serif}\n"
+	"header{border-bottom:2px solid var(--ink);padding:24px 0 8px}\n"
+	"h1{font-size:28px;margin:0 0 4px}h2{font-size:22px;margin:40px 0 8px;"
+	"border-bottom:1px solid var(--rule);padding-bottom:4px}h3{font-size:17px;margin:24px 0 6px}\n"
+	".sub{color:var(--muted);margin:0}\n"
+	"nav{margin:10px 0 0;font-size:14px}nav a{margin-right:14px;color:var(--accent);"
+	"text-decoration:none}\n"
+	"p{max-width:80ch}.missing{color:var(--muted);font-style:italic}\n"
+	"table{border-collapse:collapse;margin:8px 0 16px;font-size:14px}\n"
+	"th,td{padding:3px 10px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}\n"
+	"th{background:var(--band);font-weight:600}\n"
+	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+	"tr.best td{font-weight:600}\n"
+	"code{font-size:13px;background:var(--band);padding:0 3px;border-radius:3px;"
+	"overflow-wrap:anywhere}\n"
+	"td{overflow-wrap:anywhere}\n"
+	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0;padding:0}\n"
+	".cards div{background:var(--band);padding:8px 14px;border-radius:6px;min-width:150px}\n"
+	".cards dt{font-size:13px;color:var(--muted)}.cards dd{margin:0;font-size:20px;"
+	"font-weight:600;font-variant-numeric:tabular-nums}\n"
+	".two{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:0 28px}\n"
+	"figure{margin:12px 0 20px}figcaption{color:var(--muted);font-size:14px;max-width:80ch}\n"
+	"svg.chart{max-width:100%;height:auto;display:block}\n"
+	"ol.nb{margin:0;padding-left:22px}.two table{width:100%}\n"
+	"footer{margin-top:48px;border-top:1px solid var(--rule);color:var(--muted);font-size:13px}\n"
+	"@media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}"
+	"h2{break-after:avoid}figure,tr,.cards div{break-inside:avoid}"
+	"a{color:inherit;text-decoration:none}th{background:#eee}}\n"
+	"@page{margin:1.5cm}\n";
+
+void pg_section(FILE *f, const char *id, const char *heading)
+{
+	fprintf(f, "<section id=\"%s\">\n<h2>%s</h2>\n", id, heading);
+}
+
+void pg_end_section(FILE *f) { fputs("</section>\n", f); }
+
+void pg_missing(FILE *f, const char *file, const char *writer)
+{
+	fputs("<p class=\"missing\">The input folder has no <code>", f);
+	html_text(f, file);
+	fputs("</code> (", f);
+	html_text(f, writer);
+	fputs(" writes it), so there is nothing to show here.</p>\n", f);
+}
+
+static void cut_text(FILE *f, const char *s, size_t max)
+{
+	int cut = 0;
+	size_t n = max ? svg_cut(s, max, &cut) : strlen(s);
+	html_textn(f, s, n);
+	if (cut)
+		fputs("\xe2\x80\xa6", f);
+}
+
+void pg_td(FILE *f, const char *s, size_t max)
+{
+	int cut = 0;
+	if (max)
+		svg_cut(s, max, &cut);
+	if (cut) {
+		fputs("<td title=\"", f);
+		html_text(f, s);
+		fputs("\">", f);
+	} else {
+		fputs("<td>", f);
+	}
+	cut_text(f, s, max);
+	fputs("</td>", f);
+}
+
+void pg_td_num(FILE *f, const char *formatted)
+{
+	fputs("<td class=\"num\">", f);
+	html_text(f, formatted);
+	fputs("</td>", f);
+}
+
+void pg_item(FILE *f, const struct report *r, uint32_t i, size_t max)
+{
+	const char *t = rep_item_title(&r->in, i), *k = rep_item_key(&r->in, i);
+	if (t) {
+		cut_text(f, t, max);
+	} else if (*k) {
+		html_text(f, r->in.items.key_name);
+		fputc(' ', f);
+		cut_text(f, k, max);
+	} else {
+		fprintf(f, "item %u", i);
+	}
+}
+
+void pg_td_item(FILE *f, const struct report *r, uint32_t i, size_t max)
+{
+	const char *t = rep_item_title(&r->in, i);
+	int cut = 0;
+	if (t && max)
+		svg_cut(t, max, &cut);
+	if (cut) {
+		fputs("<td title=\"", f);
+		html_text(f, t);
+		fputs("\">", f);
+	} else {
+		fputs("<td>", f);
+	}
+	pg_item(f, r, i, max);
+	fputs("</td>", f);
+}
+
+static void head(FILE *f, const struct report *r)
+{
+	struct num a, b, c;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta name=\"generator\" content=\"goodlens-report " GOODLENS_VERSION "\">\n"
+	      "<title>goodlens report: ",
+	      f);
+	html_text(f, r->title);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
+	html_text(f, r->title);
+	fprintf(f,
+		"</h1>\n<p class=\"sub\">%s ratings by %s users of %s items &middot; "
+		"goodlens-report " GOODLENS_VERSION "</p>\n",
+		num_int(&a, r->c.n_ratings), num_int(&b, r->c.n_users), num_int(&c, r->c.n_items));
+	fputs("<nav><a href=\"#dataset\">Dataset</a><a href=\"#join\">Join</a>"
+	      "<a href=\"#training\">Training</a><a href=\"#biases\">Biases</a>"
+	      "<a href=\"#pca\">PCA map</a><a href=\"#similar\">Similar items</a>"
+	      "<a href=\"#recommendations\">Recommendations</a><a href=\"#crosstab\">Crosstab</a>"
+	      "</nav>\n</header>\n<main>\n",
+	      f);
+}
+
+static void foot(FILE *f, const struct report *r)
+{
+	static const char *const files[] = {"funnel.csv", "ratings_hist.csv", "metrics.csv",
+					    "biases.csv", "pca.csv", "similar.csv",
+					    "crosstab.csv", "recommendations.csv"};
+	fputs("</main>\n<footer>\n<p>Tables beside this page:", f);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (i == 2 && !REP_HAVE(r->in.metrics))
+			continue;
+		fprintf(f, " <a href=\"%s\">%s</a>", files[i], files[i]);
+	}
+	fputs(". Input folder: <code>", f);
+	html_text(f, r->in.dir);
+	fputs("</code>.</p>\n</footer>\n</body>\n</html>\n", f);
+}
+
+int page_write(const struct report *r, const char *path)
+{
+	struct outfile of;
+	int err = outfile_open(&of, path);
+	if (err)
+		return err;
+	head(of.fp, r);
+	page_dataset(of.fp, r);
+	page_join(of.fp, r);
+	page_training(of.fp, r);
+	page_biases(of.fp, r);
+	page_pca(of.fp, r);
+	page_similar(of.fp, r);
+	page_recs(of.fp, r);
+	page_crosstab(of.fp, r);
+	foot(of.fp, r);
+	return outfile_commit(&of);
+}

@@ -1,0 +1,161 @@
+/* goodlens-report: a pipeline's output folder -> CSV tables + report.html. */
+#include "cli.h"
+#include "err.h"
+#include "log.h"
+#include "outfile.h"
+#include "report.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: goodlens-report --in DIR [--out DIR] [options]\n"
+	"\n"
+	"Read a pipeline's output folder (ratings.glr and items.csv; model.glm,\n"
+	"users.csv, metrics.csv, train.summary.csv, extract.stats.csv, join.stats.csv,\n"
+	"filter.stats.csv when present) and write one self-contained report.html\n"
+	"(inline CSS and SVG, no script, no network) with the CSV tables beside it:\n"
+	"funnel.csv ratings_hist.csv metrics.csv biases.csv pca.csv similar.csv\n"
+	"crosstab.csv recommendations.csv.  A missing optional input leaves its\n"
+	"section saying so.\n"
+	"\n"
+	"  -i, --in DIR            the pipeline's output folder (required)\n"
+	"  -o, --out DIR           where to write (default: the --in folder; created\n"
+	"                          if needed; metrics.csv is copied there)\n"
+	"      --title TEXT        the page heading (default: the --in folder's name)\n"
+	"      --list N            items in each lowest/highest bias list (15)\n"
+	"      --pca-items N       most-rated items in the PCA and on the map (1000)\n"
+	"      --labels N          most-rated items offered a label on the map (60);\n"
+	"                          labels that would overlap are left out\n"
+	"      --similar-items N   most-rated items given nearest neighbours (20)\n"
+	"      --neighbours K      nearest items listed for each (10)\n"
+	"      --crosstab-users N  most active users in the crosstab (20)\n"
+	"      --crosstab-items N  most-rated items in the crosstab (15)\n"
+	"      --rec-users N       sample users given recommendations (5)\n"
+	"      --rec-n N           recommendations (and top-rated items) per user (10)\n"
+	"      --min-ratings N     items with fewer ratings are left out of the bias\n"
+	"                          lists, neighbours and recommendations (5)\n"
+	"      --seed N            picks the sample users (1)\n"
+	"  -q, --quiet             no messages but errors\n"
+	"  -v, --verbose           more messages\n"
+	"  -h, --help              this help\n"
+	"      --version           print the version\n"
+	"\n"
+	"Exit status: 0 done, 1 bad or missing input or failed write, 2 bad usage.\n";
+
+enum {
+	OPT_TITLE = 256,
+	OPT_LIST,
+	OPT_PCA,
+	OPT_LABELS,
+	OPT_SIMILAR,
+	OPT_NEIGHBOURS,
+	OPT_XUSERS,
+	OPT_XITEMS,
+	OPT_RECUSERS,
+	OPT_RECN,
+	OPT_MIN,
+	OPT_SEED,
+	OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{"in", required_argument, NULL, 'i'},
+	{"out", required_argument, NULL, 'o'},
+	{"title", required_argument, NULL, OPT_TITLE},
+	{"list", required_argument, NULL, OPT_LIST},
+	{"pca-items", required_argument, NULL, OPT_PCA},
+	{"labels", required_argument, NULL, OPT_LABELS},
+	{"similar-items", required_argument, NULL, OPT_SIMILAR},
+	{"neighbours", required_argument, NULL, OPT_NEIGHBOURS},
+	{"crosstab-users", required_argument, NULL, OPT_XUSERS},
+	{"crosstab-items", required_argument, NULL, OPT_XITEMS},
+	{"rec-users", required_argument, NULL, OPT_RECUSERS},
+	{"rec-n", required_argument, NULL, OPT_RECN},
+	{"min-ratings", required_argument, NULL, OPT_MIN},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{NULL, 0, NULL, 0},
+};
+
+/* Limits that keep a typo from asking for a chart nobody can read or a
+ * table of millions of rows. */
+static int bounded(const char *opt, const char *arg, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	if (cli_u32(opt, arg, out))
+		return GL_EUSAGE;
+	if (*out < lo || *out > hi) {
+		log_error("invalid value for %s: '%s' (expected %u to %u)", opt, arg, lo, hi);
+		return GL_EUSAGE;
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int *done)
+{
+	int c, err = 0;
+	while (!err && (c = getopt_long(argc, argv, "i:o:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->in = optarg; break;
+		case 'o': o->out = optarg; break;
+		case OPT_TITLE: o->title = optarg; break;
+		case OPT_LIST: err = bounded("--list", optarg, 1, 1000, &o->list_n); break;
+		case OPT_PCA: err = bounded("--pca-items", optarg, 2, 100000, &o->pca_items); break;
+		case OPT_LABELS: err = bounded("--labels", optarg, 0, 1000, &o->labels); break;
+		case OPT_SIMILAR:
+			err = bounded("--similar-items", optarg, 0, 10000, &o->similar_items);
+			break;
+		case OPT_NEIGHBOURS:
+			err = bounded("--neighbours", optarg, 1, 1000, &o->neighbours);
+			break;
+		case OPT_XUSERS:
+			err = bounded("--crosstab-users", optarg, 1, 200, &o->cross_users);
+			break;
+		case OPT_XITEMS:
+			err = bounded("--crosstab-items", optarg, 1, 200, &o->cross_items);
+			break;
+		case OPT_RECUSERS: err = bounded("--rec-users", optarg, 0, 1000, &o->rec_users); break;
+		case OPT_RECN: err = bounded("--rec-n", optarg, 1, 1000, &o->rec_n); break;
+		case OPT_MIN: err = cli_u32("--min-ratings", optarg, &o->min_ratings); break;
+		case OPT_SEED: err = cli_u64("--seed", optarg, &o->seed); break;
+		case 'q': *verbosity = LOG_QUIET; break;
+		case 'v': *verbosity = LOG_VERBOSE; break;
+		case 'h': fputs(usage, stdout); *done = 1; return 0;
+		case OPT_VERSION: cli_version("goodlens-report"); *done = 1; return 0;
+		default: return GL_EUSAGE;
+		}
+	}
+	if (err)
+		return err;
+	if (optind < argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		return GL_EUSAGE;
+	}
+	if (!o->in) {
+		log_error("--in DIR is required: the folder the pipeline wrote");
+		return GL_EUSAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct rep_opts o;
+	int verbosity = LOG_NORMAL, done = 0;
+	rep_opts_default(&o);
+	log_init("goodlens-report", LOG_NORMAL);
+	int err = parse(argc, argv, &o, &verbosity, &done);
+	if (err) {
+		cli_usage_hint("goodlens-report");
+		return cli_exit(err);
+	}
+	if (done)
+		return EXIT_OK;
+	log_init("goodlens-report", verbosity);
+	outfile_signals();
+	return cli_exit(report_run(&o));
+}

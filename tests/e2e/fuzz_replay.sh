@@ -1,0 +1,15 @@
+# Every fuzz target, built without libFuzzer, replays its seeds and the
+# regression inputs of tests/fuzz/regress/<target>/ (inputs that once
+# crashed it) without a crash or a sanitizer report.
+bash "$TESTS/fuzz/seeds.sh" "$GL_BIN" seeds
+n=0
+for r in "$GL_REPLAY"/fuzz_*; do
+	t=$(basename "$r")
+	t=${t#fuzz_}
+	inputs=$(find seeds/"$t" "$TESTS/fuzz/regress/$t" -type f 2>/dev/null | sort)
+	[ -n "$inputs" ] || { echo "no inputs for $t"; exit 1; }
+	# shellcheck disable=SC2086
+	"$r" $inputs
+	n=$((n + 1))
+done
+test "$n" -ge 2

@@ -1,0 +1,46 @@
+# report.html as a person's browser sees it: headless Chromium (Debian's
+# chromium) driven over its DevTools pipe by tests/browser/cdp_page.py.
+# Checks: no console error, no page exception, no JavaScript dialog, no
+# network request besides the page, no <script>/<img>/on* handler, the
+# charts present, the hostile titles shown as text.  A control page with a
+# live script and a remote image must fail the same check.
+# Without chromium or python3 the test says SKIP and passes, except in CI
+# (GL_CI=1), where a missing browser is a failure.
+: "${GL_UNITS:?GL_UNITS must name the unit test binaries (run through make test)}"
+chrome=${CHROMIUM:-$(command -v chromium || true)}
+if [ -z "$chrome" ] || ! command -v python3 >/dev/null; then
+	echo "SKIP report_browser: chromium or python3 missing (make deps installs them)"
+	[ "${GL_CI:-0}" = 1 ] && { echo "GL_CI=1: a skipped browser test is a failure"; exit 1; }
+	exit 0
+fi
+check=$TESTS/browser/cdp_page.py
+"$GL_UNITS/test_report" --fixture in
+goodlens-report -q --in in --out out --title 'Fixture <b>&</b> "report"'
+python3 "$check" check out/report.html --min-svg 6 \
+	--expect-title 'goodlens report: Fixture <b>&</b> "report"' \
+	--expect-text '<script>alert(1)</script>' \
+	--expect-text '</svg></text><img src=x onerror=alert(2)>' \
+	--expect-text 'Tom & Jerry: "Quoted", '"'"'single'"'"' <b>not bold</b>' \
+	--expect-text '<b>bold user</b>' \
+	--expect-text 'raw/a&b<c>.json.gz' >result.json
+grep -q '"pca": 1' result.json
+grep -q '"crosstab": 1' result.json
+
+# the control: the checker must catch what it claims to catch
+cat >bad.html <<'HTML'
+<!DOCTYPE html><html><head><title>bad</title></head><body>
+<script>alert(1); console.error("boom")</script>
+<img src="http://127.0.0.1:9/x.png"><svg></svg></body></html>
+HTML
+set +e
+python3 "$check" check bad.html --expect-text 'never there' >bad.json 2>bad.err
+s=$?
+set -e
+cat bad.err
+[ $s -eq 1 ]
+grep -q 'console errors' bad.err
+grep -q 'dialogs' bad.err
+grep -q 'network requests' bad.err
+grep -q 'script> elements' bad.err
+grep -q 'never there' bad.err
+echo "report_browser: ok"

@@ -1,0 +1,181 @@
+/* Unit tests for etl/factbuild: ratings in any order become the CSR file
+ * that first-appearance ids and input order define, whether the input was
+ * grouped by user (one sequential copy) or not (scatter passes), and the
+ * two paths write the same bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../etl/factbuild.h"
+#include "err.h"
+#include "glr.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N 5000
+
+struct input {
+	char user[N][40], item[N][24];
+	uint8_t rating[N];
+	uint32_t time[N];
+	int read[N];
+};
+
+static unsigned next(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+/* grouped = 1: each user's ratings contiguous. */
+static void make_input(struct input *in, int grouped, unsigned seed)
+{
+	for (int k = 0; k < N; k++) {
+		unsigned u = grouped ? (unsigned)k / 37 : next(&seed) % 135;
+		snprintf(in->user[k], sizeof in->user[k], "%08x%024x", u * 2654435761u, u);
+		snprintf(in->item[k], sizeof in->item[k], "%u", 1000 + next(&seed) % 700);
+		in->rating[k] = (uint8_t)(next(&seed) % 11);
+		in->time[k] = next(&seed);
+		in->read[k] = next(&seed) & 1;
+	}
+}
+
+static void build(const struct input *in, const char *dir, const struct fb_opts *o,
+		  int want_grouped)
+{
+	struct factb *fb;
+	mkdir(dir, 0777);
+	assert_int_equal(fb_open(&fb, dir, o), 0);
+	fb_file_start(fb);
+	for (int k = 0; k < N; k++)
+		assert_int_equal(fb_add(fb, in->user[k], strlen(in->user[k]), in->item[k],
+					strlen(in->item[k]), in->rating[k], in->time[k], in->read[k]),
+				 0);
+	assert_int_equal(fb_grouped(fb), want_grouped);
+	assert_int_equal(fb_n_ratings(fb), N);
+	assert_int_equal(fb_file_users(fb), fb_n_users(fb));
+	char path[256];
+	snprintf(path, sizeof path, "%s/r.glr", dir);
+	assert_int_equal(fb_write_glr(fb, path), 0);
+	fb_free(fb);
+	/* the spill file is gone: only r.glr is left */
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "test \"$(ls -A %s)\" = r.glr", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The file against a reference built here the simple way. */
+static void check(const struct input *in, const char *dir)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/r.glr", dir);
+	struct glr g;
+	assert_int_equal(glr_open(&g, path, 0), 0);
+	/* users by first appearance, each user's ratings in input order */
+	static char order[N][40];
+	int nu = 0;
+	for (int k = 0; k < N; k++) {
+		int seen = 0;
+		for (int u = 0; u < nu && !seen; u++)
+			seen = strcmp(order[u], in->user[k]) == 0;
+		if (!seen)
+			strcpy(order[nu++], in->user[k]);
+	}
+	assert_int_equal(g.n_users, nu);
+	assert_true(g.scale == 0.5f);
+	assert_non_null(g.times);
+	assert_non_null(g.read);
+	uint64_t at = 0;
+	for (int u = 0; u < nu; u++) {
+		assert_int_equal(g.rowptr[u], at);
+		for (int k = 0; k < N; k++) {
+			if (strcmp(in->user[k], order[u]) != 0)
+				continue;
+			assert_int_equal(g.ratings[at], in->rating[k]);
+			assert_int_equal(g.times[at], in->time[k]);
+			assert_int_equal(glr_bit(g.read, at), in->read[k]);
+			at++;
+		}
+	}
+	assert_int_equal(at, N);
+	glr_close(&g);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "cmp -s %s %s", a, b);
+	return system(cmd) == 0;
+}
+
+static void test_grouped_and_scattered(void **state)
+{
+	(void)state;
+	static struct input in;
+	make_input(&in, 1, 7);
+	struct fb_opts o = {.has_times = 1, .has_read = 1};
+	build(&in, "fb_grouped", &o, 1);
+	check(&in, "fb_grouped");
+	o.force_scatter = 1;
+	o.sort_mem = 10240; /* 1024 ratings a pass: five passes */
+	build(&in, "fb_scatter", &o, 1);
+	check(&in, "fb_scatter");
+	assert_true(same_file("fb_grouped/r.glr", "fb_scatter/r.glr"));
+	assert_int_equal(system("rm -rf fb_grouped fb_scatter"), 0);
+}
+
+static void test_ungrouped(void **state)
+{
+	(void)state;
+	static struct input in;
+	make_input(&in, 0, 11);
+	struct fb_opts o = {.has_times = 1, .has_read = 1, .sort_mem = 10240};
+	build(&in, "fb_random", &o, 0);
+	check(&in, "fb_random");
+	o.sort_mem = 0; /* one pass */
+	build(&in, "fb_random1", &o, 0);
+	assert_true(same_file("fb_random/r.glr", "fb_random1/r.glr"));
+	assert_int_equal(system("rm -rf fb_random fb_random1"), 0);
+}
+
+static void test_key_limit_and_tables(void **state)
+{
+	(void)state;
+	struct factb *fb;
+	struct fb_opts o = {.max_keys = 2};
+	mkdir("fb_lim", 0777);
+	assert_int_equal(fb_open(&fb, "fb_lim", &o), 0);
+	assert_int_equal(fb_add(fb, "u1", 2, "10", 2, 2, 0, 0), 0);
+	assert_int_equal(fb_add(fb, "u2", 2, "11", 2, 2, 0, 0), 0);
+	assert_int_equal(fb_add(fb, "u1", 2, "12", 2, 2, 0, 0), GL_ELIMIT);
+	FILE *f = fopen("fb_lim/u.csv", "w");
+	assert_int_equal(fb_write_keys(fb, 1, f, "user", "user_id"), 0);
+	assert_int_equal(fb_write_keys(fb, 0, f, "item", "book_id"), 0);
+	fclose(f);
+	fb_free(fb);
+	f = fopen("fb_lim/u.csv", "r");
+	char text[200] = "";
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	text[n] = 0;
+	fclose(f);
+	assert_string_equal(text, "user,user_id\n0,u1\n1,u2\nitem,book_id\n0,10\n1,11\n");
+	assert_int_equal(system("test \"$(ls -A fb_lim)\" = u.csv && rm -rf fb_lim"), 0);
+}
+
+int main(void)
+{
+	log_init("test_extract_factbuild", LOG_QUIET);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grouped_and_scattered),
+		cmocka_unit_test(test_ungrouped),
+		cmocka_unit_test(test_key_limit_and_tables),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,275 @@
+/* Unit tests for the parsing pieces of goodlens-extract: dates, JSON
+ * escape mending, the flat-object fast path against yajl, kind detection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "../../etl/dates.h"
+#include "../../etl/extract_kind.h"
+#include "../../etl/jsonflat.h"
+#include "../../etl/jsonl.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_goodreads_dates(void **state)
+{
+	(void)state;
+	uint32_t t;
+	const char *s = "Mon Aug 28 13:55:01 -0700 2017";
+	assert_int_equal(date_goodreads(s, strlen(s), &t), 1);
+	assert_int_equal(t, 1503953701u); /* 20:55:01 UTC */
+	s = "Tue Feb 29 23:59:59 +0530 2000";
+	assert_int_equal(date_goodreads(s, strlen(s), &t), 1);
+	assert_int_equal(t, 951848999u);
+	s = "Thu Jan 01 00:00:01 +0000 1970";
+	assert_int_equal(date_goodreads(s, strlen(s), &t), 1);
+	assert_int_equal(t, 1u);
+	assert_int_equal(date_goodreads("", 0, &t), 0);
+	assert_int_equal(t, 0u);
+	static const char *const bad[] = {
+		"Mon Foo 28 13:55:01 -0700 2017", /* month */
+		"Xyz Aug 28 13:55:01 -0700 2017", /* weekday */
+		"Mon Feb 30 13:55:01 -0700 2017", /* no such day */
+		"Mon Feb 29 13:55:01 -0700 2017", /* not a leap year */
+		"Mon Aug 28 24:55:01 -0700 2017", /* hour */
+		"Mon Aug 28 13:55:01 0700 2017",  /* offset sign */
+		"Mon Aug 28 13:55:01 -0700 17",   /* short year */
+		"Thu Jan 01 00:00:00 +0000 1970", /* 0 means unknown: refused */
+		"Wed Dec 31 23:00:00 +0000 1969", /* before 1970 */
+		"Sun Feb 07 06:28:16 +0000 2106", /* past u32 */
+		"Mon Aug 28 13:55:01 -0700 2017 ",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(date_goodreads(bad[i], strlen(bad[i]), &t), -1);
+	s = "Sun Feb 07 06:28:15 +0000 2106";
+	assert_int_equal(date_goodreads(s, strlen(s), &t), 1);
+	assert_int_equal(t, UINT32_MAX);
+}
+
+static void test_movielens_dates(void **state)
+{
+	(void)state;
+	uint32_t t;
+	assert_int_equal(date_movielens("964982703", 9, &t), 1);
+	assert_int_equal(t, 964982703u);
+	assert_int_equal(date_movielens("2005-04-02 23:53:47", 19, &t), 1);
+	assert_int_equal(t, 1112486027u);
+	assert_int_equal(date_movielens("", 0, &t), 0);
+	assert_int_equal(date_movielens("0", 1, &t), -1);
+	assert_int_equal(date_movielens("4294967296", 10, &t), -1);
+	assert_int_equal(date_movielens("12a", 3, &t), -1);
+	assert_int_equal(date_movielens("2005-13-02 23:53:47", 19, &t), -1);
+	assert_int_equal(date_movielens("2005-04-02T23:53:47", 19, &t), -1);
+	assert_int_equal(date_days(1970, 1, 1), 0);
+	assert_int_equal(date_days(2000, 3, 1), 11017);
+	assert_int_equal(date_days(1969, 12, 31), -1);
+}
+
+static void test_fix_escapes(void **state)
+{
+	(void)state;
+	struct {
+		const char *in, *out;
+		size_t fixed;
+	} cases[] = {
+		{"\"\\ud83d\\ude00\"", "\"\\ud83d\\ude00\"", 0},    /* a pair stays */
+		{"\"\\ud800 x\"", "\"\\ufffd x\"", 1},               /* lone high */
+		{"\"\\udc00\"", "\"\\ufffd\"", 1},                   /* lone low */
+		{"\"\\ud800\\u0041\"", "\"\\ufffd\\u0041\"", 1},     /* high + non-low */
+		{"\"\\u0000\"", "\"\\ufffd\"", 1},                   /* NUL */
+		{"\"\\\\ud800\"", "\"\\\\ud800\"", 0},               /* escaped backslash */
+		{"\"\\ud800", "\"\\ufffd", 1},                       /* at the very end */
+		{"\"\\u12\"", "\"\\u12\"", 0},                       /* not an escape */
+		{"\"\\", "\"\\", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", cases[i].in);
+		assert_int_equal(jsonl_fix_escapes(buf, strlen(buf)), cases[i].fixed);
+		assert_string_equal(buf, cases[i].out);
+	}
+}
+
+/* ---- the fast path against yajl: the same events, or a refusal ---------- */
+
+struct trace {
+	struct buf b;
+};
+
+static int ev(void *ctx, const char *what, const void *s, size_t len)
+{
+	struct trace *t = ctx;
+	buf_adds(&t->b, what);
+	if (s) {
+		buf_addc(&t->b, '[');
+		buf_add(&t->b, s, len);
+		buf_addc(&t->b, ']');
+	}
+	buf_addc(&t->b, ';');
+	return 1;
+}
+
+static int t_null(void *c) { return ev(c, "null", NULL, 0); }
+static int t_bool(void *c, int b) { return ev(c, b ? "true" : "false", NULL, 0); }
+static int t_num(void *c, const char *s, size_t n) { return ev(c, "num", s, n); }
+static int t_str(void *c, const unsigned char *s, size_t n) { return ev(c, "str", s, n); }
+static int t_key(void *c, const unsigned char *s, size_t n) { return ev(c, "key", s, n); }
+static int t_sm(void *c) { return ev(c, "{", NULL, 0); }
+static int t_em(void *c) { return ev(c, "}", NULL, 0); }
+static int t_sa(void *c) { return ev(c, "[", NULL, 0); }
+static int t_ea(void *c) { return ev(c, "]", NULL, 0); }
+
+static const yajl_callbacks tcb = {t_null, t_bool, NULL, NULL, t_num, t_str,
+				   t_sm,   t_key,  t_em, t_sa, t_ea};
+
+/* What yajl makes of line alone: its events, or NULL when it fails. */
+static char *yajl_events(const char *line)
+{
+	struct trace t = {{0}};
+	yajl_handle h = yajl_alloc(&tcb, NULL, &t);
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	yajl_status st = yajl_parse(h, (const unsigned char *)line, strlen(line));
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	yajl_free(h);
+	if (st != yajl_status_ok) {
+		buf_free(&t.b);
+		return NULL;
+	}
+	return t.b.p ? t.b.p : strdup("");
+}
+
+static void check_line(const char *line, int want_fast)
+{
+	struct trace t = {{0}};
+	int fast = jsonflat_scan(line, strlen(line), &tcb, &t);
+	if (want_fast >= 0 && fast != want_fast)
+		fail_msg("jsonflat_scan(%s) = %d, expected %d", line, fast, want_fast);
+	if (fast) {
+		char *y = yajl_events(line);
+		if (!y)
+			fail_msg("fast path accepted what yajl refuses: %s", line);
+		if (strcmp(y, t.b.p) != 0)
+			fail_msg("events differ for %s:\nyajl %s\nfast %s", line, y, t.b.p);
+		free(y);
+	}
+	buf_free(&t.b);
+}
+
+static void test_flat_matches_yajl(void **state)
+{
+	(void)state;
+	check_line("{\"user_id\": \"8842\", \"rating\": 5, \"is_read\": true, \"x\": null}", 1);
+	check_line(" {\"a\":\"\",\"b\":-0.5e+3,\"c\":false} \t", 1);
+	check_line("{}", 1);
+	check_line("{\"a\": 1, \"a\": 2}", 1);
+	check_line("{\"raw\": \"caf\xc3\xa9 \xff\"}", 1); /* invalid UTF-8 passes: not validated */
+	/* refused: yajl decides */
+	check_line("{\"a\": \"x\\\"y\"}", 0);    /* escape */
+	check_line("{\"a\": [1]}", 0);          /* nested */
+	check_line("{\"a\": {\"b\": 1}}", 0);
+	check_line("{\"a\": 01}", 0);
+	check_line("{\"a\": 1.}", 0);
+	check_line("{\"a\": .5}", 0);
+	check_line("{\"a\": 1e}", 0);
+	check_line("{\"a\": -}", 0);
+	check_line("{\"a\": tru}", 0);
+	check_line("{\"a\": 1,}", 0);
+	check_line("{\"a\" 1}", 0);
+	check_line("{\"a\": 1", 0);
+	check_line("{\"a\": 1}}", 0);
+	check_line("{\"a\": 1} {\"b\": 2}", 0);
+	check_line("{\"a\": \"tab\there\"}", 0); /* control character */
+	check_line("[1, 2]", 0);
+	check_line("", 0);
+	check_line("nul", 0);
+}
+
+/* Random mutations of a real line: whatever the fast path accepts, yajl
+ * accepts with the same events. */
+static void test_flat_mutations(void **state)
+{
+	(void)state;
+	const char *base = "{\"user_id\": \"8842281e1d1347389f2ab93d60773d4d\", \"book_id\": "
+			   "\"24375664\", \"is_read\": true, \"rating\": 5, \"x\": -1.5e3, "
+			   "\"date_added\": \"Mon Aug 28 13:55:01 -0700 2017\", \"n\": null}";
+	const char alphabet[] = "{}[]\":, \\0123456789.eE+-tfnaulrs\x01\xff";
+	unsigned seed = 12345;
+	size_t len = strlen(base);
+	char line[512];
+	for (int round = 0; round < 20000; round++) {
+		memcpy(line, base, len + 1);
+		int edits = 1 + round % 3;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			line[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+		}
+		check_line(line, -1);
+	}
+}
+
+static void test_kind_detection(void **state)
+{
+	(void)state;
+	struct {
+		const char *path, *line;
+		int kind;
+	} cases[] = {
+		{"x.json.gz", "{\"user_id\": \"a\", \"book_id\": \"1\", \"rating\": 3}", XK_GR_JSON},
+		{"x.json", "{\"isbn\": \"\", \"book_id\": \"1\", \"title\": \"t\"}", XK_GR_BOOKS},
+		{"x.json", "{\"work_id\": \"1\", \"rating_dist\": \"\"}", XK_GR_WORKS},
+		{"x.json", "{\"author_id\": \"1\", \"name\": \"n\"}", XK_GR_AUTHORS},
+		{"a.csv", "user_id,book_id,is_read,rating,is_reviewed", XK_GR_CSV},
+		{"a.csv", "user_id_csv,user_id", XK_GR_USER_MAP},
+		{"a.csv", "book_id_csv,book_id", XK_GR_BOOK_MAP},
+		{"ratings.csv", "user_id,book_id,rating", XK_GB_RATINGS},
+		{"ratings.csv", "book_id,user_id,rating", XK_GB_RATINGS},
+		{"to_read.csv", "user_id,book_id", XK_GB_TO_READ},
+		{"books.csv", "book_id,goodreads_book_id,best_book_id,work_id", XK_GB_BOOKS},
+		{"books.csv", "id,book_id,best_book_id,work_id", XK_GB_BOOKS},
+		{"ratings.csv", "userId,movieId,rating,timestamp", XK_ML_CSV_RATINGS},
+		{"rating.csv", "\"userId\",\"movieId\",\"rating\",\"timestamp\"", XK_ML_CSV_RATINGS},
+		{"movies.csv", "movieId,title,genres", XK_ML_CSV_MOVIES},
+		{"x", "1::1193::5::978300760", XK_ML_DAT_RATINGS},
+		{"x", "1::Toy Story (1995)::Animation", XK_ML_DAT_MOVIES},
+		{"x", "196\t242\t3\t881250949", XK_ML_UDATA},
+		{"x", "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0",
+		 XK_ML_UITEM},
+		/* nothing in the line: the name decides */
+		{"dir/goodreads_interactions_poetry.json.gz", NULL, XK_GR_JSON},
+		{"goodreads_book_works.json.gz", "", XK_GR_WORKS},
+		{"u.data", NULL, XK_ML_UDATA},
+		{"ratings.dat", NULL, XK_ML_DAT_RATINGS},
+		{"ratings.csv", NULL, XK_NONE},
+		{"notes.txt", "hello", XK_NONE},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int k = xkind_detect(cases[i].path, cases[i].line);
+		if (k != cases[i].kind)
+			fail_msg("%s / %s: %s, expected %s", cases[i].path,
+				 cases[i].line ? cases[i].line : "(none)", xkind_name(k),
+				 xkind_name(cases[i].kind));
+	}
+	assert_int_equal(xkind_by_name("ml-uitem"), XK_ML_UITEM);
+	assert_int_equal(xkind_by_name("nosuch"), XK_NONE);
+	assert_string_equal(xfamily_info(xkind_family(XK_GR_CSV))->user_col, "user_id_csv");
+}
+
+int main(void)
+{
+	log_init("test_extract_parse", LOG_QUIET);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_goodreads_dates),   cmocka_unit_test(test_movielens_dates),
+		cmocka_unit_test(test_fix_escapes),       cmocka_unit_test(test_flat_matches_yajl),
+		cmocka_unit_test(test_flat_mutations),    cmocka_unit_test(test_kind_detection),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,164 @@
+#include "cfg.h"
+
+#include "buf.h"
+#include "err.h"
+#include "glm.h"
+#include "log.h"
+
+#include <string.h>
+
+const char *const cfg_opt_names[] = {"sgd", "adam", NULL};
+const char *const cfg_wd_names[] = {"l2", "decoupled", NULL};
+const char *const cfg_sched_names[] = {"const", "one-cycle", "cosine", NULL};
+const char *const cfg_update_names[] = {"sparse", "dense", NULL};
+const char *const cfg_loss_names[] = {"mse", "ce", NULL};
+
+void cfg_defaults(struct train_cfg *c, int kind)
+{
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->loss = GLM_MSE;
+	c->threads = 1;
+	c->ensemble = 1;
+	c->accum = 1;
+	c->seed = 42;
+	c->mom = 0.9;
+	c->moms[0] = 0.95;
+	c->moms[1] = 0.85;
+	c->moms[2] = 0.95;
+	c->beta2 = 0.99;
+	c->eps = 1e-5;
+	c->div = 25;
+	c->div_final = 1e5;
+	c->pct_start = 0.25;
+	c->rank_k = 10;
+	c->relevant = 4;
+	c->init_sd = 0.01;
+	c->bs = 64;
+	switch (kind) {
+	case GLM_DOT:
+	case GLM_NN:
+		/* fastai collab_learner + fit_one_cycle(5, 5e-3, wd=0.1) */
+		c->factors = kind == GLM_DOT ? 50 : 0;
+		c->epochs = 5;
+		c->lr = 5e-3;
+		c->wd = 0.1;
+		c->wd_mode = WD_DECOUPLED;
+		c->schedule = SCHED_ONE_CYCLE;
+		c->optimizer = OPT_ADAM;
+		c->update = UPD_SPARSE;
+		c->y_lo = 0;
+		c->y_hi = 5.5;
+		c->layers[0] = 100;
+		c->n_layers = 1;
+		c->bn = 1;
+		break;
+	case GLM_MF:
+		/* LIBMF-style SGD: one rating at a time, L2 on the rows it touches */
+		c->factors = 32;
+		c->epochs = 30;
+		c->lr = 0.01;
+		c->wd = 0.1;
+		c->wd_mode = WD_L2;
+		c->schedule = SCHED_CONST;
+		c->optimizer = OPT_SGD;
+		c->bs = 1;
+		c->init_sd = 0.1;
+		break;
+	case GLM_ALS:
+		c->factors = 32;
+		c->epochs = 10;
+		c->wd = 0.1;
+		c->wd_mode = WD_L2;
+		c->schedule = SCHED_CONST;
+		c->optimizer = OPT_SGD;
+		c->bs = 1;
+		c->init_sd = 0.1;
+		break;
+	}
+}
+
+static int bad(const char *what)
+{
+	log_error("%s", what);
+	return GL_EUSAGE;
+}
+
+int cfg_check(const struct train_cfg *c)
+{
+	if (c->kind != GLM_NN && c->factors == 0)
+		return bad("--factors must be at least 1");
+	if (c->factors > 4096)
+		return bad("--factors must be at most 4096");
+	if (c->epochs == 0)
+		return bad("--epochs must be at least 1");
+	if (c->bs == 0 || c->accum == 0)
+		return bad("--bs and --accum must be at least 1");
+	if ((uint64_t)c->bs * c->accum > (1u << 24))
+		return bad("--bs times --accum must be at most 16777216");
+	if (c->threads == 0 || c->threads > 256)
+		return bad("--threads must be between 1 and 256");
+	if (c->ensemble == 0 || c->ensemble > 9)
+		return bad("--ensemble must be between 1 and 9");
+	if (!(c->lr > 0) && c->kind != GLM_ALS)
+		return bad("--lr must be positive");
+	if (c->wd < 0)
+		return bad("--wd must not be negative");
+	if (c->wd_mode == WD_DECOUPLED && c->lr * c->wd >= 1)
+		return bad("--lr times --wd must be below 1 with --wd-mode decoupled");
+	if (c->kind == GLM_ALS && c->loss != GLM_MSE)
+		return bad("--model als solves least squares: it takes --loss mse only");
+	if (c->kind == GLM_ALS && c->wd_mode != WD_L2)
+		return bad("--model als regularises by l2 only (--wd-mode l2)");
+	if (c->kind == GLM_MF && c->optimizer != OPT_SGD)
+		return bad("--model mf trains by SGD one rating at a time: --optimizer sgd only");
+	if (c->kind == GLM_MF && c->wd_mode != WD_L2)
+		return bad("--model mf regularises by l2 only (--wd-mode l2)");
+	if (c->adaptive && c->kind != GLM_MF)
+		return bad("--adaptive applies to --model mf only");
+	if (c->rank_k == 0)
+		return bad("--rank-k must be at least 1");
+	if (!(c->div > 0) || !(c->div_final > 0) || c->pct_start < 0 || c->pct_start > 1)
+		return bad("--div and --div-final must be positive and --pct-start in [0, 1]");
+	if (c->mom < 0 || c->mom >= 1 || c->beta2 < 0 || c->beta2 >= 1 || !(c->eps > 0))
+		return bad("momentum and beta2 must be in [0, 1) and eps positive");
+	for (int i = 0; i < 3; i++)
+		if (c->moms[i] < 0 || c->moms[i] >= 1)
+			return bad("--moms values must be in [0, 1)");
+	for (int i = 0; i < c->n_layers; i++)
+		if (c->layers[i] == 0 || c->layers[i] > 65536)
+			return bad("--layers sizes must be between 1 and 65536");
+	if (c->kind == GLM_NN && c->n_layers == 0)
+		return bad("--model nn needs at least one hidden layer (--layers)");
+	if (!(c->init_sd >= 0))
+		return bad("--init-sd must not be negative");
+	return 0;
+}
+
+int cfg_hparams(const struct train_cfg *c, char **text)
+{
+	struct buf b = {0};
+	int err = 0;
+	err |= buf_printf(&b, "model=%s\nloss=%s\nfactors=%u\nepochs=%u\nbs=%u\naccum=%u\n",
+			  glm_kind_names[c->kind], cfg_loss_names[c->loss], c->factors, c->epochs,
+			  c->bs, c->accum);
+	err |= buf_printf(&b, "lr=%.9g\nwd=%.9g\nwd_mode=%s\nschedule=%s\noptimizer=%s\nupdate=%s\n",
+			  c->lr, c->wd, cfg_wd_names[c->wd_mode], cfg_sched_names[c->schedule],
+			  cfg_opt_names[c->optimizer], cfg_update_names[c->update]);
+	err |= buf_printf(&b, "y_range=%.9g,%.9g\nmom=%.9g\nmoms=%.9g,%.9g,%.9g\nbeta2=%.9g\neps=%.9g\n",
+			  c->y_lo, c->y_hi, c->mom, c->moms[0], c->moms[1], c->moms[2], c->beta2,
+			  c->eps);
+	err |= buf_printf(&b, "div=%.9g\ndiv_final=%.9g\npct_start=%.9g\nseed=%llu\nthreads=%u\n",
+			  c->div, c->div_final, c->pct_start, (unsigned long long)c->seed, c->threads);
+	err |= buf_printf(&b, "patience=%u\nensemble=%u\nadaptive=%d\ninit_sd=%.9g\nbn=%d\nlayers=",
+			  c->patience, c->ensemble, c->adaptive, c->init_sd, c->bn);
+	for (int i = 0; i < c->n_layers; i++)
+		err |= buf_printf(&b, "%s%u", i ? "," : "", c->layers[i]);
+	err |= buf_adds(&b, "\n");
+	if (err) {
+		buf_free(&b);
+		return GL_ENOMEM;
+	}
+	*text = b.p;
+	return 0;
+}

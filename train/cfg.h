@@ -1,0 +1,68 @@
+/* cfg.h - every knob of goodlens-train in one struct, with each model's
+ * defaults.
+ *
+ * Defaults follow the tool each model comes from: dot and nn take fastai's
+ * collab_learner + fit_one_cycle settings (50 factors, Adam 0.9/0.99,
+ * eps 1e-5, decoupled weight decay 0.1, one-cycle for 5 epochs at 5e-3,
+ * batch 64, y_range 0..5.5); mf takes plain SGD as LIBMF does; als solves
+ * exactly and has no learning rate.  docs/TRAIN.md lists every knob.
+ */
+#ifndef GL_TRAIN_CFG_H
+#define GL_TRAIN_CFG_H
+
+#include <stdint.h>
+
+enum train_opt { OPT_SGD, OPT_ADAM };
+enum train_wd { WD_L2, WD_DECOUPLED };
+enum train_sched { SCHED_CONST, SCHED_ONE_CYCLE, SCHED_COSINE };
+enum train_update { UPD_SPARSE, UPD_DENSE };
+
+#define CFG_MAX_LAYERS 4
+
+struct train_cfg {
+	int kind;             /* enum glm_kind */
+	int loss;             /* enum glm_loss */
+	uint32_t factors;     /* dot/mf/als: k; nn: 0 = fastai's size rule */
+	uint32_t epochs;
+	uint32_t bs;          /* ratings per batch (dot, nn) */
+	uint32_t accum;       /* batches summed before one optimizer step */
+	uint32_t threads;
+	uint32_t patience;    /* 0 = no early stopping */
+	uint32_t ensemble;    /* members, each with its own seed stream */
+	double lr, wd;
+	int wd_mode;          /* enum train_wd */
+	int schedule;         /* enum train_sched */
+	int optimizer;        /* enum train_opt */
+	int update;           /* enum train_update */
+	double y_lo, y_hi;    /* sigmoid_range; y_lo >= y_hi: none */
+	double mom;           /* beta1 outside one-cycle */
+	double moms[3];       /* one-cycle: start, middle, end */
+	double beta2, eps;
+	double div, div_final, pct_start;
+	uint64_t seed;
+	uint32_t layers[CFG_MAX_LAYERS]; /* nn hidden sizes */
+	int n_layers;
+	int bn;               /* nn: BatchNorm after each hidden ReLU (fastai) */
+	int adaptive;         /* mf: per-row AdaGrad-like rates (LIBMF) */
+	double init_sd;       /* factor initialisation scale */
+	uint32_t rank_k;      /* ranking metrics @k */
+	double relevant;      /* rating at or above which an item is relevant */
+};
+
+/* Fill c with the defaults of model kind (enum glm_kind). */
+void cfg_defaults(struct train_cfg *c, int kind);
+
+/* Check the combination; GL_EUSAGE with a message naming the option. */
+int cfg_check(const struct train_cfg *c);
+
+/* Append "key=value\n" lines describing c to *text (malloc'd, owned by the
+ * caller).  0 or GL_ENOMEM. */
+int cfg_hparams(const struct train_cfg *c, char **text);
+
+extern const char *const cfg_opt_names[];
+extern const char *const cfg_wd_names[];
+extern const char *const cfg_sched_names[];
+extern const char *const cfg_update_names[];
+extern const char *const cfg_loss_names[];
+
+#endif

@@ -1,0 +1,58 @@
+/* data.h - the training view of a mapped ratings file.
+ *
+ * Nothing is copied per rating: train and validation ratings are told apart
+ * by the file's split bitmap (set = validation), and the user of a rating
+ * index is found through a small index over rowptr (one entry per user),
+ * so shuffled minibatches cost the mapped file plus O(users) memory.
+ *
+ * Rating values: the file's values lo, lo + step, ..., hi define the classes
+ * of the ce loss (5 for whole stars 1..5, 10 for half stars 0.5..5).
+ */
+#ifndef GL_TRAIN_DATA_H
+#define GL_TRAIN_DATA_H
+
+#include "glr.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DATA_MAX_CLASSES 256
+
+struct tdata {
+	const struct glr *g;
+	const char *path;      /* for messages */
+	uint64_t n_users, n_items;
+	uint64_t n_train, n_valid;
+	double mean;           /* mean train rating */
+	float lo, hi, step;    /* rating values present in the file */
+	uint32_t n_classes;    /* (hi - lo) / step + 1 */
+	uint64_t max_row;      /* longest user row */
+	uint64_t width;        /* ratings per index bucket */
+	uint32_t *first;       /* per bucket: the user holding its first rating */
+	uint64_t n_buckets;
+};
+
+/* Build the view over g (which must outlive d).  Refuses files without a
+ * split section, without training ratings, or with a rating grid of more
+ * than DATA_MAX_CLASSES values: GL_EFORMAT (logged, naming path). */
+int tdata_init(struct tdata *d, const struct glr *g, const char *path);
+void tdata_free(struct tdata *d);
+
+/* The user whose row holds rating index k (< n_ratings). */
+uint32_t tdata_user_of(const struct tdata *d, uint64_t k);
+
+static inline int tdata_is_valid(const struct tdata *d, uint64_t k)
+{
+	return glr_bit(d->g->split, k);
+}
+
+/* The class of rating value r: round((r - lo) / step), clamped. */
+uint32_t tdata_class(const struct tdata *d, float r);
+
+/* The value of class c. */
+static inline float tdata_class_value(const struct tdata *d, uint32_t c)
+{
+	return d->lo + (float)c * d->step;
+}
+
+#endif

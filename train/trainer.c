@@ -1,0 +1,293 @@
+#include "trainer.h"
+
+#include "err.h"
+#include "glm.h"
+#include "glr.h"
+#include "log.h"
+#include "metrics.h"
+#include "model.h"
+#include "outfile.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct run {
+	const struct train_cfg *c;
+	struct tdata d;
+	struct model members[9];
+	int n_members;
+	struct outfile metrics, summary, preds;
+	char *dir;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static int open_out(struct outfile *of, const char *dir, const char *name)
+{
+	char *path = join(dir, name);
+	if (!path) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
+	int err = outfile_open(of, path);
+	free(path);
+	return err;
+}
+
+static void metrics_header(const struct run *r)
+{
+	FILE *f = r->metrics.fp;
+	fputs("epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds", f);
+	if (r->c->loss == GLM_CE)
+		fputs(",valid_accuracy", f);
+	if (r->c->ensemble > 1)
+		fputs(",member", f);
+	fputc('\n', f);
+}
+
+static void metrics_row(const struct run *r, uint32_t epoch, double train_loss,
+			const struct evalres *e, double secs, uint32_t member)
+{
+	FILE *f = r->metrics.fp;
+	fprintf(f, "%u,%.6f,%.6f,%.6f,%.6f,%.3f", epoch, train_loss, e->loss, e->rmse, e->mae, secs);
+	if (r->c->loss == GLM_CE)
+		fprintf(f, ",%.6f", e->accuracy);
+	if (r->c->ensemble > 1)
+		fprintf(f, ",%u", member);
+	fputc('\n', f);
+}
+
+/* Train member j, keeping the best epoch when early stopping. */
+static int train_member(struct run *r, uint32_t j)
+{
+	const struct train_cfg *c = r->c;
+	struct model *m = &r->members[j];
+	struct model *one[1] = {m};
+	int err = model_new(m, model_ops_of(c->kind), c, &r->d, j);
+	r->n_members = (int)j + 1;
+	if (err)
+		return err;
+	float *best = NULL;
+	double best_loss = INFINITY;
+	uint32_t best_epoch = 0;
+	if (c->patience) {
+		best = malloc(model_size(m) * sizeof *best + 1);
+		if (!best) {
+			log_error("out of memory for the best epoch's weights");
+			return GL_ENOMEM;
+		}
+	}
+	for (uint32_t e = 0; e < c->epochs; e++) {
+		double t0 = now(), train_loss;
+		struct evalres ev;
+		err = m->ops->epoch(m, e, &train_loss);
+		if (err)
+			goto done;
+		model_settle(m);
+		err = eval_valid(one, 1, &r->d, c->rank_k, c->relevant, c->threads, &ev);
+		if (err)
+			goto done;
+		double secs = now() - t0;
+		metrics_row(r, e, train_loss, &ev, secs, j);
+		log_info("%s%s epoch %u: train_loss %.4f valid_loss %.4f valid_rmse %.4f (%.1f s)",
+			 m->ops->name, c->ensemble > 1 ? " member" : "", e, train_loss, ev.loss,
+			 ev.rmse, secs);
+		if (!best)
+			continue;
+		if (ev.loss < best_loss) {
+			best_loss = ev.loss;
+			best_epoch = e;
+			model_snapshot(m, best);
+		} else if (e - best_epoch >= c->patience) {
+			log_info("early stop: no better valid loss for %u epochs; keeping epoch %u",
+				 c->patience, best_epoch);
+			break;
+		}
+	}
+	if (best)
+		model_restore(m, best);
+done:
+	free(best);
+	return err;
+}
+
+static void summary_row(FILE *f, const char *model, const char *member, const struct evalres *e,
+			uint32_t k)
+{
+	fprintf(f, "%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%u\n", model, member, e->rmse, e->mae,
+		e->accuracy, e->precision, e->recall, e->ndcg, k);
+}
+
+static int write_summary(struct run *r)
+{
+	const struct train_cfg *c = r->c;
+	struct outfile of = r->summary;
+	struct model base = {0};
+	struct evalres e;
+	int err;
+	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k\n", of.fp);
+	/* The biases model before fitting predicts the global mean. */
+	err = model_new(&base, &model_bias_ops, c, &r->d, 0);
+	struct model *bp[1] = {&base};
+	if (!err)
+		err = eval_valid(bp, 1, &r->d, c->rank_k, c->relevant, c->threads, &e);
+	if (!err) {
+		summary_row(of.fp, "global_mean", "", &e, c->rank_k);
+		double loss;
+		err = base.ops->epoch(&base, 0, &loss);
+	}
+	if (!err)
+		err = eval_valid(bp, 1, &r->d, c->rank_k, c->relevant, c->threads, &e);
+	if (!err) {
+		summary_row(of.fp, "biases", "", &e, c->rank_k);
+		log_info("baselines: global mean and biases only; see train.summary.csv");
+	}
+	const char *name = model_ops_of(c->kind)->name;
+	for (int j = 0; !err && j < r->n_members; j++) {
+		struct model *mp[1] = {&r->members[j]};
+		char mem[16];
+		snprintf(mem, sizeof mem, "%d", j);
+		err = eval_valid(mp, 1, &r->d, c->rank_k, c->relevant, c->threads, &e);
+		if (!err)
+			summary_row(of.fp, name, mem, &e, c->rank_k);
+	}
+	if (!err && r->n_members > 1) {
+		struct model *mp[9];
+		for (int j = 0; j < r->n_members; j++)
+			mp[j] = &r->members[j];
+		err = eval_valid(mp, r->n_members, &r->d, c->rank_k, c->relevant, c->threads, &e);
+		if (!err)
+			summary_row(of.fp, name, "mean", &e, c->rank_k);
+	}
+	if (!err)
+		log_info("%s: valid rmse %.4f mae %.4f (%" PRIu64 " ratings)", name, e.rmse, e.mae,
+			 e.n);
+	model_free(&base);
+	return err;
+}
+
+static int write_predictions(struct run *r)
+{
+	const struct glr *g = r->d.g;
+	struct outfile of = r->preds;
+	int err = 0;
+	size_t cap = r->d.max_row ? r->d.max_row : 1;
+	uint32_t *items = malloc(cap * sizeof *items);
+	float *rating = malloc(cap * sizeof *rating), *pred = malloc(cap * sizeof *pred);
+	float *one = malloc(cap * sizeof *one);
+	if (!items || !rating || !pred || !one) {
+		log_error("out of memory writing predictions");
+		err = GL_ENOMEM;
+		goto done;
+	}
+	fputs("user,item,rating,prediction\n", of.fp);
+	for (uint64_t u = 0; u < r->d.n_users; u++) {
+		size_t n = 0;
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+			if (tdata_is_valid(&r->d, k)) {
+				items[n] = g->items[k];
+				rating[n++] = glr_value(g, k);
+			}
+		if (!n)
+			continue;
+		for (int j = 0; j < r->n_members; j++) {
+			struct model *m = &r->members[j];
+			m->ops->predict(m, (uint32_t)u, items, n, j ? one : pred, NULL);
+			for (size_t x = 0; j && x < n; x++)
+				pred[x] += one[x];
+		}
+		for (size_t x = 0; x < n; x++)
+			fprintf(of.fp, "%" PRIu64 ",%u,%g,%.6f\n", u, items[x], rating[x],
+				r->n_members > 1 ? pred[x] / (float)r->n_members : pred[x]);
+	}
+done:
+	free(items);
+	free(rating);
+	free(pred);
+	free(one);
+	return err;
+}
+
+static int write_model(struct run *r)
+{
+	struct glm g = {0};
+	char *path = join(r->dir, "model.glm");
+	int err = path ? cfg_hparams(r->c, &g.hparams) : GL_ENOMEM;
+	for (int j = 0; !err && j < r->n_members; j++)
+		err = model_to_glm(&r->members[j], (uint32_t)j, &g);
+	if (!err)
+		err = glm_save(&g, path);
+	else if (err == GL_ENOMEM)
+		log_error("out of memory writing the model");
+	glm_free(&g);
+	free(path);
+	return err;
+}
+
+int trainer_run(const struct train_cfg *c, const char *path, const char *outdir)
+{
+	struct run r = {.c = c};
+	struct glr g;
+	int err = glr_open(&g, path, 0);
+	if (err)
+		return err;
+	r.dir = strdup(outdir);
+	err = r.dir ? tdata_init(&r.d, &g, path) : GL_ENOMEM;
+	if (!err)
+		log_info("%s: %" PRIu64 " users, %" PRIu64 " items, %" PRIu64
+			 " training and %" PRIu64 " validation ratings",
+			 path, r.d.n_users, r.d.n_items, r.d.n_train, r.d.n_valid);
+	if (!err && r.d.n_users > UINT32_MAX - 1)
+		err = GL_ELIMIT;
+	if (!err)
+		err = open_out(&r.metrics, outdir, "metrics.csv");
+	if (!err)
+		err = open_out(&r.summary, outdir, "train.summary.csv");
+	if (!err)
+		err = open_out(&r.preds, outdir, "predictions.csv");
+	if (!err)
+		metrics_header(&r);
+	for (uint32_t j = 0; !err && j < c->ensemble; j++)
+		err = train_member(&r, j);
+	if (!err)
+		err = write_summary(&r);
+	if (!err)
+		err = write_predictions(&r);
+	/* The model file is renamed into place by glm_save; the tables follow
+	 * only when it succeeded, so a failed run changes none of them. */
+	if (!err)
+		err = write_model(&r);
+	if (!err)
+		err = outfile_commit(&r.metrics);
+	if (!err)
+		err = outfile_commit(&r.summary);
+	if (!err)
+		err = outfile_commit(&r.preds);
+	outfile_abort(&r.metrics);
+	outfile_abort(&r.summary);
+	outfile_abort(&r.preds);
+	for (int j = 0; j < r.n_members; j++)
+		model_free(&r.members[j]);
+	tdata_free(&r.d);
+	glr_close(&g);
+	free(r.dir);
+	return err;
+}

@@ -1,0 +1,21 @@
+/* trainer.h - goodlens-train's work below main: train every ensemble
+ * member on a ratings file, evaluate them and the baselines, and write the
+ * outputs.
+ *
+ * Outputs, in outdir (docs/ARCHITECTURE.md has the columns):
+ *   model.glm          every member (lib/glm.h; member j > 0 as "m<j>.*")
+ *   metrics.csv        one row per epoch (and member, with --ensemble)
+ *   predictions.csv    the validation ratings with the (mean) prediction
+ *   train.summary.csv  baselines, members and their mean on the valid set
+ * Each appears whole or not at all (lib/outfile.h).
+ */
+#ifndef GL_TRAIN_TRAINER_H
+#define GL_TRAIN_TRAINER_H
+
+#include "cfg.h"
+
+/* Train as c says on the .glr file at path, writing into outdir.
+ * 0 or a gl_err (logged). */
+int trainer_run(const struct train_cfg *c, const char *path, const char *outdir);
+
+#endif
