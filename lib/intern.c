@@ -28,7 +28,8 @@ static uint64_t hash_str(const char *s, size_t len)
 		len -= 8;
 	}
 	uint64_t w = 0;
-	memcpy(&w, s, len);
+	if (len)
+		memcpy(&w, s, len);
 	return mix(h ^ w ^ 0x5bd1e995);
 }
 
@@ -107,7 +108,8 @@ static int rehash(struct intern *t, uint64_t nslots)
 
 static int arena_add(struct intern *t, const char *key, size_t len)
 {
-	if (t->arena_len + len > t->arena_cap) {
+	/* Allocated even for an empty key: key pointers into it are never NULL. */
+	if (t->arena_len + len > t->arena_cap || !t->arena) {
 		size_t cap = t->arena_cap ? t->arena_cap : 4096;
 		while (cap < t->arena_len + len)
 			cap *= 2;
@@ -117,7 +119,8 @@ static int arena_add(struct intern *t, const char *key, size_t len)
 		t->arena = a;
 		t->arena_cap = cap;
 	}
-	memcpy(t->arena + t->arena_len, key, len);
+	if (len)
+		memcpy(t->arena + t->arena_len, key, len);
 	t->arena_len += len;
 	return 0;
 }
@@ -256,6 +259,21 @@ int intern_find(const struct intern *t, const char *key, size_t len, uint32_t *i
 	if (t->mode == INTERN_EMPTY || !pack(t, key, len, pk))
 		return 0;
 	return lookup(t, key, len, pk, &slot, id);
+}
+
+void intern_prefetch(const struct intern *t, const char *key, size_t len, int step)
+{
+	uint64_t pk[2] = {0, 0}, h;
+	if (t->mode == INTERN_EMPTY || t->mode == INTERN_STR || !pack(t, key, len, pk))
+		return;
+	h = t->mode == INTERN_HEX ? mix(pk[0] ^ mix(pk[1])) : mix(pk[0]);
+	const uint32_t *slot = &t->slots[h & t->mask];
+	if (step == 0) {
+		__builtin_prefetch(slot);
+		return;
+	}
+	if (*slot)
+		__builtin_prefetch(&t->k64[(t->mode == INTERN_HEX ? 2 : 1) * (uint64_t)(*slot - 1)]);
 }
 
 size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap)

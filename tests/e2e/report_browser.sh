@@ -26,6 +26,15 @@ python3 "$check" check out/report.html --min-svg 6 \
 grep -q '"pca": 1' result.json
 grep -q '"crosstab": 1' result.json
 
+# The sample run, as `make pipeline` writes it: its hostile book title
+# (goodlens-sample plants one) must stay text there too.
+# shellcheck disable=SC2086
+make -C "$GL_ROOT" --no-print-directory $GL_MAKE_ARGS RAW="$SCRATCH/raw" \
+	OUT="$SCRATCH/sample" pipeline-run >pipeline.log 2>&1 || { cat pipeline.log; exit 1; }
+python3 "$check" check sample/report.html --min-svg 6 \
+	--expect-text '<script>alert(1)</script>' >sample.json
+grep -q '"pca": 1' sample.json
+
 # the control: the checker must catch what it claims to catch
 cat >bad.html <<'HTML'
 <!DOCTYPE html><html><head><title>bad</title></head><body>
