@@ -33,7 +33,7 @@ endif
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
              libopenblas-dev liblapacke-dev
-DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time
+DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 
 # Targets that must work before the libraries are installed.
@@ -162,6 +162,48 @@ bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
 # `make pipeline DATA=<recipe> [RAW=dir] [OUT=dir]`; see config/ and README.md.
 
 -include pipeline.mk
+
+# ---- install ---------------------------------------------------------------
+# `make install PREFIX=/usr/local DESTDIR=`: the executables into
+# PREFIX/bin, a man page for each (help2man from --help and --version, or
+# the --help text as it is when help2man is missing), and the pipeline:
+# pipeline.mk, scripts/fetch.sh and every recipe under PREFIX/share/goodlens,
+# run by PREFIX/bin/goodlens-pipeline (`goodlens-pipeline DATA=ml-1m` in any
+# folder; its own recipes in ./config come first).  DESTDIR is prepended to
+# every path written, not to the paths goodlens-pipeline holds.
+
+PREFIX  ?= /usr/local
+GL_SHARE = $(PREFIX)/share/goodlens
+GL_MAN1  = $(PREFIX)/share/man/man1
+GL_VERSION = $(shell sed -n 's/^\#define GOODLENS_VERSION "\(.*\)"/\1/p' lib/cli.h)
+man_name.sample    := synthetic ratings dumps in the real layouts, from a planted model
+man_name.extract   := raw ratings dumps to the goodlens ratings file and tables
+man_name.join      := SQL-style join of two CSV files, with unmatched keys reported
+man_name.filter    := raw ratings to a training file: drop, dedupe, k-core, split
+man_name.export    := goodlens data in the goodbooks-10k, UCSD CSV and fastai layouts
+man_name.train     := train collaborative-filtering models on a ratings file
+man_name.recommend := recommendations and similar items from a trained model
+man_name.report    := one self-contained HTML report of a pipeline's outputs
+man_name.pipeline  := run the goodlens stages on a dataset recipe
+
+.PHONY: install uninstall
+install: all ## install executables, man pages and the pipeline: PREFIX=/usr/local DESTDIR=
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(GL_MAN1) $(DESTDIR)$(GL_SHARE)/config $(DESTDIR)$(GL_SHARE)/scripts
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 pipeline.mk $(DESTDIR)$(GL_SHARE)/
+	install -m 755 scripts/fetch.sh $(DESTDIR)$(GL_SHARE)/scripts/
+	install -m 644 config/*.mk $(DESTDIR)$(GL_SHARE)/config/
+	@mkdir -p $(BUILD)
+	sed -e 's|@SHARE@|$(GL_SHARE)|' -e 's|@BIN@|$(PREFIX)/bin|' -e 's|@VERSION@|$(GL_VERSION)|' \
+		scripts/goodlens-pipeline.in >$(BUILD)/goodlens-pipeline && chmod 755 $(BUILD)/goodlens-pipeline
+	install -m 755 $(BUILD)/goodlens-pipeline $(DESTDIR)$(PREFIX)/bin/
+	@$(foreach t,$(TOOLS),bash scripts/manpage.sh $(BIN)/goodlens-$(t) $(call shq,$(man_name.$(t))) $(DESTDIR)$(GL_MAN1)/goodlens-$(t).1 &&) true
+	@bash scripts/manpage.sh $(BUILD)/goodlens-pipeline $(call shq,$(man_name.pipeline)) $(DESTDIR)$(GL_MAN1)/goodlens-pipeline.1
+	@echo "install: goodlens $(GL_VERSION) in $(DESTDIR)$(PREFIX); run goodlens-pipeline --help"
+
+uninstall: ## remove what make install put under PREFIX (DESTDIR too)
+	rm -f $(foreach t,$(TOOLS) pipeline,$(DESTDIR)$(PREFIX)/bin/goodlens-$(t) $(DESTDIR)$(GL_MAN1)/goodlens-$(t).1)
+	rm -rf $(DESTDIR)$(GL_SHARE)
 
 # ---- housekeeping ----------------------------------------------------------
 

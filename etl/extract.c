@@ -43,17 +43,23 @@ int xsrc_is_num(const char *s, size_t len)
 	return 1;
 }
 
+static int key_limit(struct xctx *cx, struct xfile *f)
+{
+	uint64_t line, off;
+	fb_fail_pos(cx->fb, &line, &off);
+	log_at(f->path, line, off, "too many distinct users or items (--max-keys %" PRIu32 ")",
+	       cx->o->max_keys ? cx->o->max_keys : UINT32_MAX - 1);
+	return GL_ELIMIT;
+}
+
 int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
 		const char *item, size_t ilen, uint8_t rating, uint32_t time, int read,
 		uint64_t line, uint64_t off)
 {
-	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, read);
-	if (err == GL_ELIMIT)
-		log_at(f->path, line, off, "too many distinct users or items (--max-keys %" PRIu32 ")",
-		       cx->o->max_keys ? cx->o->max_keys : UINT32_MAX - 1);
+	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, read, line, off);
 	if (!err)
 		f->st->kept++;
-	return err;
+	return err == GL_ELIMIT ? key_limit(cx, f) : err;
 }
 
 void xsrc_row(struct xctx *cx, struct xfile *f, const char *const *fields, size_t n)
@@ -110,6 +116,12 @@ const char *xsrc_table_header(int kind)
 
 static int sniff(const char *path, int *kind)
 {
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a pipe (<(zcat ...)) cannot be read twice: the name decides */
+		*kind = xkind_detect(path, NULL);
+		return 0;
+	}
 	struct gzl *z;
 	struct gzl_opts zo = {.max_line = SNIFF_LINE, .no_thread = 1};
 	struct gzl_line ln;
@@ -144,7 +156,8 @@ static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
 				return err;
 			if (k == XK_NONE) {
 				log_error("%s: cannot tell what kind of file this is; name it with "
-					  "--source (see --help)", files[i]);
+					  "--source (see --help)",
+					  files[i]);
 				return GL_EUSAGE;
 			}
 		}
@@ -241,6 +254,8 @@ static int read_file(struct run *r, struct xfile *f)
 	default: err = src_movielens(cx, f); break;
 	}
 	progress_end(&cx->prog);
+	if (!err && cx->fb && (err = fb_flush(cx->fb)) == GL_ELIMIT)
+		err = key_limit(cx, f);
 	if (cx->fb && xkind_family(f->kind) != XF_NONE) {
 		f->st->users = fb_file_users(cx->fb);
 		f->st->items = fb_file_items(cx->fb);
@@ -312,9 +327,8 @@ static int commit_all(struct run *r)
 	return err;
 }
 
-static void cleanup(struct run *r, int n)
+static void cleanup(struct run *r)
 {
-	(void)n;
 	for (int s = 0; s < OUT_N; s++) {
 		if (r->open[s])
 			outfile_abort(&r->out[s]);
@@ -356,6 +370,6 @@ int extract_run(const struct xopts *o, char *const *files, int n)
 	if (!err)
 		err = commit_all(&r);
 done:
-	cleanup(&r, n);
+	cleanup(&r);
 	return err;
 }

@@ -10,7 +10,6 @@
 
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define PROG "goodlens-extract"
@@ -94,6 +93,9 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* Options into o: 0, GL_EUSAGE (logged), or DONE after --help/--version. */
+enum { DONE = 1 };
+
 static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 {
 	static const char *const encodings[] = {"auto", "utf8", "latin1", NULL};
@@ -123,8 +125,8 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 		case O_ENCODING: err = cli_choice("--encoding", optarg, encodings, &o->encoding); break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
-		case 'h': usage(); exit(EXIT_OK);
-		case 'V': cli_version(PROG); exit(EXIT_OK);
+		case 'h': usage(); return DONE;
+		case 'V': cli_version(PROG); return DONE;
 		default: return GL_EUSAGE;
 		}
 	}
@@ -146,6 +148,8 @@ int main(int argc, char **argv)
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o, &verbosity);
 	log_init(PROG, verbosity);
+	if (err == DONE)
+		return EXIT_OK;
 	if (err) {
 		cli_usage_hint(PROG);
 		return cli_exit(err);

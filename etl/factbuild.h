@@ -16,8 +16,9 @@
  * the CSR order (10 bytes a rating): a few passes, bounded memory.  Both
  * paths write the same file: items in input order within each user.
  *
- * Per-file counts: fb_file_start() begins a file; fb_file_users() and
- * fb_file_items() tell how many distinct users and items its ratings had.
+ * Per-file counts: fb_file_start() begins a file; after fb_flush(),
+ * fb_file_users() and fb_file_items() tell how many distinct users and
+ * items its ratings had.
  */
 #ifndef GL_FACTBUILD_H
 #define GL_FACTBUILD_H
@@ -40,11 +41,21 @@ struct factb;
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o);
 
 /* Add one rating: keys as bytes (not NUL-terminated), rating as the .glr
- * byte at scale 0.5 (0..127), time in seconds (0 = unknown), read 0/1.
- * 0, GL_ELIMIT when a dictionary is full (not logged: the caller names the
- * file and line), GL_ENOMEM or GL_EIO (logged). */
+ * byte at scale 0.5 (0..127), time in seconds (0 = unknown), read 0/1,
+ * and where it came from (line, byte offset).  Ratings wait in a ring of
+ * 16 so the cache misses of their dictionary lookups overlap; the keys are
+ * copied.  0, GL_ELIMIT when a dictionary is full (not logged: the caller
+ * names the file and the position fb_fail_pos gives, which may be an
+ * earlier rating of the ring), GL_ENOMEM or GL_EIO (logged). */
 int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, size_t ilen,
-	   uint8_t rating, uint32_t time, int read);
+	   uint8_t rating, uint32_t time, int read, uint64_t line, uint64_t off);
+
+/* Add the ratings still waiting in the batch.  Call at the end of every
+ * file, before the counts below.  Errors as for fb_add. */
+int fb_flush(struct factb *fb);
+
+/* Line and byte offset of the rating whose fb_add or fb_flush failed. */
+void fb_fail_pos(const struct factb *fb, uint64_t *line, uint64_t *off);
 
 void fb_file_start(struct factb *fb);
 uint64_t fb_file_users(const struct factb *fb);

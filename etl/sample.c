@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 const char *const sample_format_names[] = {
 	"goodreads", "goodreads-genre", "goodreads-csv", "goodbooks", "ml-100k", "ml-1m",
@@ -84,7 +85,9 @@ void sample_opts_default(struct sample_opts *o)
 	o->activity_exponent = 0.6;
 	o->order = -1;
 	o->gzip_level = GZW_DEFAULT_LEVEL;
-	o->sort_budget = (size_t)2 << 20;
+	o->sort_budget = (size_t)4 << 20; /* ~200 MB of held lines */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
 }
 
 static int bad(const char *what)
@@ -125,6 +128,8 @@ int sample_opts_check(const struct sample_opts *o)
 		return bad("--popularity-exponent and --activity-exponent must be 0..5");
 	if (o->gzip_level < 0 || o->gzip_level > 9)
 		return bad("--gzip-level must be 0..9");
+	if (o->threads < 1 || o->threads > GZW_MAX_THREADS)
+		return bad("--threads must be 1..32");
 	if (o->sort_budget < 1024)
 		return bad("sort budget too small");
 	return 0;
@@ -149,7 +154,10 @@ int sample_file_open(struct sample_ctx *c, struct gzw *w, const char *name, int 
 		return GL_ENOMEM;
 	}
 	int err = gzw_open(w, path, gz ? c->o->gzip_level : GZW_PLAIN);
+	if (!err && gz)
+		err = gzw_threads(w, c->o->threads);
 	if (err) {
+		gzw_abort(w);
 		free(copy);
 		return err;
 	}
@@ -168,15 +176,19 @@ int sample_file_line(struct sample_ctx *c, struct gzw *w)
 	return err;
 }
 
-int sample_file_commit(struct sample_ctx *c, struct gzw *w)
+int sample_file_close(struct gzw *w, int err)
 {
-	(void)c;
-	return gzw_commit(w);
+	if (!err)
+		return gzw_commit(w);
+	gzw_abort(w);
+	return err;
 }
 
 const char *sample_user_hex(struct sample_ctx *c, uint32_t u)
 {
 	if (c->user_cached != u || !c->user_hex[0]) {
+		/* 32 digits fit the 33-byte array, so sb never grows (it could
+		 * not: the array is not from malloc). */
 		struct sbuf sb = { c->user_hex, 0, sizeof c->user_hex, 0 };
 		uint64_t h = sample_mix(c->o->seed ^ 0x75736572ULL, u);
 		sb_hex(&sb, h, sample_mix(h, u), 16);
@@ -385,7 +397,7 @@ static int run_format(const struct sample_opts *o, int format, const char *dir, 
 	}
 	for (int i = 0; i < SAMPLE_LINE_FILES; i++)
 		if (!err && c.out[i].of.fp)
-			err = sample_file_commit(&c, &c.out[i]);
+			err = sample_file_close(&c.out[i], 0);
 	if (!err)
 		err = c.f->writer->meta(&c);
 	if (!err)

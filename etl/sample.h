@@ -57,6 +57,7 @@ struct sample_opts {
 	int order;                  /* enum sample_order, -1 = the format's own */
 	int goodbooks_by_book;      /* goodbooks: book_id,user_id,rating by book */
 	int gzip_level;             /* 0..9 */
+	int threads;                /* gzip threads (the bytes do not depend on it) */
 	size_t sort_budget;         /* lines held at once when sorting */
 };
 

@@ -58,6 +58,7 @@ struct sample_catalog {
  * on failure c needs no free. */
 int sample_catalog_init(struct sample_catalog *c, const struct sample_catalog_params *p);
 
+/* Release the catalogue; c is zeroed. */
 void sample_catalog_free(struct sample_catalog *c);
 
 #endif

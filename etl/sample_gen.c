@@ -66,8 +66,10 @@ static void plan_degrees(struct sample_gen *g, float *raw, double target, double
 	}
 }
 
-/* Check the minimums against the sizes and settle the ratings target. */
-static int settle_target(struct sample_gen *g, uint32_t items, uint32_t lo, uint32_t hi,
+/* Check the minimums against the sizes and settle the ratings target and
+ * the most ratings a user may have (*hi, raised from the realistic cap up
+ * to every item when the minimums need it). */
+static int settle_target(struct sample_gen *g, uint32_t items, uint32_t lo, uint32_t *hi,
 			 double *target)
 {
 	const struct sample_gen_params *p = &g->p;
@@ -90,10 +92,12 @@ static int settle_target(struct sample_gen *g, uint32_t items, uint32_t lo, uint
 			 need);
 		want = need;
 	}
-	double most = (double)p->users * hi;
+	if (need > (double)p->users * *hi)
+		*hi = (uint32_t)ceil(need / p->users); /* <= items: checked above */
+	double most = (double)p->users * *hi;
 	if (want > most) {
 		log_warn("lowering the ratings to %.0f: %u users rate at most %u of %u items each",
-			 most, p->users, hi, items);
+			 most, p->users, *hi, items);
 		want = most;
 	}
 	*target = want;
@@ -173,7 +177,7 @@ int sample_gen_init(struct sample_gen *g, const struct sample_model *m,
 	uint32_t hi = (uint32_t)(MAX_USER_SHARE * items * (1.0 - p->zero_share));
 	if (hi < lo)
 		hi = lo;
-	if ((err = settle_target(g, items, lo, hi, &target)) != 0)
+	if ((err = settle_target(g, items, lo, &hi, &target)) != 0)
 		return err;
 	if ((err = alloc_all(g, items)) != 0)
 		goto fail;
@@ -192,6 +196,8 @@ int sample_gen_init(struct sample_gen *g, const struct sample_model *m,
 		: 0;
 	if ((err = init_pick(g, items)) != 0 || (err = init_cover(g, items)) != 0)
 		goto fail;
+	if (g->cover > g->ratings) /* rounding only: keep every share <= degree */
+		g->cover = g->ratings;
 	sample_gen_rewind(g);
 	return 0;
 fail:

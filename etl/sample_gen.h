@@ -92,6 +92,7 @@ struct sample_gen {
 int sample_gen_init(struct sample_gen *g, const struct sample_model *m,
 		    const struct sample_gen_params *p);
 
+/* Release everything sample_gen_init allocated; g is zeroed. */
 void sample_gen_free(struct sample_gen *g);
 
 /* Start a pass at user 0. */

@@ -164,11 +164,7 @@ static int gb_meta(struct sample_ctx *c)
 		err = sample_file_line(c, &w);
 		c->meta_books++;
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 const struct sample_writer sample_writer_goodbooks = { gb_open, gb_line, gb_meta };

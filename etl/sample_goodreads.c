@@ -151,11 +151,7 @@ static int write_user_map(struct sample_ctx *c)
 		sb_putc(&c->line, '\n');
 		err = sample_file_line(c, &w);
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 static int write_book_map(struct sample_ctx *c)
@@ -182,11 +178,7 @@ static int write_book_map(struct sample_ctx *c)
 		err = sample_file_line(c, &w);
 		c->meta_books++;
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 static int csv_meta(struct sample_ctx *c)

@@ -307,11 +307,7 @@ static int write_books(struct sample_ctx *c)
 		err = sample_file_line(c, &w);
 		c->meta_books++;
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 static void work_line(struct sample_ctx *c, uint32_t wk, const struct sample_work *g)
@@ -374,11 +370,7 @@ static int write_works(struct sample_ctx *c, struct author_tally *at)
 			at[who[i]].text += g.text_reviews + 1; /* +1: marks "has a work" */
 		}
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 static int write_authors(struct sample_ctx *c, const struct author_tally *at)
@@ -404,11 +396,7 @@ static int write_authors(struct sample_ctx *c, const struct author_tally *at)
 		sb_put(sb, "}\n", 2);
 		err = sample_file_line(c, &w);
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 int sample_goodreads_meta(struct sample_ctx *c)

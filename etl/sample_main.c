@@ -63,6 +63,8 @@ static void usage(void)
 	       "  --order user|random|item line order (default: the format's own)\n"
 	       "  --goodbooks-order user|book  goodbooks ratings.csv layout (default user)\n"
 	       "  --gzip-level N           0..9 (default %d)\n"
+	       "  --threads N              gzip threads, 1..32 (default: the CPUs, at most 8;\n"
+	       "                           the output is the same for any N)\n"
 	       "  -q, --quiet              errors only\n"
 	       "  -v, --verbose            more detail\n"
 	       "  -h, --help               this text\n"
@@ -79,6 +81,7 @@ enum {
 	OPT_FORMAT = 256, OPT_OUT, OPT_GENRE, OPT_SEED, OPT_USERS, OPT_ITEMS, OPT_INTER,
 	OPT_FACTORS, OPT_NOISE, OPT_ZERO, OPT_MISSING, OPT_ORPHAN, OPT_EDITIONS, OPT_DUP,
 	OPT_MAP, OPT_POP, OPT_ACT, OPT_MINU, OPT_MINI, OPT_ORDER, OPT_GBORDER, OPT_LEVEL,
+	OPT_THREADS,
 };
 
 static const struct option long_opts[] = {
@@ -104,6 +107,7 @@ static const struct option long_opts[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "goodbooks-order", required_argument, NULL, OPT_GBORDER },
 	{ "gzip-level", required_argument, NULL, OPT_LEVEL },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -141,6 +145,11 @@ static int set_option(struct sample_opts *o, int c, const char *arg, const char 
 	case OPT_ORDER: return cli_choice("--order", arg, sample_order_names, &o->order);
 	case OPT_GBORDER:
 		return cli_choice("--goodbooks-order", arg, goodbooks_orders, &o->goodbooks_by_book);
+	case OPT_THREADS:
+		if ((err = cli_u32("--threads", arg, &level)) != 0)
+			return err;
+		o->threads = level > 64 ? 64 : (int)level; /* 0 and > 32: rejected by the check */
+		return 0;
 	case OPT_LEVEL:
 		if ((err = cli_u32("--gzip-level", arg, &level)) != 0)
 			return err;
@@ -158,17 +167,17 @@ int main(int argc, char **argv)
 	sample_opts_default(&o);
 	log_init(PROG, verbosity);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "qvhV", long_opts, NULL)) != -1 && !err) {
+	while ((c = getopt_long(argc, argv, ":qvhV", long_opts, NULL)) != -1 && !err) {
 		switch (c) {
 		case 'q': verbosity = LOG_QUIET; break;
 		case 'v': verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return EXIT_OK;
 		case 'V': cli_version(PROG); return EXIT_OK;
 		case '?':
-			if (optopt)
+			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
 				log_error("unknown option '-%c'", optopt);
 			else
-				log_error("unknown option '%s'", argv[optind - 1]);
+				log_error("unknown or misused option '%s'", argv[optind - 1]);
 			err = GL_EUSAGE;
 			break;
 		case ':':

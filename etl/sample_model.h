@@ -57,6 +57,7 @@ struct sample_model {
  * GL_ENOMEM (logged); on failure m needs no free. */
 int sample_model_init(struct sample_model *m, const struct sample_model_params *p);
 
+/* Release what sample_model_init allocated; m is zeroed. */
 void sample_model_free(struct sample_model *m);
 
 /* Draw one user's bias and K factors (into p[0..K-1]) from r. */

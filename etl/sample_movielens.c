@@ -119,11 +119,7 @@ static int write_movies(struct sample_ctx *c, const char *name, const char *head
 		c->meta_books++;
 	}
 	free(by_id);
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 typedef void (*user_row)(struct sample_ctx *c, struct sbuf *sb, uint32_t u, uint64_t h);
@@ -138,11 +134,7 @@ static int write_users(struct sample_ctx *c, const char *name, user_row row)
 		row(c, &c->line, u, sample_mix(c->o->seed ^ 0x6d6c75736572ULL, u));
 		err = sample_file_line(c, &w);
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 /* A rating value: "4", "3.5" (.dat) or "4.0", "3.5" (csv). */
@@ -159,23 +151,42 @@ static void rating(struct sbuf *sb, const struct sample_ctx *c, int code, int al
 		sb_put(sb, ".0", 2);
 }
 
-/* ---- ml-100k ---------------------------------------------------------------- */
+/* How a layout writes one rating line: user, movie, rating, time. */
+struct ml_layout {
+	const char *sep;
+	int decimal;  /* "4.0" rather than "4" */
+	int iso_time; /* "2005-04-02 23:53:47" rather than seconds */
+};
 
-static int m100k_open(struct sample_ctx *c) { return sample_file_open(c, &c->out[0], "u.data", 0); }
-
-static int m100k_line(struct sample_ctx *c, const struct sample_event *e)
+static int ml_line(struct sample_ctx *c, const struct sample_event *e, const struct ml_layout *l)
 {
 	struct sbuf *sb = &c->line;
+	char date[SAMPLE_DATE_MAX];
 	sb_u64(sb, (uint64_t)e->user + 1);
-	sb_putc(sb, '\t');
+	sb_puts(sb, l->sep);
 	sb_u64(sb, c->cat.book_id[e->book]);
-	sb_putc(sb, '\t');
-	rating(sb, c, e->code, 0);
-	sb_putc(sb, '\t');
-	sb_u64(sb, e->when);
+	sb_puts(sb, l->sep);
+	rating(sb, c, e->code, l->decimal);
+	sb_puts(sb, l->sep);
+	if (l->iso_time)
+		sb_put(sb, date, sample_date_iso(date, e->when));
+	else
+		sb_u64(sb, e->when);
 	sb_putc(sb, '\n');
 	return sample_file_line(c, &c->out[0]);
 }
+
+static const struct ml_layout tabs = { "\t", 0, 0 }, colons = { "::", 0, 0 },
+			      commas = { ",", 1, 0 }, kaggle = { ",", 1, 1 };
+
+static int m100k_line(struct sample_ctx *c, const struct sample_event *e) { return ml_line(c, e, &tabs); }
+static int dat_line(struct sample_ctx *c, const struct sample_event *e) { return ml_line(c, e, &colons); }
+static int csv_line(struct sample_ctx *c, const struct sample_event *e) { return ml_line(c, e, &commas); }
+static int kaggle_line(struct sample_ctx *c, const struct sample_event *e) { return ml_line(c, e, &kaggle); }
+
+/* ---- ml-100k ---------------------------------------------------------------- */
+
+static int m100k_open(struct sample_ctx *c) { return sample_file_open(c, &c->out[0], "u.data", 0); }
 
 static int m100k_item(struct sample_ctx *c, struct sbuf *sb, const struct movie *m)
 {
@@ -236,7 +247,7 @@ static int m100k_meta(struct sample_ctx *c)
 		if (!err) {
 			gzw_printf(&w, "%llu users\n%llu items\n%llu ratings\n", (unsigned long long)users,
 				   (unsigned long long)c->meta_books, (unsigned long long)c->st.lines);
-			err = sample_file_commit(c, &w);
+			err = sample_file_close(&w, 0);
 		}
 	}
 	return err;
@@ -247,20 +258,6 @@ const struct sample_writer sample_writer_ml100k = { m100k_open, m100k_line, m100
 /* ---- ml-1m and ml-10m: UserID::MovieID::Rating::Timestamp ---------------- */
 
 static int dat_open(struct sample_ctx *c) { return sample_file_open(c, &c->out[0], "ratings.dat", 0); }
-
-static int dat_line(struct sample_ctx *c, const struct sample_event *e)
-{
-	struct sbuf *sb = &c->line;
-	sb_u64(sb, (uint64_t)e->user + 1);
-	sb_put(sb, "::", 2);
-	sb_u64(sb, c->cat.book_id[e->book]);
-	sb_put(sb, "::", 2);
-	rating(sb, c, e->code, 0);
-	sb_put(sb, "::", 2);
-	sb_u64(sb, e->when);
-	sb_putc(sb, '\n');
-	return sample_file_line(c, &c->out[0]);
-}
 
 static int dat_movie(struct sample_ctx *c, struct sbuf *sb, const struct movie *m)
 {
@@ -313,20 +310,6 @@ static int csv_open(struct sample_ctx *c)
 	return err;
 }
 
-static int csv_line(struct sample_ctx *c, const struct sample_event *e)
-{
-	struct sbuf *sb = &c->line;
-	sb_u64(sb, (uint64_t)e->user + 1);
-	sb_putc(sb, ',');
-	sb_u64(sb, c->cat.book_id[e->book]);
-	sb_putc(sb, ',');
-	rating(sb, c, e->code, 1);
-	sb_putc(sb, ',');
-	sb_u64(sb, e->when);
-	sb_putc(sb, '\n');
-	return sample_file_line(c, &c->out[0]);
-}
-
 static int csv_movie(struct sample_ctx *c, struct sbuf *sb, const struct movie *m)
 {
 	sb_u64(sb, m->id);
@@ -357,21 +340,6 @@ static int kaggle_open(struct sample_ctx *c)
 	if (!err)
 		err = gzw_puts(&c->out[0], "\"userId\",\"movieId\",\"rating\",\"timestamp\"\n");
 	return err;
-}
-
-static int kaggle_line(struct sample_ctx *c, const struct sample_event *e)
-{
-	struct sbuf *sb = &c->line;
-	char date[SAMPLE_DATE_MAX];
-	sb_u64(sb, (uint64_t)e->user + 1);
-	sb_putc(sb, ',');
-	sb_u64(sb, c->cat.book_id[e->book]);
-	sb_putc(sb, ',');
-	rating(sb, c, e->code, 1);
-	sb_putc(sb, ',');
-	sb_put(sb, date, sample_date_iso(date, e->when));
-	sb_putc(sb, '\n');
-	return sample_file_line(c, &c->out[0]);
 }
 
 static int kaggle_movie(struct sample_ctx *c, struct sbuf *sb, const struct movie *m)

@@ -25,6 +25,7 @@ struct sample_pick {
  * (logged); on failure p needs no free. */
 int sample_pick_init(struct sample_pick *p, const uint64_t *weight, uint32_t n);
 
+/* Release the tree; p is zeroed. */
 void sample_pick_free(struct sample_pick *p);
 
 /* An item drawn with probability weight/total; total must be > 0. */

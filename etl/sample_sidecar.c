@@ -199,7 +199,7 @@ static int write_planted(struct sample_ctx *c, int data_files)
 	for (int i = 0; i < data_files; i++)
 		gzw_printf(&w, "%s%s", i ? "," : "", c->files[i]);
 	gzw_puts(&w, "\n");
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, 0);
 }
 
 static int write_items(struct sample_ctx *c)
@@ -242,11 +242,7 @@ static int write_items(struct sample_ctx *c)
 				break;
 		}
 	}
-	if (err) {
-		gzw_abort(&w);
-		return err;
-	}
-	return sample_file_commit(c, &w);
+	return sample_file_close(&w, err);
 }
 
 int sample_sidecar_write(struct sample_ctx *c)

@@ -27,11 +27,16 @@ struct sbuf {
 	int oom;
 };
 
-/* Grow to hold at least extra more bytes; sets oom on failure. */
+/* Grow to hold at least extra more bytes: 0, or -1 with oom set.  Only for
+ * buffers whose p came from malloc (or is NULL). */
 int sb_grow(struct sbuf *sb, size_t extra);
+/* Free the bytes and zero sb. */
 void sb_free(struct sbuf *sb);
 
+/* Empty the buffer, keeping its memory for the next line. */
 static inline void sb_reset(struct sbuf *sb) { sb->len = 0; }
+
+/* The appenders: on allocation failure they append nothing and set oom. */
 
 static inline void sb_put(struct sbuf *sb, const char *s, size_t n)
 {

@@ -97,8 +97,9 @@ int sample_file_open(struct sample_ctx *c, struct gzw *w, const char *name, int 
  * ran out of memory.  0 or the error. */
 int sample_file_line(struct sample_ctx *c, struct gzw *w);
 
-/* Commit w (see gzw_commit). */
-int sample_file_commit(struct sample_ctx *c, struct gzw *w);
+/* Finish w: commit it if err is 0 (see gzw_commit), else abort it.
+ * Returns err, or the commit's error. */
+int sample_file_close(struct gzw *w, int err);
 
 /* The 32-hex-digit Goodreads-style id of user u (cached per user). */
 const char *sample_user_hex(struct sample_ctx *c, uint32_t u);
@@ -150,10 +151,15 @@ extern const struct sample_writer sample_writer_mlcsv;
 extern const struct sample_writer sample_writer_mlkaggle;
 
 /* Statistics and sidecars (sample_sidecar.c). */
+
+/* Zeroed counters sized for c's catalogue and users.  0 or GL_ENOMEM. */
 int sample_stats_init(struct sample_ctx *c);
+/* Release the counters; s is zeroed. */
 void sample_stats_free(struct sample_stats *s);
+/* Count one written line (and its floor terms, if it is a rating). */
 void sample_stats_add(struct sample_ctx *c, const struct sample_event *e);
-/* planted.txt and planted_items.csv; planted.txt last.  0 or an error. */
+/* planted_items.csv, then planted.txt: its presence marks a complete
+ * folder.  0 or an error (logged). */
 int sample_sidecar_write(struct sample_ctx *c);
 
 #endif

@@ -3,6 +3,9 @@
 #include "err.h"
 #include "log.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 int dimid_parse(const char *path, const struct csvr_rec *rec, int col, uint64_t n, uint32_t *id)
 {
 	if (rec->too_long) {
@@ -50,5 +53,64 @@ int dimid_open(struct csvr **r, struct csvr_rec *h, const char *path, const char
 	}
 	if (name2)
 		*col2 = csvr_find(h, name2);
+	return 0;
+}
+
+static int key_column(const char *path, const struct csvr_rec *h, int icol, const char *col)
+{
+	int c = -1;
+	if (col)
+		c = csvr_find(h, col);
+	for (size_t i = 0; !col && c < 0 && i < h->n; i++)
+		if ((int)i != icol)
+			c = (int)i;
+	if (c < 0)
+		log_error("%s: no column '%s' in the header", path, col ? col : "besides the id");
+	return c;
+}
+
+int dimid_column(const char *path, const char *idcol, const char *col, uint64_t n,
+		 struct rowstore *store, uint32_t **slot, char **name)
+{
+	struct csvr *r = NULL;
+	struct csvr_rec rec;
+	int icol, unused, kcol = -1, rc;
+	uint32_t *s = malloc((n ? n : 1) * sizeof *s);
+	int err = s ? 0 : GL_ENOMEM;
+	if (name)
+		*name = NULL;
+	if (!err)
+		err = dimid_open(&r, &rec, path, idcol, &icol, NULL, &unused);
+	if (!err && (kcol = key_column(path, &rec, icol, col)) < 0)
+		err = GL_EFORMAT;
+	if (!err && name && !(*name = strdup(rec.f[kcol])))
+		err = GL_ENOMEM;
+	if (!err)
+		memset(s, 0xff, n * sizeof *s);
+	while (!err && (rc = csvr_next(r, &rec)) != 0) {
+		uint32_t id;
+		if (rc < 0 || (err = dimid_parse(path, &rec, icol, n, &id))) {
+			err = rc < 0 ? rc : err;
+			break;
+		}
+		if (s[id] != UINT32_MAX || (size_t)kcol >= rec.n)
+			continue;
+		s[id] = (uint32_t)store->n;
+		const char *f = rec.f[kcol];
+		if (rowstore_add(store, &f, &rec.len[kcol], 1))
+			err = GL_ENOMEM;
+	}
+	csvr_close(r);
+	if (err == GL_ENOMEM)
+		log_error("out of memory reading %s", path);
+	if (err) {
+		free(s);
+		if (name) {
+			free(*name);
+			*name = NULL;
+		}
+		return err;
+	}
+	*slot = s;
 	return 0;
 }

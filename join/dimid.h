@@ -5,6 +5,7 @@
 #define GL_DIMID_H
 
 #include "csvread.h"
+#include "rowstore.h"
 
 #include <stdint.h>
 
@@ -18,5 +19,14 @@ int dimid_parse(const char *path, const struct csvr_rec *rec, int col, uint64_t 
  * takes NULL). */
 int dimid_open(struct csvr **r, struct csvr_rec *header, const char *path, const char *name,
 	       int *col, const char *name2, int *col2);
+
+/* Read one column of a dimension table by id: the column named col, or
+ * with col NULL the first column that is not idcol (the source key).  Each
+ * id below n with a row gets (*slot)[id] = its row in store (one field);
+ * ids without a row get UINT32_MAX; a repeated id keeps its first row.
+ * *name (may be NULL) receives the column's name (owned by the caller).
+ * *slot is owned by the caller.  0 or a gl_err (logged). */
+int dimid_column(const char *path, const char *idcol, const char *col, uint64_t n,
+		 struct rowstore *store, uint32_t **slot, char **name);
 
 #endif

@@ -9,6 +9,7 @@
 #include "glr.h"
 #include "kcore.h"
 #include "log.h"
+#include "outdir.h"
 #include "outfile.h"
 #include "ratingsel.h"
 #include "remap.h"
@@ -194,11 +195,11 @@ static int outputs(struct run *r)
 			break;
 	}
 	if (!err)
+		err = write_ratings(r, &w); /* also sums the ratings per id */
+	if (!err)
 		err = write_users(r, of[USERS].fp);
 	if (!err)
 		err = write_items(r, of[ITEMS].fp);
-	if (!err)
-		err = write_ratings(r, &w);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
 	for (int i = 0; i < n; i++) {
@@ -218,7 +219,9 @@ int filter_run(const struct filter_opts *o)
 	struct run r;
 	memset(&r, 0, sizeof r);
 	r.o = o;
-	int err = glr_open(&r.g, o->ratings, 0);
+	int err = outdir_make(o->outdir);
+	if (!err)
+		err = glr_open(&r.g, o->ratings, 0);
 	if (err)
 		return err;
 	if (!(err = fstate_init(&r.s, &r.g)))

@@ -38,22 +38,13 @@ int remap_build(struct remap *m, const struct fstate *s)
 		log_error("out of memory renumbering users and items");
 		return GL_ENOMEM;
 	}
-	const struct glr *g = s->g;
-	for (uint64_t u = 0; u < g->n_users; u++) {
-		uint32_t nu = m->unew[u];
-		if (nu == REMAP_NONE)
-			continue;
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
-			if (!fstate_kept(s, k))
-				continue;
-			uint32_t it = m->inew[fstate_item(s, k)];
-			uint8_t v = fstate_value(s, k);
-			m->ucnt[nu]++;
-			m->usum[nu] += v;
-			m->icnt[it]++;
-			m->isum[it] += v;
-		}
-	}
+	/* Counts are known; sums come while writing (remap_write). */
+	for (uint64_t u = 0; u < s->g->n_users; u++)
+		if (m->unew[u] != REMAP_NONE)
+			m->ucnt[m->unew[u]] = s->ucount[u];
+	for (uint64_t i = 0; i < s->n_items; i++)
+		if (m->inew[i] != REMAP_NONE)
+			m->icnt[m->inew[i]] = s->icount[i];
 	return 0;
 }
 
@@ -121,6 +112,8 @@ static void tally(struct remap *m, uint32_t nu, const struct row *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t f = r->bits[i] & GLR_BIT_VALID ? 2 : 1;
+		m->usum[nu] += r->ratings[i];
+		m->isum[r->items[i]] += r->ratings[i];
 		m->uflag[nu] |= f;
 		m->iflag[r->items[i]] |= f;
 		m->n_valid += f == 2;

@@ -16,7 +16,7 @@
 
 #define GLM_MAGIC "GLMODEL\n"
 #define GLM_VERSION 1
-#define GLM_MAX_TENSORS 32
+#define GLM_MAX_TENSORS 61 /* 64 container sections less meta, hparams, shapes */
 #define GLM_NAME_LEN 16
 
 enum glm_kind { GLM_DOT, GLM_MF, GLM_ALS, GLM_NN, GLM_KINDS };

@@ -9,12 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Large enough that deflate and fwrite see big blocks (their per-call cost
- * disappears), small enough to stay in L2 next to deflate's window. */
-#define GZW_BUF (256u << 10)
-#define GZW_ZBUF (128u << 10)
+/* Plain output buffer: big enough that fwrite sees large blocks. */
+#define PLAIN_BUF (256u << 10)
+/* A compression block, as pigz: small enough to spread over threads, large
+ * enough that the restart at each block costs nothing measurable. */
+#define BLOCK (128u << 10)
+/* deflate's window: the dictionary that carries context across blocks. */
+#define DICT 32768u
 /* OS byte of the gzip header: Unix, whatever machine writes the file. */
-#define GZW_OS_UNIX 3
+#define GZ_OS_UNIX 3
+
+enum { JOB_FREE, JOB_QUEUED, JOB_BUSY, JOB_DONE };
+
+struct gzw_job {
+	unsigned char *in;   /* BLOCK bytes of input */
+	size_t in_len;
+	unsigned char *dict; /* the DICT bytes before it in the member */
+	size_t dict_len;
+	unsigned char *out;  /* raw deflate data */
+	size_t out_len, out_cap;
+	uLong crc;           /* of in */
+	int last;            /* ends the member (BFINAL) */
+	int state;
+	int err;             /* 0 or a gl_err from compressing */
+};
+
+struct gzw_worker {
+	struct gzw *w;
+	z_stream zs;
+	int zlive;
+	int started;
+	pthread_t tid;
+};
 
 static int fail(struct gzw *w, int err)
 {
@@ -25,8 +51,8 @@ static int fail(struct gzw *w, int err)
 
 static int write_out(struct gzw *w, const void *p, size_t n)
 {
-	if (n == 0)
-		return 0;
+	if (n == 0 || w->err)
+		return w->err;
 	if (fwrite(p, 1, n, w->of.fp) != n) {
 		log_error("cannot write %s: %s", w->of.path, strerror(errno));
 		return fail(w, GL_EIO);
@@ -35,73 +61,253 @@ static int write_out(struct gzw *w, const void *p, size_t n)
 	return 0;
 }
 
-static int zfail(struct gzw *w, int ret)
+/* ---- one block ------------------------------------------------------------ */
+
+static int zinit(z_stream *zs, int level)
 {
-	log_error("cannot compress %s: %s", w->of.path,
-		  w->zs.msg ? w->zs.msg : zError(ret));
-	return fail(w, ret == Z_MEM_ERROR ? GL_ENOMEM : GL_EIO);
+	memset(zs, 0, sizeof *zs);
+	/* windowBits -15: raw deflate, the gzip framing is written here. */
+	int ret = deflateInit2(zs, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+	return ret == Z_OK ? 0 : ret == Z_MEM_ERROR ? GL_ENOMEM : GL_EIO;
 }
 
-/* Run deflate over n bytes at p with the given flush mode until zlib has
- * taken all input (and, for Z_FINISH, ended the member). */
-static int deflate_run(struct gzw *w, const unsigned char *p, size_t n, int flush)
+/* Deflate one block into job->out: primed with its dictionary, ended by a
+ * sync flush (byte-aligned, not final) or, for the member's last block, by
+ * the final block.  Concatenated, the pieces are one deflate stream.
+ * Runs in a worker or in the caller; touches only the job and zs. */
+static void compress_job(struct gzw_job *j, z_stream *zs)
 {
-	int ret;
-	w->zs.next_in = (unsigned char *)p;
-	/* avail_in is 32-bit; the callers' chunks are far below that. */
-	w->zs.avail_in = (uInt)n;
-	do {
-		w->zs.next_out = w->zbuf;
-		w->zs.avail_out = (uInt)w->zcap;
-		ret = deflate(&w->zs, flush);
-		if (ret == Z_STREAM_ERROR)
-			return zfail(w, ret);
-		size_t have = w->zcap - w->zs.avail_out;
-		if (write_out(w, w->zbuf, have))
-			return w->err;
-		/* Z_BUF_ERROR means "no progress possible": fine while input is
-		 * merely used up, a bug if the member cannot be finished. */
-		if (ret == Z_BUF_ERROR) {
-			if (flush == Z_FINISH && have == 0)
-				return zfail(w, ret);
-			if (flush != Z_FINISH)
-				break;
+	int flush = j->last ? Z_FINISH : Z_SYNC_FLUSH, ret;
+	j->err = 0;
+	j->out_len = 0;
+	j->crc = crc32(0L, j->in, (uInt)j->in_len);
+	if (deflateReset(zs) != Z_OK ||
+	    (j->dict_len && deflateSetDictionary(zs, j->dict, (uInt)j->dict_len) != Z_OK)) {
+		j->err = GL_EIO;
+		return;
+	}
+	zs->next_in = j->in;
+	zs->avail_in = (uInt)j->in_len;
+	for (;;) {
+		if (j->out_cap - j->out_len < 64) {
+			size_t cap = j->out_cap ? 2 * j->out_cap : deflateBound(zs, BLOCK) + 64;
+			unsigned char *out = realloc(j->out, cap);
+			if (!out) {
+				j->err = GL_ENOMEM;
+				return;
+			}
+			j->out = out;
+			j->out_cap = cap;
 		}
-	} while (w->zs.avail_out == 0 || (flush == Z_FINISH && ret != Z_STREAM_END));
-	return 0;
+		zs->next_out = j->out + j->out_len;
+		zs->avail_out = (uInt)(j->out_cap - j->out_len);
+		ret = deflate(zs, flush);
+		j->out_len = j->out_cap - zs->avail_out;
+		if (ret == Z_STREAM_ERROR) {
+			j->err = GL_EIO;
+			return;
+		}
+		/* Done once zlib left output room: all input taken and flushed. */
+		if (zs->avail_out != 0 && (j->last ? ret == Z_STREAM_END : zs->avail_in == 0))
+			return;
+		if (zs->avail_out != 0) { /* no progress with room to spare */
+			j->err = GL_EIO;
+			return;
+		}
+	}
 }
 
-static int emit(struct gzw *w, const unsigned char *p, size_t n)
+/* ---- workers -------------------------------------------------------------- */
+
+static void *work(void *arg)
 {
-	if (n == 0)
-		return 0;
-	if (w->level == GZW_PLAIN)
-		return write_out(w, p, n);
-	/* zlib counts input in 32 bits: feed huge writes in slices. */
-	while (n > 0) {
-		size_t part = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
-		if (deflate_run(w, p, part, Z_NO_FLUSH))
-			return w->err;
-		p += part;
-		n -= part;
+	struct gzw_worker *me = arg;
+	struct gzw *w = me->w;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		/* The oldest queued block first, so the writer never starves. */
+		struct gzw_job *j = NULL;
+		for (uint64_t k = w->written; k < w->filled && !j; k++)
+			if (w->jobs[k % (uint64_t)w->njobs].state == JOB_QUEUED)
+				j = &w->jobs[k % (uint64_t)w->njobs];
+		if (!j) {
+			if (w->stop)
+				break;
+			pthread_cond_wait(&w->cv, &w->mu);
+			continue;
+		}
+		j->state = JOB_BUSY;
+		pthread_mutex_unlock(&w->mu);
+		compress_job(j, &me->zs);
+		pthread_mutex_lock(&w->mu);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void stop_workers(struct gzw *w)
+{
+	if (!w->workers)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	for (int i = 0; i < w->nthreads; i++) {
+		if (w->workers[i].started)
+			pthread_join(w->workers[i].tid, NULL);
+		if (w->workers[i].zlive)
+			deflateEnd(&w->workers[i].zs);
+	}
+	free(w->workers);
+	w->workers = NULL;
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+}
+
+/* ---- the ring of blocks ----------------------------------------------------- */
+
+static int alloc_jobs(struct gzw *w, int n)
+{
+	w->jobs = calloc((size_t)n, sizeof *w->jobs);
+	if (!w->jobs)
+		return GL_ENOMEM;
+	w->njobs = n;
+	for (int i = 0; i < n; i++) {
+		w->jobs[i].in = malloc(BLOCK);
+		w->jobs[i].dict = malloc(DICT);
+		if (!w->jobs[i].in || !w->jobs[i].dict)
+			return GL_ENOMEM;
 	}
 	return 0;
 }
 
-static int drain(struct gzw *w)
+static void free_jobs(struct gzw *w)
 {
-	int err = emit(w, w->buf, w->len);
-	w->len = 0;
-	return err;
+	for (int i = 0; w->jobs && i < w->njobs; i++) {
+		free(w->jobs[i].in);
+		free(w->jobs[i].dict);
+		free(w->jobs[i].out);
+	}
+	free(w->jobs);
+	w->jobs = NULL;
+	w->njobs = 0;
 }
 
-static int zstart(struct gzw *w)
+static struct gzw_job *current(struct gzw *w) { return &w->jobs[w->filled % (uint64_t)w->njobs]; }
+
+static int write_header(struct gzw *w)
 {
-	memset(&w->hdr, 0, sizeof w->hdr);
-	w->hdr.os = GZW_OS_UNIX;
-	if (deflateSetHeader(&w->zs, &w->hdr) != Z_OK)
-		return zfail(w, Z_STREAM_ERROR);
-	return 0;
+	/* magic, deflate, no flags, mtime 0, XFL as zlib sets it, OS */
+	unsigned char h[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, GZ_OS_UNIX };
+	h[8] = w->level == 9 ? 2 : w->level < 2 ? 4 : 0;
+	w->crc = crc32(0L, Z_NULL, 0);
+	w->member_in = 0;
+	w->window_len = 0;
+	return write_out(w, h, sizeof h);
+}
+
+static int write_trailer(struct gzw *w)
+{
+	unsigned char t[8];
+	uint32_t len = (uint32_t)w->member_in; /* ISIZE is the length mod 2^32 */
+	for (int i = 0; i < 4; i++) {
+		t[i] = (unsigned char)(w->crc >> (8 * i));
+		t[4 + i] = (unsigned char)(len >> (8 * i));
+	}
+	return write_out(w, t, sizeof t);
+}
+
+/* Write the oldest block once it is compressed; its CRC joins the
+ * member's in order, and a last block closes the member. */
+static int write_next(struct gzw *w)
+{
+	struct gzw_job *j = &w->jobs[w->written % (uint64_t)w->njobs];
+	if (w->workers) {
+		pthread_mutex_lock(&w->mu);
+		while (j->state != JOB_DONE)
+			pthread_cond_wait(&w->cv, &w->mu);
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (j->err && !w->err) {
+		log_error("cannot compress %s: %s", w->of.path, gl_strerror(j->err));
+		fail(w, j->err);
+	}
+	write_out(w, j->out, j->out_len);
+	w->crc = crc32_combine(w->crc, j->crc, (z_off_t)j->in_len);
+	w->member_in += j->in_len;
+	if (j->last)
+		write_trailer(w);
+	j->in_len = 0;
+	/* Workers scan the ring from `written`: move it under their lock. */
+	if (w->workers)
+		pthread_mutex_lock(&w->mu);
+	j->state = JOB_FREE;
+	w->written++;
+	if (w->workers)
+		pthread_mutex_unlock(&w->mu);
+	return w->err;
+}
+
+/* The member's last DICT bytes after appending block j's input. */
+static void slide_window(struct gzw *w, const struct gzw_job *j)
+{
+	if (j->in_len >= DICT) {
+		memcpy(w->window, j->in + j->in_len - DICT, DICT);
+		w->window_len = DICT;
+		return;
+	}
+	size_t keep = w->window_len + j->in_len > DICT ? DICT - j->in_len : w->window_len;
+	memmove(w->window, w->window + w->window_len - keep, keep);
+	memcpy(w->window + keep, j->in, j->in_len);
+	w->window_len = keep + j->in_len;
+}
+
+/* Hand the filling block to a worker (or compress it here) and make the
+ * next slot ready for filling. */
+static int submit(struct gzw *w, int last)
+{
+	struct gzw_job *j = current(w);
+	memcpy(j->dict, w->window, w->window_len);
+	j->dict_len = w->window_len;
+	j->last = last;
+	slide_window(w, j);
+	if (w->workers) {
+		pthread_mutex_lock(&w->mu);
+		j->state = JOB_QUEUED;
+		w->filled++;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+	} else {
+		compress_job(j, &w->zs);
+		j->state = JOB_DONE;
+		w->filled++;
+	}
+	if (last) {
+		/* a member starts afresh: no dictionary from the one before */
+		w->window_len = 0;
+	}
+	/* The next slot to fill must have been written out. */
+	while (w->filled - w->written >= (uint64_t)w->njobs)
+		if (write_next(w))
+			return w->err;
+	return w->err;
+}
+
+/* ---- the interface -------------------------------------------------------- */
+
+static void release(struct gzw *w)
+{
+	stop_workers(w);
+	if (w->zlive)
+		deflateEnd(&w->zs);
+	free_jobs(w);
+	free(w->buf);
+	free(w->window);
+	memset(w, 0, sizeof *w);
+	w->of.slot = -1;
 }
 
 int gzw_open(struct gzw *w, const char *path, int level)
@@ -114,60 +320,101 @@ int gzw_open(struct gzw *w, const char *path, int level)
 		return GL_EUSAGE;
 	}
 	w->level = level;
-	w->cap = GZW_BUF;
-	w->buf = malloc(w->cap);
-	w->zcap = GZW_ZBUF;
-	w->zbuf = level == GZW_PLAIN ? NULL : malloc(w->zcap);
-	if (!w->buf || (level != GZW_PLAIN && !w->zbuf)) {
-		log_error("out of memory opening %s", path);
-		err = GL_ENOMEM;
-		goto fail;
+	if (level == GZW_PLAIN) {
+		w->cap = PLAIN_BUF;
+		w->buf = malloc(w->cap);
+		err = w->buf ? 0 : GL_ENOMEM;
+	} else {
+		w->window = malloc(DICT);
+		err = w->window ? alloc_jobs(w, 1) : GL_ENOMEM;
+		if (!err && (err = zinit(&w->zs, level)) == 0)
+			w->zlive = 1;
 	}
-	if (level != GZW_PLAIN) {
-		/* windowBits 15 + 16 asks zlib for gzip framing. */
-		int ret = deflateInit2(&w->zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-		if (ret != Z_OK) {
-			log_error("cannot start compressing %s: %s", path, zError(ret));
-			err = ret == Z_MEM_ERROR ? GL_ENOMEM : GL_EIO;
-			goto fail;
-		}
-		w->zlive = 1;
+	if (err) {
+		log_error("%s for %s", err == GL_ENOMEM ? "out of memory" : "cannot start compressing", path);
+		release(w);
+		return err;
 	}
-	err = outfile_open(&w->of, path);
-	if (err)
-		goto fail;
-	/* zstart logs with of.path, so it runs once the outfile exists. */
-	if (w->zlive && (err = zstart(w)) != 0) {
+	if ((err = outfile_open(&w->of, path)) != 0) {
+		release(w);
+		return err;
+	}
+	if (level != GZW_PLAIN && (err = write_header(w)) != 0) {
 		outfile_abort(&w->of);
-		goto fail;
+		release(w);
+	}
+	return err;
+}
+
+int gzw_threads(struct gzw *w, int n)
+{
+	if (w->level == GZW_PLAIN || n <= 1 || w->err)
+		return w->err;
+	if (n > GZW_MAX_THREADS || w->workers || w->filled || current(w)->in_len) {
+		log_error("internal: gzw_threads(%d) for %s must come first, with at most %d",
+			  n, w->of.path, GZW_MAX_THREADS);
+		return fail(w, GL_EUSAGE);
+	}
+	/* Two blocks per worker keep them busy while the caller writes. */
+	free_jobs(w);
+	int err = alloc_jobs(w, 2 * n);
+	w->workers = err ? NULL : calloc((size_t)n, sizeof *w->workers);
+	if (err || !w->workers) {
+		log_error("out of memory for %d compression threads for %s", n, w->of.path);
+		return fail(w, GL_ENOMEM);
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->nthreads = n;
+	for (int i = 0; i < n; i++) {
+		struct gzw_worker *k = &w->workers[i];
+		k->w = w;
+		if ((err = zinit(&k->zs, w->level)) != 0)
+			break;
+		k->zlive = 1;
+		if (pthread_create(&k->tid, NULL, work, k) != 0) {
+			err = GL_ENOMEM;
+			break;
+		}
+		k->started = 1;
+	}
+	if (err) {
+		log_error("cannot start %d compression threads for %s", n, w->of.path);
+		return fail(w, err);
 	}
 	return 0;
-fail:
-	if (w->zlive)
-		deflateEnd(&w->zs);
-	free(w->buf);
-	free(w->zbuf);
-	memset(w, 0, sizeof *w);
-	w->of.slot = -1;
-	return err;
 }
 
 int gzw_write(struct gzw *w, const void *p, size_t n)
 {
+	const unsigned char *s = p;
 	if (w->err)
 		return w->err;
 	w->bytes_in += n;
-	if (n <= w->cap - w->len) {
-		memcpy(w->buf + w->len, p, n);
+	if (w->level == GZW_PLAIN) {
+		if (n > w->cap - w->len) {
+			if (write_out(w, w->buf, w->len))
+				return w->err;
+			w->len = 0;
+			if (n >= w->cap)
+				return write_out(w, s, n);
+		}
+		memcpy(w->buf + w->len, s, n);
 		w->len += n;
 		return 0;
 	}
-	if (drain(w))
-		return w->err;
-	if (n >= w->cap)
-		return emit(w, p, n);
-	memcpy(w->buf, p, n);
-	w->len = n;
+	/* Fixed block boundaries: the output does not depend on how the
+	 * caller slices its writes. */
+	while (n) {
+		struct gzw_job *j = current(w);
+		size_t take = BLOCK - j->in_len < n ? BLOCK - j->in_len : n;
+		memcpy(j->in + j->in_len, s, take);
+		j->in_len += take;
+		s += take;
+		n -= take;
+		if (j->in_len == BLOCK && submit(w, 0))
+			return w->err;
+	}
 	return 0;
 }
 
@@ -211,52 +458,62 @@ char *gzw_reserve(struct gzw *w, size_t n)
 		fail(w, GL_EUSAGE);
 		return NULL;
 	}
-	if (n > w->cap - w->len && drain(w))
+	if (w->level == GZW_PLAIN) {
+		if (n > w->cap - w->len) {
+			if (write_out(w, w->buf, w->len))
+				return NULL;
+			w->len = 0;
+		}
+		return (char *)w->buf + w->len;
+	}
+	/* A block ends early when the reservation does not fit in it. */
+	if (n > BLOCK - current(w)->in_len && submit(w, 0))
 		return NULL;
-	return (char *)w->buf + w->len;
+	return (char *)current(w)->in + current(w)->in_len;
 }
 
 void gzw_advance(struct gzw *w, size_t used)
 {
 	if (w->err)
 		return;
-	w->len += used;
 	w->bytes_in += used;
+	if (w->level == GZW_PLAIN)
+		w->len += used;
+	else if ((current(w)->in_len += used) == BLOCK)
+		submit(w, 0);
+}
+
+/* Close the member: its last block, every block written, the trailer. */
+static int finish_member(struct gzw *w)
+{
+	if (w->err || submit(w, 1))
+		return w->err;
+	while (w->written < w->filled)
+		if (write_next(w))
+			return w->err;
+	return w->err;
 }
 
 int gzw_member(struct gzw *w)
 {
 	if (w->err || w->level == GZW_PLAIN)
 		return w->err;
-	if (drain(w) || deflate_run(w, NULL, 0, Z_FINISH))
+	if (finish_member(w))
 		return w->err;
-	if (deflateReset(&w->zs) != Z_OK)
-		return zfail(w, Z_STREAM_ERROR);
-	return zstart(w);
+	return write_header(w);
 }
 
 int gzw_error(const struct gzw *w) { return w->err; }
-
-static void release(struct gzw *w)
-{
-	if (w->zlive)
-		deflateEnd(&w->zs);
-	free(w->buf);
-	free(w->zbuf);
-	memset(w, 0, sizeof *w);
-	w->of.slot = -1;
-}
 
 int gzw_commit(struct gzw *w)
 {
 	int err;
 	if (!w->of.fp && !w->err)
 		return GL_EUSAGE; /* never opened, or already released */
-	if (!w->err) {
-		drain(w);
-		if (!w->err && w->level != GZW_PLAIN)
-			deflate_run(w, NULL, 0, Z_FINISH);
-	}
+	if (w->level == GZW_PLAIN)
+		write_out(w, w->buf, w->len);
+	else
+		finish_member(w);
 	err = w->err;
 	if (err)
 		outfile_abort(&w->of);

@@ -43,6 +43,12 @@ int intern_put(struct intern *t, const char *key, size_t len, uint32_t *id);
 /* 1 and *id if key is present, else 0. */
 int intern_find(const struct intern *t, const char *key, size_t len, uint32_t *id);
 
+/* A hint for callers that know their next keys, to overlap the cache
+ * misses of many lookups: step 0 asks the CPU to fetch key's hash slot,
+ * step 1 (a little later) the packed key that slot points to.  Changes
+ * nothing; a no-op for string keys. */
+void intern_prefetch(const struct intern *t, const char *key, size_t len, int step);
+
 /* Write key id NUL-terminated into buf (truncated to cap - 1 bytes);
  * returns its full length.  id must be < t->n. */
 size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap);

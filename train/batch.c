@@ -75,20 +75,40 @@ void batch_free(struct batch *b)
 	b->n = b->cap = 0;
 }
 
+/* Draw the next index of the permutation into the lookahead ring and ask
+ * for its bytes. */
+static void draw(struct batcher *bt)
+{
+	const struct glr *g = bt->d->g;
+	uint64_t k = perm_get(&bt->p, bt->next++);
+	bt->ahead[(bt->head + bt->n_ahead++) % BATCH_AHEAD] = k;
+	__builtin_prefetch(&g->split[k >> 3]);
+	__builtin_prefetch(&g->items[k]);
+	__builtin_prefetch(&g->ratings[k]);
+	__builtin_prefetch(&bt->d->first[k / bt->d->width]);
+}
+
 void batcher_start(struct batcher *bt, const struct tdata *d, struct rng *r)
 {
 	bt->d = d;
 	perm_init(&bt->p, d->g->n_ratings, r);
 	bt->next = 0;
 	bt->left = d->n_train;
+	bt->head = bt->n_ahead = 0;
+	while (bt->n_ahead < BATCH_AHEAD && bt->next < bt->p.n)
+		draw(bt);
 }
 
 size_t batcher_fill(struct batcher *bt, struct batch *b, size_t want)
 {
 	const struct glr *g = bt->d->g;
 	size_t added = 0;
-	while (added < want && bt->left > 0 && b->n < b->cap) {
-		uint64_t k = perm_get(&bt->p, bt->next++);
+	while (added < want && bt->left > 0 && b->n < b->cap && bt->n_ahead > 0) {
+		uint64_t k = bt->ahead[bt->head];
+		bt->head = (bt->head + 1) % BATCH_AHEAD;
+		bt->n_ahead--;
+		if (bt->next < bt->p.n)
+			draw(bt);
 		if (tdata_is_valid(bt->d, k))
 			continue;
 		b->user[b->n] = tdata_user_of(bt->d, k);

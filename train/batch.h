@@ -39,11 +39,18 @@ struct batch {
 int batch_alloc(struct batch *b, size_t cap);
 void batch_free(struct batch *b);
 
+/* Rating indices drawn this far ahead of use, their bytes in the mapped
+ * file fetched into cache meanwhile (random reads miss every cache on a
+ * big file). */
+#define BATCH_AHEAD 64
+
 struct batcher {
 	const struct tdata *d;
 	struct perm p;
 	uint64_t next;     /* position in the permutation */
 	uint64_t left;     /* training ratings not yet handed out */
+	uint64_t ahead[BATCH_AHEAD]; /* the indices at next - n_ahead .. next - 1 */
+	uint32_t head, n_ahead;
 };
 
 /* Start an epoch: a fresh permutation drawn from r. */

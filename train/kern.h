@@ -1,11 +1,10 @@
-/* kern.h - the inner loops of the factor models, written for the
- * vectoriser.
+/* kern.h - the inner loops of the factor models and of Adam.
  *
  * Each function works in blocks of 8 lanes with a scalar tail and adds the
  * lanes in a fixed order, so the result does not depend on the vector
- * width the compiler picked: an AVX2 clone (chosen at run time on CPUs
- * that have it) and the baseline SSE2 build give the same bits.  No
- * fused multiply-add is used (ISO C mode leaves -ffp-contract off).
+ * width: an AVX2 version (chosen at run time on CPUs that have it) and the
+ * portable one give the same bits.  No fused multiply-add is used (ISO C
+ * mode leaves -ffp-contract off).  mf's own kernel is in mfkern.h.
  */
 #ifndef GL_TRAIN_KERN_H
 #define GL_TRAIN_KERN_H
@@ -25,5 +24,30 @@ void kern_sgd_pair(float *restrict p, float *restrict q, uint32_t k, float ds, f
  * the adaptive learning rates) through gp2 and gq2. */
 void kern_sgd_pair_g2(float *restrict p, float *restrict q, uint32_t k, float ds, float l2,
 		      float lr_p, float lr_q, float *gp2, float *gq2);
+
+/* One row of Adam as optim.h describes it, every element in one pass:
+ * first, when catch_up is set, what the row missed over the steps it was
+ * absent (sparse updates)
+ *     w -= drift * m / (sqrt(v * inv_debias2) + eps); m *= dm; v *= dv
+ * then this step's update (g NULL is a zero gradient)
+ *     g' = g + l2 * w;  w *= f
+ *     m = mom * m + damp1 * g';  v = beta2 * v + damp2 * g' * g'
+ *     w -= step_size * m / (sqrt(v * inv_debias2) + eps)
+ * kern_adam_catch_up does the first part alone (settling a tensor). */
+struct kern_adam {
+	int catch_up;
+	float drift, dm, dv;
+	float f, l2;
+	float mom, damp1, beta2, damp2, step_size, inv_debias2, eps;
+};
+void kern_adam_row(float *restrict w, float *restrict m, float *restrict v,
+		   const float *restrict g, uint32_t n, const struct kern_adam *a);
+void kern_adam_catch_up(float *restrict w, float *restrict m, float *restrict v, uint32_t n,
+			const struct kern_adam *a);
+
+/* gp += ds * q and gq += ds * p over k floats (a rating's factor
+ * gradients; the four arrays must not overlap). */
+void kern_grad_pair(float *restrict gp, float *restrict gq, const float *restrict p,
+		    const float *restrict q, uint32_t k, float ds);
 
 #endif

@@ -321,6 +321,7 @@ void model_free(struct model *m)
 	for (int i = 0; i < m->n_t; i++)
 		pt_free(&m->t[i]);
 	batch_free(&m->batch);
+	batch_free(&m->ahead);
 	memset(m, 0, sizeof *m);
 }
 
@@ -339,6 +340,15 @@ double model_loss1(const struct model *m, float pred, const float *prob, float r
 	return e * e;
 }
 
+/* Draw the next batch into m->ahead and ask for its rows. */
+static void mb_draw(struct model *m, size_t bs)
+{
+	m->ahead.n = 0;
+	batcher_fill(&m->bt, &m->ahead, bs);
+	if (m->ops->prefetch && m->ahead.n)
+		m->ops->prefetch(m, &m->ahead);
+}
+
 int model_mb_epoch(struct model *m, uint32_t epoch, model_fwdbwd fb, double *train_loss)
 {
 	const struct train_cfg *c = m->cfg;
@@ -346,6 +356,8 @@ int model_mb_epoch(struct model *m, uint32_t epoch, model_fwdbwd fb, double *tra
 	uint64_t group = (uint64_t)c->bs * c->accum;
 	if (!m->batch.cap) {
 		int err = batch_alloc(&m->batch, c->bs);
+		if (!err)
+			err = batch_alloc(&m->ahead, c->bs);
 		if (err)
 			return err;
 	}
@@ -354,18 +366,24 @@ int model_mb_epoch(struct model *m, uint32_t epoch, model_fwdbwd fb, double *tra
 		m->steps_per_epoch = 1; /* fewer ratings than one group: use them all */
 	uint64_t total = m->steps_per_epoch * c->epochs;
 	batcher_start(&m->bt, d, &m->rng);
+	mb_draw(m, c->bs);
 	double loss = 0;
 	uint64_t seen = 0;
 	for (uint64_t s = 0; s < m->steps_per_epoch; s++) {
 		struct hyper h;
 		sched_at(c, (double)(epoch * m->steps_per_epoch + s) / (double)total, &h);
 		optim_begin(&m->opt, &h);
-		uint64_t n = m->bt.left < group ? m->bt.left : group;
+		/* ratings not yet trained on: the batcher's plus the one ahead */
+		uint64_t left = m->bt.left + m->ahead.n;
+		uint64_t n = left < group ? left : group;
 		float scale = 1.0f / (float)n;
 		for (uint32_t a = 0; a < c->accum; a++) {
-			m->batch.n = 0;
-			if (!batcher_fill(&m->bt, &m->batch, c->bs))
+			struct batch t = m->batch;
+			m->batch = m->ahead;
+			m->ahead = t;
+			if (!m->batch.n)
 				break;
+			mb_draw(m, c->bs);
 			loss += fb(m, &m->batch, scale);
 			seen += m->batch.n;
 		}

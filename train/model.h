@@ -52,6 +52,9 @@ struct model_ops {
 	/* Minibatch models: forward and backward over one batch (see
 	 * model_fwdbwd below); NULL for the others. */
 	double (*fwdbwd)(struct model *m, const struct batch *b, float scale);
+	/* Minibatch models: ask for the rows batch b will touch, one batch
+	 * ahead, so they are in cache when it comes (a hint; may be NULL). */
+	void (*prefetch)(const struct model *m, const struct batch *b);
 };
 
 struct model {
@@ -72,7 +75,7 @@ struct model {
 	struct optim opt;
 	struct rng rng;
 	uint32_t threads;
-	struct batch batch;          /* minibatch models */
+	struct batch batch, ahead;   /* minibatch models: this batch, the next */
 	struct batcher bt;
 	uint64_t steps_per_epoch;
 	void *priv;
@@ -160,7 +163,9 @@ typedef double (*model_fwdbwd)(struct model *m, const struct batch *b, float sca
 
 /* One epoch of shuffled minibatches with gradient accumulation, the
  * schedule and the optimizer (fastai's fit loop; the last incomplete
- * group of batches is dropped, as fastai's training DataLoader does). */
+ * group of batches is dropped, as fastai's training DataLoader does).
+ * Each batch is drawn one batch ahead of its turn and handed to
+ * ops->prefetch. */
 int model_mb_epoch(struct model *m, uint32_t epoch, model_fwdbwd fb, double *train_loss);
 
 #endif

@@ -49,15 +49,21 @@ static double dot_fwdbwd(struct model *m, const struct batch *b, float scale)
 		float *gw = m->cw ? pt_grad(m->cw, 0) : NULL, *gb = m->cb ? pt_grad(m->cb, 0) : NULL;
 		loss += model_score_grad(m, s, b->rating[j], scale, m->cw ? m->cw->w : NULL,
 					 m->cb ? m->cb->w : NULL, gw, gb, &ds);
-		float *gp = pt_grad(m->P, u), *gq = pt_grad(m->Q, i);
-		for (uint32_t f = 0; f < k; f++) {
-			gp[f] += ds * q[f];
-			gq[f] += ds * p[f];
-		}
+		kern_grad_pair(pt_grad(m->P, u), pt_grad(m->Q, i), p, q, k, ds);
 		pt_grad(m->bu, u)[0] += ds;
 		pt_grad(m->bi, i)[0] += ds;
 	}
 	return loss;
+}
+
+static void dot_prefetch(const struct model *m, const struct batch *b)
+{
+	for (size_t j = 0; j < b->n; j++) {
+		pt_prefetch(m->P, b->user[j]);
+		pt_prefetch(m->bu, b->user[j]);
+		pt_prefetch(m->Q, b->item[j]);
+		pt_prefetch(m->bi, b->item[j]);
+	}
 }
 
 static int dot_epoch(struct model *m, uint32_t epoch, double *train_loss)
@@ -93,4 +99,5 @@ const struct model_ops model_dot_ops = {
 	.predict = model_factor_predict,
 	.attach = model_factor_attach,
 	.fwdbwd = dot_fwdbwd,
+	.prefetch = dot_prefetch,
 };

@@ -10,24 +10,38 @@
  * row's mean squared gradient at each of its updates (LIBMF's AdaGrad-like
  * rule).
  *
- * Threads (LIBMF's block partition): users and items are split into T
- * blocks each of about equal rating counts, by a random permutation drawn
- * once.  An epoch is T sub-epochs; in sub-epoch s thread t updates the
- * ratings of user block t and item block (t + s + shift) mod T, so no two
- * threads ever write the same user or item row, and every rating is visited
- * once.  The schedule is fixed by the seed, so the result depends on the
- * thread count only.  Within a block, users come in a shuffled order and
- * each user's row starts at a random place.  No per-rating state: the
- * blocks are found by scanning the mapped rows.
+ * Training runs on working copies of the rows, padded to a multiple of 8
+ * floats and aligned (train/mfkern.h), numbered by slot so that each
+ * thread's users and items lie together in memory; they are copied from
+ * the model's tensors before every epoch and back after it (memory: the
+ * factors twice, nothing per rating).
  *
- * With the ce loss each thread trains its own copy of the class head and
- * the copies are averaged after every sub-epoch.
+ * Threads (LIBMF's block partition): users and items are split into T
+ * blocks each of about equal training-rating counts, by a random
+ * permutation drawn once.  An epoch is T sub-epochs; in sub-epoch s thread
+ * t updates the ratings of user block t and item block (t + s + shift) mod
+ * T, so no two threads ever write the same user or item row, and every
+ * rating is visited once.  The schedule is static (LIBMF's scheduler hands
+ * out free blocks to whichever thread asks first, which makes the result
+ * depend on timing), so the result depends on the seed and T only.  The
+ * learning rate is fixed per sub-epoch.  Within a block users come in a
+ * shuffled order; a user's ratings in the block are gathered from the
+ * mapped row (starting at a random place, skipping validation ratings and
+ * other blocks' items without a branch) into a small buffer, and the
+ * kernel runs over it with the user's row held in registers.
+ *
+ * The kernel covers the squared error with the identity link, the
+ * default; --adaptive, --loss ce and --y-range take a per-rating path
+ * through model_score_grad.  With the ce loss each thread trains its own
+ * copy of the class head and the copies are averaged after every
+ * sub-epoch.
  */
 #include "model.h"
 
 #include "err.h"
 #include "kern.h"
 #include "log.h"
+#include "mfkern.h"
 #include "sched.h"
 #include "threads.h"
 
@@ -35,30 +49,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct mf_scratch {
+	uint32_t *it;       /* item slots of the run being trained */
+	float *r;           /* their ratings */
+};
+
 struct mf {
 	uint32_t nb;        /* blocks per side = threads */
-	uint32_t *users;    /* users grouped by block; block t is [ustart[t], ustart[t+1]) */
+	uint32_t kp;        /* padded row width */
+	uint32_t *slot_user;/* user slot -> user; block t is [ustart[t], ustart[t+1]) */
 	uint64_t *ustart;
-	uint8_t *iblock;    /* item -> block (nb > 1) */
-	float *gu, *gi;     /* adaptive: per-row G */
+	uint32_t *order;    /* user slots in this epoch's order, block by block */
+	uint32_t *islot;    /* item -> slot; block b is [istart[b], istart[b+1]) */
+	uint32_t *slot_item;
+	uint32_t *istart;
+	float *wp, *wq;     /* working rows by slot, kp floats each */
+	float *wbu, *wbi;   /* working biases by slot */
+	float *gu, *gi;     /* adaptive: per-row G, by slot */
+	float value[256];   /* rating byte -> rating */
+	mfk_fn fast;        /* the kernel, or NULL for the per-rating path */
+	struct mf_scratch *scr; /* two per thread */
 	float *heads;       /* ce: nb copies of (class_w, class_b) */
 	float *hgrad;       /* ce: nb gradient scratch rows */
 	double *loss;       /* per thread */
 	uint64_t *seen;
 };
 
+/* Zeroed, 64-byte aligned room for n floats. */
+static float *alloc_rows(uint64_t n)
+{
+	size_t bytes = ((n ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
+	float *p = aligned_alloc(64, bytes);
+	if (p)
+		memset(p, 0, bytes);
+	return p;
+}
+
 static int mf_alloc(struct model *m, struct mf *p)
 {
 	uint32_t nb = p->nb, nc = m->n_classes;
+	uint64_t nu = m->n_users + 1, ni = m->n_items + 1, row = m->d->max_row + 1;
 	int ok = 1;
-	ok &= !!(p->users = malloc((m->n_users + 1) * sizeof *p->users));
+	ok &= !!(p->slot_user = malloc(nu * sizeof *p->slot_user));
+	ok &= !!(p->order = malloc(nu * sizeof *p->order));
 	ok &= !!(p->ustart = calloc(nb + 1, sizeof *p->ustart));
-	ok &= !!(p->iblock = calloc(m->n_items + 1, 1));
+	ok &= !!(p->islot = malloc(ni * sizeof *p->islot));
+	ok &= !!(p->slot_item = malloc(ni * sizeof *p->slot_item));
+	ok &= !!(p->istart = calloc(nb + 1, sizeof *p->istart));
+	ok &= !!(p->wp = alloc_rows(nu * p->kp));
+	ok &= !!(p->wq = alloc_rows(ni * p->kp));
+	ok &= !!(p->wbu = alloc_rows(nu));
+	ok &= !!(p->wbi = alloc_rows(ni));
 	ok &= !!(p->loss = calloc(nb, sizeof *p->loss));
 	ok &= !!(p->seen = calloc(nb, sizeof *p->seen));
+	ok &= !!(p->scr = calloc(2 * nb, sizeof *p->scr));
+	for (uint32_t t = 0; ok && t < 2 * nb; t++) {
+		ok &= !!(p->scr[t].it = malloc(row * sizeof *p->scr[t].it));
+		ok &= !!(p->scr[t].r = malloc(row * sizeof *p->scr[t].r));
+	}
 	if (m->cfg->adaptive) {
-		ok &= !!(p->gu = malloc((m->n_users + 1) * sizeof *p->gu));
-		ok &= !!(p->gi = malloc((m->n_items + 1) * sizeof *p->gi));
+		ok &= !!(p->gu = malloc(nu * sizeof *p->gu));
+		ok &= !!(p->gi = malloc(ni * sizeof *p->gi));
 	}
 	if (m->loss == GLM_CE) {
 		ok &= !!(p->heads = malloc((size_t)nb * 2 * nc * sizeof *p->heads));
@@ -72,6 +123,8 @@ static int mf_alloc(struct model *m, struct mf *p)
 		p->gu[u] = 1;
 	for (uint64_t i = 0; p->gi && i < m->n_items; i++)
 		p->gi[i] = 1;
+	for (int b = 0; b < 256; b++)
+		p->value[b] = (float)b * m->d->g->scale;
 	return 0;
 }
 
@@ -85,51 +138,62 @@ static void shuffle_u32(uint32_t *a, uint64_t n, struct rng *r)
 	}
 }
 
-/* Blocks of about equal training-rating counts over a random order. */
+/* ids[0..n) in a random order cut into nb blocks of about equal weight:
+ * start[b] is where block b begins. */
+static void balance(uint32_t *ids, uint64_t n, const uint64_t *weight, uint64_t total,
+		    uint32_t nb, struct rng *r, uint64_t *start)
+{
+	for (uint64_t x = 0; x < n; x++)
+		ids[x] = (uint32_t)x;
+	if (nb == 1) {
+		start[0] = 0;
+		start[1] = n;
+		return;
+	}
+	shuffle_u32(ids, n, r);
+	uint64_t acc = 0, b = 0;
+	start[0] = 0;
+	for (uint64_t x = 0; x < n; x++) {
+		while (b + 1 < nb && acc >= total * (b + 1) / nb)
+			start[++b] = x;
+		acc += weight[ids[x]];
+	}
+	while (b < nb)
+		start[++b] = n;
+}
+
+/* Slots for users and items, blocks of about equal training-rating counts. */
 static int mf_partition(struct model *m, struct mf *p)
 {
 	const struct glr *g = m->d->g;
 	uint32_t nb = p->nb;
-	uint64_t total = m->d->n_train;
-	for (uint64_t u = 0; u < m->n_users; u++)
-		p->users[u] = (uint32_t)u;
-	shuffle_u32(p->users, m->n_users, &m->rng);
-	/* Users keep their permuted order; a block ends where its share of
-	 * the ratings is reached. */
-	uint64_t acc = 0, b = 0;
-	for (uint64_t x = 0; x < m->n_users; x++) {
-		while (b + 1 < nb && acc >= total * (b + 1) / nb)
-			p->ustart[++b] = x;
-		uint32_t u = p->users[x];
-		acc += g->rowptr[u + 1] - g->rowptr[u]; /* all ratings: close enough */
-	}
-	while (b < nb)
-		p->ustart[++b] = m->n_users;
-	if (nb == 1)
-		return 0;
-	uint32_t *order = malloc((m->n_items + 1) * sizeof *order);
-	uint64_t *count = calloc(m->n_items + 1, sizeof *count);
-	if (!order || !count) {
-		free(order);
-		free(count);
+	uint64_t nu = m->n_users, ni = m->n_items;
+	uint64_t *wu = calloc(nu + 1, sizeof *wu), *wi = calloc(ni + 1, sizeof *wi);
+	uint64_t *istart = malloc((nb + 1) * sizeof *istart);
+	if (!wu || !wi || !istart) {
+		free(wu);
+		free(wi);
+		free(istart);
 		log_error("out of memory for the mf blocks");
 		return GL_ENOMEM;
 	}
-	for (uint64_t k = 0; k < g->n_ratings; k++)
-		count[g->items[k]]++;
-	for (uint64_t i = 0; i < m->n_items; i++)
-		order[i] = (uint32_t)i;
-	shuffle_u32(order, m->n_items, &m->rng);
-	acc = 0;
-	b = 0;
-	for (uint64_t x = 0; x < m->n_items; x++) {
-		while (b + 1 < nb && acc >= g->n_ratings * (b + 1) / nb)
-			b++;
-		p->iblock[order[x]] = (uint8_t)b;
-		acc += count[order[x]];
-	}
-	free(order);
-	free(count);
+	for (uint64_t u = 0; u < nu; u++)
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+			if (!glr_bit(g->split, k)) {
+				wu[u]++;
+				wi[g->items[k]]++;
+			}
+	balance(p->slot_user, nu, wu, m->d->n_train, nb, &m->rng, p->ustart);
+	balance(p->slot_item, ni, wi, m->d->n_train, nb, &m->rng, istart);
+	for (uint32_t b = 0; b <= nb; b++)
+		p->istart[b] = (uint32_t)istart[b];
+	for (uint64_t s = 0; s < ni; s++)
+		p->islot[p->slot_item[s]] = (uint32_t)s;
+	for (uint64_t s = 0; s < nu; s++)
+		p->order[s] = (uint32_t)s;
+	free(wu);
+	free(wi);
+	free(istart);
 	return 0;
 }
 
@@ -142,7 +206,8 @@ static int mf_init(struct model *m)
 		return GL_ENOMEM;
 	}
 	m->priv = p;
-	p->nb = c->threads > 255 ? 255 : c->threads;
+	p->nb = c->threads;
+	p->kp = mfk_pad(m->k);
 	m->mu = (float)m->d->mean;
 	int err = model_add(m, "user_factors", (uint32_t)m->n_users, m->k, 0, PT_NO_GRAD, &m->P);
 	if (!err)
@@ -161,7 +226,36 @@ static int mf_init(struct model *m)
 		return err;
 	model_init_trunc(m->P, &m->rng, c->init_sd);
 	model_init_trunc(m->Q, &m->rng, c->init_sd);
+	if (m->loss == GLM_MSE && !(m->y_lo < m->y_hi) && !c->adaptive) {
+		const char *name;
+		p->fast = mfk_select(&name);
+		log_debug("mf: %s kernel, rows of %u floats", name, p->kp);
+	}
 	return 0;
+}
+
+/* Tensors <-> working rows. */
+static void mf_load(struct model *m, struct mf *p, int back)
+{
+	uint32_t k = m->k, kp = p->kp;
+	for (uint64_t s = 0; s < m->n_users; s++) {
+		uint32_t u = p->slot_user[s];
+		float *t = m->P->w + (size_t)u * k, *w = p->wp + s * kp;
+		memcpy(back ? t : w, back ? w : t, k * sizeof *t);
+		if (back)
+			m->bu->w[u] = p->wbu[s];
+		else
+			p->wbu[s] = m->bu->w[u];
+	}
+	for (uint64_t s = 0; s < m->n_items; s++) {
+		uint32_t i = p->slot_item[s];
+		float *t = m->Q->w + (size_t)i * k, *w = p->wq + s * kp;
+		memcpy(back ? t : w, back ? w : t, k * sizeof *t);
+		if (back)
+			m->bi->w[i] = p->wbi[s];
+		else
+			p->wbi[s] = m->bi->w[i];
+	}
 }
 
 struct mf_job {
@@ -179,14 +273,32 @@ static uint64_t row_start(uint64_t seed, uint32_t epoch, uint32_t u, uint64_t le
 	return len ? x % len : 0;
 }
 
-/* One rating: forward, gradient, update.  Returns the loss. */
-static inline double mf_rating(struct model *m, struct mf *p, float *head, float *hg, uint32_t u,
-			       uint32_t i, float r, float lr, float l2)
+/* The training ratings of [lo, hi) whose item slot is in [base, base +
+ * width), appended to sc from n on; returns the new count.  Branch-free:
+ * every rating is written, and the count moves only for the kept ones. */
+static size_t gather(const struct glr *g, const struct mf *p, uint64_t lo, uint64_t hi,
+		     uint32_t base, uint32_t width, struct mf_scratch *sc, size_t n)
 {
-	uint32_t k = m->k;
-	float *pu = m->P->w + (size_t)u * k, *qi = m->Q->w + (size_t)i * k;
-	float *bu = m->bu->w + u, *bi = m->bi->w + i;
-	double s = (double)m->mu + *bu + *bi + kern_dot(pu, qi, k);
+	const uint8_t *split = g->split;
+	for (uint64_t x = lo; x < hi; x++) {
+		uint32_t sl = p->islot[g->items[x]];
+		unsigned keep = (((split[x >> 3] >> (x & 7)) & 1u) ^ 1u) & (sl - base < width);
+		sc->it[n] = sl;
+		sc->r[n] = p->value[g->ratings[x]];
+		n += keep;
+	}
+	return n;
+}
+
+/* One rating by the general path: forward, gradient, update.  Returns the
+ * loss. */
+static double mf_rating(struct model *m, struct mf *p, float *head, float *hg, uint32_t us,
+			uint32_t is, float r, float lr, float l2)
+{
+	uint32_t kp = p->kp;
+	float *pu = p->wp + (size_t)us * kp, *qi = p->wq + (size_t)is * kp;
+	float *bu = p->wbu + us, *bi = p->wbi + is;
+	double s = (double)m->mu + *bu + *bi + kern_dot(pu, qi, kp);
 	float ds;
 	double loss;
 	if (head) {
@@ -200,22 +312,36 @@ static inline double mf_rating(struct model *m, struct mf *p, float *head, float
 	}
 	float lu = lr, li = lr;
 	if (p->gu) {
-		lu = lr / sqrtf(p->gu[u]);
-		li = lr / sqrtf(p->gi[i]);
+		lu = lr / sqrtf(p->gu[us]);
+		li = lr / sqrtf(p->gi[is]);
 	}
 	float obu = *bu, obi = *bi;
 	*bu = obu - lu * (ds + l2 * obu);
 	*bi = obi - li * (ds + l2 * obi);
 	if (p->gu) {
+		/* kern_sgd_pair_g2 averages over kp lanes; the pads add nothing */
 		float gp2, gq2;
-		kern_sgd_pair_g2(pu, qi, k, ds, l2, lu, li, &gp2, &gq2);
+		kern_sgd_pair_g2(pu, qi, kp, ds, l2, lu, li, &gp2, &gq2);
 		float gbu = ds + l2 * obu, gbi = ds + l2 * obi;
-		p->gu[u] += (gp2 * k + gbu * gbu) / (float)(k + 1);
-		p->gi[i] += (gq2 * k + gbi * gbi) / (float)(k + 1);
+		p->gu[us] += (gp2 * (float)kp + gbu * gbu) / (float)(m->k + 1);
+		p->gi[is] += (gq2 * (float)kp + gbi * gbi) / (float)(m->k + 1);
 	} else {
-		kern_sgd_pair(pu, qi, k, ds, l2, lu, li);
+		kern_sgd_pair(pu, qi, kp, ds, l2, lu, li);
 	}
 	return loss;
+}
+
+/* User slot us's training ratings in item slots [base, base + width), in
+ * this epoch's order, into sc; returns how many. */
+static size_t gather_user(const struct model *m, const struct mf *p, uint32_t epoch, uint32_t us,
+			  uint32_t base, uint32_t width, struct mf_scratch *sc)
+{
+	const struct glr *g = m->d->g;
+	uint32_t u = p->slot_user[us];
+	uint64_t lo = g->rowptr[u], len = g->rowptr[u + 1] - lo;
+	uint64_t at = lo + row_start(m->cfg->seed, epoch, u, len);
+	size_t n = gather(g, p, at, lo + len, base, width, sc, 0);
+	return gather(g, p, lo, at, base, width, sc, n);
 }
 
 static void mf_block(void *arg, uint32_t t, uint32_t nt)
@@ -223,29 +349,35 @@ static void mf_block(void *arg, uint32_t t, uint32_t nt)
 	struct mf_job *j = arg;
 	struct model *m = j->m;
 	struct mf *p = m->priv;
-	const struct glr *g = m->d->g;
-	const uint8_t *split = g->split;
-	uint8_t ib = (uint8_t)((t + j->sub + j->shift) % nt);
+	struct mf_scratch *sc = &p->scr[2 * t];
+	uint32_t ib = (t + j->sub + j->shift) % nt;
+	uint32_t base = p->istart[ib], width = p->istart[ib + 1] - base;
 	float l2 = (float)(2 * m->cfg->wd), lr = j->lr;
+	struct mfk_par par = {.kp = p->kp, .mu = m->mu, .lr = lr, .l2 = l2};
 	uint32_t nc = m->n_classes;
 	float *head = p->heads ? p->heads + (size_t)t * 2 * nc : NULL;
 	float *hg = p->hgrad ? p->hgrad + (size_t)t * 2 * nc : NULL;
 	double loss = 0;
 	uint64_t seen = 0;
-	for (uint64_t x = p->ustart[t]; x < p->ustart[t + 1]; x++) {
-		uint32_t u = p->users[x];
-		uint64_t lo = g->rowptr[u], len = g->rowptr[u + 1] - lo;
-		uint64_t at = row_start(m->cfg->seed, j->epoch, u, len);
-		for (uint64_t n = 0; n < len; n++, at = at + 1 == len ? 0 : at + 1) {
-			uint64_t kk = lo + at;
-			if (glr_bit(split, kk))
-				continue;
-			uint32_t i = g->items[kk];
-			if (nt > 1 && p->iblock[i] != ib)
-				continue;
-			loss += mf_rating(m, p, head, hg, u, i, glr_value(g, kk), lr, l2);
-			seen++;
+	/* The kernel takes the users two at a time (mfkern.h). */
+	uint64_t step = p->fast ? 2 : 1;
+	for (uint64_t x = p->ustart[t]; x < p->ustart[t + 1]; x += step) {
+		int n = x + 1 < p->ustart[t + 1] ? (int)step : 1;
+		struct mfk_run run[2];
+		for (int y = 0; y < n; y++) {
+			uint32_t us = p->order[x + (uint64_t)y];
+			size_t len = gather_user(m, p, j->epoch, us, base, width, &sc[y]);
+			run[y] = (struct mfk_run){.p = p->wp + (size_t)us * p->kp, .bu = p->wbu + us,
+						  .Q = p->wq, .bi = p->wbi, .it = sc[y].it,
+						  .r = sc[y].r, .n = len};
+			seen += len;
 		}
+		if (p->fast) {
+			loss += p->fast(&par, run, n);
+			continue;
+		}
+		for (size_t y = 0; y < run[0].n; y++)
+			loss += mf_rating(m, p, head, hg, p->order[x], sc->it[y], sc->r[y], lr, l2);
 	}
 	p->loss[t] += loss;
 	p->seen[t] += seen;
@@ -256,9 +388,10 @@ static int mf_epoch(struct model *m, uint32_t epoch, double *train_loss)
 	const struct train_cfg *c = m->cfg;
 	struct mf *p = m->priv;
 	uint32_t nb = p->nb, nc = m->n_classes;
+	mf_load(m, p, 0);
 	/* A fresh user order within every block, and a fresh block rotation. */
 	for (uint32_t b = 0; b < nb; b++)
-		shuffle_u32(p->users + p->ustart[b], p->ustart[b + 1] - p->ustart[b], &m->rng);
+		shuffle_u32(p->order + p->ustart[b], p->ustart[b + 1] - p->ustart[b], &m->rng);
 	struct mf_job j = {.m = m, .epoch = epoch, .shift = (uint32_t)rng_below(&m->rng, nb)};
 	memset(p->loss, 0, nb * sizeof *p->loss);
 	memset(p->seen, 0, nb * sizeof *p->seen);
@@ -282,6 +415,7 @@ static int mf_epoch(struct model *m, uint32_t epoch, double *train_loss)
 			m->cb->w[x] = (float)(b / nb);
 		}
 	}
+	mf_load(m, p, 1);
 	double loss = 0;
 	uint64_t seen = 0;
 	for (uint32_t t = 0; t < nb; t++) {
@@ -297,9 +431,21 @@ static void mf_free(struct model *m)
 	struct mf *p = m->priv;
 	if (!p)
 		return;
-	free(p->users);
+	for (uint32_t t = 0; p->scr && t < 2 * p->nb; t++) {
+		free(p->scr[t].it);
+		free(p->scr[t].r);
+	}
+	free(p->scr);
+	free(p->slot_user);
+	free(p->order);
 	free(p->ustart);
-	free(p->iblock);
+	free(p->islot);
+	free(p->slot_item);
+	free(p->istart);
+	free(p->wp);
+	free(p->wq);
+	free(p->wbu);
+	free(p->wbi);
 	free(p->gu);
 	free(p->gi);
 	free(p->heads);

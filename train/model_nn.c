@@ -93,7 +93,7 @@ static int nn_scratch(struct nn *p, size_t cap)
 
 static int add_layer(struct model *m, struct nn *p, int l, uint32_t in, uint32_t out)
 {
-	char name[GLM_NAME_LEN];
+	char name[32]; /* names here stay under GLM_NAME_LEN */
 	struct nn_layer *L = &p->l[l];
 	L->in = in;
 	L->out = out;
@@ -434,7 +434,7 @@ static int nn_attach(struct model *m)
 		return GL_EFORMAT;
 	uint32_t in = p->D;
 	for (int l = 0; l < CFG_MAX_LAYERS; l++) {
-		char name[GLM_NAME_LEN];
+		char name[32]; /* names here stay under GLM_NAME_LEN */
 		struct nn_layer *L = &p->l[l];
 		snprintf(name, sizeof name, "l%d.w", l);
 		if (!(L->w = model_get(m, name)))

@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "kern.h"
 #include "threads.h"
 
 #include <math.h>
@@ -43,6 +44,11 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 			if (!t->mark)
 				goto fail;
 		}
+		if (c->update == UPD_SPARSE && c->optimizer == OPT_ADAM && !t->dense) {
+			t->last = calloc(rows ? rows : 1, sizeof *t->last);
+			if (!t->last)
+				goto fail;
+		}
 	}
 	return 0;
 fail:
@@ -57,6 +63,7 @@ void pt_free(struct ptensor *t)
 	free(t->m);
 	free(t->v);
 	free(t->mark);
+	free(t->last);
 	free(t->slot);
 	free(t->touched);
 	free(t->g);
@@ -73,6 +80,30 @@ float *pt_grad(struct ptensor *t, uint32_t row)
 		memset(t->g + (size_t)s * t->cols, 0, t->cols * sizeof *t->g);
 	}
 	return t->g + (size_t)s * t->cols;
+}
+
+static void prefetch_span(const void *p, size_t bytes)
+{
+	const char *c = p;
+	for (size_t b = 0; b < bytes; b += 64)
+		__builtin_prefetch(c + b, 1);
+	__builtin_prefetch(c + bytes - 1, 1);
+}
+
+void pt_prefetch(const struct ptensor *t, uint32_t row)
+{
+	size_t off = (size_t)row * t->cols, bytes = t->cols * sizeof(float);
+	prefetch_span(t->w + off, bytes);
+	if (t->m) {
+		prefetch_span(t->m + off, bytes);
+		prefetch_span(t->v + off, bytes);
+	}
+	if (t->mark)
+		__builtin_prefetch(&t->mark[row], 1);
+	if (t->last)
+		__builtin_prefetch(&t->last[row], 1);
+	if (t->slot)
+		__builtin_prefetch(&t->slot[row], 1);
 }
 
 void pt_clear_grad(struct ptensor *t)
@@ -109,31 +140,81 @@ void optim_begin(struct optim *o, const struct hyper *h)
 	o->inv_debias2 = (float)(1 / debias2);
 	o->l2 = (float)(c->wd_mode == WD_L2 ? 2 * c->wd : 0);
 	o->dec = (float)(1 - h->lr * decoupled);
+	if (c->update != UPD_SPARSE || c->optimizer != OPT_ADAM)
+		return;
+	/* The catch-up's powers for this step's mom, once per step rather
+	 * than once per row. */
+	double rho = h->mom / sqrt(c->beta2), dm = 1, dv = 1, rn = 1;
+	for (int n = 0; n <= OPTIM_DRIFT_STEPS; n++) {
+		o->cu_dm[n] = dm;
+		o->cu_dv[n] = dv;
+		o->cu_geo[n] = rho == 1 ? (double)n : rho * (1 - rn) / (1 - rho);
+		dm *= h->mom;
+		dv *= c->beta2;
+		rn *= rho;
+	}
+	double dm64 = o->cu_dm[OPTIM_DRIFT_STEPS], dv64 = o->cu_dv[OPTIM_DRIFT_STEPS];
+	dm = dv = 1;
+	for (int a = 0; a < OPTIM_CU_HI; a++) {
+		o->cu_dm64[a] = dm;
+		o->cu_dv64[a] = dv;
+		dm *= dm64;
+		dv *= dv64;
+	}
+	o->log_mom = log(h->mom);
+	o->log_beta2 = log(c->beta2);
 }
 
-/* One row of Adam or SGD; g NULL = zero gradient; f is the decay factor. */
-static void row_step(const struct optim *o, float *restrict w, float *restrict m,
-		     float *restrict v, const float *restrict g, uint32_t n, float f, float l2)
+/* One row of SGD; g NULL = zero gradient; f is the decay factor. */
+static void sgd_row(const struct optim *o, float *restrict w, const float *restrict g, uint32_t n,
+		    float f, float l2)
 {
-	if (o->c->optimizer == OPT_ADAM) {
-		for (uint32_t j = 0; j < n; j++) {
-			float gj = (g ? g[j] : 0.0f) + l2 * w[j];
-			float wj = w[j] * f;
-			m[j] = o->mom * m[j] + o->damp1 * gj;
-			v[j] = o->beta2 * v[j] + o->damp2 * gj * gj;
-			w[j] = wj - o->step_size * m[j] / (sqrtf(v[j] * o->inv_debias2) + o->eps);
-		}
-	} else {
-		for (uint32_t j = 0; j < n; j++) {
-			float gj = (g ? g[j] : 0.0f) + l2 * w[j];
-			w[j] = w[j] * f - o->lr * gj;
-		}
+	for (uint32_t j = 0; j < n; j++) {
+		float gj = (g ? g[j] : 0.0f) + l2 * w[j];
+		w[j] = w[j] * f - o->lr * gj;
 	}
+}
+
+/* What dense Adam did to a row over the s steps it was absent (before the
+ * current one): moments decay, old momentum moves the weights. */
+static void catch_up_coef(const struct optim *o, uint64_t s, struct kern_adam *a)
+{
+	uint64_t n = s < OPTIM_DRIFT_STEPS ? s : OPTIM_DRIFT_STEPS;
+	a->drift = (float)(o->step_size * o->cu_geo[n]);
+	if (s / OPTIM_DRIFT_STEPS < OPTIM_CU_HI) {
+		uint64_t hi = s / OPTIM_DRIFT_STEPS, lo = s % OPTIM_DRIFT_STEPS;
+		a->dm = (float)(o->cu_dm64[hi] * o->cu_dm[lo]);
+		a->dv = (float)(o->cu_dv64[hi] * o->cu_dv[lo]);
+	} else {
+		a->dm = (float)exp((double)s * o->log_mom);
+		a->dv = (float)exp((double)s * o->log_beta2);
+	}
+}
+
+static void adam_coef(const struct optim *o, struct kern_adam *a, float f, float l2)
+{
+	a->f = f;
+	a->l2 = l2;
+	a->mom = o->mom;
+	a->damp1 = o->damp1;
+	a->beta2 = o->beta2;
+	a->damp2 = o->damp2;
+	a->step_size = o->step_size;
+	a->inv_debias2 = o->inv_debias2;
+	a->eps = o->eps;
 }
 
 static void update_row(const struct optim *o, struct ptensor *t, uint32_t r)
 {
 	size_t off = (size_t)r * t->cols;
+	struct kern_adam a = {0};
+	if (t->last) {
+		uint64_t skipped = o->step - 1 - t->last[r];
+		t->last[r] = (uint32_t)o->step;
+		a.catch_up = skipped > 0;
+		if (skipped)
+			catch_up_coef(o, skipped, &a);
+	}
 	int32_t s = t->slot[r];
 	const float *g = s >= 0 ? t->g + (size_t)s * t->cols : NULL;
 	float f = 1.0f, l2 = t->decay ? o->l2 : 0.0f;
@@ -145,8 +226,12 @@ static void update_row(const struct optim *o, struct ptensor *t, uint32_t r)
 			f = o->dec;
 		}
 	}
-	row_step(o, t->w + off, t->m ? t->m + off : NULL, t->v ? t->v + off : NULL, g, t->cols, f,
-		 l2);
+	if (o->c->optimizer != OPT_ADAM) {
+		sgd_row(o, t->w + off, g, t->cols, f, l2);
+		return;
+	}
+	adam_coef(o, &a, f, l2);
+	kern_adam_row(t->w + off, t->m + off, t->v + off, g, t->cols, &a);
 }
 
 struct dense_job {
@@ -181,6 +266,20 @@ void optim_apply(const struct optim *o, struct ptensor *t, uint32_t threads)
 
 void optim_settle(const struct optim *o, struct ptensor *t)
 {
+	/* Rows absent since their last update get the drift of those steps
+	 * (including the current one, which they also missed). */
+	for (uint32_t r = 0; t->last && r < t->rows; r++) {
+		uint64_t skipped = o->step - t->last[r];
+		t->last[r] = (uint32_t)o->step;
+		if (!skipped)
+			continue;
+		struct kern_adam a = {0};
+		size_t off = (size_t)r * t->cols;
+		adam_coef(o, &a, 1.0f, 0.0f);
+		a.catch_up = 1;
+		catch_up_coef(o, skipped, &a);
+		kern_adam_catch_up(t->w + off, t->m + off, t->v + off, t->cols, &a);
+	}
 	if (!t->mark)
 		return;
 	for (uint32_t r = 0; r < t->rows; r++) {

@@ -16,12 +16,23 @@
  *   dense   over every row, untouched ones with a zero gradient: exactly
  *           what PyTorch + fastai do with nn.Embedding (slow: O(params)
  *           per step)
- *   sparse  over the touched rows only (lazy Adam).  An untouched row keeps
- *           its moments and does not move; its decoupled weight decay is
- *           not lost but caught up exactly (the product of the skipped
- *           (1 - lr_s * wd) factors) when the row is next touched or the
- *           tensor is settled.  What sparse leaves out is the drift dense
- *           Adam gives a row from old momentum while the row is absent.
+ *   sparse  over the touched rows only (lazy Adam), catching up what dense
+ *           would have done to a row while it was absent, when the row is
+ *           next touched or the tensor is settled:
+ *           - decoupled weight decay exactly: the product of the skipped
+ *             (1 - lr_s * wd) factors (a running sum of logs, one double
+ *             per row);
+ *           - the moments exactly for a fixed momentum: m *= mom^s,
+ *             v *= beta2^s;
+ *           - the drift old momentum gives an absent row, in closed form:
+ *             with zero gradients step j moves w by -lr/debias1 *
+ *             m/(sqrt(v/debias2) + eps) * rho^j, rho = mom/sqrt(beta2),
+ *             summed over the last min(s, 64) skipped steps (rho^64 is
+ *             below 2e-3) with the current step's lr, mom and debias.
+ *           So sparse follows dense closely at O(rows in the batch) per
+ *           step; what differs is the schedule's change across the skipped
+ *           steps, eps's share of the drift, and l2 gradients of absent
+ *           rows (docs/TRAIN.md measures the difference).
  */
 #ifndef GL_TRAIN_OPTIM_H
 #define GL_TRAIN_OPTIM_H
@@ -38,6 +49,7 @@ struct ptensor {
 	float *w;            /* rows * cols, row-major */
 	float *m, *v;        /* Adam moments, or NULL */
 	double *mark;        /* sparse decoupled decay: level reached per row */
+	uint32_t *last;      /* sparse Adam: the step that last updated each row */
 	int32_t *slot;       /* per row: its gradient row, -1 when untouched */
 	uint32_t *touched;   /* rows with a gradient this step */
 	float *g;            /* cap gradient rows */
@@ -58,8 +70,16 @@ void pt_free(struct ptensor *t);
 /* The gradient row of row, zeroed the first time a step touches it. */
 float *pt_grad(struct ptensor *t, uint32_t row);
 
+/* Ask for row's weights and optimizer state to be brought into cache
+ * (a hint: changes nothing). */
+void pt_prefetch(const struct ptensor *t, uint32_t row);
+
 /* Forget the gradients of the current step without applying them. */
 void pt_clear_grad(struct ptensor *t);
+
+/* Skipped steps whose drift the sparse catch-up adds up (rho^64 < 2e-3). */
+#define OPTIM_DRIFT_STEPS 64
+#define OPTIM_CU_HI 128
 
 struct optim {
 	const struct train_cfg *c;
@@ -68,6 +88,13 @@ struct optim {
 	struct hyper h;
 	/* derived for the current step */
 	float lr, mom, damp1, beta2, damp2, eps, step_size, inv_debias2, l2, dec;
+	/* sparse Adam's catch-up for a row absent s = 64 a + b steps:
+	 * mom^s = cu_dm64[a] * cu_dm[b] (beta2 alike) for a < OPTIM_CU_HI,
+	 * from the logs beyond; the drift's geometric sum cu_geo[min(s, 64)] */
+	double cu_dm[OPTIM_DRIFT_STEPS + 1], cu_dv[OPTIM_DRIFT_STEPS + 1];
+	double cu_dm64[OPTIM_CU_HI], cu_dv64[OPTIM_CU_HI];
+	double cu_geo[OPTIM_DRIFT_STEPS + 1];
+	double log_mom, log_beta2;
 };
 
 void optim_init(struct optim *o, const struct train_cfg *c);

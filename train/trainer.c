@@ -85,6 +85,12 @@ static int train_member(struct run *r, uint32_t j)
 	r->n_members = (int)j + 1;
 	if (err)
 		return err;
+	if ((uint64_t)m->n_t * c->ensemble > GLM_MAX_TENSORS) {
+		log_error("--ensemble %u needs %u tensors in the model file, which holds at most %d "
+			  "(use fewer members or layers)",
+			  c->ensemble, m->n_t * c->ensemble, GLM_MAX_TENSORS);
+		return GL_EUSAGE;
+	}
 	float *best = NULL;
 	double best_loss = INFINITY;
 	uint32_t best_epoch = 0;
@@ -102,14 +108,18 @@ static int train_member(struct run *r, uint32_t j)
 		if (err)
 			goto done;
 		model_settle(m);
+		double t1 = now();
 		err = eval_valid(one, 1, &r->d, c->rank_k, c->relevant, c->threads, &ev);
 		if (err)
 			goto done;
 		double secs = now() - t0;
 		metrics_row(r, e, train_loss, &ev, secs, j);
-		log_info("%s%s epoch %u: train_loss %.4f valid_loss %.4f valid_rmse %.4f (%.1f s)",
+		/* The training pass and the validation pass timed apart: the
+		 * first is the speed of the model (bench/train.sh reads it). */
+		log_info("%s%s epoch %u: train_loss %.4f valid_loss %.4f valid_rmse %.4f "
+			 "(train %.4f s, %.3fM ratings/s; valid %.4f s)",
 			 m->ops->name, c->ensemble > 1 ? " member" : "", e, train_loss, ev.loss,
-			 ev.rmse, secs);
+			 ev.rmse, t1 - t0, (double)r->d.n_train / (t1 - t0) / 1e6, secs - (t1 - t0));
 		if (!best)
 			continue;
 		if (ev.loss < best_loss) {

@@ -11,6 +11,11 @@ goodlens-extract -q --out a "$gz"
 zcat "$gz" | goodlens-extract -q --out b --source goodreads-json -
 cmp a/ratings.raw.glr b/ratings.raw.glr
 cmp a/users.raw.csv b/users.raw.csv
+# a pipe is read once: its name must tell the kind, or --source
+goodlens-extract -q --out p1 --source goodreads-json <(zcat "$gz")
+cmp a/ratings.raw.glr p1/ratings.raw.glr
+st=0; goodlens-extract -q --out p2 <(zcat "$gz") || st=$?
+test "$st" = 2
 
 # determinism: a second run writes the same bytes
 goodlens-extract -q --out a2 "$gz"

@@ -21,6 +21,7 @@ grep -q -- '--genre' err.txt
 test "$(status goodlens-sample --format goodreads --out x --users 12x)" = 2
 test "$(status goodlens-sample --format goodreads --out x --zero-share 1.5)" = 2
 test "$(status goodlens-sample --format goodreads --out x --gzip-level 12)" = 2
+test "$(status goodlens-sample --format goodreads --out x --threads 0)" = 2
 test "$(status goodlens-sample --format goodreads --out x --bogus)" = 2
 test "$(status goodlens-sample --format goodreads --out x extra)" = 2
 test "$(status goodlens-sample --format goodreads --out x --min-per-user 5000)" = 2

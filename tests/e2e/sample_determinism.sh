@@ -9,6 +9,11 @@ args="--users 150 --items 100 --interactions 3000 --editions 2"
 goodlens-sample --format all --out a --seed 21 $args
 goodlens-sample --format all --out b --seed 21 $args
 goodlens-sample --format all --out c --seed 22 $args
+# gzip threads change the speed, never the bytes
+goodlens-sample --format goodreads --out t1 --seed 21 $args --threads 1
+goodlens-sample --format goodreads --out t3 --seed 21 $args --threads 3
+diff -r a/goodreads t1
+diff -r a/goodreads t3
 
 (cd a && find . -type f | sort | xargs sha256sum) >a.sum
 (cd b && find . -type f | sort | xargs sha256sum) >b.sum

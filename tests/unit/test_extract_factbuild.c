@@ -56,8 +56,10 @@ static void build(const struct input *in, const char *dir, const struct fb_opts 
 	fb_file_start(fb);
 	for (int k = 0; k < N; k++)
 		assert_int_equal(fb_add(fb, in->user[k], strlen(in->user[k]), in->item[k],
-					strlen(in->item[k]), in->rating[k], in->time[k], in->read[k]),
+					strlen(in->item[k]), in->rating[k], in->time[k], in->read[k],
+					(uint64_t)k + 1, 0),
 				 0);
+	assert_int_equal(fb_flush(fb), 0);
 	assert_int_equal(fb_grouped(fb), want_grouped);
 	assert_int_equal(fb_n_ratings(fb), N);
 	assert_int_equal(fb_file_users(fb), fb_n_users(fb));
@@ -152,9 +154,15 @@ static void test_key_limit_and_tables(void **state)
 	struct fb_opts o = {.max_keys = 2};
 	mkdir("fb_lim", 0777);
 	assert_int_equal(fb_open(&fb, "fb_lim", &o), 0);
-	assert_int_equal(fb_add(fb, "u1", 2, "10", 2, 2, 0, 0), 0);
-	assert_int_equal(fb_add(fb, "u2", 2, "11", 2, 2, 0, 0), 0);
-	assert_int_equal(fb_add(fb, "u1", 2, "12", 2, 2, 0, 0), GL_ELIMIT);
+	assert_int_equal(fb_add(fb, "u1", 2, "10", 2, 2, 0, 0, 1, 0), 0);
+	assert_int_equal(fb_add(fb, "u2", 2, "11", 2, 2, 0, 0, 2, 6), 0);
+	assert_int_equal(fb_add(fb, "u1", 2, "12", 2, 2, 0, 0, 3, 12), 0); /* waits */
+	assert_int_equal(fb_add(fb, "u3", 2, "10", 2, 2, 0, 0, 4, 18), 0);
+	assert_int_equal(fb_flush(fb), GL_ELIMIT);
+	uint64_t line, off;
+	fb_fail_pos(fb, &line, &off);
+	assert_int_equal(line, 3); /* the first rating over the limit */
+	assert_int_equal(off, 12);
 	FILE *f = fopen("fb_lim/u.csv", "w");
 	assert_int_equal(fb_write_keys(fb, 1, f, "user", "user_id"), 0);
 	assert_int_equal(fb_write_keys(fb, 0, f, "item", "book_id"), 0);
@@ -169,6 +177,40 @@ static void test_key_limit_and_tables(void **state)
 	assert_int_equal(system("test \"$(ls -A fb_lim)\" = u.csv && rm -rf fb_lim"), 0);
 }
 
+/* Keys too long for the batch and the last-user cache take the slow path,
+ * which must still see that a user came back. */
+static void test_long_keys(void **state)
+{
+	(void)state;
+	char a[101], b[101];
+	memset(a, 'a', 100);
+	memset(b, 'b', 100);
+	a[100] = b[100] = 0;
+	struct factb *fb;
+	struct fb_opts o = {0};
+	mkdir("fb_long", 0777);
+	assert_int_equal(fb_open(&fb, "fb_long", &o), 0);
+	assert_int_equal(fb_add(fb, a, 100, "1", 1, 2, 0, 0, 1, 0), 0);
+	assert_int_equal(fb_add(fb, a, 100, "2", 1, 4, 0, 0, 2, 0), 0);
+	assert_int_equal(fb_add(fb, b, 100, "1", 1, 6, 0, 0, 3, 0), 0);
+	assert_int_equal(fb_flush(fb), 0);
+	assert_int_equal(fb_grouped(fb), 1);
+	assert_int_equal(fb_add(fb, a, 100, "3", 1, 8, 0, 0, 4, 0), 0);
+	assert_int_equal(fb_flush(fb), 0);
+	assert_int_equal(fb_grouped(fb), 0);
+	assert_int_equal(fb_write_glr(fb, "fb_long/r.glr"), 0);
+	fb_free(fb);
+	struct glr g;
+	assert_int_equal(glr_open(&g, "fb_long/r.glr", 0), 0);
+	assert_int_equal(g.n_users, 2);
+	assert_int_equal(g.rowptr[1], 3); /* a: items 1, 2, 3 */
+	assert_int_equal(g.items[2], 2);
+	assert_int_equal(g.ratings[2], 8);
+	assert_null(g.times);
+	glr_close(&g);
+	assert_int_equal(system("rm -rf fb_long"), 0);
+}
+
 int main(void)
 {
 	log_init("test_extract_factbuild", LOG_QUIET);
@@ -176,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_grouped_and_scattered),
 		cmocka_unit_test(test_ungrouped),
 		cmocka_unit_test(test_key_limit_and_tables),
+		cmocka_unit_test(test_long_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -101,6 +101,13 @@ static void test_add_rejects_bad_names(void **state)
 		assert_int_equal(glm_add(&m, name, 1, 1, &d), 0);
 	}
 	assert_int_equal(glm_add(&m, "one_more", 1, 1, &d), GL_EUSAGE);
+	/* a full model still fits the container */
+	struct glm r;
+	assert_int_equal(glm_save(&m, "full.glm"), 0);
+	assert_int_equal(glm_load(&r, "full.glm"), 0);
+	assert_int_equal(r.n_tensors, GLM_MAX_TENSORS);
+	glm_free(&r);
+	unlink("full.glm");
 	glm_free(&m);
 }
 

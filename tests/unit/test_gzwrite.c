@@ -250,6 +250,59 @@ static void test_deterministic(void **state)
 	free(b);
 }
 
+/* Worker threads change the speed, never the bytes. */
+static void test_threads_same_bytes(void **state)
+{
+	static const int threads[] = { 1, 2, 4, 7 };
+	char *first = NULL;
+	size_t first_n = 0;
+	for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+		struct gzw w;
+		size_t n, got_n, raw_n;
+		char *p = path_in(state, "t.gz");
+		assert_int_equal(gzw_open(&w, p, 6), 0);
+		assert_int_equal(gzw_threads(&w, threads[i]), 0);
+		char *want = write_mixed(&w, &n);
+		assert_int_equal(gzw_member(&w), 0);
+		assert_int_equal(gzw_puts(&w, "tail\n"), 0);
+		assert_int_equal(gzw_commit(&w), 0);
+		char *got = gunzip(p, &got_n);
+		assert_int_equal(got_n, n + 5);
+		assert_memory_equal(got, want, n);
+		assert_memory_equal(got + n, "tail\n", 5);
+		char *raw = slurp(p, &raw_n);
+		if (!first) {
+			first = raw;
+			first_n = raw_n;
+		} else {
+			assert_int_equal(raw_n, first_n);
+			assert_memory_equal(raw, first, raw_n);
+			free(raw);
+		}
+		free(got);
+		free(want);
+	}
+	free(first);
+}
+
+/* Threads stop cleanly when the output is dropped half-way. */
+static void test_threads_abort(void **state)
+{
+	struct gzw w;
+	size_t n;
+	assert_int_equal(gzw_open(&w, path_in(state, "gone.gz"), 1), 0);
+	assert_int_equal(gzw_threads(&w, 3), 0);
+	free(write_mixed(&w, &n));
+	gzw_abort(&w);
+	assert_int_equal(entries((char *)*state), 0);
+	/* and threads are asked for before writing, or refused */
+	assert_int_equal(gzw_open(&w, path_in(state, "late.gz"), 1), 0);
+	assert_int_equal(gzw_puts(&w, "x"), 0);
+	assert_int_equal(gzw_threads(&w, 2), GL_EUSAGE);
+	assert_int_equal(gzw_commit(&w), GL_EUSAGE);
+	assert_int_equal(entries((char *)*state), 0);
+}
+
 static void test_abort_leaves_nothing(void **state)
 {
 	struct gzw w;
@@ -283,6 +336,8 @@ static void test_full_disk(void **state)
 	assert_int_equal(dup2(full, STDOUT_FILENO), STDOUT_FILENO);
 	close(full);
 	int err_open = gzw_open(&w, "-", 6);
+	if (!err_open)
+		err_open = gzw_threads(&w, 2);
 	for (int i = 0; i < 20000 && !err_write && !err_open; i++)
 		err_write = gzw_printf(&w, "line %d with some text to compress %d\n", i, i * i);
 	int sticky = gzw_puts(&w, "more");
@@ -307,6 +362,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_members_and_concatenation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_same_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_abort, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abort_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),

@@ -1,0 +1,185 @@
+/* goodlens-export: the data in other tools' layouts (join/export_*.h). */
+#include "cli.h"
+#include "dedupe.h"
+#include "err.h"
+#include "export_goodbooks.h"
+#include "export_ratings.h"
+#include "export_ucsd.h"
+#include "log.h"
+#include "outdir.h"
+#include "outfile.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROG "goodlens-export"
+
+static void usage(void)
+{
+	fputs("usage: " PROG " goodbooks   [options] --in DIR --out DIR\n"
+	      "       " PROG " ucsd-csv    [options] --in DIR --out DIR\n"
+	      "       " PROG " ratings-csv [options] ratings.glr\n"
+	      "\n"
+	      "Write goodlens data in the layouts other tools and tutorials expect.\n"
+	      "\n"
+	      "goodbooks: the Kaggle goodbooks-10k layout from goodlens-extract's output\n"
+	      "  of the UCSD Goodreads JSON dumps (DIR holds ratings.raw.glr,\n"
+	      "  items.raw.csv, books.csv, works.csv, authors.csv): rating 0 rows set\n"
+	      "  aside, duplicates removed, the N most rated books numbered 1..N by\n"
+	      "  popularity, then users with at least U of those ratings numbered\n"
+	      "  from 1.  Writes ratings.csv (user_id,book_id,rating), to_read.csv\n"
+	      "  (user_id,book_id: shelved, never rated) and books.csv (the 23\n"
+	      "  goodbooks columns from books, works and authors).\n"
+	      "      --books N             books to keep (default 10000)\n"
+	      "      --min-user-ratings U  ratings a user needs (default 2)\n"
+	      "      --dedupe MODE         latest (default), first, mean or drop-all\n"
+	      "\n"
+	      "ucsd-csv: goodreads_interactions.csv (user_id,book_id,is_read,rating,\n"
+	      "  is_reviewed), user_id_map.csv and book_id_map.csv from\n"
+	      "  goodlens-extract's output of the JSON dump (DIR holds\n"
+	      "  ratings.raw.glr, users.raw.csv, items.raw.csv); every raw rating,\n"
+	      "  rating 0 included; is_reviewed is 0 (the .glr has no review flag).\n"
+	      "\n"
+	      "ratings-csv: one ratings file from a ratings.glr.\n"
+	      "      --format F            fastai (default): user,item,rating,title\n"
+	      "                            for CollabDataLoaders.from_df (title with\n"
+	      "                            --items); libmf: \"user item rating\" lines;\n"
+	      "                            movielens: userId,movieId,rating,timestamp\n"
+	      "                            with ids counted from 1\n"
+	      "      --items FILE          items.csv with item and title columns\n"
+	      "      --subset S            all (default), train or valid\n"
+	      "  -o, --output FILE         default '-': stdout\n"
+	      "\n"
+	      "  -i, --in DIR              input folder (default .)\n"
+	      "      --out DIR             output folder (default .; created if missing)\n"
+	      "  -q, --quiet               errors only\n"
+	      "  -v, --verbose             more detail\n"
+	      "  -h, --help                this text\n"
+	      "  -V, --version             version\n"
+	      "\n"
+	      "Outputs appear together or not at all.  Exit status: 0 success, 1 bad\n"
+	      "input or failure, 2 bad usage.\n",
+	      stdout);
+}
+
+enum { OPT_OUT = 256, OPT_BOOKS, OPT_MIN_USER, OPT_DEDUPE, OPT_FORMAT, OPT_ITEMS, OPT_SUBSET };
+
+static const struct option longopts[] = {
+	{"in", required_argument, NULL, 'i'},
+	{"out", required_argument, NULL, OPT_OUT},
+	{"output", required_argument, NULL, 'o'},
+	{"books", required_argument, NULL, OPT_BOOKS},
+	{"min-user-ratings", required_argument, NULL, OPT_MIN_USER},
+	{"dedupe", required_argument, NULL, OPT_DEDUPE},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"items", required_argument, NULL, OPT_ITEMS},
+	{"subset", required_argument, NULL, OPT_SUBSET},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *const layouts[] = {"goodbooks", "ucsd-csv", "ratings-csv", NULL};
+enum { GOODBOOKS, UCSD, RATINGS };
+static const char *const dedupes[] = {"latest", "first", "mean", "drop-all", NULL};
+static const char *const formats[] = {"fastai", "libmf", "movielens", NULL};
+static const char *const subsets[] = {"all", "train", "valid", NULL};
+
+struct opts {
+	int layout;
+	const char *indir, *outdir;
+	struct gb_opts gb;
+	struct rc_opts rc;
+	int verbosity;
+};
+
+static int option(int c, const char *arg, struct opts *o)
+{
+	switch (c) {
+	case 'i': o->indir = arg; return 0;
+	case OPT_OUT: o->outdir = arg; return 0;
+	case 'o': o->rc.out = arg; return 0;
+	case OPT_BOOKS: return cli_u64("--books", arg, &o->gb.books);
+	case OPT_MIN_USER: return cli_u32("--min-user-ratings", arg, &o->gb.min_user);
+	case OPT_DEDUPE: return cli_choice("--dedupe", arg, dedupes, &o->gb.dedupe);
+	case OPT_FORMAT: return cli_choice("--format", arg, formats, &o->rc.format);
+	case OPT_ITEMS: o->rc.items = arg; return 0;
+	case OPT_SUBSET: return cli_choice("--subset", arg, subsets, &o->rc.subset);
+	case 'q': o->verbosity = LOG_QUIET; return 0;
+	case 'v': o->verbosity = LOG_VERBOSE; return 0;
+	default: return GL_EUSAGE;
+	}
+}
+
+/* 0, 1 when --help or --version has been answered, or GL_EUSAGE. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+	o->indir = o->outdir = ".";
+	o->gb.books = 10000;
+	o->gb.min_user = 2;
+	o->rc.out = "-";
+	o->verbosity = LOG_NORMAL;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "i:o:qvhV", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage();
+			return 1;
+		}
+		if (c == 'V') {
+			cli_version(PROG);
+			return 1;
+		}
+		if (c == '?') {
+			log_error("unknown option or missing value: %s", argv[optind - 1]);
+			return GL_EUSAGE;
+		}
+		if (option(c, optarg, o))
+			return GL_EUSAGE;
+	}
+	if (optind >= argc) {
+		log_error("name a layout: goodbooks, ucsd-csv or ratings-csv");
+		return GL_EUSAGE;
+	}
+	if (cli_choice("layout", argv[optind], layouts, &o->layout))
+		return GL_EUSAGE;
+	int want = o->layout == RATINGS ? 1 : 0;
+	if (argc - optind - 1 != want) {
+		log_error("%s takes %s", argv[optind],
+			  want ? "one ratings file" : "no file arguments (use --in and --out)");
+		return GL_EUSAGE;
+	}
+	if (want)
+		o->rc.ratings = argv[optind + 1];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	memset(&o, 0, sizeof o);
+	log_init(PROG, LOG_NORMAL);
+	int err = parse(argc, argv, &o);
+	if (err == 1)
+		return EXIT_OK;
+	if (err) {
+		cli_usage_hint(PROG);
+		return cli_exit(err);
+	}
+	log_init(PROG, o.verbosity);
+	outfile_signals();
+	o.gb.indir = o.indir;
+	o.gb.outdir = o.outdir;
+	if (o.layout != RATINGS && (err = outdir_make(o.outdir)))
+		return cli_exit(err);
+	switch (o.layout) {
+	case GOODBOOKS: err = export_goodbooks(&o.gb); break;
+	case UCSD: err = export_ucsd(o.indir, o.outdir); break;
+	default: err = export_ratings(&o.rc); break;
+	}
+	return cli_exit(err);
+}

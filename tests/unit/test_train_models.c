@@ -1,0 +1,445 @@
+/* The models end to end on planted data: accuracy against the noise floor,
+ * sparse against dense Adam, gradient accumulation against a larger batch,
+ * bit-reproducibility, ensembles, early stopping, and fold-in. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_train_planted.h"
+
+#include "../../train/foldin.h"
+#include "../../train/metrics.h"
+#include "../../train/model.h"
+#include "../../train/trainer.h"
+#include "err.h"
+#include "log.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct planted dense; /* the CI accuracy set, written once */
+
+static int setup(void **state)
+{
+	(void)state;
+	planted_defaults(&dense);
+	dense.users = 800;
+	dense.items = 250;
+	dense.per_user = 200;
+	dense.factors = 3;
+	dense.noise = 0.7;
+	dense.seed = 5;
+	return planted_write("dense.glr", &dense);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink("dense.glr");
+	return 0;
+}
+
+/* Train c on path (one member) and evaluate on its validation ratings. */
+static double train_eval(const struct train_cfg *c, const char *path, struct evalres *out)
+{
+	struct glr g;
+	struct tdata d;
+	struct model m;
+	struct evalres e;
+	assert_int_equal(cfg_check(c), 0);
+	assert_int_equal(glr_open(&g, path, 0), 0);
+	assert_int_equal(tdata_init(&d, &g, path), 0);
+	assert_int_equal(model_new(&m, model_ops_of(c->kind), c, &d, 0), 0);
+	for (uint32_t ep = 0; ep < c->epochs; ep++) {
+		double tl;
+		assert_int_equal(m.ops->epoch(&m, ep, &tl), 0);
+		assert_true(isfinite(tl));
+	}
+	model_settle(&m);
+	struct model *one[1] = {&m};
+	assert_int_equal(eval_valid(one, 1, &d, 10, 4, c->threads, &e), 0);
+	model_free(&m);
+	tdata_free(&d);
+	glr_close(&g);
+	if (out)
+		*out = e;
+	return e.rmse;
+}
+
+static void expect_near_floor(const char *what, double rmse, double tol)
+{
+	fprintf(stderr, "%s: valid rmse %.4f, floor %.4f (%+.1f%%)\n", what, rmse, dense.floor_rmse,
+		100 * (rmse / dense.floor_rmse - 1));
+	assert_true(rmse <= dense.floor_rmse * (1 + tol));
+}
+
+static void test_dot_near_floor(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_DOT);
+	c.factors = 4;
+	c.wd = 0.02;
+	c.epochs = 8;
+	expect_near_floor("dot", train_eval(&c, "dense.glr", NULL), 0.03);
+}
+
+static void test_mf_near_floor(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_MF);
+	c.factors = 4;
+	c.wd = 0.03;
+	c.epochs = 40;
+	c.schedule = SCHED_COSINE;
+	expect_near_floor("mf", train_eval(&c, "dense.glr", NULL), 0.03);
+	c.threads = 2; /* the block-parallel schedule learns as well */
+	expect_near_floor("mf 2 threads", train_eval(&c, "dense.glr", NULL), 0.03);
+	c.threads = 1;
+	c.adaptive = 1;
+	c.lr = 0.2; /* LIBMF's adaptive rule wants a larger base rate */
+	expect_near_floor("mf adaptive", train_eval(&c, "dense.glr", NULL), 0.03);
+}
+
+static void test_als_near_floor(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_ALS);
+	c.factors = 4;
+	c.wd = 0.05;
+	c.threads = 2;
+	expect_near_floor("als", train_eval(&c, "dense.glr", NULL), 0.03);
+}
+
+static void test_nn_near_floor(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_NN);
+	c.factors = 8;
+	c.bs = 256;
+	c.lr = 1e-2;
+	expect_near_floor("nn", train_eval(&c, "dense.glr", NULL), 0.06);
+}
+
+/* ce: a classifier over the 5 star values, scored on its expected rating. */
+static void test_ce_losses_learn(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	struct evalres e;
+	int kinds[] = {GLM_DOT, GLM_MF, GLM_NN};
+	for (int k = 0; k < 3; k++) {
+		cfg_defaults(&c, kinds[k]);
+		c.loss = GLM_CE;
+		c.factors = 4;
+		if (kinds[k] == GLM_NN)
+			c.bs = 256, c.lr = 1e-2;
+		if (kinds[k] == GLM_MF)
+			c.wd = 0.03, c.epochs = 20, c.lr = 0.005;
+		double rmse = train_eval(&c, "dense.glr", &e);
+		fprintf(stderr, "%s ce: rmse %.4f accuracy %.3f\n", glm_kind_names[kinds[k]], rmse,
+			e.accuracy);
+		assert_true(rmse < dense.floor_rmse * 1.08);
+		assert_true(e.accuracy > 0.45); /* the global mean gets about 0.35 */
+	}
+}
+
+/* Lazy (sparse) Adam with its catch-up follows exact dense Adam. */
+static void test_sparse_follows_dense(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_DOT);
+	c.factors = 8;
+	c.epochs = 3;
+	double sparse = train_eval(&c, "dense.glr", NULL);
+	c.update = UPD_DENSE;
+	double full = train_eval(&c, "dense.glr", NULL);
+	fprintf(stderr, "dot fastai settings: sparse %.5f dense %.5f\n", sparse, full);
+	assert_true(fabs(sparse - full) < 0.003 * full);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	unsigned char *b = malloc(*len + 1);
+	assert_int_equal(fread(b, 1, *len, f), *len);
+	fclose(f);
+	return b;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	size_t la, lb;
+	unsigned char *x = slurp(a, &la), *y = slurp(b, &lb);
+	int same = x && y && la == lb && memcmp(x, y, la) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* metrics.csv without its seconds column (wall time). */
+static char *metrics_without_time(const char *path)
+{
+	size_t len;
+	char *t = (char *)slurp(path, &len), *o = malloc(len + 1), *w = o;
+	assert_non_null(t);
+	t[len] = 0;
+	int col = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (t[i] == '\n')
+			col = 0;
+		else if (t[i] == ',')
+			col++;
+		if (col != 5 || t[i] == '\n')
+			*w++ = t[i];
+	}
+	*w = 0;
+	free(t);
+	return o;
+}
+
+static void run_to(const struct train_cfg *c, const char *dir)
+{
+	mkdir(dir, 0777);
+	assert_int_equal(trainer_run(c, "small.glr", dir), 0);
+}
+
+static void expect_same_outputs(const char *a, const char *b)
+{
+	const char *files[] = {"model.glm", "predictions.csv", "train.summary.csv"};
+	char pa[64], pb[64];
+	for (int f = 0; f < 3; f++) {
+		snprintf(pa, sizeof pa, "%s/%s", a, files[f]);
+		snprintf(pb, sizeof pb, "%s/%s", b, files[f]);
+		if (!same_file(pa, pb)) {
+			fprintf(stderr, "%s differs between %s and %s\n", files[f], a, b);
+			fail();
+		}
+	}
+	snprintf(pa, sizeof pa, "%s/metrics.csv", a);
+	snprintf(pb, sizeof pb, "%s/metrics.csv", b);
+	char *ma = metrics_without_time(pa), *mb = metrics_without_time(pb);
+	assert_string_equal(ma, mb);
+	free(ma);
+	free(mb);
+}
+
+static void write_small(void)
+{
+	struct planted p;
+	planted_defaults(&p);
+	p.users = 200;
+	p.items = 80;
+	p.per_user = 30;
+	assert_int_equal(planted_write("small.glr", &p), 0);
+}
+
+/* Same seed and threads: the same bytes, for every model. */
+static void test_reproducible(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	write_small();
+	for (int k = 0; k < GLM_KINDS; k++) {
+		for (uint32_t th = 1; th <= 2; th++) {
+			cfg_defaults(&c, k);
+			c.factors = 6;
+			c.epochs = 2;
+			c.threads = th;
+			if (k == GLM_NN)
+				c.layers[0] = 16;
+			run_to(&c, "ra");
+			run_to(&c, "rb");
+			expect_same_outputs("ra", "rb");
+		}
+	}
+	/* a different seed changes the model */
+	cfg_defaults(&c, GLM_DOT);
+	c.epochs = 1;
+	run_to(&c, "ra");
+	c.seed = 43;
+	run_to(&c, "rb");
+	assert_false(same_file("ra/model.glm", "rb/model.glm"));
+}
+
+/* --accum N sums N batches into one step: the same as one batch N times
+ * larger, up to rounding. */
+static void test_accum_equals_big_batch(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	int kinds[] = {GLM_DOT, GLM_NN};
+	write_small();
+	for (int k = 0; k < 2; k++) {
+		cfg_defaults(&c, kinds[k]);
+		c.bn = 0; /* batch statistics would differ: not an accumulation */
+		c.layers[0] = 16;
+		c.epochs = 2;
+		c.bs = 64;
+		struct evalres big, acc, one;
+		train_eval(&c, "small.glr", &big);
+		c.bs = 16;
+		c.accum = 4;
+		train_eval(&c, "small.glr", &acc);
+		c.accum = 1;
+		train_eval(&c, "small.glr", &one);
+		fprintf(stderr, "%s: bs 64 %.6f, bs 16 x accum 4 %.6f, bs 16 %.6f\n",
+			glm_kind_names[kinds[k]], big.rmse, acc.rmse, one.rmse);
+		assert_true(fabs(big.rmse - acc.rmse) < 1e-4);
+		assert_true(fabs(big.rmse - one.rmse) > 1e-3); /* the test can tell */
+	}
+}
+
+static double summary_rmse(const char *dir, const char *model, const char *member)
+{
+	char path[64], line[512], want[64];
+	snprintf(path, sizeof path, "%s/train.summary.csv", dir);
+	snprintf(want, sizeof want, "%s,%s,", model, member);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	double v = NAN;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, want, strlen(want)) == 0)
+			v = strtod(line + strlen(want), NULL);
+	fclose(f);
+	return v;
+}
+
+static void test_ensemble_and_patience(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	write_small();
+	cfg_defaults(&c, GLM_MF);
+	c.ensemble = 3;
+	c.epochs = 10;
+	c.factors = 8;
+	run_to(&c, "en");
+	double m0 = summary_rmse("en", "mf", "0"), m1 = summary_rmse("en", "mf", "1");
+	double m2 = summary_rmse("en", "mf", "2"), mean = summary_rmse("en", "mf", "mean");
+	assert_true(isfinite(m0) && isfinite(m1) && isfinite(m2) && isfinite(mean));
+	assert_true(m0 != m1);
+	assert_true(mean < (m0 + m1 + m2) / 3); /* averaging helps */
+	assert_true(isfinite(summary_rmse("en", "global_mean", "")));
+	assert_true(summary_rmse("en", "biases", "") < summary_rmse("en", "global_mean", ""));
+	struct glm g;
+	assert_int_equal(glm_load(&g, "en/model.glm"), 0);
+	assert_int_equal(model_glm_members(&g), 3);
+	assert_non_null(glm_find(&g, "m2.item_factors"));
+	glm_free(&g);
+	/* patience: overfit on purpose; the kept model is the best epoch's */
+	cfg_defaults(&c, GLM_MF);
+	c.factors = 32;
+	c.wd = 0;
+	c.lr = 0.03;
+	c.epochs = 40;
+	c.patience = 2;
+	run_to(&c, "pa");
+	FILE *f = fopen("pa/metrics.csv", "r");
+	char line[512];
+	int rows = 0;
+	double best = INFINITY;
+	assert_non_null(fgets(line, sizeof line, f));
+	while (fgets(line, sizeof line, f)) {
+		double tl, vl, vr;
+		assert_int_equal(sscanf(line, "%*u,%lf,%lf,%lf", &tl, &vl, &vr), 3);
+		if (vr < best)
+			best = vr;
+		rows++;
+	}
+	fclose(f);
+	assert_true(rows < 40); /* stopped early */
+	assert_true(fabs(summary_rmse("pa", "mf", "0") - best) < 1e-5);
+}
+
+/* A planted user's ratings folded into a trained model score better than
+ * the item biases alone do. */
+static void test_foldin(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	cfg_defaults(&c, GLM_ALS);
+	c.factors = 4;
+	c.wd = 0.05;
+	run_to(&c, "fo");
+	(void)0;
+	struct glm g;
+	struct model m;
+	struct glr r;
+	assert_int_equal(glm_load(&g, "fo/model.glm"), 0);
+	assert_int_equal(model_from_glm(&m, &g, 0, "fo/model.glm"), 0);
+	assert_int_equal(glr_open(&r, "small.glr", 0), 0);
+	/* Take user 5's training ratings as the new user's, and score the
+	 * held-out ones. */
+	uint32_t items[64], vitems[64];
+	float rates[64], vrates[64];
+	size_t n = 0, nv = 0;
+	for (uint64_t k = r.rowptr[5]; k < r.rowptr[6]; k++) {
+		if (glr_bit(r.split, k)) {
+			vitems[nv] = r.items[k];
+			vrates[nv++] = glr_value(&r, k);
+		} else {
+			items[n] = r.items[k];
+			rates[n++] = glr_value(&r, k);
+		}
+	}
+	float p[8], b;
+	assert_int_equal(foldin_user(&m, items, rates, n, 0.05, p, &b), 0);
+	/* The fold-in recovers what training found for that user. */
+	double diff = 0, norm = 0;
+	for (uint32_t f = 0; f < 4; f++) {
+		diff += fabs(p[f] - m.P->w[5 * 4 + f]);
+		norm += fabs(m.P->w[5 * 4 + f]);
+	}
+	assert_true(diff < 0.05 * norm + 1e-3);
+	assert_true(fabs(b - m.bu->w[5]) < 0.02);
+	double se_fold = 0, se_bias = 0;
+	for (size_t j = 0; j < nv; j++) {
+		double s = m.mu + b + m.bi->w[vitems[j]], sb = m.mu + m.bi->w[vitems[j]];
+		for (uint32_t f = 0; f < 4; f++)
+			s += p[f] * m.Q->w[vitems[j] * 4 + f];
+		se_fold += (s - vrates[j]) * (s - vrates[j]);
+		se_bias += (sb - vrates[j]) * (sb - vrates[j]);
+	}
+	assert_true(se_fold < se_bias);
+	/* the link inverse: sigmoid_range */
+	m.y_lo = 0;
+	m.y_hi = 5.5f;
+	assert_true(fabs(model_link(&m, foldin_unlink(&m, 3.7), NULL, NULL, NULL) - 3.7) < 1e-5);
+	model_free(&m);
+	glm_free(&g);
+	glr_close(&r);
+}
+
+int main(void)
+{
+	log_init("test_train_models", LOG_QUIET);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dot_near_floor),
+		cmocka_unit_test(test_mf_near_floor),
+		cmocka_unit_test(test_als_near_floor),
+		cmocka_unit_test(test_nn_near_floor),
+		cmocka_unit_test(test_ce_losses_learn),
+		cmocka_unit_test(test_sparse_follows_dense),
+		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_accum_equals_big_batch),
+		cmocka_unit_test(test_ensemble_and_patience),
+		cmocka_unit_test(test_foldin),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,261 @@
+#include "mfkern.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MFK_X86 1
+#include <immintrin.h>
+#endif
+
+/* Item rows fetched this many ratings ahead: far enough to hide a miss to
+ * memory behind the ~40 cycles a rating takes, near enough to stay in L1. */
+#define MFK_AHEAD 4
+
+/* ---- portable ----------------------------------------------------------- */
+
+/* Four accumulators of 8 lanes, vector v into accumulator v % 4, then the
+ * lanes added pairwise: the AVX2 version's order. */
+static float dot8(const float *p, const float *q, uint32_t kp)
+{
+	float acc[4][8] = {{0}};
+	for (uint32_t v = 0; v < kp / 8; v++)
+		for (int l = 0; l < 8; l++)
+			acc[v & 3][l] += p[v * 8 + l] * q[v * 8 + l];
+	float x[8];
+	for (int l = 0; l < 8; l++)
+		x[l] = (acc[0][l] + acc[1][l]) + (acc[2][l] + acc[3][l]);
+	return ((x[0] + x[4]) + (x[2] + x[6])) + ((x[1] + x[5]) + (x[3] + x[7]));
+}
+
+static float step_port(float *restrict p, float *bu, float *restrict q, float *bi, float r,
+		       float base, float lr, float a, uint32_t kp)
+{
+	float e = (base + *bu) + *bi + dot8(p, q, kp) - r;
+	float g = lr * (2.0f * e);
+	*bu = a * *bu - g;
+	*bi = a * *bi - g;
+	for (uint32_t f = 0; f < kp; f++) {
+		float pf = p[f], qf = q[f];
+		p[f] = pf * a - g * qf;
+		q[f] = qf * a - g * pf;
+	}
+	return e;
+}
+
+double mfk_portable(const struct mfk_par *c, const struct mfk_run *s, int n)
+{
+	const uint32_t kp = c->kp;
+	const float lr = c->lr, a = 1.0f - lr * c->l2, base = c->mu;
+	float *const Q = s[0].Q, *const B = s[0].bi;
+	double loss = 0;
+	size_t n0 = s[0].n, n1 = n > 1 ? s[1].n : 0, both = n0 < n1 ? n0 : n1, j = 0;
+	for (; j < both; j++) {
+		uint32_t i0 = s[0].it[j], i1 = s[1].it[j];
+		float e0 = step_port(s[0].p, s[0].bu, Q + (size_t)i0 * kp, B + i0, s[0].r[j], base,
+				     lr, a, kp);
+		float e1 = step_port(s[1].p, s[1].bu, Q + (size_t)i1 * kp, B + i1, s[1].r[j], base,
+				     lr, a, kp);
+		loss += (double)e0 * e0;
+		loss += (double)e1 * e1;
+	}
+	for (int x = 0; x < n; x++)
+		for (size_t y = j; y < s[x].n; y++) {
+			uint32_t i = s[x].it[y];
+			float e = step_port(s[x].p, s[x].bu, Q + (size_t)i * kp, B + i, s[x].r[y],
+					    base, lr, a, kp);
+			loss += (double)e * e;
+		}
+	return loss;
+}
+
+/* ---- AVX2 + FMA --------------------------------------------------------- */
+
+#ifdef MFK_X86
+#define AVX2 __attribute__((target("avx2,fma")))
+#define AVX2_INLINE __attribute__((target("avx2,fma"), always_inline)) static inline
+
+AVX2_INLINE float hsum(__m256 v)
+{
+	__m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+	x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+	x = _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
+	return _mm_cvtss_f32(x);
+}
+
+AVX2_INLINE void prefetch_row(const float *q, uint32_t kp)
+{
+	for (uint32_t b = 0; b < kp * 4; b += 64)
+		_mm_prefetch((const char *)q + b, _MM_HINT_T0);
+}
+
+/* One rating of a run: p (NV registers) and *bu the user's, q the item's
+ * row.  Returns e. */
+AVX2_INLINE float step_regs(__m256 *p, float *bu, float *q, float *bi, float r, float base,
+			    float lr, float a, __m256 va, const int NV)
+{
+	__m256 qv[8], acc[4];
+#pragma GCC unroll 8
+	for (int v = 0; v < NV; v++)
+		qv[v] = _mm256_load_ps(q + 8 * v);
+#pragma GCC unroll 4
+	for (int v = 0; v < 4; v++)
+		acc[v] = v < NV ? _mm256_mul_ps(p[v], qv[v]) : _mm256_setzero_ps();
+#pragma GCC unroll 8
+	for (int v = 4; v < NV; v++)
+		acc[v & 3] = _mm256_fmadd_ps(p[v], qv[v], acc[v & 3]);
+	__m256 sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+	float e = (base + *bu) + *bi + hsum(sum) - r;
+	float g = lr * (2.0f * e);
+	*bu = a * *bu - g;
+	*bi = a * *bi - g;
+	const __m256 vg = _mm256_set1_ps(g);
+#pragma GCC unroll 8
+	for (int v = 0; v < NV; v++) {
+		__m256 pn = _mm256_fnmadd_ps(vg, qv[v], _mm256_mul_ps(p[v], va));
+		_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, p[v], _mm256_mul_ps(qv[v], va)));
+		p[v] = pn;
+	}
+	return e;
+}
+
+/* Runs s[0] and s[1] (n of them) interleaved rating by rating, then what
+ * is left of the longer one: two independent chains for the CPU to
+ * overlap.  The user rows are in NV registers each: kp = 8 * NV <= 64. */
+AVX2_INLINE double run_regs(const struct mfk_par *c, const struct mfk_run *s, int n,
+			    const int NV)
+{
+	const uint32_t kp = 8u * (uint32_t)NV;
+	const float lr = c->lr, a = 1.0f - lr * c->l2, base = c->mu;
+	const __m256 va = _mm256_set1_ps(a);
+	float *const Q = s[0].Q, *const B = s[0].bi;
+	__m256 p[2][8];
+	float bu[2];
+	double loss = 0;
+	for (int x = 0; x < n; x++) {
+		bu[x] = *s[x].bu;
+#pragma GCC unroll 8
+		for (int v = 0; v < NV; v++)
+			p[x][v] = _mm256_load_ps(s[x].p + 8 * v);
+	}
+	const uint32_t *it0 = s[0].it, *it1 = n > 1 ? s[1].it : NULL;
+	const float *r0 = s[0].r, *r1 = n > 1 ? s[1].r : NULL;
+	size_t n0 = s[0].n, n1 = n > 1 ? s[1].n : 0, both = n0 < n1 ? n0 : n1, j = 0;
+	for (; j < both; j++) {
+		if (j + MFK_AHEAD < both) {
+			prefetch_row(Q + (size_t)it0[j + MFK_AHEAD] * kp, kp);
+			prefetch_row(Q + (size_t)it1[j + MFK_AHEAD] * kp, kp);
+		}
+		float e0 = step_regs(p[0], &bu[0], Q + (size_t)it0[j] * kp, B + it0[j], r0[j], base,
+				     lr, a, va, NV);
+		float e1 = step_regs(p[1], &bu[1], Q + (size_t)it1[j] * kp, B + it1[j], r1[j], base,
+				     lr, a, va, NV);
+		loss += (double)e0 * e0;
+		loss += (double)e1 * e1;
+	}
+	for (int x = 0; x < n; x++) {
+		const uint32_t *it = s[x].it;
+		for (size_t y = j; y < s[x].n; y++) {
+			if (y + MFK_AHEAD < s[x].n)
+				prefetch_row(Q + (size_t)it[y + MFK_AHEAD] * kp, kp);
+			float e = step_regs(p[x], &bu[x], Q + (size_t)it[y] * kp, B + it[y],
+					    s[x].r[y], base, lr, a, va, NV);
+			loss += (double)e * e;
+		}
+#pragma GCC unroll 8
+		for (int v = 0; v < NV; v++)
+			_mm256_store_ps(s[x].p + 8 * v, p[x][v]);
+		*s[x].bu = bu[x];
+	}
+	return loss;
+}
+
+/* Wider rows: the user's row stays in L1.  Returns e. */
+AVX2_INLINE float step_mem(float *p, float *bu, float *q, float *bi, float r, float base,
+			   float lr, float a, __m256 va, uint32_t nv)
+{
+	__m256 acc[4];
+	for (uint32_t v = 0; v < 4; v++)
+		acc[v] = _mm256_mul_ps(_mm256_load_ps(p + 8 * v), _mm256_load_ps(q + 8 * v));
+	for (uint32_t v = 4; v < nv; v++)
+		acc[v & 3] = _mm256_fmadd_ps(_mm256_load_ps(p + 8 * v), _mm256_load_ps(q + 8 * v),
+					     acc[v & 3]);
+	__m256 sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+	float e = (base + *bu) + *bi + hsum(sum) - r;
+	float g = lr * (2.0f * e);
+	*bu = a * *bu - g;
+	*bi = a * *bi - g;
+	const __m256 vg = _mm256_set1_ps(g);
+	for (uint32_t v = 0; v < nv; v++) {
+		__m256 pv = _mm256_load_ps(p + 8 * v), qv = _mm256_load_ps(q + 8 * v);
+		_mm256_store_ps(p + 8 * v, _mm256_fnmadd_ps(vg, qv, _mm256_mul_ps(pv, va)));
+		_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, pv, _mm256_mul_ps(qv, va)));
+	}
+	return e;
+}
+
+AVX2 static double run_mem(const struct mfk_par *c, const struct mfk_run *s, int n)
+{
+	const uint32_t kp = c->kp, nv = kp / 8;
+	const float lr = c->lr, a = 1.0f - lr * c->l2, base = c->mu;
+	const __m256 va = _mm256_set1_ps(a);
+	float *const Q = s[0].Q, *const B = s[0].bi;
+	float bu[2];
+	double loss = 0;
+	for (int x = 0; x < n; x++)
+		bu[x] = *s[x].bu;
+	size_t n0 = s[0].n, n1 = n > 1 ? s[1].n : 0, both = n0 < n1 ? n0 : n1, j = 0;
+	for (; j < both; j++) {
+		const uint32_t i0 = s[0].it[j], i1 = s[1].it[j];
+		if (j + MFK_AHEAD < both) {
+			prefetch_row(Q + (size_t)s[0].it[j + MFK_AHEAD] * kp, kp);
+			prefetch_row(Q + (size_t)s[1].it[j + MFK_AHEAD] * kp, kp);
+		}
+		float e0 = step_mem(s[0].p, &bu[0], Q + (size_t)i0 * kp, B + i0, s[0].r[j], base, lr,
+				    a, va, nv);
+		float e1 = step_mem(s[1].p, &bu[1], Q + (size_t)i1 * kp, B + i1, s[1].r[j], base, lr,
+				    a, va, nv);
+		loss += (double)e0 * e0;
+		loss += (double)e1 * e1;
+	}
+	for (int x = 0; x < n; x++) {
+		const uint32_t *it = s[x].it;
+		for (size_t y = j; y < s[x].n; y++) {
+			if (y + MFK_AHEAD < s[x].n)
+				prefetch_row(Q + (size_t)it[y + MFK_AHEAD] * kp, kp);
+			float e = step_mem(s[x].p, &bu[x], Q + (size_t)it[y] * kp, B + it[y],
+					   s[x].r[y], base, lr, a, va, nv);
+			loss += (double)e * e;
+		}
+		*s[x].bu = bu[x];
+	}
+	return loss;
+}
+
+AVX2 static double run_r1(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 1); }
+AVX2 static double run_r2(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 2); }
+AVX2 static double run_r3(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 3); }
+AVX2 static double run_r4(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 4); }
+AVX2 static double run_r5(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 5); }
+AVX2 static double run_r6(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 6); }
+AVX2 static double run_r7(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 7); }
+AVX2 static double run_r8(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 8); }
+
+static double mfk_avx2(const struct mfk_par *c, const struct mfk_run *s, int n)
+{
+	static double (*const by_nv[9])(const struct mfk_par *, const struct mfk_run *, int) = {
+		0, run_r1, run_r2, run_r3, run_r4, run_r5, run_r6, run_r7, run_r8};
+	uint32_t nv = c->kp / 8;
+	return nv <= 8 ? by_nv[nv](c, s, n) : run_mem(c, s, n);
+}
+#endif
+
+mfk_fn mfk_select(const char **name)
+{
+#ifdef MFK_X86
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+		*name = "avx2+fma";
+		return mfk_avx2;
+	}
+#endif
+	*name = "portable";
+	return mfk_portable;
+}
