@@ -27,20 +27,23 @@ mb() { echo $(($(stat -c %s "$1") / 1000000)); }
 echo "input: $ni items ($(mb "$items") MB) x $nb books ($(mb "$books") MB)"
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
-cat_s="" wc_s="" join_s="" join_mb=0
+cat_s="" wc_s="" wc_cpu="" join_s="" join_cpu="" join_mb=0
 for i in $(seq "$repeat"); do
 	timed "floor: cat (run $i)" cat "$items" "$books"
 	cat_s=$(best "$TIMED_S" "$cat_s")
 	timed "floor: wc -l (run $i)" wc -l "$items" "$books"
 	wc_s=$(best "$TIMED_S" "$wc_s")
+	wc_cpu=$(best "$TIMED_CPU" "$wc_cpu")
 	timed "goodlens-join left, items in memory (run $i)" "$GL_BIN/goodlens-join" -q \
 		--on book_id --kind left -o "$d/titled.csv" -s "$d/join.stats.csv" "$items" "$books"
 	join_s=$(best "$TIMED_S" "$join_s")
+	join_cpu=$(best "$TIMED_CPU" "$join_cpu")
 	join_mb=$TIMED_MB
 done
 out_mb=$(mb "$d/titled.csv")
-echo "join: best ${join_s} s, ${join_mb} MiB peak, ${out_mb} MB written; floors: cat ${cat_s} s, wc -l ${wc_s} s"
-echo "ratio join / wc -l: $(ratio "$join_s" "$wc_s"); join / cat: $(ratio "$join_s" "$cat_s")"
+echo "join: best ${join_s} s wall (${join_cpu} s CPU), ${join_mb} MiB peak, ${out_mb} MB written"
+echo "floors: cat ${cat_s} s, wc -l ${wc_s} s (${wc_cpu} s CPU)"
+echo "ratio join / wc -l: wall $(ratio "$join_s" "$wc_s"), CPU $(ratio "$join_cpu" "$wc_cpu"); join / cat: $(ratio "$join_s" "$cat_s")"
 timed "goodlens-join left, books in memory" "$GL_BIN/goodlens-join" -q --on book_id --kind left \
 	--build right -o "$d/titled.csv" "$items" "$books"
 echo "books in memory: ${TIMED_MB} MiB peak for a $(mb "$books") MB table"

@@ -1,7 +1,5 @@
 #include "dates.h"
 
-#include <string.h>
-
 int64_t date_days(int64_t y, unsigned m, unsigned d)
 {
 	/* Howard Hinnant's days_from_civil. */
@@ -58,21 +56,20 @@ int date_goodreads(const char *s, size_t len, uint32_t *out)
 	if (len != 30 || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-') || s[25] != ' ')
 		return -1;
-	const char *wd = NULL, *mp = NULL;
+	int wd = 0, mo = 0;
 	for (int i = 0; i < 7 && !wd; i++)
-		if (memcmp(s, days + 3 * i, 3) == 0)
-			wd = s;
-	for (int i = 0; i < 12 && !mp; i++)
-		if (memcmp(s + 4, months + 3 * i, 3) == 0)
-			mp = months + 3 * i;
+		wd = s[0] == days[3 * i] && s[1] == days[3 * i + 1] && s[2] == days[3 * i + 2];
+	for (int i = 0; i < 12 && !mo; i++)
+		if (s[4] == months[3 * i] && s[5] == months[3 * i + 1] && s[6] == months[3 * i + 2])
+			mo = i + 1;
 	long d = s[8] == ' ' ? digits(s + 9, 1) : digits(s + 8, 2);
 	long h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
 	long oh = digits(s + 21, 2), om = digits(s + 23, 2), y = digits(s + 26, 4);
-	if (!wd || !mp || d < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || y < 0 ||
+	if (!wd || !mo || d < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || y < 0 ||
 	    oh > 14 || om > 59)
 		return -1;
 	long off = (oh * 3600 + om * 60) * (s[20] == '-' ? -1 : 1);
-	return finish(y, (mp - months) / 3 + 1, d, h, mi, sec, off, out);
+	return finish(y, mo, d, h, mi, sec, off, out);
 }
 
 int date_movielens(const char *s, size_t len, uint32_t *out)

@@ -8,6 +8,7 @@
 #include "joinkey.h"
 #include "log.h"
 #include "outfile.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,7 @@ struct join {
 	size_t *blen;
 	struct buf key;
 	uint64_t out_rows;
+	struct progress prog;     /* on stderr while a side is read */
 };
 
 int join_parse_keys(struct join_opts *o, char *spec)
@@ -112,11 +114,14 @@ static int open_side(struct side *s, const char *path, const char *const *keys, 
 }
 
 /* Next data row of side s: 1, 0 at the end, or an error (logged). */
-static int next_row(struct side *s, struct csvr_rec *rec)
+static int next_row(struct join *j, struct side *s, struct csvr_rec *rec)
 {
 	int rc = csvr_next(s->r, rec);
-	if (rc <= 0)
+	if (rc <= 0) {
+		progress_end(&j->prog);
 		return rc;
+	}
+	progress_tick(&j->prog, s->st->rows, gzl_bytes_in(csvr_stream(s->r)));
 	if (rec->too_long) {
 		log_at(s->path, rec->lineno, rec->offset, "record too long");
 		return GL_EFORMAT;
@@ -141,6 +146,14 @@ static int add_example(struct join *j, struct side *s, const char *key, size_t k
 	return 0;
 }
 
+static int taken(char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 static int write_header(struct join *j)
 {
 	FILE *fp = j->of.fp;
@@ -152,7 +165,7 @@ static int write_header(struct join *j)
 	int err = seen ? 0 : GL_ENOMEM;
 	for (size_t i = 0; !err && i < l->nf; i++) {
 		if (i)
-			putc(',', fp);
+			putc_unlocked(',', fp);
 		csvw_str(fp, l->names[i]);
 		seen[nseen++] = l->names[i];
 	}
@@ -162,11 +175,8 @@ static int write_header(struct join *j)
 			continue;
 		buf_clear(&name);
 		err = buf_adds(&name, r->names[c]);
-		for (size_t k = 0; !err && k < nseen; k++)
-			if (strcmp(seen[k], name.p) == 0) {
-				err = buf_adds(&name, suffix);
-				k = (size_t)-1; /* check the new name against all again */
-			}
+		while (!err && taken(seen, nseen, name.p))
+			err = buf_adds(&name, suffix);
 		if (!err && !(seen[nseen] = strdup(name.p)))
 			err = GL_ENOMEM;
 		if (err)
@@ -193,7 +203,7 @@ static void emit(struct join *j, const char *const *lf, const size_t *ll, const 
 	const struct side *l = &j->s[L], *r = &j->s[R];
 	for (size_t i = 0; i < l->nf; i++) {
 		if (i)
-			putc(',', fp);
+			putc_unlocked(',', fp);
 		if (lf)
 			csvw_field(fp, lf[i], ll[i]);
 		else if (j->lkey[i] >= 0)
@@ -202,11 +212,11 @@ static void emit(struct join *j, const char *const *lf, const size_t *ll, const 
 	if (j->o->kind != JOIN_SEMI && j->o->kind != JOIN_ANTI)
 		for (size_t c = 0; c < r->nf; c++)
 			if (!j->rkey[c]) {
-				putc(',', fp);
+				putc_unlocked(',', fp);
 				if (rf)
 					csvw_field(fp, rf[c], rl[c]);
 			}
-	putc('\n', fp);
+	putc_unlocked('\n', fp);
 	j->out_rows++;
 }
 
@@ -225,6 +235,13 @@ static void emit_pair(struct join *j, const struct csvr_rec *rec, uint32_t brow)
 		emit(j, sf, rec->len, bf, bl);
 	else
 		emit(j, bf, bl, sf, rec->len);
+}
+
+static void start_progress(struct join *j, const struct side *s)
+{
+	uint64_t size = file_size(s->path);
+	progress_start(&j->prog, s->path, size == UINT64_MAX ? 0 : size,
+		       log_verbosity() == LOG_QUIET);
 }
 
 static int over_limit(struct join *j, const struct csvr_rec *rec)
@@ -250,7 +267,8 @@ static int load_build(struct join *j)
 	struct side *s = &j->s[j->b];
 	struct csvr_rec rec;
 	int rc;
-	while ((rc = next_row(s, &rec)) == 1) {
+	start_progress(j, s);
+	while ((rc = next_row(j, s, &rec)) == 1) {
 		const char *key;
 		size_t klen;
 		int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
@@ -291,7 +309,8 @@ static int stream(struct join *j)
 	struct side *s = &j->s[st];
 	struct csvr_rec rec;
 	int rc;
-	while ((rc = next_row(s, &rec)) == 1) {
+	start_progress(j, s);
+	while ((rc = next_row(j, s, &rec)) == 1) {
 		const char *key;
 		size_t klen;
 		int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
@@ -432,6 +451,7 @@ static int run(struct join *j, struct join_result *res)
 		err = stream(j);
 	if (!err)
 		err = finish_build(j);
+	progress_end(&j->prog);
 	if (err == GL_ENOMEM)
 		log_error("out of memory");
 	if (err) {
@@ -480,31 +500,4 @@ int join_run(const struct join_opts *o, struct join_result *res)
 	if (res == &tmp || err)
 		join_result_free(res);
 	return err;
-}
-
-void join_result_free(struct join_result *res)
-{
-	for (int s = 0; s < 2; s++) {
-		free(res->side[s].examples);
-		res->side[s].examples = NULL;
-	}
-}
-
-int join_write_stats(const char *path, const struct join_result *res)
-{
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("side,file,rows,keys,matched_keys,unmatched_keys,unmatched_rows,examples\n", of.fp);
-	for (int s = 0; s < 2; s++) {
-		const struct join_side *d = &res->side[s];
-		fputs(s == L ? "left," : "right,", of.fp);
-		csvw_str(of.fp, d->file);
-		fprintf(of.fp, ",%llu,%llu,%llu,%llu,%llu,", (ull)d->rows, (ull)d->keys,
-			(ull)d->matched_keys, (ull)d->unmatched_keys, (ull)d->unmatched_rows);
-		csvw_str(of.fp, d->examples ? d->examples : "");
-		putc('\n', of.fp);
-	}
-	return outfile_commit(&of);
 }

@@ -3,6 +3,8 @@
  * A field is quoted when it holds the delimiter, a double quote, CR or LF,
  * or starts or ends with a space; quotes inside are doubled (RFC 4180).
  * Write errors are caught by outfile_commit (ferror), not here.
+ * Writes use the unlocked stdio calls (a field costs no lock): a FILE
+ * written here must not be written by another thread at the same time.
  */
 #ifndef GL_CSVWRITE_H
 #define GL_CSVWRITE_H
