@@ -1,5 +1,6 @@
 #include "intern.h"
 
+#include "bigmem.h"
 #include "err.h"
 
 #include <stdio.h>
@@ -91,10 +92,11 @@ static uint64_t hash_id(const struct intern *t, uint32_t id)
 
 static int rehash(struct intern *t, uint64_t nslots)
 {
-	uint32_t *s = calloc(nslots, sizeof *s);
+	uint32_t *s = big_alloc(nslots * sizeof *s);
 	if (!s)
 		return GL_ENOMEM;
-	free(t->slots);
+	if (t->slots)
+		big_free(t->slots, (size_t)(t->mask + 1) * sizeof *s);
 	t->slots = s;
 	t->mask = nslots - 1;
 	for (uint32_t id = 0; id < t->n; id++) {
@@ -125,6 +127,12 @@ static int arena_add(struct intern *t, const char *key, size_t len)
 	return 0;
 }
 
+/* Bytes of the packed key array for cap keys. */
+static size_t key_bytes(const struct intern *t, uint32_t cap)
+{
+	return (size_t)cap * (t->mode == INTERN_HEX ? 2 : 1) * sizeof(uint64_t);
+}
+
 /* Rewrite every packed key as text: the table now holds strings. */
 static int to_strings(struct intern *t)
 {
@@ -141,7 +149,7 @@ static int to_strings(struct intern *t)
 		}
 		off[id + 1] = t->arena_len;
 	}
-	free(t->k64);
+	big_free(t->k64, key_bytes(t, t->key_cap));
 	t->k64 = NULL;
 	t->str_off = off;
 	t->mode = INTERN_STR;
@@ -158,8 +166,7 @@ static int grow_keys(struct intern *t)
 			return GL_ENOMEM;
 		t->str_off = o;
 	} else {
-		size_t words = t->mode == INTERN_HEX ? 2 : 1;
-		uint64_t *k = realloc(t->k64, (size_t)cap * words * sizeof *k);
+		uint64_t *k = big_realloc(t->k64, key_bytes(t, t->key_cap), key_bytes(t, cap));
 		if (!k)
 			return GL_ENOMEM;
 		t->k64 = k;
@@ -313,9 +320,11 @@ size_t intern_memory(const struct intern *t)
 
 void intern_free(struct intern *t)
 {
-	free(t->k64);
+	if (t->mode == INTERN_HEX || t->mode == INTERN_NUM)
+		big_free(t->k64, key_bytes(t, t->key_cap));
+	if (t->slots)
+		big_free(t->slots, (size_t)(t->mask + 1) * sizeof *t->slots);
 	free(t->str_off);
 	free(t->arena);
-	free(t->slots);
 	memset(t, 0, sizeof *t);
 }

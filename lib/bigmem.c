@@ -1,0 +1,66 @@
+#include "bigmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static size_t round_up(size_t n) { return (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1); }
+
+/* Map n bytes (a multiple of HUGE_PAGE) at a HUGE_PAGE boundary: map one
+ * page more than needed and trim the ends. */
+static void *map_aligned(size_t n)
+{
+	size_t span = n + HUGE_PAGE;
+	char *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	char *p = (char *)(((size_t)m + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	if (p + n < m + span)
+		munmap(p + n, (size_t)(m + span - (p + n)));
+	madvise(p, n, MADV_HUGEPAGE); /* advice only: a refusal costs nothing */
+	return p;
+}
+
+void *big_alloc(size_t n)
+{
+	if (n < BIGMEM_MIN)
+		return calloc(n ? n : 1, 1);
+	return map_aligned(round_up(n));
+}
+
+void *big_realloc(void *p, size_t old, size_t n)
+{
+	if (!p)
+		return big_alloc(n);
+	if (old < BIGMEM_MIN && n < BIGMEM_MIN) {
+		char *q = realloc(p, n ? n : 1);
+		if (q && n > old)
+			memset(q + old, 0, n - old);
+		return q;
+	}
+	if (old >= BIGMEM_MIN && n >= BIGMEM_MIN && round_up(old) == round_up(n)) {
+		if (n < old)
+			memset((char *)p + n, 0, old - n); /* keep "new bytes are zeroed" */
+		return p;
+	}
+	char *q = big_alloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, old < n ? old : n);
+	big_free(p, old);
+	return q;
+}
+
+void big_free(void *p, size_t n)
+{
+	if (!p)
+		return;
+	if (n < BIGMEM_MIN)
+		free(p);
+	else
+		munmap(p, round_up(n));
+}
