@@ -154,7 +154,10 @@ static int gb_meta(struct sample_ctx *c)
 	int err = sample_file_open(c, &w, "books.csv", 0);
 	if (err)
 		return err;
-	gzw_puts(&w, "id,book_id,best_book_id,work_id,books_count,isbn,isbn13,authors,"
+	/* The first release (ratings by book, as on Kaggle) named the ids
+	 * id,book_id; the current one (GitHub master) book_id,goodreads_book_id. */
+	gzw_puts(&w, c->o->goodbooks_by_book ? "id,book_id," : "book_id,goodreads_book_id,");
+	gzw_puts(&w, "best_book_id,work_id,books_count,isbn,isbn13,authors,"
 		     "original_publication_year,original_title,title,language_code,average_rating,"
 		     "ratings_count,work_ratings_count,work_text_reviews_count,ratings_1,ratings_2,"
 		     "ratings_3,ratings_4,ratings_5,image_url,small_image_url\n");

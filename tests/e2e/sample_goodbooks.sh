@@ -21,14 +21,14 @@ def read(path):
 
 p = planted("gb")
 books = read("gb/books.csv")
-header = ("id,book_id,best_book_id,work_id,books_count,isbn,isbn13,authors,"
+header = ("book_id,goodreads_book_id,best_book_id,work_id,books_count,isbn,isbn13,authors,"
           "original_publication_year,original_title,title,language_code,average_rating,"
           "ratings_count,work_ratings_count,work_text_reviews_count,ratings_1,ratings_2,"
           "ratings_3,ratings_4,ratings_5,image_url,small_image_url").split(",")
 assert books[0] == header
 rows = [dict(zip(header, r)) for r in books[1:]]
 assert all(len(r) == 23 for r in books)
-assert [int(r["id"]) for r in rows] == list(range(1, len(rows) + 1))
+assert [int(r["book_id"]) for r in rows] == list(range(1, len(rows) + 1))
 assert len(rows) == int(p["metadata_books"])
 for r in rows:
     assert re.fullmatch(r"(-?\d+\.0)?", r["original_publication_year"]), r
@@ -55,6 +55,9 @@ to_read = read("gb/to_read.csv")
 assert to_read[0] == ["user_id", "book_id"] and len(to_read) - 1 == int(p["shelved"]) > 0
 assert not {(int(u), int(b)) for u, b in to_read[1:]} & set(pairs)
 
+# The first release, as on Kaggle: ids named id,book_id in books.csv.
+assert read("old/books.csv")[0] == ["id", "book_id"] + header[2:]
+assert read("old/books.csv")[1:] == books[1:]
 old = read("old/ratings.csv")
 assert old[0] == ["book_id", "user_id", "rating"]
 assert sorted((int(u), int(b), r) for b, u, r in old[1:]) == sorted((int(u), int(b), r) for u, b, r in ratings[1:])
