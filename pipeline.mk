@@ -1,63 +1,114 @@
-# pipeline.mk - `make pipeline DATA=<recipe> [RAW=dir] [OUT=dir]`, included by
-# the Makefile.
+# pipeline.mk - `make pipeline DATA=<recipe> [RAW=dir] [OUT=dir]`.
 #
-# A recipe (config/<name>.mk) names the raw files and the settings of every
-# stage; any of its variables can be overridden on the command line
-# (make pipeline DATA=ml-1m TRAIN_FLAGS='--model als').  Each stage is a file
-# target, so a second run does nothing, and each stage's settings live in a
-# stamp file (OUT/.<stage>.flags) rewritten only when they change: changing
-# TRAIN_FLAGS reruns train and report, nothing else.
+# Included by the Makefile in the source tree; installed as
+# $(PREFIX)/share/goodlens/pipeline.mk and run by goodlens-pipeline (or
+# `make -f .../pipeline.mk`), where it uses the installed executables.
 #
-# SYNTH=1 makes RAW with goodlens-sample (the recipe's SAMPLE_FLAGS) in the
-# recipe's real layout instead of expecting downloaded files; the sample
-# recipe always does.  This is how the tests run every recipe offline.
+# A recipe (config/<name>.mk) names the raw files, where they come from and
+# the settings of every stage; any of its variables can be overridden on the
+# command line (make pipeline DATA=ml-1m TRAIN_FLAGS='--model als').  Each
+# stage is a file target, so a second run does nothing, and each stage's
+# settings live in a stamp file (OUT/.<stage>.flags) rewritten only when they
+# change: changing TRAIN_FLAGS reruns train and report, nothing else.
+#
+# SYNTH=1 makes RAW with goodlens-sample (the recipe's SAMPLE_FLAGS and
+# SAMPLE_SIZE) in the recipe's real layout instead of expecting downloaded
+# files; the sample recipe always does.  This is how the tests run every
+# recipe offline.  TIMES=1 appends each stage's wall time, peak memory and
+# CPU time (GNU time) to OUT/stage.times.  docs/PIPELINE.md has the whole story.
 
-DATA   ?= sample
-RECIPE := config/$(DATA).mk
-ifeq ($(wildcard $(RECIPE)),)
-  ifneq ($(filter pipeline fetch kaggle raw,$(MAKECMDGOALS)),)
-    $(error no recipe $(RECIPE): one of $(notdir $(basename $(wildcard config/*.mk))))
+# Where this file is: the installed copy finds its recipes and fetch.sh
+# beside it.  Run on its own (not included by the Makefile), it builds
+# nothing and takes the executables from BIN (default: where PATH finds them).
+PIPELINE_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+GL_STANDALONE := $(if $(filter %pipeline.mk,$(firstword $(MAKEFILE_LIST))),1)
+# PIPELINE_CMD is how messages tell the user to run it again.
+ifeq ($(GL_STANDALONE),1)
+  BIN ?= $(patsubst %/,%,$(dir $(shell command -v goodlens-extract 2>/dev/null)))
+  .DEFAULT_GOAL := pipeline
+  PIPELINE_CMD ?= make -f $(PIPELINE_DIR)/pipeline.mk
+else
+  PIPELINE_CMD ?= make
+endif
+
+# ---- the recipe ------------------------------------------------------------
+# A user's own recipes in ./config come first, then those beside this file.
+
+DATA        ?= sample
+RECIPE_PATH ?= config $(PIPELINE_DIR)/config
+RECIPE      ?= $(firstword $(wildcard $(addsuffix /$(DATA).mk,$(RECIPE_PATH))))
+ALL_RECIPES := $(sort $(notdir $(basename $(wildcard $(addsuffix /*.mk,$(RECIPE_PATH))))))
+PIPELINE_GOALS := pipeline pipeline-run fetch kaggle raw
+ifeq ($(RECIPE),)
+  ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS) $(if $(MAKECMDGOALS),,$(.DEFAULT_GOAL))),)
+    $(error no recipe $(DATA).mk in $(RECIPE_PATH); there are: $(ALL_RECIPES))
   endif
 else
   include $(RECIPE)
 endif
+
 RAW    ?= data/raw/$(DATA)
 OUT    ?= out/$(DATA)
 SYNTH  ?= $(SAMPLE_ONLY)
 GL     := $(BIN)/goodlens-
 
+# Settings every recipe may set; these are the defaults when it does not.
+# --max-bad 1%: a wrong or damaged file fails the run instead of giving a
+# model of its few readable lines.
+EXTRACT_FLAGS ?= --max-bad 1%
+REPORT_TITLE  ?= $(DATA): $(DESCRIPTION)$(if $(filter 1,$(SYNTH)),$(if $(SAMPLE_ONLY),, (generated in its layout)))
+REPORT_FLAGS  ?=
+KAGGLE_FLAGS  ?=
+
+# shq(text): text as one single-quoted shell word.
+shq = '$(subst ','\'',$(1))'
+
 RAW_PATHS := $(addprefix $(RAW)/,$(FILES))
 # What scripts/fetch.sh needs to know of the recipe's downloads.
-FETCH_ARGS = '$(DATA)' '$(RAW)' \
-  '$(if $(ARCHIVE),$(ARCHIVE)|$(ARCHIVE_URL)|$(ARCHIVE_MD5)|$(ARCHIVE_SHA256)|$(ARCHIVE_SIZE)|$(ARCHIVE_DIR),-)' \
-  $(foreach f,$(FILES),'$(f)|$(URL.$(f))|$(SHA256.$(f))|$(SIZE.$(f))')
+FETCH_ARGS = --about $(call shq,$(DESCRIPTION)) --cmd $(call shq,$(PIPELINE_CMD)) $(call shq,$(DATA)) $(call shq,$(RAW)) \
+  $(call shq,$(if $(ARCHIVE),$(ARCHIVE)|$(ARCHIVE_URL)|$(ARCHIVE_MD5)|$(ARCHIVE_SHA256)|$(ARCHIVE_SIZE)|$(ARCHIVE_DIR)|$(ARCHIVE_MD5_URL),-)) \
+  $(foreach f,$(FILES),$(call shq,$(f)|$(URL.$(f))|$(SHA256.$(f))|$(SIZE.$(f))))
 
-.PHONY: pipeline pipeline-run fetch kaggle raw
-# pipeline sets itself up: the Debian packages first (a no-op when present),
-# then, in a make that can see them, the stages.
-pipeline: ## run every stage: DATA=<recipe> RAW=<dir> OUT=<dir>
+# timed(stage): with TIMES=1, the GNU time prefix that appends the stage's
+# "name wall-seconds peak-KiB user-seconds system-seconds" to OUT/stage.times.
+timed = $(if $(filter 1,$(TIMES)),/usr/bin/time -a -o $(OUT)/stage.times -f '$(1) %e %M %U %S')
+
+.PHONY: pipeline pipeline-run fetch kaggle raw recipes
+
+ifeq ($(GL_STANDALONE),1)
+pipeline: pipeline-run
+else
+# In the source tree pipeline sets itself up: the Debian packages first (a
+# no-op when present), then, in a make that can see them, the stages.
+pipeline: ## run every stage: DATA=<recipe> RAW=<dir> OUT=<dir> (docs/PIPELINE.md)
 	@$(MAKE) --no-print-directory deps-build DEPS_QUIET=1
 	@$(MAKE) --no-print-directory pipeline-run
+endif
 
 pipeline-run: $(OUT)/report.html
 	@echo "pipeline: $(OUT)/report.html"
 
-raw: $(RAW_PATHS) ## make or check the raw files of DATA
+raw: $(RAW_PATHS) ## make (SYNTH=1) or check the raw files of DATA
+
+recipes: ## list the recipes for DATA=
+	@$(foreach r,$(ALL_RECIPES),printf '%-34s %s\n' $(r) \
+	  "$$(sed -n 's/^DESCRIPTION *:= *//p' $(firstword $(wildcard $(addsuffix /$(r).mk,$(RECIPE_PATH)))))";)
 
 # ---- stage settings --------------------------------------------------------
-# flag_stamp(stage, flags): OUT/.stage.flags holds flags; it is rewritten,
-# and so becomes newer than what depends on it, only when they change.
+# flag_stamp(file, flags): file holds flags; it is rewritten, and so becomes
+# newer than what depends on it, only when they change.
 
 define flag_stamp
-$(OUT)/.$(1).flags: FORCE
+$(1): FORCE
 	@mkdir -p $$(@D)
-	@printf '%s\n' '$(2)' | cmp -s - $$@ || printf '%s\n' '$(2)' >$$@
+	@printf '%s\n' $(call shq,$(2)) | cmp -s - $$@ || printf '%s\n' $(call shq,$(2)) >$$@
 endef
-$(eval $(call flag_stamp,extract,$(EXTRACT_FLAGS) $(FILES)))
-$(eval $(call flag_stamp,join,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON)))
-$(eval $(call flag_stamp,filter,$(FILTER_FLAGS)))
-$(eval $(call flag_stamp,train,$(TRAIN_FLAGS)))
-$(eval $(call flag_stamp,report,$(REPORT_FLAGS)))
+$(eval $(call flag_stamp,$(OUT)/.extract.flags,$(EXTRACT_FLAGS) $(RAW_PATHS)))
+$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON)))
+$(eval $(call flag_stamp,$(OUT)/.filter.flags,$(FILTER_FLAGS)))
+$(eval $(call flag_stamp,$(OUT)/.train.flags,$(TRAIN_FLAGS)))
+$(eval $(call flag_stamp,$(OUT)/.report.flags,$(REPORT_TITLE) $(REPORT_FLAGS)))
+$(eval $(call flag_stamp,$(OUT)/.kaggle.flags,$(KAGGLE_FLAGS)))
 .PHONY: FORCE
 FORCE:
 
@@ -65,51 +116,77 @@ FORCE:
 
 ifeq ($(SYNTH),1)
 # Every raw file comes from one goodlens-sample run (two for layouts that
-# need a second format beside them, like the CSV dump and its books file).
-$(RAW_PATHS) &: $(GL)sample
+# need a second format beside them, like the CSV dump and its books file:
+# that one first, so RAW/planted.txt describes the recipe's own format).
+# RAW/.sample.flags makes a change of SAMPLE_FLAGS or SAMPLE_SIZE remake them.
+$(eval $(call flag_stamp,$(RAW)/.sample.flags,$(SAMPLE_FLAGS) $(SAMPLE_SIZE) / $(SAMPLE_EXTRA)))
+$(RAW_PATHS) &: $(GL)sample $(RAW)/.sample.flags
 	@mkdir -p $(RAW)
-	$(GL)sample --out $(RAW) $(SAMPLE_FLAGS)
-	$(if $(SAMPLE_EXTRA),$(GL)sample --out $(RAW) $(SAMPLE_EXTRA))
+	$(if $(SAMPLE_EXTRA),$(GL)sample -q --out $(RAW) $(SAMPLE_EXTRA) $(SAMPLE_SIZE))
+	$(GL)sample -q --out $(RAW) $(SAMPLE_FLAGS) $(SAMPLE_SIZE)
 	@touch $(RAW_PATHS)
 else
 $(RAW_PATHS):
-	@bash scripts/fetch.sh --explain $(FETCH_ARGS)
+	@bash $(PIPELINE_DIR)/scripts/fetch.sh --explain $(FETCH_ARGS)
 endif
 
 fetch: ## download DATA's raw files into RAW, resuming, checking checksums
-	bash scripts/fetch.sh $(FETCH_ARGS)
+ifeq ($(SAMPLE_ONLY),1)
+	@echo "fetch: '$(DATA)' is generated, not downloaded: $(PIPELINE_CMD) pipeline DATA=$(DATA) makes it"
+else
+	bash $(PIPELINE_DIR)/scripts/fetch.sh $(FETCH_ARGS)
+endif
 
 # ---- the stages ------------------------------------------------------------
 
 $(OUT)/ratings.raw.glr: $(RAW_PATHS) $(GL)extract $(OUT)/.extract.flags
-	$(GL)extract --out $(OUT) $(EXTRACT_FLAGS) $(RAW_PATHS)
+	$(call timed,extract) $(GL)extract --out $(OUT) $(EXTRACT_FLAGS) $(RAW_PATHS)
 
 # items.raw.csv x the metadata table -> items.titled.csv; for the UCSD CSV
-# the items hold CSV ids, mapped to book ids first through JOIN_MAP.
+# the items hold CSV ids, mapped to book ids first through JOIN_MAP (the
+# two-hop join; the map's counts go to join-map.stats.csv).
 ifdef JOIN_MAP
-$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(RAW)/$(JOIN_MAP) $(GL)join $(OUT)/.join.flags
-	$(GL)join --kind left --on $(JOIN_MAP_ON) --stats $(OUT)/join-map.stats.csv \
-		-o $(OUT)/items.mapped.csv $(OUT)/items.raw.csv $(RAW)/$(JOIN_MAP)
-	$(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
+$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
+	$(call timed,join-map) $(GL)join --kind left --on $(JOIN_MAP_ON) --stats $(OUT)/join-map.stats.csv \
+		-o $(OUT)/items.mapped.csv $(OUT)/items.raw.csv $(OUT)/$(JOIN_MAP)
+	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
 		-o $@ $(OUT)/items.mapped.csv $(OUT)/$(JOIN_TABLE)
 else
 $(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
-	$(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
+	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
 		-o $@ $(OUT)/items.raw.csv $(OUT)/$(JOIN_TABLE)
 endif
 
 $(OUT)/ratings.glr: $(OUT)/ratings.raw.glr $(OUT)/items.titled.csv $(GL)filter $(OUT)/.filter.flags
-	$(GL)filter --users $(OUT)/users.raw.csv --items $(OUT)/items.titled.csv \
+	$(call timed,filter) $(GL)filter --users $(OUT)/users.raw.csv --items $(OUT)/items.titled.csv \
 		-o $(OUT) $(FILTER_FLAGS) $(OUT)/ratings.raw.glr
 
 $(OUT)/model.glm: $(OUT)/ratings.glr $(GL)train $(OUT)/.train.flags
-	$(GL)train -o $(OUT) $(TRAIN_FLAGS) $(OUT)/ratings.glr
+	$(call timed,train) $(GL)train -o $(OUT) $(TRAIN_FLAGS) $(OUT)/ratings.glr
 
 $(OUT)/report.html: $(OUT)/model.glm $(GL)report $(OUT)/.report.flags
-	$(GL)report --in $(OUT) $(REPORT_FLAGS)
+	$(call timed,report) $(GL)report --in $(OUT) --title $(call shq,$(REPORT_TITLE)) $(REPORT_FLAGS)
 
 # ---- Kaggle layouts --------------------------------------------------------
+# From the Goodreads JSON dump's extract: OUT/kaggle/goodbooks-10k/ (the
+# Kaggle goodbooks-10k files) and OUT/kaggle/goodreads-csv/ (the UCSD CSV
+# with its id maps, plus a link to the books file that recipe also reads),
+# each a RAW folder for the recipe of the same name.
 
-kaggle: $(OUT)/ratings.raw.glr ## goodbooks-10k and UCSD CSV layouts in OUT/kaggle
-	$(GL)export goodbooks --in $(OUT) --out $(OUT)/kaggle
-	$(GL)export ucsd-csv --in $(OUT) --out $(OUT)/kaggle
+KAGGLE_DIR := $(OUT)/kaggle
+ifeq ($(KAGGLE),1)
+kaggle: $(KAGGLE_DIR)/goodbooks-10k/ratings.csv $(KAGGLE_DIR)/goodreads-csv/goodreads_interactions.csv ## the goodbooks-10k and UCSD CSV layouts in OUT/kaggle (DATA=goodreads)
+	@echo "kaggle: $(KAGGLE_DIR)/goodbooks-10k $(KAGGLE_DIR)/goodreads-csv"
+
+$(KAGGLE_DIR)/goodbooks-10k/ratings.csv: $(OUT)/ratings.raw.glr $(GL)export $(OUT)/.kaggle.flags
+	@mkdir -p $(@D)
+	$(call timed,export-goodbooks) $(GL)export goodbooks --in $(OUT) --out $(@D) $(KAGGLE_FLAGS)
+
+$(KAGGLE_DIR)/goodreads-csv/goodreads_interactions.csv: $(OUT)/ratings.raw.glr $(GL)export
+	@mkdir -p $(@D)
+	$(call timed,export-ucsd-csv) $(GL)export ucsd-csv --in $(OUT) --out $(@D)
+	ln -sf $(abspath $(RAW)/$(KAGGLE_BOOKS)) $(@D)/goodreads_books.json.gz
+else
+kaggle:
+	@echo "kaggle: the Kaggle layouts come from the Goodreads JSON dump (DATA=goodreads), not from '$(DATA)'" >&2; exit 2
+endif

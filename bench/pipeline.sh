@@ -13,11 +13,12 @@
 # Then `make pipeline-run DATA=goodreads TIMES=1` runs pipeline.mk on its own
 # (as an installed goodlens does, so the executables in GL_BIN are used as
 # they are) with the recipe's settings; pipeline.mk's TIMES=1 has GNU time
-# record each stage's wall time and peak RSS.  Printed: one line per stage,
+# record each stage's wall time, CPU time (user + system) and peak RSS.
+# Printed: one line per stage,
 # the sizes after each filter step, and each stage's time scaled linearly to
 # the real dump's 228,648,342 lines (docs/PIPELINE.md explains why linear
-# holds for time and what memory does).  This machine is shared: figures
-# drift with its load; the stage ratios are the stable part.
+# holds for time and what memory does).  This machine is shared: wall times
+# drift with its load (2x between two runs here); CPU times much less.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -45,13 +46,13 @@ make -C "$here/.." --no-print-directory -f pipeline.mk BIN="$GL_BIN" pipeline-ru
 }
 total=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 
-echo "stage                 seconds   peak MiB   seconds at 228,648,342 lines (linear)"
+echo "stage           wall s    CPU s   peak MiB   wall s at 228,648,342 lines (linear)"
 awk -v f="$(awk -v n="$lines" 'BEGIN { print 228648342 / n }')" '
-	NF == 3 && $2 ~ /^[0-9.]+$/ {
-		printf "%-18s %10.1f %10d %12.0f\n", $1, $2, $3 / 1024, $2 * f
-		t += $2
+	NF == 5 && $2 ~ /^[0-9.]+$/ {
+		printf "%-12s %9.1f %8.1f %10d %12.0f\n", $1, $2, $4 + $5, $3 / 1024, $2 * f
+		t += $2; c += $4 + $5
 	}
-	END { printf "%-18s %10.1f %10s %12.0f\n", "all stages", t, "", t * f }' "$out/stage.times"
+	END { printf "%-12s %9.1f %8.1f %10s %12.0f\n", "all stages", t, c, "", t * f }' "$out/stage.times"
 echo "make pipeline-run wall time: ${total} s"
 echo "filter steps (rows, users, items):"
 sed 1d "$out/filter.stats.csv" | awk -F, '{ printf "  %-10s %12d %9d %9d\n", $1, $2, $3, $4 }'

@@ -3,15 +3,21 @@
 # noise 0.7, 20% validation), against floors measured in the same run.
 #
 # Speed: rating updates per second = training ratings x epochs / the
-# epochs' seconds in metrics.csv (which include each epoch's validation
-# pass, so the figure is conservative).  The floor is train_floor: one
-# pass over the same ratings in the same order computing the k-dim dot
-# products only, no update.  Accuracy: valid RMSE against the planted noise
-# floor.  Peak RSS of each run is printed beside the size of the file.
+# seconds of the epochs' training passes, read from goodlens-train's
+# per-epoch log lines ("train S s ... valid S s"): the validation pass
+# after each epoch is timed apart and printed beside.  Each figure is the
+# best of BENCH_REPEAT runs (default 3) because the machine is shared; the
+# load average is printed at the start and the end.  The floor is
+# train_floor: one pass over the same ratings in the same order computing
+# the k-dim dot products only, no update.  Accuracy: valid RMSE against the
+# planted noise floor.  Peak RSS of each run is printed beside the size of
+# the file.  Beside each wall-clock rate, the rate per CPU-second of the
+# process (from the same log lines), which moves less with the load.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 scale=${BENCH_SCALE:-1}
+repeat=${BENCH_REPEAT:-3}
 users=$(awk -v s="$scale" 'BEGIN { printf "%d", 5000 * s }')
 [ "$users" -ge 100 ] || users=100
 data=$BENCH_DIR/train-planted-$users.glr
@@ -22,11 +28,47 @@ floor=$(sed -n 's/.*floor_rmse=\([0-9.]*\).*/\1/p' "$data.floor")
 n_train=$(goodlens-train --model als --epochs 1 --factors 1 -o "$BENCH_DIR" "$data" 2>&1 |
 	sed -n 's/.* \([0-9]*\) training and.*/\1/p')
 echo "data: $data ($(($(stat -c %s "$data") / 1048576)) MiB, $n_train training ratings, noise floor rmse $floor)"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 out=$BENCH_DIR/train-out
 mkdir -p "$out"
 
-rate() { # metrics.csv -> training ratings per second over its epochs
-	awk -F, -v n="$n_train" 'NR > 1 { s += $6; e++ } END { printf "%.0f", n * e / s }' "$1"
+m() { awk -v r="$1" 'BEGIN { printf "%.2f", r / 1e6 }'; }
+
+# speed LABEL ARGS...: goodlens-train ARGS best of $repeat runs; sets RATE
+# (training ratings per second of training pass), VSECS (the validation
+# passes' seconds in that run), EPOCHS, CPURATE (training ratings per
+# CPU-second of the process over the training passes, all threads: for one
+# thread, steadier than RATE when the machine is busy) and PEAK (MiB, the
+# largest of the runs).
+speed() {
+	local label=$1 best=0 cbest=0 r c t0 t1
+	shift
+	PEAK=0
+	t0=$(date +%s.%N)
+	for _ in $(seq "$repeat"); do
+		if ! /usr/bin/time -f '%M' -o "$out/rss" goodlens-train "$@" -o "$out" "$data" \
+			2>"$out/log"; then
+			echo "$label: failed: goodlens-train $*" >&2
+			cat "$out/log" >&2
+			return 1
+		fi
+		r=$(($(tail -n 1 "$out/rss") / 1024))
+		[ "$r" -gt "$PEAK" ] && PEAK=$r
+		r=$(sed -n 's/.*(train \([0-9.]*\) s, .*, cpu \([0-9.]*\) s; valid \([0-9.]*\) s).*/\1 \2 \3/p' \
+			"$out/log" | awk -v n="$n_train" '{ t += $1; c += $2; v += $3; e++ }
+				END { printf "%.0f %.3f %d %.0f", n * e / t, v, e, n * e / c }')
+		if [ "${r%% *}" -gt "$best" ]; then
+			best=${r%% *}
+			VSECS=$(echo "$r" | cut -d' ' -f2)
+			EPOCHS=$(echo "$r" | cut -d' ' -f3)
+		fi
+		c=$(echo "$r" | cut -d' ' -f4)
+		[ "$c" -gt "$cbest" ] && cbest=$c
+	done
+	t1=$(date +%s.%N)
+	RATE=$best
+	CPURATE=$cbest
+	printf '%-44s %d runs, %.1f s\n' "$label:" "$repeat" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 }
 
 floor_rate() {
@@ -36,38 +78,40 @@ floor_rate() {
 for k in 32 128; do
 	fl=$(floor_rate "$k")
 	for th in 1 2; do
-		timed "mf k=$k threads=$th (10 epochs)" goodlens-train -q --model mf --factors "$k" \
-			--epochs 10 --threads "$th" -o "$out" "$data"
-		r=$(rate "$out/metrics.csv")
-		printf '  mf k=%d threads=%d: %.1fM updates/s; floor (dot products only, 1 thread) %.1fM/s; ratio %s; peak %d MiB\n' \
-			"$k" "$th" "$(awk -v r="$r" 'BEGIN{print r/1e6}')" "$(awk -v r="$fl" 'BEGIN{print r/1e6}')" \
-			"$(ratio "$r" "$fl")" "$TIMED_MB"
+		speed "mf k=$k threads=$th (10 epochs)" --model mf --factors "$k" --epochs 10 --threads "$th"
+		printf '  mf k=%d threads=%d: %sM updates/s (training passes; validation %.2f s over %d epochs apart; %sM per CPU-second); floor (dot products only, 1 thread) %sM/s; ratio %s; peak %d MiB\n' \
+			"$k" "$th" "$(m "$RATE")" "$VSECS" "$EPOCHS" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
+		[ "$th" = 1 ] && one=$RATE
 	done
+	printf '  mf k=%d: 2 threads / 1 thread = %s\n' "$k" "$(ratio "$RATE" "$one")"
 done
 
-timed "dot fastai settings, sparse (5 epochs)" goodlens-train -q --model dot -o "$out" "$data"
-r=$(rate "$out/metrics.csv")
 fl=$(floor_rate 50)
-printf '  dot k=50 sparse Adam bs 64: %.2fM ratings/s; floor %.1fM/s; ratio %s; peak %d MiB\n' \
-	"$(awk -v r="$r" 'BEGIN{print r/1e6}')" "$(awk -v r="$fl" 'BEGIN{print r/1e6}')" "$(ratio "$r" "$fl")" "$TIMED_MB"
+speed "dot fastai settings, sparse (5 epochs)" --model dot
+printf '  dot k=50 sparse Adam bs 64: %sM ratings/s (validation %.2f s apart; %sM per CPU-second); floor %sM/s; ratio %s; peak %d MiB\n' \
+	"$(m "$RATE")" "$VSECS" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
 
-timed "als k=32 threads=2 (10 epochs)" goodlens-train -q --model als --threads 2 -o "$out" "$data"
-printf '  als k=32 threads=2: %.2fM ratings/s per epoch\n' "$(awk -v r="$(rate "$out/metrics.csv")" 'BEGIN{print r/1e6}')"
+speed "als k=32 threads=2 (10 epochs)" --model als --threads 2
+printf '  als k=32 threads=2: %sM ratings/s per epoch; peak %d MiB\n' "$(m "$RATE")" "$PEAK"
 
-timed "nn fastai settings (5 epochs, bs 64)" goodlens-train -q --model nn -o "$out" "$data"
-printf '  nn: %.3fM ratings/s\n' "$(awk -v r="$(rate "$out/metrics.csv")" 'BEGIN{print r/1e6}')"
+speed "nn fastai settings (5 epochs, bs 64)" --model nn
+printf '  nn fastai settings: %sM ratings/s; peak %d MiB\n' "$(m "$RATE")" "$PEAK"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "accuracy against the noise floor ($floor):"
 acc() { # label, args...
 	local label=$1
 	shift
 	goodlens-train -q "$@" -o "$out" "$data"
-	awk -F, -v f="$floor" -v l="$label" '$2 == "0" { printf "  %-44s rmse %.4f  %+.1f%% of floor\n", l, $3, 100 * ($3 / f - 1) }
-		$1 == "biases" { b = $3 } END { printf "  %-44s rmse %.4f\n", "(biases only)", b }' "$out/train.summary.csv"
+	awk -F, -v f="$floor" -v l="$label" '$2 == "0" { printf "  %-48s rmse %.4f  %+.1f%% of floor\n", l, $3, 100 * ($3 / f - 1) }' \
+		"$out/train.summary.csv"
 }
 acc "dot fastai defaults (k=50)" --model dot
-acc "dot k=4 wd 0.02 8 epochs" --model dot --factors 4 --wd 0.02 --epochs 8
+acc "dot k=4 wd 0.01 16 epochs (rest fastai)" --model dot --factors 4 --wd 0.01 --epochs 16
 acc "mf k=4 wd 0.03 cosine 40 epochs" --model mf --factors 4 --wd 0.03 --epochs 40 --schedule cosine
+acc "mf k=4 wd 0.03 cosine 40 epochs, 2 threads" --model mf --factors 4 --wd 0.03 --epochs 40 \
+	--schedule cosine --threads 2
 acc "als k=4 wd 0.05" --model als --factors 4 --wd 0.05 --threads 2
 acc "nn fastai defaults" --model nn
-acc "nn k=8 bs 256 lr 1e-2" --model nn --factors 8 --bs 256 --lr 1e-2
+acc "nn k=8 bs 256 lr 1e-2 wd 0.02 10 epochs" --model nn --factors 8 --bs 256 --lr 1e-2 --wd 0.02 --epochs 10
+awk -F, '$1 == "biases" { printf "  %-48s rmse %.4f\n", "(biases only)", $3 }' "$out/train.summary.csv"

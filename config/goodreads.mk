@@ -1,9 +1,12 @@
 # goodreads - the full UCSD Book Graph dump (Wan & McAuley, RecSys 2018):
-# 228,648,342 interactions of 876,145 users with 2,360,650 books, JSON lines.
-# About 11 GB of interactions and 2 GB of books, gzip'd.
-# Cite: https://mengtingwan.github.io/data/goodreads.html
+# 228,648,342 interactions (104,551,549 of them rated) of 876,145 users with
+# 2,360,655 books, JSON lines: about 11 GB of interactions and 2 GB of books,
+# gzip'd, plus the works and authors files.
+# Dataset site: https://mengtingwan.github.io/data/goodreads.html
+# UCSD publishes no checksums: `make fetch` records the SHA-256 of what it
+# downloaded in RAW/SHA256SUMS and verifies against it from then on.
 
-DESCRIPTION   := UCSD Goodreads, full JSON dump (228M interactions)
+DESCRIPTION   := UCSD Goodreads full JSON dump (228,648,342 interactions, about 13 GB)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads
 FILES         := goodreads_interactions_dedup.json.gz goodreads_books.json.gz \
                  goodreads_book_works.json.gz goodreads_book_authors.json.gz
@@ -11,11 +14,22 @@ URL.goodreads_interactions_dedup.json.gz := $(UCSD)/goodreads_interactions_dedup
 URL.goodreads_books.json.gz              := $(UCSD)/goodreads_books.json.gz
 URL.goodreads_book_works.json.gz         := $(UCSD)/goodreads_book_works.json.gz
 URL.goodreads_book_authors.json.gz       := $(UCSD)/goodreads_book_authors.json.gz
-# UCSD publishes no checksums: `make fetch` records the SHA-256 of what it
-# downloaded in RAW/SHA256SUMS and verifies against it from then on.
-SAMPLE_FLAGS  := --format goodreads --seed 7 --users 3000 --items 1500 --interactions 60000
+# SYNTH=1: a small dump in the same layout, books in several editions.
+SAMPLE_FLAGS  := --format goodreads --seed 7 --editions 3
+SAMPLE_SIZE   := --users 600 --items 300 --interactions 12000
+# make kaggle: the goodbooks-10k and UCSD CSV layouts from this dump.
+KAGGLE        := 1
+KAGGLE_BOOKS  := goodreads_books.json.gz
 
 JOIN_TABLE    := books.csv
 JOIN_ON       := book_id
-FILTER_FLAGS  ?= --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42
-TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
+# Shelved rows (rating 0) dropped, editions merged into works (a popular
+# book has hundreds), then the 5-core of users and works; 10% held out.
+# docs/PIPELINE.md explains the choice and its sizes.
+FILTER_FLAGS  := --item-key work --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42
+# Biased MF by SGD (LIBMF's updates: 32 factors, L2 regularisation 0.1, 30
+# epochs), not fastai's dot product: at this size fastai's settings (bs 64,
+# decoupled weight decay at every step) shrink every row's factors and biases
+# toward zero between its updates, and dot ends near the global mean.
+# docs/PIPELINE.md has the measurements.
+TRAIN_FLAGS   := --model mf --epochs 30 --seed 42

@@ -1,17 +1,27 @@
 # ml-1m - MovieLens (GroupLens, https://grouplens.org/datasets/movielens/):
-# 1M: 1,000,209 ratings of 3,706 movies by 6,040 users (.dat, Latin-1).  Published as a zip; `make fetch` unpacks the files below.
+# 1M: 1,000,209 ratings of 3,706 movies by 6,040 users (.dat with ::, Latin-1).
+# Published as ml-1m.zip; `make fetch` downloads it, checks it and unpacks
+# the files below from its ml-1m/ folder.  Checksums: SHA-256 and size as
+# TensorFlow Datasets records them (url_checksums/movielens.txt), else the
+# MD5 GroupLens publishes beside the zip (ml-1m.zip.md5, fetched too).
 
-DESCRIPTION   := MovieLens 1M: 1,000,209 ratings of 3,706 movies by 6,040 users (.dat, Latin-1)
+DESCRIPTION   := MovieLens 1M: 1,000,209 ratings of 3,706 movies by 6,040 users (.dat with ::, Latin-1)
 ARCHIVE       := ml-1m.zip
 ARCHIVE_URL   := https://files.grouplens.org/datasets/movielens/ml-1m.zip
+ARCHIVE_MD5_URL := $(ARCHIVE_URL).md5
 ARCHIVE_DIR   := ml-1m
 ARCHIVE_MD5   := c4d9eecfca2ab87c1945afe126590906
-ARCHIVE_SHA256 := 
-ARCHIVE_SIZE  := 
+ARCHIVE_SHA256 := a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20
+ARCHIVE_SIZE  := 5917549
 FILES         := ratings.dat movies.dat
 SAMPLE_FLAGS  := --format ml-1m --seed 19
+SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 
 JOIN_TABLE    := movies.csv
 JOIN_ON       := movie_id
-FILTER_FLAGS  ?= --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
-TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
+# Every MovieLens user has rated at least 20 movies: no k-core, as in
+# fastai's chapter; 20% held out at random (its valid_pct).
+FILTER_FLAGS  := --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
+# fastai's collab_learner: 50 factors, y_range (0, 5.5), 5 epochs of
+# one-cycle Adam at 5e-3 with wd 0.1 (goodlens-train's dot defaults).
+TRAIN_FLAGS   := --model dot --epochs 5 --seed 42

@@ -1,17 +1,30 @@
 # ml-32m - MovieLens (GroupLens, https://grouplens.org/datasets/movielens/):
-# 32M: about 32 million ratings (CSV).  Published as a zip; `make fetch` unpacks the files below.
+# 32M: about 32 million half-star ratings (CSV).
+# Published as ml-32m.zip; `make fetch` downloads it, checks it and unpacks
+# the files below from its ml-32m/ folder.  Checksums: SHA-256 and size as
+# TensorFlow Datasets records them (url_checksums/movielens.txt), else the
+# MD5 GroupLens publishes beside the zip (ml-32m.zip.md5, fetched too).
 
-DESCRIPTION   := MovieLens 32M: about 32 million ratings (CSV)
+DESCRIPTION   := MovieLens 32M: about 32 million half-star ratings (CSV)
 ARCHIVE       := ml-32m.zip
 ARCHIVE_URL   := https://files.grouplens.org/datasets/movielens/ml-32m.zip
+ARCHIVE_MD5_URL := $(ARCHIVE_URL).md5
 ARCHIVE_DIR   := ml-32m
-ARCHIVE_MD5   := 
-ARCHIVE_SHA256 := 
-ARCHIVE_SIZE  := 
+ARCHIVE_MD5   :=
+ARCHIVE_SHA256 :=
+ARCHIVE_SIZE  :=
 FILES         := ratings.csv movies.csv
 SAMPLE_FLAGS  := --format ml-csv --seed 19
+SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 
 JOIN_TABLE    := movies.csv
 JOIN_ON       := movie_id
-FILTER_FLAGS  ?= --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
-TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
+# Every MovieLens user has rated at least 20 movies: no k-core, as in
+# fastai's chapter; 20% held out at random (its valid_pct).
+FILTER_FLAGS  := --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
+# Biased MF by SGD (LIBMF's updates: 32 factors, L2 regularisation 0.1, 30
+# epochs), not fastai's dot product: at this size fastai's settings (bs 64,
+# decoupled weight decay at every step) shrink every row's factors and biases
+# toward zero between its updates, and dot ends near the global mean.
+# docs/PIPELINE.md has the measurements.
+TRAIN_FLAGS   := --model mf --epochs 30 --seed 42

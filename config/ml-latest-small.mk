@@ -1,17 +1,27 @@
 # ml-latest-small - MovieLens (GroupLens, https://grouplens.org/datasets/movielens/):
-# latest-small: about 100,000 ratings of 9,000 movies (CSV), for teaching.  Published as a zip; `make fetch` unpacks the files below.
+# latest-small: 100,836 half-star ratings of 9,742 movies by 610 users (CSV), for teaching.
+# Published as ml-latest-small.zip; `make fetch` downloads it, checks it and unpacks
+# the files below from its ml-latest-small/ folder.  Checksums: SHA-256 and size as
+# TensorFlow Datasets records them (url_checksums/movielens.txt), else the
+# MD5 GroupLens publishes beside the zip (ml-latest-small.zip.md5, fetched too).
 
-DESCRIPTION   := MovieLens latest-small: about 100,000 ratings of 9,000 movies (CSV), for teaching
+DESCRIPTION   := MovieLens latest-small: 100,836 half-star ratings of 9,742 movies by 610 users (CSV), for teaching
 ARCHIVE       := ml-latest-small.zip
 ARCHIVE_URL   := https://files.grouplens.org/datasets/movielens/ml-latest-small.zip
+ARCHIVE_MD5_URL := $(ARCHIVE_URL).md5
 ARCHIVE_DIR   := ml-latest-small
-ARCHIVE_MD5   := 
-ARCHIVE_SHA256 := 
-ARCHIVE_SIZE  := 
+ARCHIVE_MD5   :=
+ARCHIVE_SHA256 := 696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436
+ARCHIVE_SIZE  := 978202
 FILES         := ratings.csv movies.csv
 SAMPLE_FLAGS  := --format ml-csv --seed 19
+SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 
 JOIN_TABLE    := movies.csv
 JOIN_ON       := movie_id
-FILTER_FLAGS  ?= --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
-TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
+# Every MovieLens user has rated at least 20 movies: no k-core, as in
+# fastai's chapter; 20% held out at random (its valid_pct).
+FILTER_FLAGS  := --min-user-ratings 1 --min-item-ratings 1 --split random:0.2 --seed 42
+# fastai's collab_learner: 50 factors, y_range (0, 5.5), 5 epochs of
+# one-cycle Adam at 5e-3 with wd 0.1 (goodlens-train's dot defaults).
+TRAIN_FLAGS   := --model dot --epochs 5 --seed 42

@@ -2,14 +2,17 @@
 # dump (JSON lines, the real layout) with a planted model, so the whole
 # pipeline runs with no download.  The default recipe.
 
-DESCRIPTION   := synthetic Goodreads dump (about 2,000 users, 1,000 books) with a planted model
+DESCRIPTION   := synthetic Goodreads dump (2,000 users, 1,000 books, 50,000 lines) with a planted model
 FILES         := goodreads_interactions_dedup.json.gz goodreads_books.json.gz \
                  goodreads_book_works.json.gz goodreads_book_authors.json.gz
-# Made, not fetched: goodlens-sample writes RAW with SAMPLE_FLAGS.
+# Made, not fetched: goodlens-sample writes RAW with SAMPLE_FLAGS (its
+# default sizes; docs/SAMPLE.md).
 SAMPLE_FLAGS  := --format goodreads --seed 42
 SAMPLE_ONLY   := 1
+KAGGLE        := 1
+KAGGLE_BOOKS  := goodreads_books.json.gz
 
 JOIN_TABLE    := books.csv
 JOIN_ON       := book_id
-FILTER_FLAGS  ?= --min-user-ratings 5 --min-item-ratings 5 --split random:0.2 --seed 42
-TRAIN_FLAGS   ?= --model dot --epochs 5 --seed 42
+FILTER_FLAGS  := --min-user-ratings 5 --min-item-ratings 5 --split random:0.2 --seed 42
+TRAIN_FLAGS   := --model dot --epochs 5 --seed 42

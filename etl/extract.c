@@ -210,11 +210,7 @@ static int open_out(struct run *r, int slot, const char *name)
 static int prepare(struct run *r)
 {
 	const struct xopts *o = r->cx.o;
-	if (mkdir(o->out_dir, 0777) != 0 && errno != EEXIST) {
-		log_error("cannot create %s: %s", o->out_dir, strerror(errno));
-		return GL_EIO;
-	}
-	int err = 0;
+	int err = outfile_mkdirs(o->out_dir);
 	for (int t = 0; t < XT_N && !err; t++)
 		if (r->tab_kind[t] != XK_NONE && !(err = open_out(r, OUT_TAB0 + t, xtab_file(t)))) {
 			r->cx.tab[t] = r->out[OUT_TAB0 + t].fp;
@@ -297,6 +293,13 @@ static int write_tables(struct run *r, int n)
 static int commit_all(struct run *r)
 {
 	int err = 0, glr_done = 0;
+	/* every table flushed before the first rename: after it only a rename
+	 * can fail, so a full disk cannot leave part of a new set */
+	for (int s = 0; s < OUT_N && !err; s++)
+		if (r->open[s])
+			err = outfile_flush(&r->out[s]);
+	if (err)
+		return err;
 	if (r->cx.fb) {
 		if (!(r->path[OUT_N] = join_path(r->cx.o->out_dir, "ratings.raw.glr")))
 			return GL_ENOMEM;

@@ -73,6 +73,14 @@ int jsonl_feed(struct jsonl *j, const char *line, size_t len, char *msg, size_t 
 	return jsonl_reset(j) ? GL_ENOMEM : -1;
 }
 
+int jsonl_blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
 static int hex4(const char *s, unsigned *v)
 {
 	*v = 0;

@@ -40,6 +40,12 @@ int jsonl_reset(struct jsonl *j);
 
 void jsonl_free(struct jsonl *j);
 
+/* 1 when line[0..len) holds nothing but JSON whitespace (space, tab, CR):
+ * a blank line, not a record.  A line that is not blank yet gave the
+ * callbacks no value ended inside a string, which yajl would carry into
+ * the next line: the caller must count it bad and jsonl_reset(). */
+int jsonl_blank(const char *line, size_t len);
+
 /* Rewrite lone surrogate escapes and \u0000 in line as \ufffd, in place.
  * Returns how many were rewritten. */
 size_t jsonl_fix_escapes(char *line, size_t len);

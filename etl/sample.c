@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "outfile.h"
 #include "progress.h"
 #include "sample_date.h"
 #include "sample_write.h"
@@ -36,31 +37,33 @@ const char *const sample_order_names[] = { "user", "random", "item", NULL };
 #define T_GOODREADS_END 1509494400   /* 2017-11-01, the crawl */
 #define DAY 86400
 
-static const struct sample_scale stars = { 1, 5, 1 };
-static const struct sample_scale half_stars = { 0.5, 5, 0.5 };
+/* Macros, not const objects: C11 does not let a const object initialise
+ * another object of static storage (clang rejects it, gcc allows it). */
+#define STARS { 1, 5, 1 }
+#define HALF_STARS { 0.5, 5, 0.5 }
 
 /* Indexed by enum sample_format (all but SAMPLE_ALL). */
 static const struct sample_format_info formats[] = {
-	{ "goodreads", 3.8, stars, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8, SAMPLE_ORDER_USER,
+	{ "goodreads", 3.8, STARS, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_NEWEST, T_GOODREADS_START, T_GOODREADS_END, 0, &sample_writer_goodreads },
-	{ "goodreads-genre", 3.8, stars, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8,
+	{ "goodreads-genre", 3.8, STARS, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8,
 	  SAMPLE_ORDER_USER, SAMPLE_WITHIN_NEWEST, T_GOODREADS_START, T_GOODREADS_END, 0,
 	  &sample_writer_goodreads },
-	{ "goodreads-csv", 3.8, stars, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8,
+	{ "goodreads-csv", 3.8, STARS, 1, 1, 0, SAMPLE_IDS_GOODREADS, SAMPLE_UTF8,
 	  SAMPLE_ORDER_USER, SAMPLE_WITHIN_NEWEST, T_GOODREADS_START, T_GOODREADS_END, 0,
 	  &sample_writer_goodreads_csv },
-	{ "goodbooks", 3.8, stars, 1, 0, 1, SAMPLE_IDS_RANK, SAMPLE_UTF8, SAMPLE_ORDER_USER,
+	{ "goodbooks", 3.8, STARS, 1, 0, 1, SAMPLE_IDS_RANK, SAMPLE_UTF8, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_ITEM, T_GOODREADS_START, T_GOODREADS_END, 0, &sample_writer_goodbooks },
 	/* u.data is not sorted; ratings.dat of 1m is by user, unsorted within */
-	{ "ml-100k", 3.55, stars, 0, 0, 0, SAMPLE_IDS_DENSE, SAMPLE_LATIN1, SAMPLE_ORDER_RANDOM,
+	{ "ml-100k", 3.55, STARS, 0, 0, 0, SAMPLE_IDS_DENSE, SAMPLE_LATIN1, SAMPLE_ORDER_RANDOM,
 	  SAMPLE_WITHIN_RANDOM, 874724710, 893286638, 20 * DAY, &sample_writer_ml100k },
-	{ "ml-1m", 3.55, stars, 0, 0, 0, SAMPLE_IDS_DENSE, SAMPLE_LATIN1, SAMPLE_ORDER_USER,
+	{ "ml-1m", 3.55, STARS, 0, 0, 0, SAMPLE_IDS_DENSE, SAMPLE_LATIN1, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_RANDOM, 956703932, 1046454590, 30 * DAY, &sample_writer_ml1m },
-	{ "ml-10m", 3.5, half_stars, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
+	{ "ml-10m", 3.5, HALF_STARS, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_ITEM, 789652009, 1231131736, 60 * DAY, &sample_writer_ml10m },
-	{ "ml-csv", 3.5, half_stars, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
+	{ "ml-csv", 3.5, HALF_STARS, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_ITEM, 828124615, 1537799250, 60 * DAY, &sample_writer_mlcsv },
-	{ "ml-kaggle", 3.5, half_stars, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
+	{ "ml-kaggle", 3.5, HALF_STARS, 0, 0, 0, SAMPLE_IDS_GAPPY, SAMPLE_UTF8, SAMPLE_ORDER_USER,
 	  SAMPLE_WITHIN_ITEM, 789652009, 1427784002, 60 * DAY, &sample_writer_mlkaggle },
 };
 
@@ -410,39 +413,12 @@ static int run_format(const struct sample_opts *o, int format, const char *dir, 
 	return err;
 }
 
-/* mkdir -p: each missing component, 0777 less the umask. */
-static int make_dir(const char *path)
-{
-	char buf[4096];
-	size_t n = strlen(path);
-	if (n >= sizeof buf) {
-		log_error("output path too long: %s", path);
-		return GL_EUSAGE;
-	}
-	memcpy(buf, path, n + 1);
-	for (size_t i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != 0)
-			continue;
-		char keep = buf[i];
-		buf[i] = 0;
-		struct stat st;
-		if (mkdir(buf, 0777) != 0 && (errno != EEXIST || stat(buf, &st) != 0 ||
-					       !S_ISDIR(st.st_mode))) {
-			log_error("cannot create folder %s: %s", buf,
-				  errno == EEXIST ? "not a folder" : strerror(errno));
-			return GL_EIO;
-		}
-		buf[i] = keep;
-	}
-	return 0;
-}
-
 int sample_run(const struct sample_opts *o)
 {
 	int err = sample_opts_check(o);
 	if (err)
 		return err;
-	if ((err = make_dir(o->out)) != 0)
+	if ((err = outfile_mkdirs(o->out)) != 0)
 		return err;
 	if (o->format != SAMPLE_ALL)
 		return run_format(o, o->format, o->out, o->genre);
@@ -453,7 +429,7 @@ int sample_run(const struct sample_opts *o)
 			log_error("output path too long: %s", o->out);
 			return GL_EUSAGE;
 		}
-		err = make_dir(dir);
+		err = outfile_mkdirs(dir);
 		if (!err)
 			err = run_format(o, f, dir, o->genre >= 0 ? o->genre : ALL_DEFAULT_GENRE);
 	}

@@ -240,11 +240,15 @@ int src_goodreads_json(struct xctx *cx, struct xfile *f)
 			err = bad;
 			break;
 		}
-		if (!bad && r.objects == 0 && r.depth == 0)
+		if (!bad && r.objects == 0 && r.depth == 0 && jsonl_blank(ln.p, ln.len))
 			continue; /* blank or spaces only */
 		f->st->records++;
-		if (!bad && r.depth != 0) {
-			snprintf(msg, sizeof msg, "invalid JSON: the object is not closed");
+		if (!bad && (r.depth != 0 || r.objects == 0)) {
+			/* an object or a string still open: yajl would carry it into
+			 * the next line and fail a good record there */
+			snprintf(msg, sizeof msg, "invalid JSON: %s",
+				 r.depth ? "the object is not closed"
+					 : "no complete value (a string left open?)");
 			if ((err = jsonl_reset(&j)))
 				break;
 			bad = -1;

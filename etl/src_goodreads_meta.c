@@ -291,11 +291,15 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 			err = GL_ENOMEM;
 			break;
 		}
-		if (!bad && m.objects == 0 && m.depth == 0)
+		if (!bad && m.objects == 0 && m.depth == 0 && jsonl_blank(ln.p, ln.len))
 			continue;
 		f->st->records++;
-		if (!bad && m.depth != 0) {
-			snprintf(msg, sizeof msg, "invalid JSON: the object is not closed");
+		if (!bad && (m.depth != 0 || m.objects == 0)) {
+			/* an object or a string still open: yajl would carry it into
+			 * the next line and fail a good record there */
+			snprintf(msg, sizeof msg, "invalid JSON: %s",
+				 m.depth ? "the object is not closed"
+					 : "no complete value (a string left open?)");
 			if ((err = jsonl_reset(&j)))
 				break;
 			bad = -1;

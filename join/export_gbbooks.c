@@ -6,6 +6,7 @@
 #include "log.h"
 #include "lookup.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,9 +46,12 @@ void gbbooks_small_url(const char *url, size_t len, char *out, size_t cap)
 	}
 }
 
+/* 1 when path should be read.  Only an absent file is skipped, with a
+ * warning; one that is there but unreadable is read, so the reader reports
+ * the fault and the export fails instead of leaving columns empty. */
 static int exists(const char *path, const char *what)
 {
-	if (access(path, R_OK) == 0)
+	if (access(path, R_OK) == 0 || errno != ENOENT)
 		return 1;
 	log_warn("%s: cannot read it: the %s columns of books.csv stay empty", path, what);
 	return 0;
@@ -129,6 +133,11 @@ static int write_rows(FILE *fp, const struct meta *m, const struct rowstore *ids
 		const char *id, *bf[B_N], *wf[W_N];
 		size_t idl, bl[B_N], wl[W_N];
 		rowstore_get(ids, b, &id, &idl, 1);
+		/* A table that was not given has no columns: its fields stay empty. */
+		for (int c = 0; c < B_N; c++)
+			bf[c] = "", bl[c] = 0;
+		for (int c = 0; c < W_N; c++)
+			wf[c] = "", wl[c] = 0;
 		missing += !lookup_get(&m->books, m->bslot[b], bf, bl);
 		lookup_get(&m->works, m->wslot[b], wf, wl);
 		uint32_t e;

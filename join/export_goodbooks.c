@@ -196,6 +196,9 @@ static int write_all(struct gb *b)
 	if (!err)
 		err = books && works && authors ? gbbooks_write(of[2].fp, &ids, books, works, authors)
 						: GL_ENOMEM;
+	/* flush all before the first rename: after it only a rename can fail */
+	for (int i = 0; i < n && !err; i++)
+		err = outfile_flush(&of[i]);
 	for (int i = 0; i < n; i++) {
 		if (err)
 			outfile_abort(&of[i]);

@@ -6,7 +6,7 @@
 #include "export_ratings.h"
 #include "export_ucsd.h"
 #include "log.h"
-#include "outdir.h"
+#include "outfile.h"
 #include "outfile.h"
 
 #include <getopt.h>
@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	outfile_signals();
 	o.gb.indir = o.indir;
 	o.gb.outdir = o.outdir;
-	if (o.layout != RATINGS && (err = outdir_make(o.outdir)))
+	if (o.layout != RATINGS && (err = outfile_mkdirs(o.outdir)))
 		return cli_exit(err);
 	switch (o.layout) {
 	case GOODBOOKS: err = export_goodbooks(&o.gb); break;

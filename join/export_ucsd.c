@@ -84,6 +84,9 @@ int export_ucsd(const char *indir, const char *outdir)
 	}
 	if (!err)
 		err = write_map(of[2].fp, items.p, "item", g.n_items);
+	/* flush all before the first rename: after it only a rename can fail */
+	for (int i = 0; i < n && !err; i++)
+		err = outfile_flush(&of[i]);
 	for (int i = 0; i < n; i++) {
 		if (err)
 			outfile_abort(&of[i]);

@@ -9,7 +9,7 @@
 #include "glr.h"
 #include "kcore.h"
 #include "log.h"
-#include "outdir.h"
+#include "outfile.h"
 #include "outfile.h"
 #include "ratingsel.h"
 #include "remap.h"
@@ -202,9 +202,13 @@ static int outputs(struct run *r)
 		err = write_items(r, of[ITEMS].fp);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
+	/* the tables flushed and the ratings file committed before any table
+	 * is renamed: after that only a rename can fail */
+	for (int i = 0; i < n && !err; i++)
+		err = outfile_flush(&of[i]);
+	if (!err)
+		err = glr_writer_commit(w), w = NULL;
 	for (int i = 0; i < n; i++) {
-		if (i == STATS && !err)
-			err = glr_writer_commit(w), w = NULL;
 		if (err)
 			outfile_abort(&of[i]);
 		else
@@ -219,7 +223,7 @@ int filter_run(const struct filter_opts *o)
 	struct run r;
 	memset(&r, 0, sizeof r);
 	r.o = o;
-	int err = outdir_make(o->outdir);
+	int err = outfile_mkdirs(o->outdir);
 	if (!err)
 		err = glr_open(&r.g, o->ratings, 0);
 	if (err)

@@ -458,17 +458,26 @@ static int run(struct join *j, struct join_result *res)
 		outfile_abort(&j->of);
 		return err;
 	}
-	if ((err = outfile_commit(&j->of)))
-		return err;
 	res->out_rows = j->out_rows;
 	for (int s = 0; s < 2; s++) {
 		struct side *sd = &j->s[s];
 		if (buf_addc(&sd->ex, 0) == 0)
 			res->side[s].examples = strdup(sd->ex.p);
 	}
-	if (o->stats)
-		err = join_write_stats(o->stats, res);
-	return err;
+	/* Both written and flushed before either is renamed: a full disk or a
+	 * bad --stats path keeps the earlier table too. */
+	struct outfile so = {.slot = -1};
+	if ((o->stats && (err = join_write_stats(&so, o->stats, res))) ||
+	    (err = outfile_flush(&j->of))) {
+		outfile_abort(&so);
+		outfile_abort(&j->of);
+		return err;
+	}
+	if ((err = outfile_commit(&j->of))) {
+		outfile_abort(&so);
+		return err;
+	}
+	return o->stats ? outfile_commit(&so) : 0;
 }
 
 int join_run(const struct join_opts *o, struct join_result *res)

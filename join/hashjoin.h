@@ -31,6 +31,8 @@
 #ifndef GL_HASHJOIN_H
 #define GL_HASHJOIN_H
 
+#include "outfile.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,8 +83,10 @@ int join_run(const struct join_opts *o, struct join_result *res);
 
 void join_result_free(struct join_result *res);
 
-/* Write res as join.stats.csv to path.  0 or GL_EIO (logged). */
-int join_write_stats(const char *path, const struct join_result *res);
+/* Write res as join.stats.csv into of, opened on path and flushed (not yet
+ * committed: join_run renames it with the table, so the two change
+ * together).  0 or GL_EIO (logged; of then needs no abort). */
+int join_write_stats(struct outfile *of, const char *path, const struct join_result *res);
 
 /* Parse "a,b=c" into key name pairs (o->lkeys, o->rkeys, o->nkeys), each
  * name pointing into spec, which the call modifies.  0 or GL_EUSAGE. */

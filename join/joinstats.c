@@ -16,21 +16,22 @@ void join_result_free(struct join_result *res)
 	}
 }
 
-int join_write_stats(const char *path, const struct join_result *res)
+int join_write_stats(struct outfile *of, const char *path, const struct join_result *res)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
+	int err = outfile_open(of, path);
 	if (err)
 		return err;
-	fputs("side,file,rows,keys,matched_keys,unmatched_keys,unmatched_rows,examples\n", of.fp);
+	fputs("side,file,rows,keys,matched_keys,unmatched_keys,unmatched_rows,examples\n", of->fp);
 	for (int s = 0; s < 2; s++) {
 		const struct join_side *d = &res->side[s];
-		fputs(s == 0 ? "left," : "right,", of.fp);
-		csvw_str(of.fp, d->file);
-		fprintf(of.fp, ",%llu,%llu,%llu,%llu,%llu,", (ull)d->rows, (ull)d->keys,
+		fputs(s == 0 ? "left," : "right,", of->fp);
+		csvw_str(of->fp, d->file);
+		fprintf(of->fp, ",%llu,%llu,%llu,%llu,%llu,", (ull)d->rows, (ull)d->keys,
 			(ull)d->matched_keys, (ull)d->unmatched_keys, (ull)d->unmatched_rows);
-		csvw_str(of.fp, d->examples ? d->examples : "");
-		putc('\n', of.fp);
+		csvw_str(of->fp, d->examples ? d->examples : "");
+		putc('\n', of->fp);
 	}
-	return outfile_commit(&of);
+	if ((err = outfile_flush(of)))
+		outfile_abort(of);
+	return err;
 }

@@ -28,6 +28,9 @@ struct csvr {
 	uint64_t bad_utf8;
 	int err;              /* allocation failure inside a callback */
 	int eof;
+	char quote;           /* the quote character, 0 with CSVR_NO_QUOTE */
+	int quotes_odd;       /* the record so far holds an odd number of quotes */
+	int skip_quoted;      /* dropping the rest of an oversize quoted field */
 };
 
 static int never_space(unsigned char c) { (void)c; return 0; }
@@ -81,6 +84,9 @@ static int reset_parser(struct csvr *r, const struct csvr_opts *o)
 	if (csv_init(&r->p, 0) != 0)
 		return GL_ENOMEM;
 	r->p_ready = 1;
+	/* libcsv grows a field's buffer by a fixed step (128 bytes by default):
+	 * 64 KiB steps keep a field of megabytes to a few dozen reallocs. */
+	csv_set_blk_size(&r->p, (size_t)1 << 16);
 	csv_set_space_func(&r->p, never_space);
 	csv_set_term_func(&r->p, is_lf);
 	csv_set_delim(&r->p, (unsigned char)(o && o->delim ? o->delim : ','));
@@ -97,6 +103,7 @@ int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
 		return GL_ENOMEM;
 	}
 	r->latin1 = o && o->latin1;
+	r->quote = !o || !o->quote ? '"' : o->quote == CSVR_NO_QUOTE ? 0 : o->quote;
 	r->max_record = o && o->max_record ? o->max_record : GZL_MAX_LINE_DEFAULT;
 	struct gzl_opts zo = {.max_line = r->max_record, .no_thread = o && o->no_thread};
 	int err = gzl_open(&r->z, path, &zo);
@@ -112,6 +119,16 @@ int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
 	return 0;
 }
 
+/* Flip quotes_odd once per quote character in p[0..n). */
+static void count_quotes(struct csvr *r, const char *p, size_t n)
+{
+	const char *q, *end = p + n;
+	while (r->quote && (q = memchr(p, r->quote, (size_t)(end - p)))) {
+		r->quotes_odd ^= 1;
+		p = q + 1;
+	}
+}
+
 static void start_record(struct csvr *r)
 {
 	r->nf = 0;
@@ -120,6 +137,7 @@ static void start_record(struct csvr *r)
 	r->in_record = 0;
 	r->oversize = 0;
 	r->rec_bytes = 0;
+	r->quotes_odd = r->skip_quoted; /* still inside the dropped field */
 }
 
 static void finish(struct csvr *r, struct csvr_rec *rec)
@@ -146,6 +164,15 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->eof = 1;
 			break;
 		}
+		if (r->skip_quoted) {
+			/* The oversize record's quoted field goes on over this line:
+			 * its quotes say whether the record ends here.  Bounded
+			 * memory, and the next record is read whole. */
+			if (!ln.too_long)
+				count_quotes(r, ln.p, ln.len);
+			r->skip_quoted = r->quotes_odd;
+			continue;
+		}
 		if (!r->in_record) {
 			if (ln.len == 0 && !ln.too_long)
 				continue; /* blank line */
@@ -154,12 +181,17 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->rec_off = ln.offset;
 		}
 		r->rec_bytes += ln.full_len + 1;
+		if (!ln.too_long)
+			count_quotes(r, ln.p, ln.len);
 		if (ln.too_long || r->rec_bytes > r->max_record) {
-			/* Drop what libcsv holds and resume at the next line. */
+			/* Drop what libcsv holds and resume after the record: at the
+			 * next line, or past the end of a quoted field left open
+			 * (an odd count of quotes so far; a cut line's are unknown). */
 			struct csvr_opts o = {.delim = (char)csv_get_delim(&r->p),
 					      .quote = (char)csv_get_quote(&r->p)};
 			if (reset_parser(r, &o))
 				return GL_ENOMEM;
+			r->skip_quoted = r->quotes_odd;
 			r->oversize = 1;
 			finish(r, rec);
 			return 1;

@@ -9,7 +9,10 @@
  *
  * A record longer than max_record bytes (a line over the limit, or an
  * unterminated quote swallowing the file) is returned once with too_long set
- * and no fields; reading resumes at the next line.  Blank lines are skipped.
+ * and no fields; reading resumes at the next line, or, when the record's
+ * quotes so far leave a quoted field open, after the line that closes it
+ * (counting quote characters, as in well-formed CSV; the quotes of a line
+ * over the limit are not seen).  Blank lines are skipped.
  */
 #ifndef GL_CSVREAD_H
 #define GL_CSVREAD_H

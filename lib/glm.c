@@ -122,14 +122,17 @@ static int load_tensors(struct glm *m, const struct secfile *f, uint32_t nt)
 		memcpy(&rows, s + 16, 4);
 		memcpy(&cols, s + 20, 4);
 		const float *src = secfile_get(f, name, &len);
-		if (!src || len != 4 * (uint64_t)rows * cols)
+		/* rows * cols fits in 64 bits; 4 times it may not (2^31 x 2^31
+		 * would wrap to a 0-byte section) */
+		uint64_t cells = (uint64_t)rows * cols;
+		if (!src || cells > UINT64_MAX / 4 || len != 4 * cells)
 			return invalid(f, "tensor missing or not of its shape:", name);
 		float *dst;
 		int err = glm_add(m, name, rows, cols, &dst);
 		if (err)
 			return err == GL_EUSAGE ? invalid(f, "duplicate tensor", name) : err;
 		memcpy(dst, src, (size_t)len);
-		for (uint64_t k = 0; k < (uint64_t)rows * cols; k++)
+		for (uint64_t k = 0; k < cells; k++)
 			if (!isfinite(dst[k]))
 				return invalid(f, "non-finite value in tensor", name);
 	}

@@ -82,7 +82,8 @@ void intern_init(struct intern *t, uint32_t max_keys)
 static uint64_t hash_id(const struct intern *t, uint32_t id)
 {
 	switch (t->mode) {
-	case INTERN_HEX: return mix(t->k64[2 * id] ^ mix(t->k64[2 * id + 1]));
+	/* ids reach 2^32 - 2: index in size_t, 2 * id would wrap in 32 bits */
+	case INTERN_HEX: return mix(t->k64[2 * (size_t)id] ^ mix(t->k64[2 * (size_t)id + 1]));
 	case INTERN_NUM: return mix(t->k64[id]);
 	default:
 		return hash_str(t->arena + t->str_off[id],
@@ -194,7 +195,9 @@ static int lookup(const struct intern *t, const char *key, size_t len, const uin
 		uint32_t c = s - 1;
 		int eq;
 		switch (t->mode) {
-		case INTERN_HEX: eq = t->k64[2 * c] == pk[0] && t->k64[2 * c + 1] == pk[1]; break;
+		case INTERN_HEX:
+			eq = t->k64[2 * (size_t)c] == pk[0] && t->k64[2 * (size_t)c + 1] == pk[1];
+			break;
 		case INTERN_NUM: eq = t->k64[c] == pk[0]; break;
 		default:
 			eq = t->str_off[c + 1] - t->str_off[c] == len &&
@@ -242,8 +245,8 @@ int intern_put(struct intern *t, const char *key, size_t len, uint32_t *id)
 	uint32_t nid = t->n;
 	switch (t->mode) {
 	case INTERN_HEX:
-		t->k64[2 * nid] = pk[0];
-		t->k64[2 * nid + 1] = pk[1];
+		t->k64[2 * (size_t)nid] = pk[0];
+		t->k64[2 * (size_t)nid + 1] = pk[1];
 		break;
 	case INTERN_NUM: t->k64[nid] = pk[0]; break;
 	default:
@@ -290,8 +293,10 @@ size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap)
 	size_t len;
 	switch (t->mode) {
 	case INTERN_HEX:
-		for (int i = 0; i < 32; i++)
-			tmp[i] = "0123456789abcdef"[(t->k64[2 * id + (uint32_t)i / 16] >> (4 * (15 - i % 16))) & 15];
+		for (int i = 0; i < 32; i++) {
+			uint64_t w = t->k64[2 * (size_t)id + (size_t)i / 16];
+			tmp[i] = "0123456789abcdef"[(w >> (4 * (15 - i % 16))) & 15];
+		}
 		len = 32;
 		break;
 	case INTERN_NUM:

@@ -50,11 +50,23 @@ static void registry_del(int slot)
 	unblock(&old);
 }
 
+/* write(2) and strlen are async-signal-safe; stdio and log.h are not. */
+static void say(const char *s)
+{
+	ssize_t n = write(2, s, strlen(s));
+	(void)n;
+}
+
 static void on_signal(int sig)
 {
 	for (int i = 0; i < MAX_OPEN; i++)
 		if (pending[i])
 			unlink(pending[i]);
+	if (sig != SIGPIPE && log_verbosity() > LOG_QUIET) {
+		say(log_prog());
+		say(sig == SIGINT ? ": interrupted" : sig == SIGTERM ? ": terminated" : ": hangup");
+		say(", temporary files removed\n");
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -68,6 +80,12 @@ void outfile_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* a reader of stdout that went away (| head) ends the run as usual,
+	 * but not before the temporaries are gone */
+	sigaction(SIGPIPE, &sa, NULL);
+	/* past ulimit -f a write fails with EFBIG and the run ends through
+	 * its error path, instead of dying with its temporaries on disk */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 /* ".base.XXXXXX" in the directory of path. */
@@ -92,6 +110,18 @@ int outfile_open(struct outfile *of, const char *path)
 		goto nomem;
 	if (strcmp(path, "-") == 0) {
 		of->fp = stdout;
+		return 0;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written
+		 * in place: a temporary renamed over it would replace the node. */
+		if (!(of->fp = fopen(path, "w"))) {
+			log_error("cannot open %s: %s", path, strerror(errno));
+			free(of->path);
+			memset(of, 0, sizeof *of);
+			return GL_EIO;
+		}
 		return 0;
 	}
 	of->tmp = temp_name(path);
@@ -136,11 +166,24 @@ static void release(struct outfile *of)
 	of->slot = -1;
 }
 
+int outfile_flush(struct outfile *of)
+{
+	if (fflush(of->fp) != 0 || ferror(of->fp) || (of->tmp && fsync(fileno(of->fp)) != 0)) {
+		log_error("cannot write %s: %s", of->path, strerror(errno));
+		return GL_EIO;
+	}
+	return 0;
+}
+
 int outfile_commit(struct outfile *of)
 {
 	int err = 0;
 	if (!of->tmp) {
 		if (of->fp && (fflush(of->fp) != 0 || ferror(of->fp))) {
+			log_error("cannot write %s: %s", of->path, strerror(errno));
+			err = GL_EIO;
+		}
+		if (of->fp && of->fp != stdout && fclose(of->fp) != 0 && !err) {
 			log_error("cannot write %s: %s", of->path, strerror(errno));
 			err = GL_EIO;
 		}
@@ -165,6 +208,32 @@ int outfile_commit(struct outfile *of)
 		unlink(of->tmp);
 	release(of);
 	return err;
+}
+
+int outfile_mkdirs(const char *path)
+{
+	char buf[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof buf) {
+		log_error("output path too long: %s", path);
+		return GL_EUSAGE;
+	}
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != 0)
+			continue;
+		char keep = buf[i];
+		buf[i] = 0;
+		struct stat st;
+		if (mkdir(buf, 0777) != 0 && (errno != EEXIST || stat(buf, &st) != 0 ||
+					       !S_ISDIR(st.st_mode))) {
+			log_error("cannot create folder %s: %s", buf,
+				  errno == EEXIST ? "a file has that name" : strerror(errno));
+			return GL_EIO;
+		}
+		buf[i] = keep;
+	}
+	return 0;
 }
 
 void outfile_abort(struct outfile *of)

@@ -3,7 +3,6 @@
 #include "csvwrite.h"
 #include "err.h"
 #include "log.h"
-#include "outfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -86,31 +85,27 @@ int biases_build(struct biases *b, const struct rep_in *in, const struct census 
 }
 
 int biases_write(const struct biases *b, const struct rep_in *in, const struct census *c,
-		 const char *path)
+		 FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("item,", of.fp);
-	csvw_str(of.fp, in->items.key_name);
-	fputs(",title,bias,n_ratings,mean_rating,rank_bias,rank_mean\n", of.fp);
+	fputs("item,", f);
+	csvw_str(f, in->items.key_name);
+	fputs(",title,bias,n_ratings,mean_rating,rank_bias,rank_mean\n", f);
 	for (uint64_t r = 0; r < b->n; r++) {
 		uint32_t i = b->by_bias[r];
 		const char *title = rep_item_title(in, i);
-		fprintf(of.fp, "%u,", i);
-		csvw_str(of.fp, rep_item_key(in, i));
-		fputc(',', of.fp);
-		csvw_str(of.fp, title ? title : "");
-		fprintf(of.fp, ",%.6g,%u,", b->bias[i], c->item_n[i]);
+		fprintf(f, "%u,", i);
+		csvw_str(f, rep_item_key(in, i));
+		fputc(',', f);
+		csvw_str(f, title ? title : "");
+		fprintf(f, ",%.6g,%u,", b->bias[i], c->item_n[i]);
 		if (c->item_n[i])
-			fprintf(of.fp, "%.6g", c->item_mean[i]);
-		fprintf(of.fp, ",%u,", b->rank_bias[i]);
+			fprintf(f, "%.6g", c->item_mean[i]);
+		fprintf(f, ",%u,", b->rank_bias[i]);
 		if (b->rank_mean[i])
-			fprintf(of.fp, "%u", b->rank_mean[i]);
-		fputc('\n', of.fp);
+			fprintf(f, "%u", b->rank_mean[i]);
+		fputc('\n', f);
 	}
-	return outfile_commit(&of);
+	return 0;
 }
 
 void biases_free(struct biases *b)

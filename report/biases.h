@@ -12,6 +12,7 @@
 #include "inputs.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct biases {
 	uint64_t n;           /* items; 0 when the model has no item_bias */
@@ -30,7 +31,7 @@ int biases_build(struct biases *b, const struct rep_in *in, const struct census 
 /* biases.csv: item,<key>,title,bias,n_ratings,mean_rating,rank_bias,
  * rank_mean, one row per item by rank_bias.  0 or a gl_err (logged). */
 int biases_write(const struct biases *b, const struct rep_in *in, const struct census *c,
-		 const char *path);
+		 FILE *f);
 
 void biases_free(struct biases *b);
 

@@ -2,7 +2,6 @@
 
 #include "err.h"
 #include "log.h"
-#include "outfile.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -133,21 +132,17 @@ int census_rating(const struct glr *g, uint32_t u, uint32_t i)
 	return 0;
 }
 
-int census_hist_write(const struct census *c, const char *path)
+int census_hist_write(const struct census *c, FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("rating,count,train,valid,share\n", of.fp);
+	fputs("rating,count,train,valid,share\n", f);
 	for (int r = 0; r < 256; r++) {
 		if (!c->hist[r])
 			continue;
-		fprintf(of.fp, "%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g\n", r * (double)c->scale,
+		fprintf(f, "%g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6g\n", r * (double)c->scale,
 			c->hist[r], c->hist[r] - c->hist_valid[r], c->hist_valid[r],
 			(double)c->hist[r] / (double)c->n_ratings);
 	}
-	return outfile_commit(&of);
+	return 0;
 }
 
 int census_decimals(const struct census *c)

@@ -11,6 +11,7 @@
 #include "glr.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct census {
 	uint64_t n_users, n_items, n_ratings, n_valid;
@@ -48,6 +49,6 @@ int census_decimals(const struct census *c);
 
 /* ratings_hist.csv: rating,count,train,valid,share for every rating value
  * that occurs, ascending.  0 or a gl_err (logged). */
-int census_hist_write(const struct census *c, const char *path);
+int census_hist_write(const struct census *c, FILE *f);
 
 #endif

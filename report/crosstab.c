@@ -4,7 +4,6 @@
 #include "csvwrite.h"
 #include "err.h"
 #include "log.h"
-#include "outfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,9 +45,8 @@ fail:
 	return err;
 }
 
-int crosstab_write(const struct crosstab *x, const struct rep_in *in, const char *path)
+int crosstab_write(const struct crosstab *x, const struct rep_in *in, FILE *f)
 {
-	struct outfile of;
 	struct buf *lab = calloc(x->cols ? x->cols : 1, sizeof *lab);
 	int err = GL_ENOMEM;
 	if (!lab) {
@@ -63,26 +61,24 @@ int crosstab_write(const struct crosstab *x, const struct rep_in *in, const char
 			if (!strcmp(lab[k].p, lab[e].p) &&
 			    buf_printf(&lab[k], " [item %u]", x->item[k]))
 				goto fail;
-	if ((err = outfile_open(&of, path)))
-		goto fail;
-	fputs("user,user_id", of.fp);
+	fputs("user,user_id", f);
 	for (uint32_t k = 0; k < x->cols; k++) {
-		fputc(',', of.fp);
-		csvw_str(of.fp, lab[k].p);
+		fputc(',', f);
+		csvw_str(f, lab[k].p);
 	}
-	fputc('\n', of.fp);
+	fputc('\n', f);
 	for (uint32_t r = 0; r < x->rows; r++) {
-		fprintf(of.fp, "%u,", x->user[r]);
-		csvw_str(of.fp, x->user_key[r] ? x->user_key[r] : "");
+		fprintf(f, "%u,", x->user[r]);
+		csvw_str(f, x->user_key[r] ? x->user_key[r] : "");
 		for (uint32_t k = 0; k < x->cols; k++) {
 			float v = x->v[(size_t)r * x->cols + k];
-			fputc(',', of.fp);
+			fputc(',', f);
 			if (!isnan(v))
-				fprintf(of.fp, "%g", v);
+				fprintf(f, "%g", v);
 		}
-		fputc('\n', of.fp);
+		fputc('\n', f);
 	}
-	err = outfile_commit(&of);
+	err = 0;
 fail:
 	if (err == GL_ENOMEM)
 		log_error("out of memory");

@@ -9,6 +9,7 @@
 #include "inputs.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct crosstab {
 	uint32_t rows, cols;
@@ -28,7 +29,7 @@ int crosstab_run(struct crosstab *x, const struct rep_in *in, const struct censu
 /* crosstab.csv: user,user_id, then one column per item headed by its
  * label (title, else key), made unique with " [item N]" when two agree.
  * 0 or a gl_err (logged). */
-int crosstab_write(const struct crosstab *x, const struct rep_in *in, const char *path);
+int crosstab_write(const struct crosstab *x, const struct rep_in *in, FILE *f);
 
 void crosstab_free(struct crosstab *x);
 

@@ -3,7 +3,6 @@
 #include "csvwrite.h"
 #include "err.h"
 #include "log.h"
-#include "outfile.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -104,27 +103,23 @@ static void num_field(FILE *f, double v)
 		fprintf(f, "%.0f", v);
 }
 
-int funnel_write(const struct funnel *fu, const char *path)
+int funnel_write(const struct funnel *fu, FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("stage,step,rows,users,items\n", of.fp);
+	fputs("stage,step,rows,users,items\n", f);
 	for (size_t i = 0; i < fu->n; i++) {
 		const struct funnel_row *r = &fu->r[i];
-		csvw_str(of.fp, r->stage);
-		fputc(',', of.fp);
-		csvw_str(of.fp, r->step);
-		fputc(',', of.fp);
-		num_field(of.fp, r->rows);
-		fputc(',', of.fp);
-		num_field(of.fp, r->users);
-		fputc(',', of.fp);
-		num_field(of.fp, r->items);
-		fputc('\n', of.fp);
+		csvw_str(f, r->stage);
+		fputc(',', f);
+		csvw_str(f, r->step);
+		fputc(',', f);
+		num_field(f, r->rows);
+		fputc(',', f);
+		num_field(f, r->users);
+		fputc(',', f);
+		num_field(f, r->items);
+		fputc('\n', f);
 	}
-	return outfile_commit(&of);
+	return 0;
 }
 
 void funnel_free(struct funnel *fu)

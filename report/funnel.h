@@ -15,6 +15,7 @@
 #include "inputs.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct funnel_row {
 	char stage[16];   /* extract, join, filter, ratings */
@@ -31,7 +32,7 @@ struct funnel {
 int funnel_build(struct funnel *fu, const struct rep_in *in);
 
 /* funnel.csv: stage,step,rows,users,items.  0 or a gl_err (logged). */
-int funnel_write(const struct funnel *fu, const char *path);
+int funnel_write(const struct funnel *fu, FILE *f);
 
 void funnel_free(struct funnel *fu);
 

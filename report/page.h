@@ -14,8 +14,8 @@
 
 #include <stdio.h>
 
-/* Write the page to path (through outfile.h).  0 or a gl_err (logged). */
-int page_write(const struct report *r, const char *path);
+/* Write the page to f.  0 or a gl_err (logged). */
+int page_write(const struct report *r, FILE *f);
 
 /* ---- sections ------------------------------------------------------------ */
 

@@ -3,7 +3,6 @@
 #include "err.h"
 #include "csvwrite.h"
 #include "log.h"
-#include "outfile.h"
 
 #include <cblas.h>
 #include <lapacke.h>
@@ -93,28 +92,24 @@ void pca_free(struct pca *p)
 }
 
 int pca_write(const struct pca *p, const struct rep_in *in, const struct census *c,
-	      const char *path)
+	      FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("item,", of.fp);
-	csvw_str(of.fp, in->items.key_name);
-	fputs(",title,pc1,pc2,pc3,n_ratings\n", of.fp);
+	fputs("item,", f);
+	csvw_str(f, in->items.key_name);
+	fputs(",title,pc1,pc2,pc3,n_ratings\n", f);
 	for (uint32_t r = 0; r < p->m; r++) {
 		uint32_t i = p->ids[r];
 		const char *title = rep_item_title(in, i);
-		fprintf(of.fp, "%u,", i);
-		csvw_str(of.fp, rep_item_key(in, i));
-		fputc(',', of.fp);
-		csvw_str(of.fp, title ? title : "");
+		fprintf(f, "%u,", i);
+		csvw_str(f, rep_item_key(in, i));
+		fputc(',', f);
+		csvw_str(f, title ? title : "");
 		for (uint32_t k = 0; k < PCA_MAX; k++) {
-			fputc(',', of.fp);
+			fputc(',', f);
 			if (k < p->nc)
-				fprintf(of.fp, "%.6g", p->proj[(size_t)r * p->nc + k]);
+				fprintf(f, "%.6g", p->proj[(size_t)r * p->nc + k]);
 		}
-		fprintf(of.fp, ",%u\n", c->item_n[i]);
+		fprintf(f, ",%u\n", c->item_n[i]);
 	}
-	return outfile_commit(&of);
+	return 0;
 }

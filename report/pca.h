@@ -16,6 +16,7 @@
 #include "inputs.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define PCA_MAX 3
 
@@ -38,7 +39,7 @@ int pca_run(struct pca *p, const struct glm_tensor *q, const uint32_t *ids, uint
  * item, most-rated first; components beyond nc are empty.  0 or a gl_err
  * (logged). */
 int pca_write(const struct pca *p, const struct rep_in *in, const struct census *c,
-	      const char *path);
+	      FILE *f);
 
 void pca_free(struct pca *p);
 

@@ -28,73 +28,52 @@ void rep_opts_default(struct rep_opts *o)
 	o->seed = 1;
 }
 
-/* mkdir -p: 0 or GL_EIO (logged). */
-static int make_dir(const char *dir)
+/* Does in_dir/name exist apart from out_dir/name (so it is copied)? */
+static int copy_wanted(const char *in_dir, const char *out_dir, const char *name, int *want)
 {
-	char *p = strdup(dir);
-	int err = 0;
-	if (!p) {
+	char *src = rep_path(in_dir, name), *dst = rep_path(out_dir, name);
+	struct stat a, b;
+	*want = 0;
+	if (src && dst)
+		*want = !stat(src, &a) &&
+			(stat(dst, &b) || a.st_dev != b.st_dev || a.st_ino != b.st_ino);
+	free(src);
+	free(dst);
+	if (!src || !dst) {
 		log_error("out of memory");
 		return GL_ENOMEM;
 	}
-	for (char *s = p + 1;; s++) {
-		char c = *s;
-		if (c && c != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			log_error("%s: cannot create folder: %s", p, strerror(errno));
-			err = GL_EIO;
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return err;
+	return 0;
 }
 
-/* Copy in/name to out/name unless they are the same file. */
-static int copy_through(const char *in_dir, const char *out_dir, const char *name)
+/* Copy in_dir/name into f. */
+static int copy_through(const char *in_dir, const char *name, FILE *f)
 {
-	char *src = rep_path(in_dir, name), *dst = rep_path(out_dir, name);
+	char *src = rep_path(in_dir, name);
 	char buf[65536];
 	FILE *in = NULL;
-	struct outfile of;
-	struct stat a, b;
 	int err = GL_ENOMEM;
-	if (!src || !dst) {
+	if (!src) {
 		log_error("out of memory");
 		goto done;
 	}
-	err = 0;
-	if (stat(src, &a))
-		goto done; /* absent: nothing to copy */
-	if (!stat(dst, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		goto done;
+	err = GL_EIO;
 	if (!(in = fopen(src, "rb"))) {
 		log_error("%s: cannot open: %s", src, strerror(errno));
-		err = GL_EIO;
 		goto done;
 	}
-	if ((err = outfile_open(&of, dst)))
-		goto done;
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		fwrite(buf, 1, n, of.fp);
+		fwrite(buf, 1, n, f);
 	if (ferror(in)) {
 		log_error("%s: read error", src);
-		outfile_abort(&of);
-		err = GL_EIO;
 		goto done;
 	}
-	err = outfile_commit(&of);
+	err = 0;
 done:
 	if (in)
 		fclose(in);
 	free(src);
-	free(dst);
 	return err;
 }
 
@@ -138,39 +117,62 @@ static int compute(struct report *r)
 			o->seed);
 }
 
-/* Write out_dir/name with fn; the path is built here so every writer takes
- * one. */
-#define WRITE(name, call)                                          \
-	do {                                                       \
-		char *path = rep_path(out, name);                  \
-		if (!path) {                                       \
-			log_error("out of memory");                \
-			return GL_ENOMEM;                          \
-		}                                                  \
-		int werr = (call);                                 \
-		free(path);                                        \
-		if (werr)                                          \
-			return werr;                               \
-	} while (0)
+/* Every output, in the order written: the page last, its links point at
+ * the tables.  Tables the inputs cannot fill are written with their header
+ * alone, so no table of an earlier run stays behind looking current. */
+enum { W_FUNNEL, W_HIST, W_METRICS, W_BIASES, W_PCA, W_SIMILAR, W_CROSSTAB, W_RECS, W_PAGE, W_N };
+static const char *const out_names[W_N] = {
+	"funnel.csv", "ratings_hist.csv", "metrics.csv", "biases.csv", "pca.csv",
+	"similar.csv", "crosstab.csv", "recommendations.csv", "report.html",
+};
 
-static int write_all(const struct report *r, const char *out)
+static int write_one(const struct report *r, int w, FILE *f)
 {
 	const struct rep_in *in = &r->in;
-	int err;
-	WRITE("funnel.csv", funnel_write(&r->fu, path));
-	WRITE("ratings_hist.csv", census_hist_write(&r->c, path));
-	if ((err = copy_through(in->dir, out, "metrics.csv")))
-		return err;
-	/* tables the inputs cannot fill are written with their header alone,
-	 * so no table of an earlier run stays behind looking current */
-	WRITE("biases.csv", biases_write(&r->b, in, &r->c, path));
-	WRITE("pca.csv", pca_write(&r->pca, in, &r->c, path));
-	WRITE("similar.csv", similar_write(&r->sim, in, &r->c, path));
-	WRITE("crosstab.csv", crosstab_write(&r->x, in, path));
-	WRITE("recommendations.csv", recs_write(&r->rec, in, path));
-	/* the page last: its links point at the tables above */
-	WRITE("report.html", page_write(r, path));
-	return 0;
+	switch (w) {
+	case W_FUNNEL: return funnel_write(&r->fu, f);
+	case W_HIST: return census_hist_write(&r->c, f);
+	case W_METRICS: return copy_through(in->dir, "metrics.csv", f);
+	case W_BIASES: return biases_write(&r->b, in, &r->c, f);
+	case W_PCA: return pca_write(&r->pca, in, &r->c, f);
+	case W_SIMILAR: return similar_write(&r->sim, in, &r->c, f);
+	case W_CROSSTAB: return crosstab_write(&r->x, in, f);
+	case W_RECS: return recs_write(&r->rec, in, f);
+	default: return page_write(r, f);
+	}
+}
+
+/* Write every output to its temporary and flush them all before the first
+ * rename: a full disk or a failing table leaves the earlier set whole, not
+ * new tables beside an old page. */
+static int write_all(const struct report *r, const char *out)
+{
+	struct outfile of[W_N];
+	int open[W_N] = {0}, err = 0;
+	for (int w = 0; w < W_N && !err; w++) {
+		int want = 1;
+		if (w == W_METRICS && ((err = copy_wanted(r->in.dir, out, out_names[w], &want)) || !want))
+			continue;
+		char *path = rep_path(out, out_names[w]);
+		if (!path) {
+			log_error("out of memory");
+			err = GL_ENOMEM;
+			break;
+		}
+		err = outfile_open(&of[w], path);
+		free(path);
+		open[w] = !err;
+		if (!err)
+			err = write_one(r, w, of[w].fp);
+		if (!err)
+			err = outfile_flush(&of[w]);
+	}
+	for (int w = 0; w < W_N; w++)
+		if (open[w] && err)
+			outfile_abort(&of[w]);
+		else if (open[w])
+			err = outfile_commit(&of[w]);
+	return err;
 }
 
 int report_run(const struct rep_opts *o)
@@ -184,7 +186,7 @@ int report_run(const struct rep_opts *o)
 	r.title = o->title ? o->title : default_title(o->in, title, sizeof title);
 	if ((err = rep_in_load(&r.in, o->in)))
 		return err;
-	if ((err = compute(&r)) || (err = make_dir(out)) || (err = write_all(&r, out)))
+	if ((err = compute(&r)) || (err = outfile_mkdirs(out)) || (err = write_all(&r, out)))
 		goto done;
 	log_info("wrote %s/report.html", out);
 done:

@@ -4,7 +4,8 @@
  * report_run() reads the inputs (inputs.h), counts (census.h), computes
  * every table (funnel, biases, PCA, similar items, crosstab,
  * recommendations), writes the CSV files and then the page (page.h).  Each
- * output goes through outfile.h, so a failed run leaves no half file.
+ * output goes to an outfile.h temporary and all are renamed together at the
+ * end, so a failed run leaves no half file and no mixed set.
  */
 #ifndef GL_REPORT_REPORT_H
 #define GL_REPORT_REPORT_H

@@ -3,7 +3,6 @@
 #include "csvwrite.h"
 #include "err.h"
 #include "log.h"
-#include "outfile.h"
 #include "rng.h"
 
 #include <cblas.h>
@@ -111,13 +110,9 @@ int similar_run(struct similar *s, const struct glm_tensor *q, const struct cens
 }
 
 int similar_write(const struct similar *s, const struct rep_in *in, const struct census *c,
-		  const char *path)
+		  FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("item,title,rank,neighbour,neighbour_title,cosine,neighbour_n_ratings\n", of.fp);
+	fputs("item,title,rank,neighbour,neighbour_title,cosine,neighbour_n_ratings\n", f);
 	for (uint32_t j = 0; j < s->n_query; j++)
 		for (uint32_t r = 0; r < s->k; r++) {
 			uint32_t i = s->query[j], nb = s->nb[(size_t)j * s->k + r];
@@ -125,13 +120,13 @@ int similar_write(const struct similar *s, const struct rep_in *in, const struct
 			if (nb == SIM_NONE)
 				break;
 			nt = rep_item_title(in, nb);
-			fprintf(of.fp, "%u,", i);
-			csvw_str(of.fp, t ? t : "");
-			fprintf(of.fp, ",%u,%u,", r + 1, nb);
-			csvw_str(of.fp, nt ? nt : "");
-			fprintf(of.fp, ",%.6g,%u\n", s->cos[(size_t)j * s->k + r], c->item_n[nb]);
+			fprintf(f, "%u,", i);
+			csvw_str(f, t ? t : "");
+			fprintf(f, ",%u,%u,", r + 1, nb);
+			csvw_str(f, nt ? nt : "");
+			fprintf(f, ",%.6g,%u\n", s->cos[(size_t)j * s->k + r], c->item_n[nb]);
 		}
-	return outfile_commit(&of);
+	return 0;
 }
 
 void similar_free(struct similar *s)
@@ -338,28 +333,24 @@ static void rec_row(FILE *f, const struct recs *r, const struct rep_in *in, uint
 		fprintf(f, ",,%.4f\n", v);
 }
 
-int recs_write(const struct recs *r, const struct rep_in *in, const char *path)
+int recs_write(const struct recs *r, const struct rep_in *in, FILE *f)
 {
-	struct outfile of;
-	int err = outfile_open(&of, path);
-	if (err)
-		return err;
-	fputs("user,user_id,kind,rank,item,title,rating,score\n", of.fp);
+	fputs("user,user_id,kind,rank,item,title,rating,score\n", f);
 	for (uint32_t j = 0; j < r->n_users; j++) {
 		for (uint32_t t = 0; t < r->n_rated; t++) {
 			size_t k = (size_t)j * r->n_rated + t;
 			if (r->rated[k] == SIM_NONE)
 				break;
-			rec_row(of.fp, r, in, j, 1, t + 1, r->rated[k], r->rating[k]);
+			rec_row(f, r, in, j, 1, t + 1, r->rated[k], r->rating[k]);
 		}
 		for (uint32_t t = 0; t < r->n_top; t++) {
 			size_t k = (size_t)j * r->n_top + t;
 			if (r->top[k] == SIM_NONE)
 				break;
-			rec_row(of.fp, r, in, j, 0, t + 1, r->top[k], r->score[k]);
+			rec_row(f, r, in, j, 0, t + 1, r->top[k], r->score[k]);
 		}
 	}
-	return outfile_commit(&of);
+	return 0;
 }
 
 void recs_free(struct recs *r)

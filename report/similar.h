@@ -15,6 +15,7 @@
 #include "inputs.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define SIM_NONE UINT32_MAX
 
@@ -35,7 +36,7 @@ int similar_run(struct similar *s, const struct glm_tensor *q, const struct cens
 /* similar.csv: item,title,rank,neighbour,neighbour_title,cosine,
  * neighbour_n_ratings.  0 or a gl_err (logged). */
 int similar_write(const struct similar *s, const struct rep_in *in, const struct census *c,
-		  const char *path);
+		  FILE *f);
 
 void similar_free(struct similar *s);
 
@@ -69,7 +70,7 @@ int recs_run(struct recs *r, const struct rep_in *in, const struct census *c, ui
 /* recommendations.csv: user,user_id,kind,rank,item,title,rating,score;
  * kind "rated" rows carry the user's rating, "recommended" rows the
  * predicted one.  0 or a gl_err (logged). */
-int recs_write(const struct recs *r, const struct rep_in *in, const char *path);
+int recs_write(const struct recs *r, const struct rep_in *in, FILE *f);
 
 void recs_free(struct recs *r);
 

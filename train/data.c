@@ -130,13 +130,3 @@ uint32_t tdata_user_of(const struct tdata *d, uint64_t k)
 	}
 	return (uint32_t)lo;
 }
-
-uint32_t tdata_class(const struct tdata *d, float r)
-{
-	float c = roundf((r - d->lo) / d->step);
-	if (c < 0)
-		c = 0;
-	if (c > (float)(d->n_classes - 1))
-		c = (float)(d->n_classes - 1);
-	return (uint32_t)c;
-}

@@ -46,8 +46,16 @@ static inline int tdata_is_valid(const struct tdata *d, uint64_t k)
 	return glr_bit(d->g->split, k);
 }
 
-/* The class of rating value r: round((r - lo) / step), clamped. */
-uint32_t tdata_class(const struct tdata *d, float r);
+/* The class of rating value r: round((r - lo) / step), clamped to
+ * [0, n_classes - 1].  Inline: the evaluation calls it twice per rating. */
+static inline uint32_t tdata_class(const struct tdata *d, float r)
+{
+	float c = (r - d->lo) / d->step + 0.5f;
+	if (!(c >= 1.0f)) /* also NaN */
+		return 0;
+	uint32_t k = c < (float)d->n_classes ? (uint32_t)c : d->n_classes;
+	return k > d->n_classes - 1 ? d->n_classes - 1 : k;
+}
 
 /* The value of class c. */
 static inline float tdata_class_value(const struct tdata *d, uint32_t c)

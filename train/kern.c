@@ -140,10 +140,25 @@ void kern_grad_pair(float *restrict gp, float *restrict gq, const float *restric
 	}
 }
 
-/* One element of kern_adam_row. */
+/* One element of kern_adam_row.  With a catch-up and no l2 term the two
+ * quotients share one division:
+ *     (w - A / D1) f - B / D2 = w f - (f A D2 + B D1) / (D1 D2)
+ * (the divider is what the row update waits for). */
 static inline void adam1(float *w, float *m, float *v, float g, const struct kern_adam *a)
 {
 	float wj = *w, mj = *m, vj = *v;
+	if (a->catch_up && a->l2 == 0.0f) {
+		float d1 = sqrt1(vj * a->inv_debias2) + a->eps, num1 = a->drift * mj;
+		mj *= a->dm;
+		vj *= a->dv;
+		mj = a->mom * mj + a->damp1 * g;
+		vj = a->beta2 * vj + a->damp2 * g * g;
+		float d2 = sqrt1(vj * a->inv_debias2) + a->eps, num2 = a->step_size * mj;
+		*w = wj * a->f - (a->f * num1 * d2 + num2 * d1) / (d1 * d2);
+		*m = mj;
+		*v = vj;
+		return;
+	}
 	if (a->catch_up) {
 		wj -= a->drift * mj / (sqrt1(vj * a->inv_debias2) + a->eps);
 		mj *= a->dm;
@@ -167,8 +182,30 @@ AVX static uint32_t adam_avx(float *restrict w, float *restrict m, float *restri
 	const __m256 d1 = _mm256_set1_ps(a->damp1), b2 = _mm256_set1_ps(a->beta2);
 	const __m256 d2 = _mm256_set1_ps(a->damp2), ss = _mm256_set1_ps(a->step_size);
 	const __m256 id2 = _mm256_set1_ps(a->inv_debias2), eps = _mm256_set1_ps(a->eps);
-	const int cu = a->catch_up;
+	const __m256 zero = _mm256_setzero_ps();
 	uint32_t j = 0;
+	if (a->catch_up && a->l2 == 0.0f) {
+		for (; j + LANES <= n; j += LANES) {
+			__m256 wj = _mm256_loadu_ps(w + j), mj = _mm256_loadu_ps(m + j);
+			__m256 vj = _mm256_loadu_ps(v + j), gj = g ? _mm256_loadu_ps(g + j) : zero;
+			__m256 den1 = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
+			__m256 num1 = _mm256_mul_ps(drift, mj);
+			mj = _mm256_mul_ps(mj, dm);
+			vj = _mm256_mul_ps(vj, dv);
+			mj = _mm256_add_ps(_mm256_mul_ps(mom, mj), _mm256_mul_ps(d1, gj));
+			vj = _mm256_add_ps(_mm256_mul_ps(b2, vj), _mm256_mul_ps(_mm256_mul_ps(d2, gj), gj));
+			__m256 den2 = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
+			__m256 num2 = _mm256_mul_ps(ss, mj);
+			__m256 top = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(f, num1), den2),
+						   _mm256_mul_ps(num2, den1));
+			__m256 q = _mm256_div_ps(top, _mm256_mul_ps(den1, den2));
+			_mm256_storeu_ps(w + j, _mm256_sub_ps(_mm256_mul_ps(wj, f), q));
+			_mm256_storeu_ps(m + j, mj);
+			_mm256_storeu_ps(v + j, vj);
+		}
+		return j;
+	}
+	const int cu = a->catch_up;
 	for (; j + LANES <= n; j += LANES) {
 		__m256 wj = _mm256_loadu_ps(w + j), mj = _mm256_loadu_ps(m + j);
 		__m256 vj = _mm256_loadu_ps(v + j);
@@ -178,8 +215,7 @@ AVX static uint32_t adam_avx(float *restrict w, float *restrict m, float *restri
 			mj = _mm256_mul_ps(mj, dm);
 			vj = _mm256_mul_ps(vj, dv);
 		}
-		__m256 gj = _mm256_mul_ps(l2, wj);
-		gj = g ? _mm256_add_ps(_mm256_loadu_ps(g + j), gj) : _mm256_add_ps(_mm256_setzero_ps(), gj);
+		__m256 gj = _mm256_add_ps(g ? _mm256_loadu_ps(g + j) : zero, _mm256_mul_ps(l2, wj));
 		__m256 wd = _mm256_mul_ps(wj, f);
 		mj = _mm256_add_ps(_mm256_mul_ps(mom, mj), _mm256_mul_ps(d1, gj));
 		vj = _mm256_add_ps(_mm256_mul_ps(b2, vj), _mm256_mul_ps(_mm256_mul_ps(d2, gj), gj));

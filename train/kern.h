@@ -33,6 +33,9 @@ void kern_sgd_pair_g2(float *restrict p, float *restrict q, uint32_t k, float ds
  *     g' = g + l2 * w;  w *= f
  *     m = mom * m + damp1 * g';  v = beta2 * v + damp2 * g' * g'
  *     w -= step_size * m / (sqrt(v * inv_debias2) + eps)
+ * With a catch-up and l2 0 (decoupled or no weight decay) the two
+ * quotients are taken with one division, (w - A/D1) f - B/D2 = w f -
+ * (f A D2 + B D1) / (D1 D2), which rounds differently from two.
  * kern_adam_catch_up does the first part alone (settling a tensor). */
 struct kern_adam {
 	int catch_up;

@@ -133,8 +133,10 @@ static void eval_part(void *arg, uint32_t t, uint32_t nt)
 			p->hits += got == want;
 		}
 		p->n += n;
-		p->users += (uint64_t)eval_rank_user(pred, rating, items, n, j->rank_k, j->relevant,
-						     order, &p->prec, &p->rec, &p->ndcg);
+		if (j->rank_k)
+			p->users += (uint64_t)eval_rank_user(pred, rating, items, n, j->rank_k,
+							     j->relevant, order, &p->prec, &p->rec,
+							     &p->ndcg);
 	}
 done:
 	free(items);

@@ -33,8 +33,9 @@ struct evalres {
 	double precision, recall, ndcg;
 };
 
-/* Evaluate the mean of members[0..n_members) on d's validation ratings.
- * 0 or GL_ENOMEM (logged). */
+/* Evaluate the mean of members[0..n_members) on d's validation ratings;
+ * rank_k 0 skips the ranking metrics (left NaN, rank_users 0), which cost
+ * a sort per user.  0 or GL_ENOMEM (logged). */
 int eval_valid(struct model *const *members, int n_members, const struct tdata *d,
 	       uint32_t rank_k, double relevant, uint32_t threads, struct evalres *r);
 

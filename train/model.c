@@ -87,6 +87,8 @@ void model_settle(struct model *m)
 {
 	for (int i = 0; i < m->n_t; i++)
 		optim_settle(&m->opt, &m->t[i]);
+	if (m->ops->publish)
+		m->ops->publish(m);
 }
 
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob)
@@ -218,6 +220,14 @@ void model_restore(struct model *m, const float *buf)
 	}
 }
 
+int model_saved_tensors(const struct model *m)
+{
+	int n = 0;
+	for (int i = 0; i < m->n_t; i++)
+		n += !m->t[i].internal;
+	return n;
+}
+
 int model_to_glm(const struct model *m, uint32_t j, struct glm *g)
 {
 	if (j == 0) {
@@ -236,6 +246,8 @@ int model_to_glm(const struct model *m, uint32_t j, struct glm *g)
 	for (int i = 0; i < m->n_t; i++) {
 		const struct ptensor *t = &m->t[i];
 		char name[GLM_NAME_LEN + 8];
+		if (t->internal)
+			continue;
 		if (j)
 			snprintf(name, sizeof name, "m%u.%s", j, t->name);
 		else

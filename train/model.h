@@ -55,6 +55,10 @@ struct model_ops {
 	/* Minibatch models: ask for the rows batch b will touch, one batch
 	 * ahead, so they are in cache when it comes (a hint; may be NULL). */
 	void (*prefetch)(const struct model *m, const struct batch *b);
+	/* Models that train in a layout of their own (PT_INTERNAL tensors):
+	 * copy the trained values into the tensors predict and the model
+	 * file read.  Called by model_settle; may be NULL. */
+	void (*publish)(struct model *m);
 };
 
 struct model {
@@ -105,7 +109,8 @@ struct ptensor *model_get(const struct model *m, const char *name);
  * (torch's trunc_normal_ as fastai calls it). */
 void model_init_trunc(struct ptensor *t, struct rng *r, double sd);
 
-/* Apply pending weight decay so the weights can be read (sparse updates). */
+/* Apply pending weight decay so the weights can be read (sparse updates),
+ * and publish them (ops->publish). */
 void model_settle(struct model *m);
 
 /* The rating for score s; with the ce loss prob (may be NULL) receives the
@@ -136,8 +141,12 @@ size_t model_size(const struct model *m);
 void model_snapshot(const struct model *m, float *buf);
 void model_restore(struct model *m, const float *buf);
 
+/* The tensors a model file holds for one member (all but PT_INTERNAL). */
+int model_saved_tensors(const struct model *m);
+
 /* Put member j's tensors into g (member 0 under the plain names, member j
- * under "m<j>." + name) and, for member 0, the scalars.  0 or a gl_err. */
+ * under "m<j>." + name) and, for member 0, the scalars.  PT_INTERNAL
+ * tensors are left out.  0 or a gl_err. */
 int model_to_glm(const struct model *m, uint32_t j, struct glm *g);
 
 /* Rebuild member j of a loaded model file as a model that can predict.

@@ -11,24 +11,25 @@
  * rule).
  *
  * Training runs on working copies of the rows, padded to a multiple of 8
- * floats and aligned (train/mfkern.h), numbered by slot so that each
- * thread's users and items lie together in memory; they are copied from
- * the model's tensors before every epoch and back after it (memory: the
- * factors twice, nothing per rating).
+ * floats and aligned (train/mfkern.h), users numbered by slot so that each
+ * thread's users lie together in memory; they are copied from the model's
+ * tensors before every epoch and back after it (memory: the factors
+ * twice, nothing per rating).
  *
- * Threads (LIBMF's block partition): users and items are split into T
- * blocks each of about equal training-rating counts, by a random
- * permutation drawn once.  An epoch is T sub-epochs; in sub-epoch s thread
- * t updates the ratings of user block t and item block (t + s + shift) mod
- * T, so no two threads ever write the same user or item row, and every
- * rating is visited once.  The schedule is static (LIBMF's scheduler hands
- * out free blocks to whichever thread asks first, which makes the result
- * depend on timing), so the result depends on the seed and T only.  The
- * learning rate is fixed per sub-epoch.  Within a block users come in a
- * shuffled order; a user's ratings in the block are gathered from the
- * mapped row (starting at a random place, skipping validation ratings and
- * other blocks' items without a branch) into a small buffer, and the
- * kernel runs over it with the user's row held in registers.
+ * Threads (LIBMF's block partition): users are split into T blocks of
+ * about equal training-rating counts by a random permutation drawn once,
+ * items into T runs of ids of about equal counts.  An epoch is T
+ * sub-epochs; in sub-epoch s thread t updates the ratings of user block t
+ * and item block (t + s + shift) mod T, so no two threads ever write the
+ * same user or item row, and every rating is visited once.  The schedule
+ * is static (LIBMF's scheduler hands out free blocks to whichever thread
+ * asks first, which makes the result depend on timing), so the result
+ * depends on the seed and T only.  The learning rate is fixed per
+ * sub-epoch.  Within a block users come in a shuffled order; a user's
+ * ratings in the block (one run of a sorted row, found by binary search)
+ * are gathered from the mapped file, starting at a random place and
+ * skipping validation ratings without a branch, into a small buffer, and
+ * the kernel runs over it with the user's row held in registers.
  *
  * The kernel covers the squared error with the identity link, the
  * default; --adaptive, --loss ce and --y-range take a per-rating path
@@ -50,7 +51,7 @@
 #include <string.h>
 
 struct mf_scratch {
-	uint32_t *it;       /* item slots of the run being trained */
+	uint32_t *it;       /* items of the run being trained */
 	float *r;           /* their ratings */
 };
 
@@ -60,12 +61,11 @@ struct mf {
 	uint32_t *slot_user;/* user slot -> user; block t is [ustart[t], ustart[t+1]) */
 	uint64_t *ustart;
 	uint32_t *order;    /* user slots in this epoch's order, block by block */
-	uint32_t *islot;    /* item -> slot; block b is [istart[b], istart[b+1]) */
-	uint32_t *slot_item;
-	uint32_t *istart;
-	float *wp, *wq;     /* working rows by slot, kp floats each */
-	float *wbu, *wbi;   /* working biases by slot */
-	float *gu, *gi;     /* adaptive: per-row G, by slot */
+	uint32_t *istart;   /* item block b is the ids [istart[b], istart[b+1]) */
+	int sorted;         /* rows ascend by item: a block is a run of each row */
+	float *wp, *wq;     /* working rows by user slot and by item, kp floats each */
+	float *wbu, *wbi;   /* working biases, the same way */
+	float *gu, *gi;     /* adaptive: per-row G, the same way */
 	float value[256];   /* rating byte -> rating */
 	mfk_fn fast;        /* the kernel, or NULL for the per-rating path */
 	struct mf_scratch *scr; /* two per thread */
@@ -93,8 +93,6 @@ static int mf_alloc(struct model *m, struct mf *p)
 	ok &= !!(p->slot_user = malloc(nu * sizeof *p->slot_user));
 	ok &= !!(p->order = malloc(nu * sizeof *p->order));
 	ok &= !!(p->ustart = calloc(nb + 1, sizeof *p->ustart));
-	ok &= !!(p->islot = malloc(ni * sizeof *p->islot));
-	ok &= !!(p->slot_item = malloc(ni * sizeof *p->slot_item));
 	ok &= !!(p->istart = calloc(nb + 1, sizeof *p->istart));
 	ok &= !!(p->wp = alloc_rows(nu * p->kp));
 	ok &= !!(p->wq = alloc_rows(ni * p->kp));
@@ -162,18 +160,18 @@ static void balance(uint32_t *ids, uint64_t n, const uint64_t *weight, uint64_t 
 		start[++b] = n;
 }
 
-/* Slots for users and items, blocks of about equal training-rating counts. */
+/* User slots in blocks of about equal training-rating counts over a random
+ * order; item blocks are runs of ids of about equal counts, so that in a
+ * sorted row each block's ratings lie together. */
 static int mf_partition(struct model *m, struct mf *p)
 {
 	const struct glr *g = m->d->g;
 	uint32_t nb = p->nb;
 	uint64_t nu = m->n_users, ni = m->n_items;
 	uint64_t *wu = calloc(nu + 1, sizeof *wu), *wi = calloc(ni + 1, sizeof *wi);
-	uint64_t *istart = malloc((nb + 1) * sizeof *istart);
-	if (!wu || !wi || !istart) {
+	if (!wu || !wi) {
 		free(wu);
 		free(wi);
-		free(istart);
 		log_error("out of memory for the mf blocks");
 		return GL_ENOMEM;
 	}
@@ -184,16 +182,19 @@ static int mf_partition(struct model *m, struct mf *p)
 				wi[g->items[k]]++;
 			}
 	balance(p->slot_user, nu, wu, m->d->n_train, nb, &m->rng, p->ustart);
-	balance(p->slot_item, ni, wi, m->d->n_train, nb, &m->rng, istart);
-	for (uint32_t b = 0; b <= nb; b++)
-		p->istart[b] = (uint32_t)istart[b];
-	for (uint64_t s = 0; s < ni; s++)
-		p->islot[p->slot_item[s]] = (uint32_t)s;
 	for (uint64_t s = 0; s < nu; s++)
 		p->order[s] = (uint32_t)s;
+	uint64_t acc = 0, b = 0;
+	for (uint64_t i = 0; i < ni; i++) {
+		while (b + 1 < nb && acc >= m->d->n_train * (b + 1) / nb)
+			p->istart[++b] = (uint32_t)i;
+		acc += wi[i];
+	}
+	while (b < nb)
+		p->istart[++b] = (uint32_t)ni;
+	p->sorted = !!(g->flags & GLR_SORTED);
 	free(wu);
 	free(wi);
-	free(istart);
 	return 0;
 }
 
@@ -247,15 +248,11 @@ static void mf_load(struct model *m, struct mf *p, int back)
 		else
 			p->wbu[s] = m->bu->w[u];
 	}
-	for (uint64_t s = 0; s < m->n_items; s++) {
-		uint32_t i = p->slot_item[s];
-		float *t = m->Q->w + (size_t)i * k, *w = p->wq + s * kp;
+	for (uint64_t i = 0; i < m->n_items; i++) {
+		float *t = m->Q->w + i * k, *w = p->wq + i * kp;
 		memcpy(back ? t : w, back ? w : t, k * sizeof *t);
-		if (back)
-			m->bi->w[i] = p->wbi[s];
-		else
-			p->wbi[s] = m->bi->w[i];
 	}
+	memcpy(back ? m->bi->w : p->wbi, back ? p->wbi : m->bi->w, m->n_items * sizeof(float));
 }
 
 struct mf_job {
@@ -273,31 +270,75 @@ static uint64_t row_start(uint64_t seed, uint32_t epoch, uint32_t u, uint64_t le
 	return len ? x % len : 0;
 }
 
-/* The training ratings of [lo, hi) whose item slot is in [base, base +
- * width), appended to sc from n on; returns the new count.  Branch-free:
- * every rating is written, and the count moves only for the kept ones. */
+/* The training ratings of [lo, hi) whose item is in [base, base + width),
+ * appended to sc from n on; returns the new count.  Branch-free: every
+ * rating is written, and the count moves only for the kept ones. */
 static size_t gather(const struct glr *g, const struct mf *p, uint64_t lo, uint64_t hi,
 		     uint32_t base, uint32_t width, struct mf_scratch *sc, size_t n)
 {
 	const uint8_t *split = g->split;
 	for (uint64_t x = lo; x < hi; x++) {
-		uint32_t sl = p->islot[g->items[x]];
-		unsigned keep = (((split[x >> 3] >> (x & 7)) & 1u) ^ 1u) & (sl - base < width);
-		sc->it[n] = sl;
+		uint32_t i = g->items[x];
+		unsigned keep = (((split[x >> 3] >> (x & 7)) & 1u) ^ 1u) & (i - base < width);
+		sc->it[n] = i;
 		sc->r[n] = p->value[g->ratings[x]];
 		n += keep;
 	}
 	return n;
 }
 
+/* The same when every item of [lo, hi) is in the block (a run of a sorted
+ * row): only the split bits decide, read a byte at a time. */
+static size_t gather_run(const struct glr *g, const struct mf *p, uint64_t lo, uint64_t hi,
+			 struct mf_scratch *sc, size_t n)
+{
+	const uint8_t *split = g->split, *rt = g->ratings;
+	const uint32_t *items = g->items;
+	uint32_t *it = sc->it;
+	float *r = sc->r;
+	uint64_t x = lo;
+	for (; x < hi && (x & 7); x++) {
+		it[n] = items[x];
+		r[n] = p->value[rt[x]];
+		n += ((split[x >> 3] >> (x & 7)) & 1u) ^ 1u;
+	}
+	for (; x + 8 <= hi; x += 8) {
+		unsigned keep = ~(unsigned)split[x >> 3];
+		for (unsigned l = 0; l < 8; l++) {
+			it[n] = items[x + l];
+			r[n] = p->value[rt[x + l]];
+			n += (keep >> l) & 1u;
+		}
+	}
+	for (; x < hi; x++) {
+		it[n] = items[x];
+		r[n] = p->value[rt[x]];
+		n += ((split[x >> 3] >> (x & 7)) & 1u) ^ 1u;
+	}
+	return n;
+}
+
+/* The first position in the sorted items[lo, hi) holding an item >= id. */
+static uint64_t lower_bound(const uint32_t *items, uint64_t lo, uint64_t hi, uint32_t id)
+{
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (items[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* One rating by the general path: forward, gradient, update.  Returns the
  * loss. */
 static double mf_rating(struct model *m, struct mf *p, float *head, float *hg, uint32_t us,
-			uint32_t is, float r, float lr, float l2)
+			uint32_t i, float r, float lr, float l2)
 {
 	uint32_t kp = p->kp;
-	float *pu = p->wp + (size_t)us * kp, *qi = p->wq + (size_t)is * kp;
-	float *bu = p->wbu + us, *bi = p->wbi + is;
+	float *pu = p->wp + (size_t)us * kp, *qi = p->wq + (size_t)i * kp;
+	float *bu = p->wbu + us, *bi = p->wbi + i;
 	double s = (double)m->mu + *bu + *bi + kern_dot(pu, qi, kp);
 	float ds;
 	double loss;
@@ -313,7 +354,7 @@ static double mf_rating(struct model *m, struct mf *p, float *head, float *hg, u
 	float lu = lr, li = lr;
 	if (p->gu) {
 		lu = lr / sqrtf(p->gu[us]);
-		li = lr / sqrtf(p->gi[is]);
+		li = lr / sqrtf(p->gi[i]);
 	}
 	float obu = *bu, obi = *bi;
 	*bu = obu - lu * (ds + l2 * obu);
@@ -324,24 +365,50 @@ static double mf_rating(struct model *m, struct mf *p, float *head, float *hg, u
 		kern_sgd_pair_g2(pu, qi, kp, ds, l2, lu, li, &gp2, &gq2);
 		float gbu = ds + l2 * obu, gbi = ds + l2 * obi;
 		p->gu[us] += (gp2 * (float)kp + gbu * gbu) / (float)(m->k + 1);
-		p->gi[is] += (gq2 * (float)kp + gbi * gbi) / (float)(m->k + 1);
+		p->gi[i] += (gq2 * (float)kp + gbi * gbi) / (float)(m->k + 1);
 	} else {
 		kern_sgd_pair(pu, qi, kp, ds, l2, lu, li);
 	}
 	return loss;
 }
 
-/* User slot us's training ratings in item slots [base, base + width), in
- * this epoch's order, into sc; returns how many. */
+/* User slot us's training ratings with items in [base, base + width), in
+ * this epoch's order (from a random place, wrapping), into sc; returns how
+ * many.  A sorted row holds them as one run, found by binary search. */
 static size_t gather_user(const struct model *m, const struct mf *p, uint32_t epoch, uint32_t us,
 			  uint32_t base, uint32_t width, struct mf_scratch *sc)
 {
 	const struct glr *g = m->d->g;
 	uint32_t u = p->slot_user[us];
-	uint64_t lo = g->rowptr[u], len = g->rowptr[u + 1] - lo;
-	uint64_t at = lo + row_start(m->cfg->seed, epoch, u, len);
-	size_t n = gather(g, p, at, lo + len, base, width, sc, 0);
+	uint64_t lo = g->rowptr[u], hi = g->rowptr[u + 1];
+	int whole = width == m->n_items;
+	if (p->sorted && !whole) {
+		lo = lower_bound(g->items, lo, hi, base);
+		hi = lower_bound(g->items, lo, hi, base + width);
+		whole = 1;
+	}
+	uint64_t at = lo + row_start(m->cfg->seed, epoch, u, hi - lo);
+	if (whole)
+		return gather_run(g, p, lo, at, sc, gather_run(g, p, at, hi, sc, 0));
+	size_t n = gather(g, p, at, hi, base, width, sc, 0);
 	return gather(g, p, lo, at, base, width, sc, n);
+}
+
+/* Ask for user slot us's row of the mapped file (its first 1024 ratings;
+ * the hardware prefetcher follows a long row): users come in a random
+ * order, and a row's first lines would otherwise miss every cache. */
+static void prefetch_user(const struct glr *g, const struct mf *p, uint32_t us)
+{
+	uint32_t u = p->slot_user[us];
+	uint64_t lo = g->rowptr[u], hi = g->rowptr[u + 1];
+	if (hi - lo > 1024)
+		hi = lo + 1024;
+	for (uint64_t x = lo; x < hi; x += 16)
+		__builtin_prefetch(&g->items[x]);
+	for (uint64_t x = lo; x < hi; x += 64)
+		__builtin_prefetch(&g->ratings[x]);
+	for (uint64_t x = lo; x < hi; x += 512)
+		__builtin_prefetch(&g->split[x >> 3]);
 }
 
 static void mf_block(void *arg, uint32_t t, uint32_t nt)
@@ -361,9 +428,12 @@ static void mf_block(void *arg, uint32_t t, uint32_t nt)
 	uint64_t seen = 0;
 	/* The kernel takes the users two at a time (mfkern.h). */
 	uint64_t step = p->fast ? 2 : 1;
-	for (uint64_t x = p->ustart[t]; x < p->ustart[t + 1]; x += step) {
-		int n = x + 1 < p->ustart[t + 1] ? (int)step : 1;
+	uint64_t end = p->ustart[t + 1];
+	for (uint64_t x = p->ustart[t]; x < end; x += step) {
+		int n = x + 1 < end ? (int)step : 1;
 		struct mfk_run run[2];
+		for (uint64_t y = x + step; y < x + 2 * step && y < end; y++)
+			prefetch_user(m->d->g, p, p->order[y]);
 		for (int y = 0; y < n; y++) {
 			uint32_t us = p->order[x + (uint64_t)y];
 			size_t len = gather_user(m, p, j->epoch, us, base, width, &sc[y]);
@@ -439,8 +509,6 @@ static void mf_free(struct model *m)
 	free(p->slot_user);
 	free(p->order);
 	free(p->ustart);
-	free(p->islot);
-	free(p->slot_item);
 	free(p->istart);
 	free(p->wp);
 	free(p->wq);

@@ -18,6 +18,7 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 	t->cols = cols;
 	t->dense = !!(flags & PT_DENSE);
 	t->decay = !(flags & PT_NO_DECAY);
+	t->internal = !!(flags & PT_INTERNAL);
 	if (t->dense || cap > rows)
 		cap = rows;
 	size_t n = (size_t)rows * cols;
@@ -153,13 +154,13 @@ void optim_begin(struct optim *o, const struct hyper *h)
 		dv *= c->beta2;
 		rn *= rho;
 	}
-	double dm64 = o->cu_dm[OPTIM_DRIFT_STEPS], dv64 = o->cu_dv[OPTIM_DRIFT_STEPS];
+	double dmd = o->cu_dm[OPTIM_DRIFT_STEPS], dvd = o->cu_dv[OPTIM_DRIFT_STEPS];
 	dm = dv = 1;
 	for (int a = 0; a < OPTIM_CU_HI; a++) {
-		o->cu_dm64[a] = dm;
-		o->cu_dv64[a] = dv;
-		dm *= dm64;
-		dv *= dv64;
+		o->cu_dmd[a] = dm;
+		o->cu_dvd[a] = dv;
+		dm *= dmd;
+		dv *= dvd;
 	}
 	o->log_mom = log(h->mom);
 	o->log_beta2 = log(c->beta2);
@@ -183,8 +184,8 @@ static void catch_up_coef(const struct optim *o, uint64_t s, struct kern_adam *a
 	a->drift = (float)(o->step_size * o->cu_geo[n]);
 	if (s / OPTIM_DRIFT_STEPS < OPTIM_CU_HI) {
 		uint64_t hi = s / OPTIM_DRIFT_STEPS, lo = s % OPTIM_DRIFT_STEPS;
-		a->dm = (float)(o->cu_dm64[hi] * o->cu_dm[lo]);
-		a->dv = (float)(o->cu_dv64[hi] * o->cu_dv[lo]);
+		a->dm = (float)(o->cu_dmd[hi] * o->cu_dm[lo]);
+		a->dv = (float)(o->cu_dvd[hi] * o->cu_dv[lo]);
 	} else {
 		a->dm = (float)exp((double)s * o->log_mom);
 		a->dv = (float)exp((double)s * o->log_beta2);

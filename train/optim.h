@@ -27,8 +27,9 @@
  *           - the drift old momentum gives an absent row, in closed form:
  *             with zero gradients step j moves w by -lr/debias1 *
  *             m/(sqrt(v/debias2) + eps) * rho^j, rho = mom/sqrt(beta2),
- *             summed over the last min(s, 64) skipped steps (rho^64 is
- *             below 2e-3) with the current step's lr, mom and debias.
+ *             summed over the last min(s, 256) skipped steps (with
+ *             one-cycle's mom 0.95, rho^64 is still 0.05, rho^256 7e-6)
+ *             with the current step's lr, mom and debias.
  *           So sparse follows dense closely at O(rows in the batch) per
  *           step; what differs is the schedule's change across the skipped
  *           steps, eps's share of the drift, and l2 gradients of absent
@@ -56,12 +57,15 @@ struct ptensor {
 	uint32_t n_touched, cap;
 	int decay;           /* weight decay applies (fastai exempts linear biases, BN) */
 	int dense;           /* always update every row (small layers) */
+	int internal;        /* training state only: not written to the model file */
 };
 
-enum { PT_DENSE = 1, PT_NO_DECAY = 2, PT_NO_GRAD = 4 };
+enum { PT_DENSE = 1, PT_NO_DECAY = 2, PT_NO_GRAD = 4, PT_INTERNAL = 8 };
 
 /* Allocate a zeroed tensor with room for cap gradient rows per step (flags
- * PT_DENSE: cap = rows; PT_NO_GRAD: parameters only, for loaded models).
+ * PT_DENSE: cap = rows; PT_NO_GRAD: parameters only, for loaded models;
+ * PT_INTERNAL: a model's training layout of parameters it publishes in
+ * other tensors, see model.h).
  * Optimizer state follows c (NULL: none).  0 or GL_ENOMEM (logged). */
 int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, uint32_t cap,
 	     int flags, const struct train_cfg *c);
@@ -77,8 +81,8 @@ void pt_prefetch(const struct ptensor *t, uint32_t row);
 /* Forget the gradients of the current step without applying them. */
 void pt_clear_grad(struct ptensor *t);
 
-/* Skipped steps whose drift the sparse catch-up adds up (rho^64 < 2e-3). */
-#define OPTIM_DRIFT_STEPS 64
+/* Skipped steps whose drift the sparse catch-up adds up. */
+#define OPTIM_DRIFT_STEPS 256
 #define OPTIM_CU_HI 128
 
 struct optim {
@@ -88,11 +92,12 @@ struct optim {
 	struct hyper h;
 	/* derived for the current step */
 	float lr, mom, damp1, beta2, damp2, eps, step_size, inv_debias2, l2, dec;
-	/* sparse Adam's catch-up for a row absent s = 64 a + b steps:
-	 * mom^s = cu_dm64[a] * cu_dm[b] (beta2 alike) for a < OPTIM_CU_HI,
-	 * from the logs beyond; the drift's geometric sum cu_geo[min(s, 64)] */
+	/* sparse Adam's catch-up for a row absent s = D a + b steps (D =
+	 * OPTIM_DRIFT_STEPS): mom^s = cu_dmd[a] * cu_dm[b] (beta2 alike) for
+	 * a < OPTIM_CU_HI, from the logs beyond; the drift's geometric sum
+	 * cu_geo[min(s, D)] */
 	double cu_dm[OPTIM_DRIFT_STEPS + 1], cu_dv[OPTIM_DRIFT_STEPS + 1];
-	double cu_dm64[OPTIM_CU_HI], cu_dv64[OPTIM_CU_HI];
+	double cu_dmd[OPTIM_CU_HI], cu_dvd[OPTIM_CU_HI];
 	double cu_geo[OPTIM_DRIFT_STEPS + 1];
 	double log_mom, log_beta2;
 };

@@ -83,10 +83,12 @@ static void test_dot_near_floor(void **state)
 {
 	(void)state;
 	struct train_cfg c;
+	/* docs/TRAIN.md's tuned settings for the 3% bound (the rest fastai's);
+	 * bench/train.sh measures them on the 1M-rating set */
 	cfg_defaults(&c, GLM_DOT);
 	c.factors = 4;
-	c.wd = 0.02;
-	c.epochs = 8;
+	c.wd = 0.01;
+	c.epochs = 16;
 	expect_near_floor("dot", train_eval(&c, "dense.glr", NULL), 0.03);
 }
 
@@ -123,10 +125,14 @@ static void test_nn_near_floor(void **state)
 {
 	(void)state;
 	struct train_cfg c;
+	/* docs/TRAIN.md's tuned settings (bench/train.sh measures them on the
+	 * 1M-rating set) */
 	cfg_defaults(&c, GLM_NN);
 	c.factors = 8;
 	c.bs = 256;
 	c.lr = 1e-2;
+	c.epochs = 10;
+	c.wd = 0.02;
 	expect_near_floor("nn", train_eval(&c, "dense.glr", NULL), 0.06);
 }
 

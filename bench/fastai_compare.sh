@@ -1,0 +1,113 @@
+# bench/fastai_compare.sh - goodlens-train --model dot against a PyTorch
+# replica of fastai's collab_learner (bench/fastai_replica.py) on the same
+# train/valid split of MovieLens-format data.
+#
+# No real MovieLens data is on this machine and nothing may be downloaded,
+# so the data is goodlens-sample's ml-1m layout at ml-1m's size (6,040
+# users, 3,706 movies, 1,000,209 ratings, times BENCH_SCALE), through
+# goodlens-extract and goodlens-filter (its 80/20 split); the split is
+# exported with goodlens-export ratings-csv for the replica.  Both train
+# fastai's defaults (50 factors, y_range 0..5.5, Adam, wd 0.1,
+# fit_one_cycle(5, 5e-3), bs 64).  Prints each one's valid RMSE, the
+# ratio, and training ratings per second (validation passes excluded), and
+# the planted noise floor; goodlens both with its default sparse Adam and
+# with --update dense (fastai's exact update); then goodlens' mf and als on
+# the same split.
+#
+# Needs PyTorch (Debian python3-torch, installed by `make bench-deps`); it
+# installs nothing itself and says so when PyTorch is missing.  LIBMF is in
+# neither Debian nor reach (PyPI is not reachable here), so there is no
+# LIBMF column.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+: "${GL_BIN:?}" "${BENCH_DIR:?}"
+
+py=
+for p in ${PYTHON:-} python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import torch' 2>/dev/null; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	echo "fastai_compare: skipped: no python3 with PyTorch (Debian python3-torch; make bench-deps)"
+	exit 0
+fi
+
+scale=${BENCH_SCALE:-1}
+users=$(awk -v s="$scale" 'BEGIN { n = int(6040 * s); print (n < 200 ? 200 : n) }')
+items=$(awk -v s="$scale" 'BEGIN { n = int(3706 * s); print (n < 100 ? 100 : n) }')
+lines=$(awk -v s="$scale" 'BEGIN { n = int(1000209 * s); print (n < 20000 ? 20000 : n) }')
+d=$BENCH_DIR/fastai-ml1m-$users-$lines
+if [ ! -s "$d/valid.csv" ]; then
+	rm -rf "$d"
+	mkdir -p "$d/f"
+	goodlens-sample -q --format ml-1m --out "$d/raw" --users "$users" --items "$items" \
+		--interactions "$lines" --min-per-user 20 --seed 1
+	goodlens-extract -q --out "$d/ex" "$d/raw/ratings.dat" "$d/raw/movies.dat"
+	goodlens-filter -q -i "$d/ex/items.raw.csv" -u "$d/ex/users.raw.csv" -o "$d/f" \
+		"$d/ex/ratings.raw.glr"
+	goodlens-export ratings-csv -q --subset train -o "$d/train.csv" "$d/f/ratings.glr"
+	goodlens-export ratings-csv -q --subset valid -o "$d/valid.csv" "$d/f/ratings.glr"
+fi
+floor=$(sed -n 's/^floor_rmse=//p' "$d/raw/planted.txt")
+echo "data: goodlens-sample ml-1m layout, $users users, $items movies, $lines ratings;" \
+	"$(($(wc -l <"$d/train.csv") - 1)) train / $(($(wc -l <"$d/valid.csv") - 1)) valid;" \
+	"planted noise floor rmse $floor"
+
+ntrain=$(($(wc -l <"$d/train.csv") - 1))
+
+# run LOG CMD...: CMD's stdout and stderr into LOG, its peak RSS (MiB) into
+# RUN_MB.
+run() {
+	local log=$1
+	shift
+	/usr/bin/time -f '%M' -o "$log.rss" "$@" >"$log" 2>&1
+	RUN_MB=$(($(tail -n 1 "$log.rss") / 1024))
+}
+
+# goodlens: valid rmse from train.summary.csv, training rate from the
+# per-epoch log lines (training ratings / seconds of the training pass).
+gl_run() { # outdir args...
+	local out=$1
+	shift
+	mkdir -p "$out"
+	run "$out/log" goodlens-train "$@" -o "$out" "$d/f/ratings.glr"
+	GL_RMSE=$(awk -F, 'NR > 1 && $2 == "0" { print $3 }' "$out/train.summary.csv")
+	GL_RATE=$(sed -n 's/.*(train \([0-9.]*\) s, .*/\1/p' "$out/log" |
+		awk -v n="$ntrain" '{ s += $1; e++ } END { printf "%.0f", n * e / s }')
+}
+
+gl_run "$d/gl-dot" --model dot
+dot_rmse=$GL_RMSE
+dot_rate=$GL_RATE
+dot_mb=$RUN_MB
+gl_run "$d/gl-dense" --model dot --update dense
+dense_rmse=$GL_RMSE
+dense_rate=$GL_RATE
+
+run "$d/replica.log" "$py" "$here/fastai_replica.py" "$d/train.csv" "$d/valid.csv"
+fa_rmse=$(sed -n 's/^valid_rmse=//p' "$d/replica.log")
+fa_rate=$(sed -n 's/^ratings_per_s=//p' "$d/replica.log")
+fa_threads=$(sed -n 's/^threads=//p' "$d/replica.log")
+fa_mb=$RUN_MB
+
+printf '  goodlens dot:   valid rmse %.4f, %.2fM ratings/s (sparse Adam, 1 thread), peak %d MiB\n' \
+	"$dot_rmse" "$(awk -v r="$dot_rate" 'BEGIN { print r / 1e6 }')" "$dot_mb"
+printf '  fastai replica: valid rmse %.4f, %.0f ratings/s (dense Adam, %s torch threads), peak %d MiB\n' \
+	"$fa_rmse" "$fa_rate" "$fa_threads" "$fa_mb"
+printf '  rmse goodlens / fastai: %s (issue bound: within 0.5%%); speed ratio %s\n' \
+	"$(awk -v a="$dot_rmse" -v b="$fa_rmse" 'BEGIN { printf "%.4f", a / b }')" "$(ratio "$dot_rate" "$fa_rate")"
+printf '  goodlens dot --update dense (fastai'"'"'s exact update): valid rmse %.4f, ratio to fastai %s, %.2fM ratings/s\n' \
+	"$dense_rmse" "$(awk -v a="$dense_rmse" -v b="$fa_rmse" 'BEGIN { printf "%.4f", a / b }')" \
+	"$(awk -v r="$dense_rate" 'BEGIN { print r / 1e6 }')"
+
+echo "goodlens' other models on the same split:"
+for args in "--model mf --factors 16 --wd 0.04 --epochs 40 --schedule cosine" \
+	"--model als --factors 8 --wd 0.05 --threads 2"; do
+	# shellcheck disable=SC2086
+	gl_run "$d/gl-other" $args
+	printf '  %-62s rmse %.4f (%+.2f%% vs the fastai replica)\n' "$args" "$GL_RMSE" \
+		"$(awk -v a="$GL_RMSE" -v b="$fa_rmse" 'BEGIN { print 100 * (a / b - 1) }')"
+done
