@@ -35,9 +35,11 @@ DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl u
              libopenblas-dev liblapacke-dev
 DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
+# Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
+DEB_BENCH := python3-torch
 
 # Targets that must work before the libraries are installed.
-NODEPS_GOALS := deps deps-build help clean distclean pipeline
+NODEPS_GOALS := deps deps-build bench-deps help clean distclean pipeline
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   pc_need = $(if $(shell pkg-config --exists $(1) 2>/dev/null && echo y),,\
     $(error missing library $(1): install Debian package $(2) (run `make deps`)))
@@ -224,6 +226,10 @@ deps: ## install the Debian packages goodlens and its tests need (apt-get)
 
 deps-build: ## only what building and running the pipeline needs
 	$(call apt_install,$(DEB_BUILD))
+
+.PHONY: bench-deps
+bench-deps: ## PyTorch, for the fastai comparison in make bench
+	$(call apt_install,$(DEB_BENCH))
 
 .PHONY: clean
 clean: ## remove build/ and bin/ (not data/ or out/)

@@ -77,11 +77,14 @@ gl_run() { # outdir args...
 	GL_RMSE=$(awk -F, 'NR > 1 && $2 == "0" { print $3 }' "$out/train.summary.csv")
 	GL_RATE=$(sed -n 's/.*(train \([0-9.]*\) s, .*/\1/p' "$out/log" |
 		awk -v n="$ntrain" '{ s += $1; e++ } END { printf "%.0f", n * e / s }')
+	GL_CPU=$(sed -n 's/.*, cpu \([0-9.]*\) s; .*/\1/p' "$out/log" |
+		awk -v n="$ntrain" '{ s += $1; e++ } END { printf "%.0f", n * e / s }')
 }
 
 gl_run "$d/gl-dot" --model dot
 dot_rmse=$GL_RMSE
 dot_rate=$GL_RATE
+dot_cpu=$GL_CPU
 dot_mb=$RUN_MB
 gl_run "$d/gl-dense" --model dot --update dense
 dense_rmse=$GL_RMSE
@@ -90,15 +93,18 @@ dense_rate=$GL_RATE
 run "$d/replica.log" "$py" "$here/fastai_replica.py" "$d/train.csv" "$d/valid.csv"
 fa_rmse=$(sed -n 's/^valid_rmse=//p' "$d/replica.log")
 fa_rate=$(sed -n 's/^ratings_per_s=//p' "$d/replica.log")
+fa_cpu=$(sed -n 's/^ratings_per_cpu_s=//p' "$d/replica.log")
 fa_threads=$(sed -n 's/^threads=//p' "$d/replica.log")
 fa_mb=$RUN_MB
 
-printf '  goodlens dot:   valid rmse %.4f, %.2fM ratings/s (sparse Adam, 1 thread), peak %d MiB\n' \
-	"$dot_rmse" "$(awk -v r="$dot_rate" 'BEGIN { print r / 1e6 }')" "$dot_mb"
-printf '  fastai replica: valid rmse %.4f, %.0f ratings/s (dense Adam, %s torch threads), peak %d MiB\n' \
-	"$fa_rmse" "$fa_rate" "$fa_threads" "$fa_mb"
-printf '  rmse goodlens / fastai: %s (issue bound: within 0.5%%); speed ratio %s\n' \
-	"$(awk -v a="$dot_rmse" -v b="$fa_rmse" 'BEGIN { printf "%.4f", a / b }')" "$(ratio "$dot_rate" "$fa_rate")"
+printf '  goodlens dot:   valid rmse %.4f, %.2fM ratings/s, %.2fM per CPU-second (sparse Adam, 1 thread), peak %d MiB\n' \
+	"$dot_rmse" "$(awk -v r="$dot_rate" 'BEGIN { print r / 1e6 }')" \
+	"$(awk -v r="$dot_cpu" 'BEGIN { print r / 1e6 }')" "$dot_mb"
+printf '  fastai replica: valid rmse %.4f, %.0f ratings/s, %.0f per CPU-second (dense Adam, %s torch threads), peak %d MiB\n' \
+	"$fa_rmse" "$fa_rate" "$fa_cpu" "$fa_threads" "$fa_mb"
+printf '  rmse goodlens / fastai: %s (issue bound: within 0.5%%); speed ratio %s (per CPU-second %s)\n' \
+	"$(awk -v a="$dot_rmse" -v b="$fa_rmse" 'BEGIN { printf "%.4f", a / b }')" "$(ratio "$dot_rate" "$fa_rate")" \
+	"$(ratio "$dot_cpu" "$fa_cpu")"
 printf '  goodlens dot --update dense (fastai'"'"'s exact update): valid rmse %.4f, ratio to fastai %s, %.2fM ratings/s\n' \
 	"$dense_rmse" "$(awk -v a="$dense_rmse" -v b="$fa_rmse" 'BEGIN { printf "%.4f", a / b }')" \
 	"$(awk -v r="$dense_rate" 'BEGIN { print r / 1e6 }')"

@@ -88,6 +88,9 @@ static int books(struct xctx *cx, struct xfile *f, struct xcsv *c)
 		max = col[k] > max ? col[k] : max;
 	}
 	int ct = xcsv_col(c, "title"), cy = xcsv_col(c, "original_publication_year");
+	/* every column read must be in the record: a short row is bad_fields */
+	max = ct > max ? ct : max;
+	max = cy > max ? cy : max;
 	int rc, err = 0;
 	char title[4096], year[32];
 	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {

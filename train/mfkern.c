@@ -86,43 +86,60 @@ AVX2_INLINE void prefetch_row(const float *q, uint32_t kp)
 		_mm_prefetch((const char *)q + b, _MM_HINT_T0);
 }
 
-/* One rating of a run: p (NV registers) and *bu the user's, q the item's
- * row.  Returns e. */
-AVX2_INLINE float step_regs(__m256 *p, float *bu, float *q, float *bi, float r, float base,
-			    float lr, float a, __m256 va, const int NV)
+/* One rating of a run; returns e.  The user's row is in NV registers p
+ * (kp = 8 NV <= 64), or with NV 0 in memory at pm (nv vectors, in L1);
+ * q is the item's row.  NV is a constant in every caller, so the other
+ * case is compiled away. */
+AVX2_INLINE float step(__m256 *p, float *pm, float *bu, float *q, float *bi, float r,
+		       float base, float lr, float a, __m256 va, const int NV, uint32_t nv)
 {
 	__m256 qv[8], acc[4];
+	if (NV) {
 #pragma GCC unroll 8
-	for (int v = 0; v < NV; v++)
-		qv[v] = _mm256_load_ps(q + 8 * v);
+		for (int v = 0; v < NV; v++)
+			qv[v] = _mm256_load_ps(q + 8 * v);
 #pragma GCC unroll 4
-	for (int v = 0; v < 4; v++)
-		acc[v] = v < NV ? _mm256_mul_ps(p[v], qv[v]) : _mm256_setzero_ps();
+		for (int v = 0; v < 4; v++)
+			acc[v] = v < NV ? _mm256_mul_ps(p[v], qv[v]) : _mm256_setzero_ps();
 #pragma GCC unroll 8
-	for (int v = 4; v < NV; v++)
-		acc[v & 3] = _mm256_fmadd_ps(p[v], qv[v], acc[v & 3]);
+		for (int v = 4; v < NV; v++)
+			acc[v & 3] = _mm256_fmadd_ps(p[v], qv[v], acc[v & 3]);
+	} else {
+		for (uint32_t v = 0; v < 4; v++)
+			acc[v] = _mm256_mul_ps(_mm256_load_ps(pm + 8 * v), _mm256_load_ps(q + 8 * v));
+		for (uint32_t v = 4; v < nv; v++)
+			acc[v & 3] = _mm256_fmadd_ps(_mm256_load_ps(pm + 8 * v),
+						     _mm256_load_ps(q + 8 * v), acc[v & 3]);
+	}
 	__m256 sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
 	float e = (base + *bu) + *bi + hsum(sum) - r;
 	float g = lr * (2.0f * e);
 	*bu = a * *bu - g;
 	*bi = a * *bi - g;
 	const __m256 vg = _mm256_set1_ps(g);
+	if (NV) {
 #pragma GCC unroll 8
-	for (int v = 0; v < NV; v++) {
-		__m256 pn = _mm256_fnmadd_ps(vg, qv[v], _mm256_mul_ps(p[v], va));
-		_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, p[v], _mm256_mul_ps(qv[v], va)));
-		p[v] = pn;
+		for (int v = 0; v < NV; v++) {
+			__m256 pn = _mm256_fnmadd_ps(vg, qv[v], _mm256_mul_ps(p[v], va));
+			_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, p[v], _mm256_mul_ps(qv[v], va)));
+			p[v] = pn;
+		}
+	} else {
+		for (uint32_t v = 0; v < nv; v++) {
+			__m256 pv = _mm256_load_ps(pm + 8 * v), qw = _mm256_load_ps(q + 8 * v);
+			_mm256_store_ps(pm + 8 * v, _mm256_fnmadd_ps(vg, qw, _mm256_mul_ps(pv, va)));
+			_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, pv, _mm256_mul_ps(qw, va)));
+		}
 	}
 	return e;
 }
 
 /* Runs s[0] and s[1] (n of them) interleaved rating by rating, then what
  * is left of the longer one: two independent chains for the CPU to
- * overlap.  The user rows are in NV registers each: kp = 8 * NV <= 64. */
-AVX2_INLINE double run_regs(const struct mfk_par *c, const struct mfk_run *s, int n,
-			    const int NV)
+ * overlap.  NV as for step. */
+AVX2_INLINE double run(const struct mfk_par *c, const struct mfk_run *s, int n, const int NV)
 {
-	const uint32_t kp = 8u * (uint32_t)NV;
+	const uint32_t kp = NV ? 8u * (uint32_t)NV : c->kp, nv = kp / 8;
 	const float lr = c->lr, a = 1.0f - lr * c->l2, base = c->mu;
 	const __m256 va = _mm256_set1_ps(a);
 	float *const Q = s[0].Q, *const B = s[0].bi;
@@ -135,18 +152,17 @@ AVX2_INLINE double run_regs(const struct mfk_par *c, const struct mfk_run *s, in
 		for (int v = 0; v < NV; v++)
 			p[x][v] = _mm256_load_ps(s[x].p + 8 * v);
 	}
-	const uint32_t *it0 = s[0].it, *it1 = n > 1 ? s[1].it : NULL;
-	const float *r0 = s[0].r, *r1 = n > 1 ? s[1].r : NULL;
 	size_t n0 = s[0].n, n1 = n > 1 ? s[1].n : 0, both = n0 < n1 ? n0 : n1, j = 0;
 	for (; j < both; j++) {
+		const uint32_t i0 = s[0].it[j], i1 = s[1].it[j];
 		if (j + MFK_AHEAD < both) {
-			prefetch_row(Q + (size_t)it0[j + MFK_AHEAD] * kp, kp);
-			prefetch_row(Q + (size_t)it1[j + MFK_AHEAD] * kp, kp);
+			prefetch_row(Q + (size_t)s[0].it[j + MFK_AHEAD] * kp, kp);
+			prefetch_row(Q + (size_t)s[1].it[j + MFK_AHEAD] * kp, kp);
 		}
-		float e0 = step_regs(p[0], &bu[0], Q + (size_t)it0[j] * kp, B + it0[j], r0[j], base,
-				     lr, a, va, NV);
-		float e1 = step_regs(p[1], &bu[1], Q + (size_t)it1[j] * kp, B + it1[j], r1[j], base,
-				     lr, a, va, NV);
+		float e0 = step(p[0], s[0].p, &bu[0], Q + (size_t)i0 * kp, B + i0, s[0].r[j], base,
+				lr, a, va, NV, nv);
+		float e1 = step(p[1], s[1].p, &bu[1], Q + (size_t)i1 * kp, B + i1, s[1].r[j], base,
+				lr, a, va, NV, nv);
 		loss += (double)e0 * e0;
 		loss += (double)e1 * e1;
 	}
@@ -155,8 +171,8 @@ AVX2_INLINE double run_regs(const struct mfk_par *c, const struct mfk_run *s, in
 		for (size_t y = j; y < s[x].n; y++) {
 			if (y + MFK_AHEAD < s[x].n)
 				prefetch_row(Q + (size_t)it[y + MFK_AHEAD] * kp, kp);
-			float e = step_regs(p[x], &bu[x], Q + (size_t)it[y] * kp, B + it[y],
-					    s[x].r[y], base, lr, a, va, NV);
+			float e = step(p[x], s[x].p, &bu[x], Q + (size_t)it[y] * kp, B + it[y],
+				       s[x].r[y], base, lr, a, va, NV, nv);
 			loss += (double)e * e;
 		}
 #pragma GCC unroll 8
@@ -167,83 +183,20 @@ AVX2_INLINE double run_regs(const struct mfk_par *c, const struct mfk_run *s, in
 	return loss;
 }
 
-/* Wider rows: the user's row stays in L1.  Returns e. */
-AVX2_INLINE float step_mem(float *p, float *bu, float *q, float *bi, float r, float base,
-			   float lr, float a, __m256 va, uint32_t nv)
-{
-	__m256 acc[4];
-	for (uint32_t v = 0; v < 4; v++)
-		acc[v] = _mm256_mul_ps(_mm256_load_ps(p + 8 * v), _mm256_load_ps(q + 8 * v));
-	for (uint32_t v = 4; v < nv; v++)
-		acc[v & 3] = _mm256_fmadd_ps(_mm256_load_ps(p + 8 * v), _mm256_load_ps(q + 8 * v),
-					     acc[v & 3]);
-	__m256 sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-	float e = (base + *bu) + *bi + hsum(sum) - r;
-	float g = lr * (2.0f * e);
-	*bu = a * *bu - g;
-	*bi = a * *bi - g;
-	const __m256 vg = _mm256_set1_ps(g);
-	for (uint32_t v = 0; v < nv; v++) {
-		__m256 pv = _mm256_load_ps(p + 8 * v), qv = _mm256_load_ps(q + 8 * v);
-		_mm256_store_ps(p + 8 * v, _mm256_fnmadd_ps(vg, qv, _mm256_mul_ps(pv, va)));
-		_mm256_store_ps(q + 8 * v, _mm256_fnmadd_ps(vg, pv, _mm256_mul_ps(qv, va)));
+#define RUN(NV)                                                                              \
+	AVX2 static double run_##NV(const struct mfk_par *c, const struct mfk_run *s, int n) \
+	{                                                                                    \
+		return run(c, s, n, NV);                                                     \
 	}
-	return e;
-}
-
-AVX2 static double run_mem(const struct mfk_par *c, const struct mfk_run *s, int n)
-{
-	const uint32_t kp = c->kp, nv = kp / 8;
-	const float lr = c->lr, a = 1.0f - lr * c->l2, base = c->mu;
-	const __m256 va = _mm256_set1_ps(a);
-	float *const Q = s[0].Q, *const B = s[0].bi;
-	float bu[2];
-	double loss = 0;
-	for (int x = 0; x < n; x++)
-		bu[x] = *s[x].bu;
-	size_t n0 = s[0].n, n1 = n > 1 ? s[1].n : 0, both = n0 < n1 ? n0 : n1, j = 0;
-	for (; j < both; j++) {
-		const uint32_t i0 = s[0].it[j], i1 = s[1].it[j];
-		if (j + MFK_AHEAD < both) {
-			prefetch_row(Q + (size_t)s[0].it[j + MFK_AHEAD] * kp, kp);
-			prefetch_row(Q + (size_t)s[1].it[j + MFK_AHEAD] * kp, kp);
-		}
-		float e0 = step_mem(s[0].p, &bu[0], Q + (size_t)i0 * kp, B + i0, s[0].r[j], base, lr,
-				    a, va, nv);
-		float e1 = step_mem(s[1].p, &bu[1], Q + (size_t)i1 * kp, B + i1, s[1].r[j], base, lr,
-				    a, va, nv);
-		loss += (double)e0 * e0;
-		loss += (double)e1 * e1;
-	}
-	for (int x = 0; x < n; x++) {
-		const uint32_t *it = s[x].it;
-		for (size_t y = j; y < s[x].n; y++) {
-			if (y + MFK_AHEAD < s[x].n)
-				prefetch_row(Q + (size_t)it[y + MFK_AHEAD] * kp, kp);
-			float e = step_mem(s[x].p, &bu[x], Q + (size_t)it[y] * kp, B + it[y],
-					   s[x].r[y], base, lr, a, va, nv);
-			loss += (double)e * e;
-		}
-		*s[x].bu = bu[x];
-	}
-	return loss;
-}
-
-AVX2 static double run_r1(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 1); }
-AVX2 static double run_r2(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 2); }
-AVX2 static double run_r3(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 3); }
-AVX2 static double run_r4(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 4); }
-AVX2 static double run_r5(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 5); }
-AVX2 static double run_r6(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 6); }
-AVX2 static double run_r7(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 7); }
-AVX2 static double run_r8(const struct mfk_par *c, const struct mfk_run *s, int n) { return run_regs(c, s, n, 8); }
+RUN(0) RUN(1) RUN(2) RUN(3) RUN(4) RUN(5) RUN(6) RUN(7) RUN(8)
+#undef RUN
 
 static double mfk_avx2(const struct mfk_par *c, const struct mfk_run *s, int n)
 {
 	static double (*const by_nv[9])(const struct mfk_par *, const struct mfk_run *, int) = {
-		0, run_r1, run_r2, run_r3, run_r4, run_r5, run_r6, run_r7, run_r8};
+		run_0, run_1, run_2, run_3, run_4, run_5, run_6, run_7, run_8};
 	uint32_t nv = c->kp / 8;
-	return nv <= 8 ? by_nv[nv](c, s, n) : run_mem(c, s, n);
+	return by_nv[nv <= 8 ? nv : 0](c, s, n);
 }
 #endif
 

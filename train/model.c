@@ -68,6 +68,19 @@ int model_add(struct model *m, const char *name, uint32_t rows, uint32_t cols, u
 	return 0;
 }
 
+int model_add_factors(struct model *m)
+{
+	uint32_t nu = (uint32_t)m->n_users, ni = (uint32_t)m->n_items;
+	int err = model_add(m, "user_factors", nu, m->k, 0, PT_NO_GRAD, &m->P);
+	if (!err)
+		err = model_add(m, "item_factors", ni, m->k, 0, PT_NO_GRAD, &m->Q);
+	if (!err)
+		err = model_add(m, "user_bias", nu, 1, 0, PT_NO_GRAD, &m->bu);
+	if (!err)
+		err = model_add(m, "item_bias", ni, 1, 0, PT_NO_GRAD, &m->bi);
+	return err;
+}
+
 struct ptensor *model_get(const struct model *m, const char *name)
 {
 	for (int i = 0; i < m->n_t; i++)

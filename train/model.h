@@ -97,6 +97,11 @@ extern const struct model_ops model_bias_ops;
 int model_new(struct model *m, const struct model_ops *ops, const struct train_cfg *cfg,
 	      const struct tdata *d, uint32_t member);
 
+/* Add the four tensors of a factor model, trained by the model itself
+ * (PT_NO_GRAD): user_factors and item_factors (k columns) into m->P, m->Q,
+ * user_bias and item_bias into m->bu, m->bi.  0 or a gl_err. */
+int model_add_factors(struct model *m);
+
 /* Add a tensor with room for cap gradient rows (flags: optim.h PT_*).
  * *out points at it (stable for m's life).  0 or a gl_err. */
 int model_add(struct model *m, const char *name, uint32_t rows, uint32_t cols, uint32_t cap,

@@ -48,13 +48,7 @@ static int als_init(struct model *m)
 {
 	const struct train_cfg *c = m->cfg;
 	m->mu = (float)m->d->mean;
-	int err = model_add(m, "user_factors", (uint32_t)m->n_users, m->k, 0, PT_NO_GRAD, &m->P);
-	if (!err)
-		err = model_add(m, "item_factors", (uint32_t)m->n_items, m->k, 0, PT_NO_GRAD, &m->Q);
-	if (!err)
-		err = model_add(m, "user_bias", (uint32_t)m->n_users, 1, 0, PT_NO_GRAD, &m->bu);
-	if (!err)
-		err = model_add(m, "item_bias", (uint32_t)m->n_items, 1, 0, PT_NO_GRAD, &m->bi);
+	int err = model_add_factors(m);
 	if (err)
 		return err;
 	model_init_trunc(m->P, &m->rng, c->init_sd);

@@ -64,13 +64,7 @@ static int dot_init(struct model *m)
 	}
 	m->priv = p;
 	p->kp = (k + 1 + 7) & ~7u;
-	int err = model_add(m, "user_factors", (uint32_t)m->n_users, k, 0, PT_NO_GRAD, &m->P);
-	if (!err)
-		err = model_add(m, "item_factors", (uint32_t)m->n_items, k, 0, PT_NO_GRAD, &m->Q);
-	if (!err)
-		err = model_add(m, "user_bias", (uint32_t)m->n_users, 1, 0, PT_NO_GRAD, &m->bu);
-	if (!err)
-		err = model_add(m, "item_bias", (uint32_t)m->n_items, 1, 0, PT_NO_GRAD, &m->bi);
+	int err = model_add_factors(m);
 	if (!err)
 		err = model_add(m, "dot.user", (uint32_t)m->n_users, p->kp, cap, PT_INTERNAL, &p->ue);
 	if (!err)

@@ -210,13 +210,7 @@ static int mf_init(struct model *m)
 	p->nb = c->threads;
 	p->kp = mfk_pad(m->k);
 	m->mu = (float)m->d->mean;
-	int err = model_add(m, "user_factors", (uint32_t)m->n_users, m->k, 0, PT_NO_GRAD, &m->P);
-	if (!err)
-		err = model_add(m, "item_factors", (uint32_t)m->n_items, m->k, 0, PT_NO_GRAD, &m->Q);
-	if (!err)
-		err = model_add(m, "user_bias", (uint32_t)m->n_users, 1, 0, PT_NO_GRAD, &m->bu);
-	if (!err)
-		err = model_add(m, "item_bias", (uint32_t)m->n_items, 1, 0, PT_NO_GRAD, &m->bi);
+	int err = model_add_factors(m);
 	if (!err && m->loss == GLM_CE)
 		err = model_add_class_head(m, PT_NO_GRAD);
 	if (!err)
@@ -259,6 +253,8 @@ struct mf_job {
 	struct model *m;
 	uint32_t epoch, sub, shift;
 	float lr;
+	const float *lrs;     /* per sub-epoch */
+	struct barrier bar;   /* threads_parallel: between sub-epochs */
 };
 
 /* Where user u's row starts this epoch: a hash, so no state is kept. */
@@ -453,37 +449,88 @@ static void mf_block(void *arg, uint32_t t, uint32_t nt)
 	p->seen[t] += seen;
 }
 
+/* Before sub-epoch s: each thread's class head starts from the shared
+ * one; after it: the shared one is the mean of the threads' (ce only). */
+static void heads_spread(struct model *m, struct mf *p)
+{
+	uint32_t nc = m->n_classes;
+	for (uint32_t t = 0; p->heads && t < p->nb; t++) {
+		memcpy(p->heads + (size_t)t * 2 * nc, m->cw->w, nc * sizeof(float));
+		memcpy(p->heads + (size_t)t * 2 * nc + nc, m->cb->w, nc * sizeof(float));
+	}
+}
+
+static void heads_average(struct model *m, struct mf *p)
+{
+	uint32_t nb = p->nb, nc = m->n_classes;
+	for (uint32_t x = 0; p->heads && x < nc; x++) {
+		double w = 0, b = 0;
+		for (uint32_t t = 0; t < nb; t++) {
+			w += p->heads[(size_t)t * 2 * nc + x];
+			b += p->heads[(size_t)t * 2 * nc + nc + x];
+		}
+		m->cw->w[x] = (float)(w / nb);
+		m->cb->w[x] = (float)(b / nb);
+	}
+}
+
+/* Thread t's part of a whole epoch: its block of every sub-epoch, the
+ * threads meeting at the barrier in between (one set of threads per
+ * epoch instead of one per sub-epoch). */
+static void mf_worker(void *arg, uint32_t t, uint32_t nt)
+{
+	struct mf_job j = *(struct mf_job *)arg, *shared = arg;
+	struct mf *p = j.m->priv;
+	for (uint32_t s = 0; s < nt; s++) {
+		j.sub = s;
+		j.lr = j.lrs[s];
+		mf_block(&j, t, nt);
+		if (!p->heads)
+			barrier_wait(&shared->bar);
+		else {
+			barrier_wait(&shared->bar);
+			if (t == 0) {
+				heads_average(j.m, p);
+				heads_spread(j.m, p);
+			}
+			barrier_wait(&shared->bar);
+		}
+	}
+}
+
 static int mf_epoch(struct model *m, uint32_t epoch, double *train_loss)
 {
 	const struct train_cfg *c = m->cfg;
 	struct mf *p = m->priv;
-	uint32_t nb = p->nb, nc = m->n_classes;
+	uint32_t nb = p->nb;
+	float lrs[256];
 	mf_load(m, p, 0);
 	/* A fresh user order within every block, and a fresh block rotation. */
 	for (uint32_t b = 0; b < nb; b++)
 		shuffle_u32(p->order + p->ustart[b], p->ustart[b + 1] - p->ustart[b], &m->rng);
-	struct mf_job j = {.m = m, .epoch = epoch, .shift = (uint32_t)rng_below(&m->rng, nb)};
+	struct mf_job j = {.m = m, .epoch = epoch, .shift = (uint32_t)rng_below(&m->rng, nb),
+			   .lrs = lrs};
 	memset(p->loss, 0, nb * sizeof *p->loss);
 	memset(p->seen, 0, nb * sizeof *p->seen);
 	for (uint32_t s = 0; s < nb; s++) {
 		struct hyper h;
 		sched_at(c, ((double)epoch * nb + s) / ((double)c->epochs * nb), &h);
+		lrs[s] = (float)h.lr;
+	}
+	heads_spread(m, p);
+	int together = 0;
+	if (nb > 1 && barrier_init(&j.bar, nb) == 0) {
+		together = threads_parallel(nb, mf_worker, &j);
+		barrier_destroy(&j.bar);
+	}
+	/* One thread, or threads that could not all start: the sub-epochs
+	 * one by one (the same result). */
+	for (uint32_t s = 0; !together && s < nb; s++) {
 		j.sub = s;
-		j.lr = (float)h.lr;
-		for (uint32_t t = 0; p->heads && t < nb; t++) {
-			memcpy(p->heads + (size_t)t * 2 * nc, m->cw->w, nc * sizeof(float));
-			memcpy(p->heads + (size_t)t * 2 * nc + nc, m->cb->w, nc * sizeof(float));
-		}
+		j.lr = lrs[s];
 		threads_run(nb, mf_block, &j);
-		for (uint32_t x = 0; p->heads && x < nc; x++) {
-			double w = 0, b = 0;
-			for (uint32_t t = 0; t < nb; t++) {
-				w += p->heads[(size_t)t * 2 * nc + x];
-				b += p->heads[(size_t)t * 2 * nc + nc + x];
-			}
-			m->cw->w[x] = (float)(w / nb);
-			m->cb->w[x] = (float)(b / nb);
-		}
+		heads_average(m, p);
+		heads_spread(m, p);
 	}
 	mf_load(m, p, 1);
 	double loss = 0;

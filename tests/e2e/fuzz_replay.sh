@@ -12,4 +12,5 @@ for r in "$GL_REPLAY"/fuzz_*; do
 	"$r" $inputs
 	n=$((n + 1))
 done
-test "$n" -ge 2
+# json grmeta grcsv goodbooks movielens csvread glr glm
+test "$n" -ge 8
