@@ -12,6 +12,10 @@ secs=$2
 here=$(cd "$(dirname "$0")" && pwd)
 corpus_root=$build/corpus
 mkdir -p "$corpus_root"
+# the extract targets write their files here (tests/fuzz/xfuzz.h)
+GL_FUZZ_SCRATCH=$(mktemp -d /dev/shm/glfuzz-run.XXXXXX 2>/dev/null || mktemp -d)
+export GL_FUZZ_SCRATCH
+trap 'rm -rf "$GL_FUZZ_SCRATCH"' EXIT
 bash "$here/seeds.sh" "$build/bin" "$corpus_root"
 status=0
 for f in "$build"/fuzzers/fuzz_*; do

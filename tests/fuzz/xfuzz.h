@@ -1,8 +1,8 @@
 /* xfuzz.h - drive goodlens-extract's real code path (extract_run) over
  * fuzzer bytes, for the fuzz_<reader>.c targets.
  *
- * The bytes are written to a file in a scratch folder (on /dev/shm when it
- * exists, so no disk is touched) and extracted with --source forced to one
+ * The bytes are written to a file in a scratch folder (under
+ * $GL_FUZZ_SCRATCH, else on /dev/shm when it exists, so no disk is touched) and extracted with --source forced to one
  * kind, outputs into the same scratch folder, as the command line would.
  * After every run it checks what a user relies on, and aborts (a crash the
  * fuzzer saves) when any of it breaks:
@@ -57,7 +57,11 @@ static inline const char *xfuzz_dir(void)
 {
 	if (xfuzz_root[0])
 		return xfuzz_root;
-	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	/* run.sh names a folder it removes afterwards: libFuzzer's timed end
+	 * skips atexit, so the cleanup below is for direct runs only */
+	const char *base = getenv("GL_FUZZ_SCRATCH");
+	if (!base || !*base)
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	snprintf(xfuzz_root, sizeof xfuzz_root, "%s/glfuzz.XXXXXX", base);
 	if (!mkdtemp(xfuzz_root))
 		abort();
