@@ -37,8 +37,10 @@ int glr_writer_open(struct glr_writer **out, const char *path, const struct glr_
 {
 	*out = NULL;
 	if (m->n_users > UINT32_MAX || m->n_items > UINT32_MAX || m->n_ratings > (UINT64_MAX >> 4) ||
+	    m->n_items > m->n_ratings ||
 	    !(m->scale > 0) || !isfinite(m->scale)) {
-		log_error("%s: counts or scale out of range for a .glr file", path);
+		log_error("%s: counts or scale out of range for a .glr file (items must not "
+			  "outnumber ratings)", path);
 		return GL_EUSAGE;
 	}
 	struct glr_writer *g = calloc(1, sizeof *g);
@@ -250,6 +252,11 @@ static int load(struct glr *g)
 	if (g->n_ratings > g->f.size)
 		return invalid(g, "%llu ratings cannot fit in %llu bytes", (ull)g->n_ratings,
 			       (ull)g->f.size);
+	/* Every item a goodlens file names has a rating; without this bound a
+	 * 5 KB file could ask its readers for tables of 2^32 items. */
+	if (g->n_items > g->n_ratings)
+		return invalid(g, "%llu items but only %llu ratings", (ull)g->n_items,
+			       (ull)g->n_ratings);
 	if (!(g->scale > 0) || !isfinite(g->scale))
 		return invalid(g, "rating scale is not positive");
 	if (g->flags & ~(uint32_t)GLR_SORTED)

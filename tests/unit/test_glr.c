@@ -198,6 +198,12 @@ static void test_crafted_fields(void **state)
 	reseal(c);
 	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
 
+	memcpy(c, b, len); /* 2^32 - 1 items in a file of 5 ratings */
+	v = UINT32_MAX;
+	memcpy(section_at(c, "meta") + 8, &v, 8);
+	reseal(c);
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
 	memcpy(c, b, len); /* untouched but resealed: still valid */
 	reseal(c);
 	assert_int_equal(glr_open_mem(&g, c, len, "x"), 0);

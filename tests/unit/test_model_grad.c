@@ -183,14 +183,14 @@ static size_t mf_params(struct model *m, struct mf_param *p)
 
 static void mf_case(int loss)
 {
-	/* One user, one training rating (item 1, 4 stars) and one valid. */
-	struct glr_meta mt = {.n_users = 1, .n_items = 3, .n_ratings = 2, .scale = 0.5f,
+	/* One user, one training rating (item 1, 4 stars) and two valid. */
+	struct glr_meta mt = {.n_users = 1, .n_items = 3, .n_ratings = 3, .scale = 0.5f,
 			      .flags = GLR_SORTED, .has_split = 1};
 	struct glr_writer *w;
-	uint32_t it[] = {1, 2};
-	uint8_t rt[] = {8, 4}, bits[] = {0, GLR_BIT_VALID};
+	uint32_t it[] = {0, 1, 2};
+	uint8_t rt[] = {6, 8, 4}, bits[] = {GLR_BIT_VALID, 0, GLR_BIT_VALID};
 	assert_int_equal(glr_writer_open(&w, "m.glr", &mt), 0);
-	assert_int_equal(glr_writer_row(w, it, rt, NULL, bits, 2), 0);
+	assert_int_equal(glr_writer_row(w, it, rt, NULL, bits, 3), 0);
 	assert_int_equal(glr_writer_commit(w), 0);
 	struct glr g;
 	struct tdata d;
