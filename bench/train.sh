@@ -15,6 +15,7 @@
 # process (from the same log lines), which moves less with the load.
 set -eu
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/train_lib.inc"
 
 scale=${BENCH_SCALE:-1}
 repeat=${BENCH_REPEAT:-3}
@@ -31,55 +32,6 @@ echo "data: $data ($(($(stat -c %s "$data") / 1048576)) MiB, $n_train training r
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 out=$BENCH_DIR/train-out
 mkdir -p "$out"
-
-m() { awk -v r="$1" 'BEGIN { printf "%.2f", r / 1e6 }'; }
-
-# speed LABEL ARGS...: goodlens-train ARGS best of $repeat runs; sets RATE
-# (training ratings per second of training pass), VSECS (the validation
-# passes' seconds in that run), EPOCHS, CPURATE (training ratings per
-# CPU-second of the process over the training passes, all threads: for one
-# thread, steadier than RATE when the machine is busy) and PEAK (MiB, the
-# largest of the runs).  OpenBLAS's pthreads build starts a worker per core
-# when the process loads, and the workers spin for about 0.1 s before they
-# sleep; mf and dot call no BLAS and an mf epoch here takes about 0.01 s,
-# so their runs keep that spin off the second core (OPENBLAS_NUM_THREADS=1).
-speed() {
-	local label=$1 best=0 cbest=0 r c t0 t1 run_env=(env)
-	shift
-	case "$*" in *"--model mf"* | *"--model dot"*) run_env=(env OPENBLAS_NUM_THREADS=1) ;; esac
-	PEAK=0
-	t0=$(date +%s.%N)
-	for _ in $(seq "$repeat"); do
-		if ! /usr/bin/time -f '%M' -o "$out/rss" "${run_env[@]}" goodlens-train "$@" -o "$out" \
-			"$data" 2>"$out/log"; then
-			echo "$label: failed: goodlens-train $*" >&2
-			cat "$out/log" >&2
-			return 1
-		fi
-		r=$(($(tail -n 1 "$out/rss") / 1024))
-		[ "$r" -gt "$PEAK" ] && PEAK=$r
-		r=$(sed -n 's/.*(train \([0-9.]*\) s, .*, cpu \([0-9.]*\) s; valid \([0-9.]*\) s).*/\1 \2 \3/p' \
-			"$out/log" | awk -v n="$n_train" '{ t += $1; c += $2; v += $3; e++ }
-				END { printf "%.0f %.3f %d %.0f", n * e / t, v, e, n * e / c }')
-		if [ "${r%% *}" -gt "$best" ]; then
-			best=${r%% *}
-			VSECS=$(echo "$r" | cut -d' ' -f2)
-			EPOCHS=$(echo "$r" | cut -d' ' -f3)
-		fi
-		c=$(echo "$r" | cut -d' ' -f4)
-		[ "$c" -gt "$cbest" ] && cbest=$c
-	done
-	t1=$(date +%s.%N)
-	RATE=$best
-	CPURATE=$cbest
-	printf '%-44s %d runs, %.1f s\n' "$label:" "$repeat" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
-}
-
-floor_rate() { # best of $repeat
-	for _ in $(seq "$repeat"); do
-		"$GL_BENCH/train_floor" "$data" "$1" 5 | sed -n 's/dots_per_s=\([0-9]*\).*/\1/p'
-	done | sort -n | tail -n 1
-}
 
 for k in 32 128; do
 	fl=$(floor_rate "$k")

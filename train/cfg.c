@@ -35,6 +35,7 @@ void cfg_defaults(struct train_cfg *c, int kind)
 	c->relevant = 4;
 	c->init_sd = 0.01;
 	c->bs = 64;
+	c->als_mem = (uint64_t)256 << 20;
 	switch (kind) {
 	case GLM_DOT:
 	case GLM_NN:

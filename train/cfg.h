@@ -45,6 +45,9 @@ struct train_cfg {
 	int bn;               /* nn: BatchNorm after each hidden ReLU (fastai) */
 	int adaptive;         /* mf: per-row AdaGrad-like rates (LIBMF) */
 	double init_sd;       /* factor initialisation scale */
+	uint64_t als_mem;     /* als: bytes of item systems held at once (256 MiB;
+			       * not an option: tests make it small so that a
+			       * small file is solved in many item chunks) */
 	uint32_t rank_k;      /* ranking metrics @k */
 	double relevant;      /* rating at or above which an item is relevant */
 };

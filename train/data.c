@@ -130,3 +130,15 @@ uint32_t tdata_user_of(const struct tdata *d, uint64_t k)
 	}
 	return (uint32_t)lo;
 }
+
+uint64_t tdata_lower_bound(const uint32_t *items, uint64_t lo, uint64_t hi, uint32_t id)
+{
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (items[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

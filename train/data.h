@@ -41,6 +41,10 @@ void tdata_free(struct tdata *d);
 /* The user whose row holds rating index k (< n_ratings). */
 uint32_t tdata_user_of(const struct tdata *d, uint64_t k);
 
+/* The first position in items[lo, hi) holding an item >= id, for a sorted
+ * row (GLR_SORTED); hi when there is none. */
+uint64_t tdata_lower_bound(const uint32_t *items, uint64_t lo, uint64_t hi, uint32_t id);
+
 static inline int tdata_is_valid(const struct tdata *d, uint64_t k)
 {
 	return glr_bit(d->g->split, k);

@@ -9,16 +9,18 @@
  * equations A x = b with A = Y Y' + wd |N(u)| I and b = Y t, Y holding the
  * columns [q_i; 1].  Items are solved the same way against [p_u; 1].
  *
- * Column-major throughout.  Users: Y is gathered per user (in chunks, so a
- * user with a million ratings needs no more memory) and A formed with
- * cblas_ssyrk, b with cblas_sgemv.  Items: the file is CSR by user, and a
- * transposed copy would cost memory per rating, so each item's A and b are
- * accumulated while streaming the rows (cblas_ssyr, cblas_saxpy), for as
- * many items at a time as a fixed memory budget holds.  Every system is
- * solved by LAPACKE_sposv (Cholesky).  Threads take disjoint users or items
- * (by thread number), so the result depends on the thread count only;
- * OpenBLAS itself runs single-threaded (openblas_set_num_threads(1)) since
- * the parallelism is ours.
+ * Column-major throughout.  A row's columns are gathered ALS_CHUNK at a
+ * time (a row with a million ratings needs no more memory), A formed with
+ * cblas_ssyrk and b with cblas_sgemv, and the system solved by
+ * LAPACKE_sposv (Cholesky).  Users read their CSR rows.  Items: the file is
+ * CSR by user, so the items are taken in chunks of consecutive ids, each
+ * chunk's training ratings transposed (user and target, 8 bytes each) into
+ * a buffer of at most cfg->als_mem bytes, a whole-file copy being memory
+ * per rating.  Threads take disjoint users or items (by thread number);
+ * each row sums its ratings in file order whoever solves it, so the model
+ * depends neither on the thread count nor on the chunking.  OpenBLAS itself
+ * runs single-threaded (openblas_set_num_threads(1)) since the parallelism
+ * is ours.
  */
 #include "model.h"
 
@@ -33,20 +35,133 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALS_CHUNK 4096                 /* ratings gathered at once per user */
-#define ALS_ITEM_BUDGET (256u << 20)   /* bytes of item systems held at once */
+#define ALS_CHUNK 4096 /* columns gathered at once per row */
+
+struct als {
+	uint32_t *icnt;     /* per item: training ratings */
+	uint64_t max_icnt;
+};
+
+/* The item step's chunk [i0, i1), transposed: item i0 + c's ratings are
+ * who[start[c] .. start[c + 1]) with targets tv (r - mu - b_u). */
+struct als_chunk {
+	uint64_t i0, i1;
+	uint64_t *start, *cur; /* n_items + 1 each */
+	uint32_t *who;
+	float *tv;
+	uint64_t cap;          /* ratings who and tv hold */
+};
 
 struct als_job {
 	struct model *m;
-	uint64_t i0, i1;  /* item chunk */
-	float *sys;       /* item systems: (i1 - i0) * (K*K + K) */
+	const struct als_chunk *ch;
 	uint64_t failed[256];
 	int err[256];
 };
 
+/* One row's normal equations, built column by column. */
+struct solver {
+	int K;
+	size_t cap, used;
+	uint64_t n;
+	float *Y, *t, *A, *b;
+};
+
+static int solver_init(struct solver *s, uint32_t k, uint64_t longest)
+{
+	memset(s, 0, sizeof *s);
+	s->K = (int)k + 1;
+	s->cap = longest < ALS_CHUNK ? (longest ? longest : 1) : ALS_CHUNK;
+	s->Y = malloc(s->cap * (size_t)s->K * sizeof *s->Y);
+	s->t = malloc(s->cap * sizeof *s->t);
+	s->A = malloc((size_t)s->K * s->K * sizeof *s->A);
+	s->b = malloc((size_t)s->K * sizeof *s->b);
+	return s->Y && s->t && s->A && s->b ? 0 : GL_ENOMEM;
+}
+
+static void solver_free(struct solver *s)
+{
+	free(s->Y);
+	free(s->t);
+	free(s->A);
+	free(s->b);
+}
+
+static void solver_begin(struct solver *s)
+{
+	s->used = 0;
+	s->n = 0;
+	memset(s->A, 0, (size_t)s->K * s->K * sizeof *s->A);
+	memset(s->b, 0, (size_t)s->K * sizeof *s->b);
+}
+
+static void solver_flush(struct solver *s)
+{
+	if (!s->used)
+		return;
+	cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, s->K, (int)s->used, 1.0f, s->Y, s->K,
+		    1.0f, s->A, s->K);
+	cblas_sgemv(CblasColMajor, CblasNoTrans, s->K, (int)s->used, 1.0f, s->Y, s->K, s->t, 1, 1.0f,
+		    s->b, 1);
+	s->used = 0;
+}
+
+/* Add the column [f; 1] (f: k floats) with target t. */
+static void solver_add(struct solver *s, const float *f, float t)
+{
+	float *y = s->Y + s->used * (size_t)s->K;
+	memcpy(y, f, (size_t)(s->K - 1) * sizeof *y);
+	y[s->K - 1] = 1;
+	s->t[s->used++] = t;
+	s->n++;
+	if (s->used == s->cap)
+		solver_flush(s);
+}
+
+/* Solve with the ridge lambda n and store x = [factors; bias].  A row
+ * without ratings is zero.  Returns 1 when the system was singular (not
+ * positive definite: with lambda > 0 only for non-finite input); its row
+ * is then zero too. */
+static int solver_store(struct solver *s, float lambda, float *factors, float *bias)
+{
+	int K = s->K, bad = 0;
+	solver_flush(s);
+	if (s->n) {
+		for (int d = 0; d < K; d++)
+			s->A[d * K + d] += lambda * (float)s->n;
+		bad = LAPACKE_sposv(LAPACK_COL_MAJOR, 'U', K, 1, s->A, K, s->b, K) != 0;
+	}
+	if (!s->n || bad)
+		memset(s->b, 0, (size_t)K * sizeof *s->b);
+	memcpy(factors, s->b, (size_t)(K - 1) * sizeof *factors);
+	*bias = s->b[K - 1];
+	return bad;
+}
+
+static void als_free(struct model *m)
+{
+	struct als *p = m->priv;
+	if (p)
+		free(p->icnt);
+	free(p);
+	m->priv = NULL;
+}
+
 static int als_init(struct model *m)
 {
 	const struct train_cfg *c = m->cfg;
+	const struct glr *g = m->d->g;
+	struct als *p = calloc(1, sizeof *p);
+	if (p)
+		p->icnt = calloc(m->n_items + 1, sizeof *p->icnt);
+	m->priv = p;
+	if (!p || !p->icnt) {
+		log_error("out of memory for the als model");
+		return GL_ENOMEM;
+	}
+	for (uint64_t kk = 0; kk < g->n_ratings; kk++)
+		if (!tdata_is_valid(m->d, kk) && ++p->icnt[g->items[kk]] > p->max_icnt)
+			p->max_icnt = p->icnt[g->items[kk]];
 	m->mu = (float)m->d->mean;
 	int err = model_add_factors(m);
 	if (err)
@@ -57,134 +172,125 @@ static int als_init(struct model *m)
 	return 0;
 }
 
-/* Solve A x = b (A upper, K x K, column-major) in place of b; on failure
- * (not positive definite: only possible with wd = 0) x is zero. */
-static int solve(float *A, float *b, int K)
-{
-	lapack_int info = LAPACKE_sposv(LAPACK_COL_MAJOR, 'U', K, 1, A, K, b, K);
-	if (info != 0) {
-		memset(b, 0, (size_t)K * sizeof *b);
-		return 1;
-	}
-	return 0;
-}
-
-static void store(float *factors, float *bias, const float *x, uint32_t k)
-{
-	memcpy(factors, x, k * sizeof *x);
-	*bias = x[k];
-}
-
 static void als_users(void *arg, uint32_t t, uint32_t nt)
 {
 	struct als_job *j = arg;
 	struct model *m = j->m;
 	const struct glr *g = m->d->g;
 	uint32_t k = m->k;
-	int K = (int)k + 1;
-	float lambda = (float)m->cfg->wd;
-	size_t cap = m->d->max_row < ALS_CHUNK ? (m->d->max_row ? m->d->max_row : 1) : ALS_CHUNK;
-	float *Y = malloc(cap * (size_t)K * sizeof *Y), *tv = malloc(cap * sizeof *tv);
-	float *A = malloc((size_t)K * K * sizeof *A), *b = malloc((size_t)K * sizeof *b);
-	if (!Y || !tv || !A || !b) {
+	struct solver s;
+	if (solver_init(&s, k, m->d->max_row)) {
 		j->err[t] = GL_ENOMEM;
 		goto done;
 	}
 	for (uint64_t u = t; u < m->n_users; u += nt) {
-		uint64_t n = 0;
-		size_t used = 0;
-		memset(A, 0, (size_t)K * K * sizeof *A);
-		memset(b, 0, (size_t)K * sizeof *b);
-		for (uint64_t kk = g->rowptr[u]; kk <= g->rowptr[u + 1]; kk++) {
-			int last = kk == g->rowptr[u + 1];
-			if (!last && !tdata_is_valid(m->d, kk)) {
-				uint32_t i = g->items[kk];
-				memcpy(Y + used * K, m->Q->w + (size_t)i * k, k * sizeof *Y);
-				Y[used * K + k] = 1;
-				tv[used] = glr_value(g, kk) - m->mu - m->bi->w[i];
-				used++;
-				n++;
-			}
-			if (used && (used == cap || last)) {
-				cblas_ssyrk(CblasColMajor, CblasUpper, CblasNoTrans, K, (int)used, 1.0f, Y,
-					    K, 1.0f, A, K);
-				cblas_sgemv(CblasColMajor, CblasNoTrans, K, (int)used, 1.0f, Y, K, tv, 1,
-					    1.0f, b, 1);
-				used = 0;
-			}
+		solver_begin(&s);
+		for (uint64_t kk = g->rowptr[u]; kk < g->rowptr[u + 1]; kk++) {
+			if (tdata_is_valid(m->d, kk))
+				continue;
+			uint32_t i = g->items[kk];
+			solver_add(&s, m->Q->w + (size_t)i * k, glr_value(g, kk) - m->mu - m->bi->w[i]);
 		}
-		if (n == 0) {
-			memset(b, 0, (size_t)K * sizeof *b);
-		} else {
-			for (int d = 0; d < K; d++)
-				A[d * K + d] += lambda * (float)n;
-			j->failed[t] += (uint64_t)solve(A, b, K);
-		}
-		store(m->P->w + u * k, m->bu->w + u, b, k);
+		j->failed[t] += (uint64_t)solver_store(&s, (float)m->cfg->wd, m->P->w + u * k,
+						       m->bu->w + u);
 	}
 done:
-	free(Y);
-	free(tv);
-	free(A);
-	free(b);
+	solver_free(&s);
 }
 
-/* Thread t accumulates and solves the items i of the chunk with
- * i % nt == t, streaming every user's row. */
+/* Thread t solves every nt-th item of the chunk, counting from its first. */
 static void als_items(void *arg, uint32_t t, uint32_t nt)
 {
 	struct als_job *j = arg;
 	struct model *m = j->m;
-	const struct glr *g = m->d->g;
+	const struct als_chunk *ch = j->ch;
+	const struct als *p = m->priv;
 	uint32_t k = m->k;
-	int K = (int)k + 1;
-	size_t per = (size_t)K * K + (size_t)K;
-	float lambda = (float)m->cfg->wd;
-	float *x = malloc((size_t)K * sizeof *x);
-	uint32_t *cnt = calloc(j->i1 - j->i0 + 1, sizeof *cnt);
-	if (!x || !cnt) {
+	struct solver s;
+	if (solver_init(&s, k, p->max_icnt)) {
 		j->err[t] = GL_ENOMEM;
 		goto done;
 	}
-	for (uint64_t i = j->i0 + t; i < j->i1; i += nt)
-		memset(j->sys + (i - j->i0) * per, 0, per * sizeof(float));
-	for (uint64_t u = 0; u < m->n_users; u++) {
-		int have = 0;
-		for (uint64_t kk = g->rowptr[u]; kk < g->rowptr[u + 1]; kk++) {
-			uint32_t i = g->items[kk];
-			if (i < j->i0 || i >= j->i1 || i % nt != t || tdata_is_valid(m->d, kk))
-				continue;
-			if (!have) {
-				memcpy(x, m->P->w + u * k, k * sizeof *x);
-				x[k] = 1;
-				have = 1;
-			}
-			float *A = j->sys + (i - j->i0) * per, *b = A + (size_t)K * K;
-			float tv = glr_value(g, kk) - m->mu - m->bu->w[u];
-			cblas_ssyr(CblasColMajor, CblasUpper, K, 1.0f, x, 1, A, K);
-			cblas_saxpy(K, tv, x, 1, b, 1);
-			cnt[i - j->i0]++;
-		}
-	}
-	for (uint64_t i = j->i0 + t; i < j->i1; i += nt) {
-		float *A = j->sys + (i - j->i0) * per, *b = A + (size_t)K * K;
-		uint32_t n = cnt[i - j->i0];
-		if (n) {
-			for (int d = 0; d < K; d++)
-				A[d * K + d] += lambda * (float)n;
-			j->failed[t] += (uint64_t)solve(A, b, K);
-		}
-		store(m->Q->w + i * k, m->bi->w + i, b, k);
+	for (uint64_t c = t; c < ch->i1 - ch->i0; c += nt) {
+		uint64_t i = ch->i0 + c;
+		solver_begin(&s);
+		for (uint64_t e = ch->start[c]; e < ch->start[c + 1]; e++)
+			solver_add(&s, m->P->w + (size_t)ch->who[e] * k, ch->tv[e]);
+		j->failed[t] += (uint64_t)solver_store(&s, (float)m->cfg->wd, m->Q->w + i * k,
+						       m->bi->w + i);
 	}
 done:
-	free(x);
-	free(cnt);
+	solver_free(&s);
+}
+
+/* The next chunk from item i0: as many items as ch->cap ratings hold (at
+ * least one), transposed from the rows in user order; of a sorted row only
+ * its run inside the chunk is read (binary search). */
+static void chunk_fill(const struct model *m, struct als_chunk *ch, uint64_t i0)
+{
+	const struct als *p = m->priv;
+	const struct glr *g = m->d->g;
+	uint64_t i1 = i0, n = 0;
+	while (i1 < m->n_items && (i1 == i0 || n + p->icnt[i1] <= ch->cap))
+		n += p->icnt[i1++];
+	ch->i0 = i0;
+	ch->i1 = i1;
+	ch->start[0] = 0;
+	for (uint64_t c = 0; c < i1 - i0; c++) {
+		ch->cur[c] = ch->start[c];
+		ch->start[c + 1] = ch->start[c] + p->icnt[i0 + c];
+	}
+	int sorted = !!(g->flags & GLR_SORTED);
+	for (uint64_t u = 0; u < m->n_users; u++) {
+		uint64_t lo = g->rowptr[u], hi = g->rowptr[u + 1];
+		if (sorted) {
+			lo = tdata_lower_bound(g->items, lo, hi, (uint32_t)i0);
+			hi = tdata_lower_bound(g->items, lo, hi, (uint32_t)i1);
+		}
+		float tu = m->mu + m->bu->w[u];
+		for (uint64_t kk = lo; kk < hi; kk++) {
+			uint64_t c = (uint64_t)g->items[kk] - i0;
+			if (c >= i1 - i0 || tdata_is_valid(m->d, kk))
+				continue;
+			uint64_t e = ch->cur[c]++;
+			ch->who[e] = (uint32_t)u;
+			ch->tv[e] = glr_value(g, kk) - tu;
+		}
+	}
+}
+
+static int chunk_alloc(const struct model *m, struct als_chunk *ch)
+{
+	const struct als *p = m->priv;
+	uint64_t per = sizeof *ch->who + sizeof *ch->tv;
+	ch->cap = m->cfg->als_mem / per;
+	if (ch->cap > m->d->n_train)
+		ch->cap = m->d->n_train;
+	if (ch->cap < p->max_icnt)
+		ch->cap = p->max_icnt;
+	ch->start = malloc((m->n_items + 1) * sizeof *ch->start);
+	ch->cur = malloc((m->n_items + 1) * sizeof *ch->cur);
+	ch->who = malloc((ch->cap ? ch->cap : 1) * sizeof *ch->who);
+	ch->tv = malloc((ch->cap ? ch->cap : 1) * sizeof *ch->tv);
+	if (ch->start && ch->cur && ch->who && ch->tv)
+		return 0;
+	log_error("out of memory for the als item step");
+	return GL_ENOMEM;
+}
+
+static void chunk_free(struct als_chunk *ch)
+{
+	free(ch->start);
+	free(ch->cur);
+	free(ch->who);
+	free(ch->tv);
 }
 
 static int collect(struct als_job *j, uint32_t nt, uint64_t *failed)
 {
 	for (uint32_t t = 0; t < nt; t++) {
 		*failed += j->failed[t];
+		j->failed[t] = 0;
 		if (j->err[t]) {
 			log_error("out of memory in the als solver");
 			return j->err[t];
@@ -215,33 +321,26 @@ static int als_epoch(struct model *m, uint32_t epoch, double *train_loss)
 	(void)epoch;
 	uint32_t nt = m->threads > 256 ? 256 : m->threads;
 	uint64_t failed = 0;
-	struct als_job j = {.m = m};
+	struct als_chunk ch = {0};
+	struct als_job j = {.m = m, .ch = &ch};
 	threads_run(nt, als_users, &j);
 	int err = collect(&j, nt, &failed);
-	size_t per = ((size_t)(m->k + 1) * (m->k + 1) + m->k + 1) * sizeof(float);
-	uint64_t chunk = ALS_ITEM_BUDGET / per;
-	if (chunk == 0)
-		chunk = 1;
-	if (chunk > m->n_items)
-		chunk = m->n_items;
-	j.sys = malloc((chunk ? chunk : 1) * per);
-	if (!err && !j.sys) {
-		log_error("out of memory for the als item systems");
-		err = GL_ENOMEM;
-	}
-	for (uint64_t i0 = 0; !err && i0 < m->n_items; i0 += chunk) {
-		memset(j.failed, 0, sizeof j.failed);
-		j.i0 = i0;
-		j.i1 = i0 + chunk < m->n_items ? i0 + chunk : m->n_items;
+	if (!err)
+		err = chunk_alloc(m, &ch);
+	for (uint64_t i0 = 0; !err && i0 < m->n_items; i0 = ch.i1) {
+		chunk_fill(m, &ch, i0);
 		threads_run(nt, als_items, &j);
 		err = collect(&j, nt, &failed);
 	}
-	free(j.sys);
+	chunk_free(&ch);
 	if (err)
 		return err;
 	if (failed)
-		log_warn("als: %" PRIu64 " systems were singular (use --wd > 0); their rows are zero",
-			 failed);
+		log_warn("als: %" PRIu64 " systems were singular and their rows set to zero (%s)",
+			 failed,
+			 m->cfg->wd > 0 ? "the factors are no longer finite"
+					: "--wd 0: a row with fewer ratings than factors has no unique "
+					  "solution; use --wd > 0");
 	*train_loss = train_mse(m);
 	return 0;
 }
@@ -252,4 +351,5 @@ const struct model_ops model_als_ops = {
 	.epoch = als_epoch,
 	.predict = model_factor_predict,
 	.attach = model_factor_attach,
+	.free = als_free,
 };

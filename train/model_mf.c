@@ -39,6 +39,7 @@
  */
 #include "model.h"
 
+#include "bigmem.h"
 #include "err.h"
 #include "kern.h"
 #include "log.h"
@@ -75,14 +76,31 @@ struct mf {
 	uint64_t *seen;
 };
 
-/* Zeroed, 64-byte aligned room for n floats. */
+static size_t rows_bytes(uint64_t n)
+{
+	return ((n ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
+}
+
+/* Zeroed, 64-byte aligned room for n floats; read at random, so on huge
+ * pages (lib/bigmem.h, 2 MiB aligned) once large.  Freed by free_rows(p, n). */
 static float *alloc_rows(uint64_t n)
 {
-	size_t bytes = ((n ? n : 1) * sizeof(float) + 63) & ~(size_t)63;
+	size_t bytes = rows_bytes(n);
+	if (bytes >= BIGMEM_MIN)
+		return big_alloc(bytes);
 	float *p = aligned_alloc(64, bytes);
 	if (p)
 		memset(p, 0, bytes);
 	return p;
+}
+
+static void free_rows(float *p, uint64_t n)
+{
+	size_t bytes = rows_bytes(n);
+	if (bytes >= BIGMEM_MIN)
+		big_free(p, bytes);
+	else
+		free(p);
 }
 
 static int mf_alloc(struct model *m, struct mf *p)
@@ -314,19 +332,6 @@ static size_t gather_run(const struct glr *g, const struct mf *p, uint64_t lo, u
 	return n;
 }
 
-/* The first position in the sorted items[lo, hi) holding an item >= id. */
-static uint64_t lower_bound(const uint32_t *items, uint64_t lo, uint64_t hi, uint32_t id)
-{
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		if (items[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* One rating by the general path: forward, gradient, update.  Returns the
  * loss. */
 static double mf_rating(struct model *m, struct mf *p, float *head, float *hg, uint32_t us,
@@ -379,8 +384,8 @@ static size_t gather_user(const struct model *m, const struct mf *p, uint32_t ep
 	uint64_t lo = g->rowptr[u], hi = g->rowptr[u + 1];
 	int whole = width == m->n_items;
 	if (p->sorted && !whole) {
-		lo = lower_bound(g->items, lo, hi, base);
-		hi = lower_bound(g->items, lo, hi, base + width);
+		lo = tdata_lower_bound(g->items, lo, hi, base);
+		hi = tdata_lower_bound(g->items, lo, hi, base + width);
 		whole = 1;
 	}
 	uint64_t at = lo + row_start(m->cfg->seed, epoch, u, hi - lo);
@@ -557,10 +562,10 @@ static void mf_free(struct model *m)
 	free(p->order);
 	free(p->ustart);
 	free(p->istart);
-	free(p->wp);
-	free(p->wq);
-	free(p->wbu);
-	free(p->wbi);
+	free_rows(p->wp, (m->n_users + 1) * p->kp);
+	free_rows(p->wq, (m->n_items + 1) * p->kp);
+	free_rows(p->wbu, m->n_users + 1);
+	free_rows(p->wbi, m->n_items + 1);
 	free(p->gu);
 	free(p->gi);
 	free(p->heads);

@@ -1,5 +1,6 @@
 #include "optim.h"
 
+#include "bigmem.h"
 #include "err.h"
 #include "log.h"
 #include "kern.h"
@@ -9,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The per-row arrays are read at random (a batch's rows): on huge pages
+ * (lib/bigmem.h) once they are large, so the TLB covers them. */
 int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, uint32_t cap,
 	     int flags, const struct train_cfg *c)
 {
@@ -22,12 +25,12 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 	if (t->dense || cap > rows)
 		cap = rows;
 	size_t n = (size_t)rows * cols;
-	t->w = calloc(n ? n : 1, sizeof *t->w);
+	t->w = big_alloc(n * sizeof *t->w);
 	if (!t->w)
 		goto fail;
 	if (!(flags & PT_NO_GRAD) && c) {
 		t->cap = cap;
-		t->slot = malloc((rows ? rows : 1) * sizeof *t->slot);
+		t->slot = big_alloc((size_t)rows * sizeof *t->slot);
 		t->touched = malloc((cap ? cap : 1) * sizeof *t->touched);
 		t->g = malloc(((size_t)cap * cols + 1) * sizeof *t->g);
 		if (!t->slot || !t->touched || !t->g)
@@ -35,18 +38,18 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 		for (uint32_t r = 0; r < rows; r++)
 			t->slot[r] = -1;
 		if (c->optimizer == OPT_ADAM) {
-			t->m = calloc(n ? n : 1, sizeof *t->m);
-			t->v = calloc(n ? n : 1, sizeof *t->v);
+			t->m = big_alloc(n * sizeof *t->m);
+			t->v = big_alloc(n * sizeof *t->v);
 			if (!t->m || !t->v)
 				goto fail;
 		}
 		if (c->update == UPD_SPARSE && c->wd_mode == WD_DECOUPLED && !t->dense) {
-			t->mark = calloc(rows ? rows : 1, sizeof *t->mark);
+			t->mark = big_alloc((size_t)rows * sizeof *t->mark);
 			if (!t->mark)
 				goto fail;
 		}
 		if (c->update == UPD_SPARSE && c->optimizer == OPT_ADAM && !t->dense) {
-			t->last = calloc(rows ? rows : 1, sizeof *t->last);
+			t->last = big_alloc((size_t)rows * sizeof *t->last);
 			if (!t->last)
 				goto fail;
 		}
@@ -60,12 +63,13 @@ fail:
 
 void pt_free(struct ptensor *t)
 {
-	free(t->w);
-	free(t->m);
-	free(t->v);
-	free(t->mark);
-	free(t->last);
-	free(t->slot);
+	size_t n = (size_t)t->rows * t->cols;
+	big_free(t->w, n * sizeof *t->w);
+	big_free(t->m, n * sizeof *t->m);
+	big_free(t->v, n * sizeof *t->v);
+	big_free(t->mark, (size_t)t->rows * sizeof *t->mark);
+	big_free(t->last, (size_t)t->rows * sizeof *t->last);
+	big_free(t->slot, (size_t)t->rows * sizeof *t->slot);
 	free(t->touched);
 	free(t->g);
 	memset(t, 0, sizeof *t);

@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "decay.h"
 #include "err.h"
 #include "glm.h"
 #include "glr.h"
@@ -277,8 +278,14 @@ int trainer_run(const struct train_cfg *c, const char *path, const char *outdir)
 		log_info("%s: %" PRIu64 " users, %" PRIu64 " items, %" PRIu64
 			 " training and %" PRIu64 " validation ratings",
 			 path, r.d.n_users, r.d.n_items, r.d.n_train, r.d.n_valid);
-	if (!err && r.d.n_users > UINT32_MAX - 1)
+	if (!err && r.d.n_users > UINT32_MAX - 1) {
+		log_error("%s: more than %u users", path, UINT32_MAX - 1);
 		err = GL_ELIMIT;
+	}
+	if (!err)
+		decay_advise(c, &r.d);
+	if (!err)
+		err = outfile_mkdirs(outdir);
 	if (!err)
 		err = open_out(&r.metrics, outdir, "metrics.csv");
 	if (!err)
@@ -294,7 +301,15 @@ int trainer_run(const struct train_cfg *c, const char *path, const char *outdir)
 	if (!err)
 		err = write_predictions(&r);
 	/* The model file is renamed into place by glm_save; the tables follow
-	 * only when it succeeded, so a failed run changes none of them. */
+	 * only when it succeeded, so a failed run changes none of them.  They
+	 * are flushed first: a full disk then fails before the model is
+	 * replaced, not after. */
+	if (!err)
+		err = outfile_flush(&r.metrics);
+	if (!err)
+		err = outfile_flush(&r.summary);
+	if (!err)
+		err = outfile_flush(&r.preds);
 	if (!err)
 		err = write_model(&r);
 	if (!err)

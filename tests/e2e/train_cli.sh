@@ -1,8 +1,8 @@
 # goodlens-train and goodlens-recommend from the command line, on a
 # sample made by goodlens-sample -> goodlens-extract -> goodlens-filter.
-# Checks the outputs' columns, that the model beats the baselines, the
-# usage errors, that a failed run leaves earlier outputs alone, and the
-# three recommend modes.
+# Checks the outputs' columns (in folders -o creates), that the model beats
+# the baselines, the usage errors, that a failed run leaves earlier outputs
+# alone, and the three recommend modes.
 
 for t in goodlens-sample goodlens-extract goodlens-filter goodlens-train goodlens-recommend; do
 	command -v "$t" >/dev/null || { echo "missing $t"; exit 1; }
@@ -28,8 +28,8 @@ set -e
 goodlens-train --help | grep -q -- "--wd-mode"
 goodlens-train --version | grep -q "goodlens-train"
 
+# -o creates the output folder (and, below, missing parents) as every stage does
 for m in dot mf als nn; do
-	mkdir -p "out-$m"
 	goodlens-train -q --model "$m" --threads 2 f/ratings.glr -o "out-$m"
 	head -n 1 "out-$m/metrics.csv" | grep -qx "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"
 	head -n 1 "out-$m/predictions.csv" | grep -qx "user,item,rating,prediction"
@@ -46,9 +46,22 @@ for m in dot mf als nn; do
 done
 
 # ce: accuracy column
-mkdir -p out-ce
-goodlens-train -q --model dot --loss ce f/ratings.glr -o out-ce
-head -n 1 out-ce/metrics.csv | grep -q ",valid_accuracy$"
+goodlens-train -q --model dot --loss ce f/ratings.glr -o runs/ce/out
+head -n 1 runs/ce/out/metrics.csv | grep -q ",valid_accuracy$"
+# an output folder that cannot be made: exit 1 and a message
+touch afile
+set +e
+goodlens-train -q --model mf --epochs 1 f/ratings.glr -o afile/out 2>err; [ $? = 1 ] && grep -q "afile" err || exit 1
+set -e
+
+# decoupled weight decay at a batch far smaller than the rows (wd x rows /
+# bs = 0.1 x 600 / 1 = 60 > 20): a warning that says what to change; none
+# with fastai's bs 64 on this file (0.94)
+goodlens-train --model dot --factors 2 --epochs 1 --bs 1 f/ratings.glr -o runs/decay 2>err
+grep -q "warning: weight decay will flatten this model" err
+grep -q "use --bs 16 or more" err
+goodlens-train --model dot --factors 2 --epochs 1 f/ratings.glr -o runs/decay 2>err
+if grep -q "flatten" err; then exit 1; fi
 
 # a failed run leaves the earlier outputs untouched
 cp out-dot/model.glm keep.glm

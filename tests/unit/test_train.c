@@ -10,6 +10,7 @@
 #include "../../train/batch.h"
 #include "../../train/cfg.h"
 #include "../../train/data.h"
+#include "../../train/decay.h"
 #include "../../train/optim.h"
 #include "../../train/sched.h"
 #include "err.h"
@@ -137,6 +138,66 @@ static void test_sparse_decay_catch_up(void **state)
 	NEAR(sp.w[0], de.w[0], 1e-6); /* SGD has no momentum: identical */
 	pt_free(&sp);
 	pt_free(&de);
+}
+
+/* A tensor past BIGMEM_MIN lives on huge pages (lib/bigmem.h): zeroed,
+ * writable at both ends, released by pt_free with the size it was made
+ * with (ASan would see a free() of mapped memory). */
+static void test_big_tensor(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	struct ptensor t;
+	cfg_defaults(&c, GLM_DOT);
+	uint32_t rows = 200000, cols = 8; /* 6.4 MB per array */
+	assert_int_equal(pt_alloc(&t, "big", rows, cols, 64, 0, &c), 0);
+	assert_non_null(t.m);
+	assert_non_null(t.mark);
+	assert_non_null(t.last);
+	size_t n = (size_t)rows * cols;
+	assert_true(t.w[0] == 0 && t.w[n - 1] == 0 && t.v[n - 1] == 0 && t.mark[rows - 1] == 0);
+	assert_int_equal(t.slot[rows - 1], -1);
+	t.w[n - 1] = 1;
+	t.m[n - 1] = 2;
+	t.last[rows - 1] = 3;
+	pt_free(&t);
+}
+
+/* Decoupled decay's exposure wd * rows / (bs * accum) and the batch size
+ * that brings it down (docs/TRAIN.md measures where dot collapses). */
+static void test_decay_risk(void **state)
+{
+	(void)state;
+	struct train_cfg c;
+	struct decay_risk r;
+	cfg_defaults(&c, GLM_DOT);
+	decay_risk(&c, 53424, 10000, &r); /* goodbooks-10k: collapses */
+	assert_int_equal(r.items, 0);
+	assert_int_equal(r.rows, 53424);
+	NEAR(r.gap, 53424 / 64.0, 1e-9);
+	NEAR(r.exposure, 0.1 * 53424 / 64.0, 1e-9);
+	assert_true(r.exposure > DECAY_WARN);
+	assert_int_equal(r.bs_good, 2048); /* 0.1 * 53424 / 5 = 1068.5 */
+	c.bs = 2048;
+	decay_risk(&c, 53424, 10000, &r);
+	assert_true(r.exposure <= DECAY_GOOD);
+	c.bs = 16;
+	c.accum = 128; /* the same group of 2048 */
+	decay_risk(&c, 53424, 10000, &r);
+	assert_true(r.exposure <= DECAY_GOOD);
+	cfg_defaults(&c, GLM_DOT);
+	decay_risk(&c, 6040, 3706, &r); /* MovieLens 1M: fastai's own example */
+	NEAR(r.exposure, 0.1 * 6040 / 64.0, 1e-9);
+	assert_true(r.exposure < DECAY_WARN);
+	decay_risk(&c, 115000, 842443, &r); /* the items side decides */
+	assert_int_equal(r.items, 1);
+	assert_int_equal(r.bs_good, 32768);
+	c.wd_mode = WD_L2;
+	decay_risk(&c, 115000, 842443, &r);
+	NEAR(r.exposure, 0, 0);
+	cfg_defaults(&c, GLM_MF);
+	decay_risk(&c, 115000, 842443, &r);
+	NEAR(r.exposure, 0, 0);
 }
 
 static void test_perm_is_a_bijection(void **state)
@@ -287,6 +348,8 @@ int main(void)
 		cmocka_unit_test(test_one_cycle_matches_fastai),
 		cmocka_unit_test(test_adam_matches_fastai),
 		cmocka_unit_test(test_sparse_decay_catch_up),
+		cmocka_unit_test(test_big_tensor),
+		cmocka_unit_test(test_decay_risk),
 		cmocka_unit_test(test_perm_is_a_bijection),
 		cmocka_unit_test(test_data_view),
 		cmocka_unit_test(test_user_of_planted),
