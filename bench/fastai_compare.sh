@@ -14,6 +14,10 @@
 # with --update dense (fastai's exact update); then goodlens' mf and als on
 # the same split.
 #
+# ML_RAW=DIR runs the same comparison on real MovieLens 1M instead: DIR
+# holds ratings.dat and movies.dat as unzipped from ml-1m.zip (make fetch
+# DATA=ml-1m puts them in data/raw/ml-1m); the floor is then unknown.
+#
 # Needs PyTorch (Debian python3-torch, installed by `make bench-deps`); it
 # installs nothing itself and says so when PyTorch is missing.  LIBMF is in
 # neither Debian nor reach (PyPI is not reachable here), so there is no
@@ -40,21 +44,31 @@ users=$(awk -v s="$scale" 'BEGIN { n = int(6040 * s); print (n < 200 ? 200 : n) 
 items=$(awk -v s="$scale" 'BEGIN { n = int(3706 * s); print (n < 100 ? 100 : n) }')
 lines=$(awk -v s="$scale" 'BEGIN { n = int(1000209 * s); print (n < 20000 ? 20000 : n) }')
 d=$BENCH_DIR/fastai-ml1m-$users-$lines
+raw=$d/raw
+if [ -n "${ML_RAW:-}" ]; then
+	raw=$(cd "$ML_RAW" && pwd)
+	d=$BENCH_DIR/fastai-ml1m-real
+	[ -s "$d/valid.csv" ] && [ "$d/valid.csv" -nt "$raw/ratings.dat" ] || rm -f "$d/valid.csv"
+fi
 if [ ! -s "$d/valid.csv" ]; then
 	rm -rf "$d"
 	mkdir -p "$d/f"
-	goodlens-sample -q --format ml-1m --out "$d/raw" --users "$users" --items "$items" \
-		--interactions "$lines" --min-per-user 20 --seed 1
-	goodlens-extract -q --out "$d/ex" "$d/raw/ratings.dat" "$d/raw/movies.dat"
+	[ -n "${ML_RAW:-}" ] ||
+		goodlens-sample -q --format ml-1m --out "$raw" --users "$users" --items "$items" \
+			--interactions "$lines" --min-per-user 20 --seed 1
+	goodlens-extract -q --out "$d/ex" "$raw/ratings.dat" "$raw/movies.dat"
 	goodlens-filter -q -i "$d/ex/items.raw.csv" -u "$d/ex/users.raw.csv" -o "$d/f" \
 		"$d/ex/ratings.raw.glr"
 	goodlens-export ratings-csv -q --subset train -o "$d/train.csv" "$d/f/ratings.glr"
 	goodlens-export ratings-csv -q --subset valid -o "$d/valid.csv" "$d/f/ratings.glr"
 fi
-floor=$(sed -n 's/^floor_rmse=//p' "$d/raw/planted.txt")
-echo "data: goodlens-sample ml-1m layout, $users users, $items movies, $lines ratings;" \
-	"$(($(wc -l <"$d/train.csv") - 1)) train / $(($(wc -l <"$d/valid.csv") - 1)) valid;" \
-	"planted noise floor rmse $floor"
+split="$(($(wc -l <"$d/train.csv") - 1)) train / $(($(wc -l <"$d/valid.csv") - 1)) valid"
+if [ -n "${ML_RAW:-}" ]; then
+	echo "data: MovieLens 1M from $raw; $split"
+else
+	echo "data: goodlens-sample ml-1m layout, $users users, $items movies, $lines ratings;" \
+		"$split; planted noise floor rmse $(sed -n 's/^floor_rmse=//p' "$raw/planted.txt")"
+fi
 
 ntrain=$(($(wc -l <"$d/train.csv") - 1))
 
