@@ -53,10 +53,10 @@ static int key_limit(struct xctx *cx, struct xfile *f)
 }
 
 int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
-		const char *item, size_t ilen, uint8_t rating, uint32_t time, int read,
+		const char *item, size_t ilen, uint8_t rating, uint32_t time, unsigned bits,
 		uint64_t line, uint64_t off)
 {
-	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, read, line, off);
+	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, bits, line, off);
 	if (!err)
 		f->st->kept++;
 	return err == GL_ELIMIT ? key_limit(cx, f) : err;
@@ -219,7 +219,8 @@ static int prepare(struct run *r)
 	if (!err && r->family != XF_NONE) {
 		const struct xfamily_info *fi = xfamily_info(r->family);
 		struct fb_opts fo = {.max_keys = o->max_keys, .sort_mem = o->sort_mem,
-				     .has_times = fi->has_times, .has_read = fi->has_read};
+				     .has_times = fi->has_times, .has_read = fi->has_read,
+				     .has_reviewed = fi->has_reviewed};
 		err = fb_open(&r->cx.fb, o->out_dir, &fo);
 	}
 	return err;

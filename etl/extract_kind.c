@@ -30,11 +30,11 @@ static const int kind_table[XK_N] = {
 };
 
 static const struct xfamily_info families[XF_N] = {
-	[XF_NONE] = {"", "", 0, 0},
-	[XF_GR_JSON] = {"user_id", "book_id", 1, 1},
-	[XF_GR_CSV] = {"user_id_csv", "book_id_csv", 0, 1},
-	[XF_GOODBOOKS] = {"user_id", "book_id", 0, 0},
-	[XF_MOVIELENS] = {"user_id", "movie_id", 1, 0},
+	[XF_NONE] = {"", "", 0, 0, 0},
+	[XF_GR_JSON] = {"user_id", "book_id", 1, 1, 1},
+	[XF_GR_CSV] = {"user_id_csv", "book_id_csv", 0, 1, 1},
+	[XF_GOODBOOKS] = {"user_id", "book_id", 0, 0, 0},
+	[XF_MOVIELENS] = {"user_id", "movie_id", 1, 0, 0},
 };
 
 static const char *const tab_files[XT_N] = {"books.csv",  "works.csv",       "authors.csv",

@@ -3,8 +3,8 @@
  *
  * An interaction kind feeds the one ratings file; its family fixes the key
  * columns of users.raw.csv and items.raw.csv and whether times and the read
- * bitmap exist, so one run takes interaction files of one family only.  A
- * metadata kind becomes a CSV table in the output folder.
+ * and reviewed bitmaps exist, so one run takes interaction files of one
+ * family only.  A metadata kind becomes a CSV table in the output folder.
  *
  * Detection (xkind_detect): the first non-blank line decides when it is
  * recognisable, the name (without ".gz") otherwise:
@@ -64,7 +64,7 @@ enum xtab { XT_NONE = -1, XT_BOOKS, XT_WORKS, XT_AUTHORS, XT_MOVIES, XT_USER_MAP
 struct xfamily_info {
 	const char *user_col; /* key column of users.raw.csv */
 	const char *item_col; /* key column of items.raw.csv */
-	int has_times, has_read;
+	int has_times, has_read, has_reviewed;
 };
 
 /* The --source name of a kind ("goodreads-json"), or NULL. */

@@ -38,10 +38,11 @@ struct xfile {
 #define xsrc_bad(cx, f, cls, line, off, ...) \
 	xrep_note(&(cx)->rep, (f)->st, (cls), 1, (line), (off), __VA_ARGS__)
 
-/* Add one rating (keys as bytes) and count the record kept.  0 or a gl_err
- * (logged with file and line). */
+/* Add one rating (keys as bytes; bits GLR_BIT_READ | GLR_BIT_REVIEWED, as
+ * for fb_add) and count the record kept.  0 or a gl_err (logged with file
+ * and line). */
 int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
-		const char *item, size_t ilen, uint8_t rating, uint32_t time, int read,
+		const char *item, size_t ilen, uint8_t rating, uint32_t time, unsigned bits,
 		uint64_t line, uint64_t off);
 
 /* Write one metadata row of n fields to the kind's table and count the

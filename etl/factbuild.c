@@ -13,7 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#define REC 13                       /* user u32, item u32, time u32, rating|read<<7 */
+#define REC 13                       /* user u32, item u32, time u32, rating|flags */
+#define REC_READ 0x80                /* flags in the rating byte: ratings are < 64 */
+#define REC_REVIEWED 0x40
+#define REC_RATING 0x3f
 #define WBUF_RECS 65536              /* spill write buffer, in records */
 #define RBUF_RECS 65536              /* spill read buffer, in records */
 #define SORT_MEM_DEFAULT ((size_t)256 << 20)
@@ -25,7 +28,7 @@
 /* A rating waiting in the batch, keys copied. */
 struct pend {
 	char user[BKEY], item[BKEY];
-	uint8_t ulen, ilen, rating, read;
+	uint8_t ulen, ilen, rating, bits;
 	uint32_t time;
 	uint64_t line, off;
 };
@@ -176,7 +179,7 @@ static int user_id(struct factb *fb, const char *key, size_t len, uint32_t *u)
 }
 
 static int add_now(struct factb *fb, const char *user, size_t ulen, const char *item,
-		   size_t ilen, uint8_t rating, uint32_t time, int read)
+		   size_t ilen, uint8_t rating, uint32_t time, unsigned bits)
 {
 	uint32_t u, it;
 	int rc = user_id(fb, user, ulen, &u);
@@ -194,7 +197,8 @@ static int add_now(struct factb *fb, const char *user, size_t ulen, const char *
 	memcpy(r, &u, 4);
 	memcpy(r + 4, &it, 4);
 	memcpy(r + 8, &time, 4);
-	r[12] = (unsigned char)((rating & 0x7f) | (read ? 0x80 : 0));
+	r[12] = (unsigned char)((rating & REC_RATING) | (bits & GLR_BIT_READ ? REC_READ : 0) |
+				(bits & GLR_BIT_REVIEWED ? REC_REVIEWED : 0));
 	fb->wlen += REC;
 	fb->n++;
 	if (fb->wlen == (size_t)WBUF_RECS * REC)
@@ -208,7 +212,7 @@ static int add_oldest(struct factb *fb)
 	const struct pend *p = &fb->batch[fb->first];
 	fb->first = (fb->first + 1) % BATCH;
 	fb->nb--;
-	int err = add_now(fb, p->user, p->ulen, p->item, p->ilen, p->rating, p->time, p->read);
+	int err = add_now(fb, p->user, p->ulen, p->item, p->ilen, p->rating, p->time, p->bits);
 	if (err) {
 		fb->fail_line = p->line;
 		fb->fail_off = p->off;
@@ -234,11 +238,11 @@ int fb_flush(struct factb *fb)
  * key that slot points to PREFETCH_LAG ratings later, and the lookup itself
  * when the ring is full - by then both are (usually) in the cache. */
 int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, size_t ilen,
-	   uint8_t rating, uint32_t time, int read, uint64_t line, uint64_t off)
+	   uint8_t rating, uint32_t time, unsigned bits, uint64_t line, uint64_t off)
 {
 	int err;
 	if (ulen > BKEY || ilen > BKEY) {
-		if (!(err = fb_flush(fb)) && (err = add_now(fb, user, ulen, item, ilen, rating, time, read))) {
+		if (!(err = fb_flush(fb)) && (err = add_now(fb, user, ulen, item, ilen, rating, time, bits))) {
 			fb->fail_line = line;
 			fb->fail_off = off;
 		}
@@ -252,7 +256,7 @@ int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, si
 	p->ulen = (uint8_t)ulen;
 	p->ilen = (uint8_t)ilen;
 	p->rating = rating;
-	p->read = (uint8_t)read;
+	p->bits = (uint8_t)bits;
 	p->time = time;
 	p->line = line;
 	p->off = off;
@@ -323,8 +327,9 @@ static void cols_put(struct cols *c, size_t k, const unsigned char *r)
 {
 	memcpy(&c->items[k], r + 4, 4);
 	memcpy(&c->times[k], r + 8, 4);
-	c->ratings[k] = r[12] & 0x7f;
-	c->bits[k] = r[12] & 0x80 ? GLR_BIT_READ : 0;
+	c->ratings[k] = r[12] & REC_RATING;
+	c->bits[k] = (uint8_t)((r[12] & REC_READ ? GLR_BIT_READ : 0) |
+			       (r[12] & REC_REVIEWED ? GLR_BIT_REVIEWED : 0));
 }
 
 /* Hands ratings in CSR order to the writer, closing each row when the
@@ -469,7 +474,8 @@ done:
 int fb_write_glr(struct factb *fb, const char *path)
 {
 	struct glr_meta m = {.n_users = fb->users.n, .n_items = fb->items.n, .n_ratings = fb->n,
-			     .scale = 0.5f, .has_times = fb->o.has_times, .has_read = fb->o.has_read};
+			     .scale = 0.5f, .has_times = fb->o.has_times, .has_read = fb->o.has_read,
+			     .has_reviewed = fb->o.has_reviewed};
 	struct glr_writer *w = NULL;
 	unsigned char *rbuf = malloc((size_t)RBUF_RECS * REC);
 	int fd = -1, err = fb_flush(fb);

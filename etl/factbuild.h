@@ -3,9 +3,9 @@
  *
  * fb_add() interns the user and item keys (lib/intern.h: dense ids in order
  * of first appearance) and appends a 13-byte record (user, item, time,
- * rating and read bit) to a spill file, a hidden temporary beside the
- * outputs that is removed when the builder is freed or the process is
- * killed.  Memory holds only the two dictionaries and a 4-byte rating count
+ * rating with the read and reviewed bits) to a spill file, a hidden
+ * temporary beside the outputs that is removed when the builder is freed or
+ * the process is killed.  Memory holds only the two dictionaries and a 4-byte rating count
  * per user, so it grows with distinct users and items, never with lines.
  *
  * fb_write_glr() then writes the CSR file.  When every user's ratings were
@@ -32,6 +32,7 @@ struct fb_opts {
 	size_t sort_mem;   /* bytes for a scatter pass; 0 = 256 MiB */
 	int has_times;     /* write the times section */
 	int has_read;      /* write the read bitmap */
+	int has_reviewed;  /* write the reviewed bitmap */
 	int force_scatter; /* take the scatter path even for grouped input (tests) */
 };
 
@@ -41,14 +42,14 @@ struct factb;
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o);
 
 /* Add one rating: keys as bytes (not NUL-terminated), rating as the .glr
- * byte at scale 0.5 (0..127), time in seconds (0 = unknown), read 0/1,
- * and where it came from (line, byte offset).  Ratings wait in a ring of
- * 16 so the cache misses of their dictionary lookups overlap; the keys are
- * copied.  0, GL_ELIMIT when a dictionary is full (not logged: the caller
+ * byte at scale 0.5 (0..63: 5 stars is 10), time in seconds (0 = unknown),
+ * bits GLR_BIT_READ and GLR_BIT_REVIEWED (others are ignored), and where it
+ * came from (line, byte offset).  Ratings wait in a ring of 16 so the cache
+ * misses of their dictionary lookups overlap; the keys are copied.  0, GL_ELIMIT when a dictionary is full (not logged: the caller
  * names the file and the position fb_fail_pos gives, which may be an
  * earlier rating of the ring), GL_ENOMEM or GL_EIO (logged). */
 int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, size_t ilen,
-	   uint8_t rating, uint32_t time, int read, uint64_t line, uint64_t off);
+	   uint8_t rating, uint32_t time, unsigned bits, uint64_t line, uint64_t off);
 
 /* Add the ratings still waiting in the batch.  Call at the end of every
  * file, before the counts below.  Errors as for fb_add. */

@@ -5,12 +5,15 @@
  * book_id_map.csv (book_id_csv,book_id) checked and copied through, for
  * goodlens-join's two-hop join.  A map may lack keys; the join reports them.
  *
- * Checks: ids are canonical decimals (bad_id), is_read is 0 or 1
- * (bad_type), rating is a whole number 0..5 (bad_rating).  In the maps the
+ * Checks: ids are canonical decimals (bad_id), is_read and is_reviewed are
+ * 0 or 1 (bad_type), rating is a whole number 0..5 (bad_rating).  The
+ * flags become the read and reviewed bitmaps; a header without is_reviewed
+ * (a file forced with --source) means nothing was reviewed.  In the maps the
  * CSV id must be a decimal and user_id 32 lowercase hex digits or book_id a
  * decimal (bad_id).
  */
 #include "err.h"
+#include "glr.h"
 #include "src_csv.h"
 
 #include <string.h>
@@ -25,31 +28,48 @@ static int is_hex32(const char *s, size_t len)
 	return 1;
 }
 
+static int is_flag(const struct csvr_rec *r, int col)
+{
+	return r->len[col] == 1 && (r->f[col][0] == '0' || r->f[col][0] == '1');
+}
+
+/* The GLR_BIT_* of a checked record; cv < 0: no is_reviewed column. */
+static unsigned flags(const struct csvr_rec *r, int cr, int cv)
+{
+	return (r->f[cr][0] == '1' ? GLR_BIT_READ : 0u) |
+	       (cv >= 0 && r->f[cv][0] == '1' ? GLR_BIT_REVIEWED : 0u);
+}
+
 static int interactions(struct xctx *cx, struct xfile *f, struct xcsv *c)
 {
 	int cu = xcsv_need(f, c, "user_id"), cb = xcsv_need(f, c, "book_id");
 	int cr = xcsv_need(f, c, "is_read"), cg = xcsv_need(f, c, "rating");
+	int cv = xcsv_col(c, "is_reviewed");
 	if (cu < -1 || cb < -1 || cr < -1 || cg < -1)
 		return GL_EFORMAT;
 	int max = cu > cb ? cu : cb;
 	max = max > cr ? max : cr;
 	max = max > cg ? max : cg;
+	max = max > cv ? max : cv;
 	int rc, err = 0;
 	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {
 		const struct csvr_rec *r = &c->rec;
-		const char *rt = r->f[cg], *rd = r->f[cr];
+		const char *rt = r->f[cg];
 		if (!xsrc_is_num(r->f[cu], r->len[cu]) || !xsrc_is_num(r->f[cb], r->len[cb]))
 			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset,
 				       "user_id or book_id is not a number");
-		else if (r->len[cr] != 1 || (rd[0] != '0' && rd[0] != '1'))
+		else if (!is_flag(r, cr))
 			err = xsrc_bad(cx, f, XB_BAD_TYPE, r->lineno, r->offset,
 				       "is_read is not 0 or 1");
+		else if (cv >= 0 && !is_flag(r, cv))
+			err = xsrc_bad(cx, f, XB_BAD_TYPE, r->lineno, r->offset,
+				       "is_reviewed is not 0 or 1");
 		else if (r->len[cg] != 1 || rt[0] < '0' || rt[0] > '5')
 			err = xsrc_bad(cx, f, XB_BAD_RATING, r->lineno, r->offset,
 				       "rating is not a whole number 0 to 5");
 		else
 			err = xsrc_rating(cx, f, r->f[cu], r->len[cu], r->f[cb], r->len[cb],
-					  (uint8_t)(2 * (rt[0] - '0')), 0, rd[0] == '1', r->lineno,
+					  (uint8_t)(2 * (rt[0] - '0')), 0, flags(r, cr, cv), r->lineno,
 					  r->offset);
 	}
 	return err ? err : rc;

@@ -6,14 +6,19 @@
  *   rating      integer 0..5, 0 = shelved but not rated    (required)
  *   is_read     boolean                                    (absent = false)
  *   date_added  "Mon Aug 28 13:55:01 -0700 2017" or ""     (absent = unknown)
- * Everything else (review_id, review_text_incomplete, the other dates, any
- * nested value) is skipped without being decoded further.  null counts as
- * absent.  Checks in this order: missing_field, bad_type, bad_id,
- * bad_rating; a bad date_added keeps the record with time 0 (bad_date).
+ *   review_text_incomplete  string: non-empty = reviewed   (absent = not)
+ *   review_text (goodreads_reviews*.json)  the same
+ * Everything else (review_id, the other dates, any nested value) is skipped
+ * without being decoded further; of the review only its emptiness is kept.
+ * null counts as absent.  A value of the wrong type for any of these fields
+ * (is_read 1, review_text_incomplete 0) is bad_type.  Checks in this order:
+ * missing_field, bad_type, bad_id, bad_rating; a bad date_added keeps the
+ * record with time 0 (bad_date).
  */
 #include "err.h"
 #include "extract_src.h"
 #include "dates.h"
+#include "glr.h"
 #include "gzline.h"
 #include "jsonflat.h"
 #include "jsonl.h"
@@ -23,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { F_NONE, F_USER, F_BOOK, F_RATING, F_READ, F_DATE, F_N };
+enum { F_NONE, F_USER, F_BOOK, F_RATING, F_READ, F_DATE, F_REVIEW, F_N };
 
 #define VAL_MAX 64
 
@@ -33,7 +38,7 @@ struct rec {
 	int have[F_N];
 	int type_bad;     /* first field with a value of the wrong type */
 	size_t len[F_N];
-	int is_read;
+	int is_read, reviewed;
 	char val[F_N][VAL_MAX]; /* text of user, book, rating, date (cut at VAL_MAX); last */
 };
 
@@ -48,6 +53,8 @@ static int field(const unsigned char *k, size_t len)
 			return F_BOOK;
 		return memcmp(k, "is_read", 7) == 0 ? F_READ : F_NONE;
 	case 10: return memcmp(k, "date_added", 10) == 0 ? F_DATE : F_NONE;
+	case 11: return memcmp(k, "review_text", 11) == 0 ? F_REVIEW : F_NONE;
+	case 22: return memcmp(k, "review_text_incomplete", 22) == 0 ? F_REVIEW : F_NONE;
 	default: return F_NONE;
 	}
 }
@@ -116,6 +123,12 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 		return 1;
 	if (r->key == F_RATING || r->key == F_READ)
 		return wrong(r, r->key);
+	if (r->key == F_REVIEW) { /* the text itself is not kept */
+		r->have[F_REVIEW] = 1;
+		r->reviewed = len > 0;
+		r->key = F_NONE;
+		return 1;
+	}
 	keep(r, r->key, s, len);
 	return 1;
 }
@@ -166,7 +179,7 @@ static const yajl_callbacks callbacks = {
 };
 
 static const char *const names[F_N] = {"", "user_id", "book_id", "rating", "is_read",
-				       "date_added"};
+				       "date_added", "review_text_incomplete"};
 
 static int is_hex32(const char *s, size_t len)
 {
@@ -205,8 +218,9 @@ static int use(struct xctx *cx, struct xfile *f, struct rec *r, const struct gzl
 			return err;
 	}
 	uint8_t stars = (uint8_t)(r->val[F_RATING][0] - '0');
+	unsigned bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
 	return xsrc_rating(cx, f, r->val[F_USER], 32, r->val[F_BOOK], r->len[F_BOOK],
-			   (uint8_t)(2 * stars), t, r->is_read, line, off);
+			   (uint8_t)(2 * stars), t, bits, line, off);
 }
 
 int src_goodreads_json(struct xctx *cx, struct xfile *f)

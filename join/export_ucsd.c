@@ -52,8 +52,8 @@ static void write_interactions(FILE *fp, const struct glr *g)
 	fputs("user_id,book_id,is_read,rating,is_reviewed\n", fp);
 	for (uint64_t u = 0; u < g->n_users; u++)
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
-			fprintf(fp, "%llu,%u,%d,%g,0\n", (ull)u, g->items[k], glr_bit(g->read, k),
-				(double)glr_value(g, k));
+			fprintf(fp, "%llu,%u,%d,%g,%d\n", (ull)u, g->items[k], glr_bit(g->read, k),
+				(double)glr_value(g, k), glr_bit(g->reviewed, k));
 }
 
 int export_ucsd(const char *indir, const char *outdir)

@@ -12,7 +12,9 @@
  *   book_id_map.csv             book_id_csv,book_id
  *
  * The integer ids are goodlens' dense raw ids (order of first appearance).
- * is_reviewed is 0 on every row: ratings.raw.glr carries no review flag.
+ * is_read and is_reviewed come from the read and reviewed bitmaps, 0 on
+ * every row when the file has none (files written before "reviewed"
+ * existed, or sources without reviews).
  */
 #ifndef GL_EXPORT_UCSD_H
 #define GL_EXPORT_UCSD_H

@@ -103,7 +103,8 @@ static size_t gather(const struct remap *m, const struct fstate *s, uint64_t u, 
 		r->items[i] = (uint32_t)(r->keys[i] >> 32);
 		r->ratings[i] = fstate_value(s, k);
 		r->times[i] = g->times ? g->times[k] : 0;
-		r->bits[i] = glr_bit(g->read, k) ? GLR_BIT_READ : 0;
+		r->bits[i] = (uint8_t)((glr_bit(g->read, k) ? GLR_BIT_READ : 0) |
+				       (glr_bit(g->reviewed, k) ? GLR_BIT_REVIEWED : 0));
 	}
 	return n;
 }
@@ -127,7 +128,7 @@ int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, co
 	struct glr_meta meta = {.n_users = m->n_users, .n_items = m->n_items,
 				.n_ratings = m->n_ratings, .scale = g->scale, .flags = GLR_SORTED,
 				.has_times = g->times != NULL, .has_read = g->read != NULL,
-				.has_split = 1};
+				.has_reviewed = g->reviewed != NULL, .has_split = 1};
 	struct glr_writer *w = NULL;
 	struct row r = {0};
 	*out = NULL;

@@ -3,9 +3,9 @@
  * Users and (effective) items with at least one kept rating are numbered
  * 0..n-1 in their raw order (the order of first appearance in the source),
  * so the renumbering is monotone.  The output file is CSR by new user with
- * each row's items ascending and unique (GLR_SORTED), the raw file's times
- * and read bits carried over when it has them, and the split bitmap always
- * present.  Numbering also gives the ratings per new id; writing sums their
+ * each row's items ascending and unique (GLR_SORTED), the raw file's times,
+ * read and reviewed bits carried over when it has them, and the split
+ * bitmap always present.  Numbering also gives the ratings per new id; writing sums their
  * bytes per new id (for the dimension tables' mean_rating) and notes which
  * ids appear in train and in valid (for the statistics).
  */

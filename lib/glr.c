@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { S_META, S_ROWPTR, S_ITEMS, S_RATINGS, S_TIMES, S_READ, S_SPLIT, S_N };
+enum { S_META, S_ROWPTR, S_ITEMS, S_RATINGS, S_TIMES, S_READ, S_REVIEWED, S_SPLIT, S_N };
 static const char *const sec_names[S_N] = {"meta", "rowptr", "items", "ratings",
-					   "times", "read", "split"};
+					   "times", "read", "reviewed", "split"};
 #define META_LEN 64
 
 struct glr_writer {
@@ -19,7 +19,7 @@ struct glr_writer {
 	struct glr_meta m;
 	int idx[S_N];      /* section index in the file, -1 if absent */
 	uint64_t row, at;  /* rows and ratings written */
-	uint8_t bits[2];   /* partial bitmap bytes for read and split */
+	uint8_t bits[3];   /* partial bitmap bytes for read, reviewed and split */
 	char *path;
 };
 
@@ -51,8 +51,9 @@ int glr_writer_open(struct glr_writer **out, const char *path, const struct glr_
 	g->m = *m;
 	g->path = strdup(path);
 	uint64_t nnz = m->n_ratings, nbits = (nnz + 7) / 8;
-	uint64_t lens[S_N] = {META_LEN, 8 * (m->n_users + 1), 4 * nnz, nnz, 4 * nnz, nbits, nbits};
-	int present[S_N] = {1, 1, 1, 1, m->has_times, m->has_read, m->has_split};
+	uint64_t lens[S_N] = {META_LEN, 8 * (m->n_users + 1), 4 * nnz, nnz, 4 * nnz,
+			      nbits, nbits, nbits};
+	int present[S_N] = {1, 1, 1, 1, m->has_times, m->has_read, m->has_reviewed, m->has_split};
 	struct secdef defs[S_N];
 	int n = 0;
 	for (int s = 0; s < S_N; s++) {
@@ -130,8 +131,10 @@ int glr_writer_append(struct glr_writer *g, const uint32_t *items, const uint8_t
 	}
 	if (!err && g->idx[S_READ] >= 0)
 		err = append_bits(g, S_READ, 0, bits, GLR_BIT_READ, n);
+	if (!err && g->idx[S_REVIEWED] >= 0)
+		err = append_bits(g, S_REVIEWED, 1, bits, GLR_BIT_REVIEWED, n);
 	if (!err && g->idx[S_SPLIT] >= 0)
-		err = append_bits(g, S_SPLIT, 1, bits, GLR_BIT_VALID, n);
+		err = append_bits(g, S_SPLIT, 2, bits, GLR_BIT_VALID, n);
 	g->at += n;
 	return err;
 }
@@ -273,6 +276,8 @@ static int load(struct glr *g)
 		err = section(g, "times", 4 * nnz, 1, &p), g->times = p;
 	if (!err)
 		err = section(g, "read", nbits, 1, &p), g->read = p;
+	if (!err)
+		err = section(g, "reviewed", nbits, 1, &p), g->reviewed = p;
 	if (!err)
 		err = section(g, "split", nbits, 1, &p), g->split = p;
 	return err ? err : check_rows(g);

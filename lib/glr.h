@@ -11,9 +11,12 @@
  *            half stars; Goodreads' 0 = shelved, not rated, is byte 0)
  *   times    u32[n_ratings], optional: seconds since 1970, 0 = unknown
  *   read     bitmap, optional: bit k set = rating k is marked read
+ *   reviewed bitmap, optional: bit k set = rating k came with a review
  *   split    bitmap, optional: bit k set = rating k is in the valid set
  *
  * Bitmaps are (n_ratings + 7) / 8 bytes, bit k in byte k / 8 at k % 8.
+ * Optional sections may be absent; a reader ignores sections it does not
+ * know, so files written before "reviewed" existed still read.
  * Without times a rating costs 5.25 bytes plus 8 per user.
  */
 #ifndef GL_GLR_H
@@ -31,13 +34,13 @@
 enum { GLR_SORTED = 1 }; /* items ascend strictly within every row */
 
 /* Per-rating bits handed to glr_writer_row (in memory, one byte each). */
-enum { GLR_BIT_READ = 1, GLR_BIT_VALID = 2 };
+enum { GLR_BIT_READ = 1, GLR_BIT_VALID = 2, GLR_BIT_REVIEWED = 4 };
 
 struct glr_meta {
 	uint64_t n_users, n_items, n_ratings;
 	float scale;
 	uint32_t flags;
-	int has_times, has_read, has_split;
+	int has_times, has_read, has_reviewed, has_split;
 };
 
 struct glr_writer;
@@ -72,9 +75,10 @@ struct glr {
 	const uint64_t *rowptr;
 	const uint32_t *items;
 	const uint8_t *ratings;
-	const uint32_t *times; /* NULL when absent */
-	const uint8_t *read;   /* NULL when absent */
-	const uint8_t *split;  /* NULL when absent */
+	const uint32_t *times;   /* NULL when absent */
+	const uint8_t *read;     /* NULL when absent */
+	const uint8_t *reviewed; /* NULL when absent (every file before it existed) */
+	const uint8_t *split;    /* NULL when absent */
 };
 
 /* Map and validate every field (see the header comment of secfile.h and

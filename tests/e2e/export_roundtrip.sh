@@ -1,6 +1,9 @@
 # export_roundtrip: goodlens-export ucsd-csv and ratings-csv write what
 # goodlens-extract reads back: extracting an export and filtering it again
-# gives the same ratings.  Also the ucsd-csv two-hop join (items ->
+# gives the same ratings, read and reviewed flags included.  ucsd-csv's
+# is_read and is_reviewed are the sample's is_read and non-empty
+# review_text_incomplete, and a goodreads-csv dump's is_reviewed survives
+# extract, filter and export.  Also the ucsd-csv two-hop join (items ->
 # book_id_map.csv -> books.csv) gives the titles the JSON path gives, and
 # the fastai and LIBMF layouts hold exactly the ratings of the file.
 fx=$TESTS/fixtures/join
@@ -9,17 +12,62 @@ goodlens-extract -q --out ex raw/*.json.gz
 mkdir u f1 f2
 goodlens-export ucsd-csv --in ex --out u
 head -n 1 u/goodreads_interactions.csv | grep -qx 'user_id,book_id,is_read,rating,is_reviewed'
+# The export's rows, keyed back through its maps, are the sample's lines.
+python3 - <<'PY'
+import csv, glob, gzip, json
+from collections import Counter
+want = Counter()
+for p in glob.glob("raw/goodreads_interactions*.json.gz"):
+    for line in gzip.open(p, "rt", encoding="utf-8"):
+        o = json.loads(line)
+        want[(o["user_id"], o["book_id"], "%g" % o["rating"], int(bool(o["is_read"])),
+              int(bool(o["review_text_incomplete"])))] += 1
+um = {r[0]: r[1] for r in list(csv.reader(open("u/user_id_map.csv")))[1:]}
+bm = {r[0]: r[1] for r in list(csv.reader(open("u/book_id_map.csv")))[1:]}
+got = Counter((um[r["user_id"]], bm[r["book_id"]], r["rating"], int(r["is_read"]),
+               int(r["is_reviewed"])) for r in csv.DictReader(open("u/goodreads_interactions.csv")))
+assert got == want, "ucsd-csv export differs from the sample"
+n = sum(c for k, c in got.items() if k[4])
+assert 0 < n < sum(got.values()) * 0.5, ("reviewed rows", n)
+PY
 goodlens-extract -q --out ex2 u/goodreads_interactions.csv u/user_id_map.csv u/book_id_map.csv
 # The raw files agree but for times, which the CSV layout does not carry.
-python3 "$fx/glr.py" dump ex/ratings.raw.glr | cut -d, -f1-3,5 >raw1.csv
-python3 "$fx/glr.py" dump ex2/ratings.raw.glr | cut -d, -f1-3,5 >raw2.csv
+python3 "$fx/glr.py" dump ex/ratings.raw.glr | cut -d, -f1-3,5,7 >raw1.csv
+python3 "$fx/glr.py" dump ex2/ratings.raw.glr | cut -d, -f1-3,5,7 >raw2.csv
 cmp raw1.csv raw2.csv
 goodlens-filter -q --min-user-ratings 3 --split none -o f1 ex/ratings.raw.glr
 goodlens-filter -q --min-user-ratings 3 --split none -o f2 ex2/ratings.raw.glr
-python3 "$fx/glr.py" dump f1/ratings.glr | cut -d, -f1-3,5 >f1.csv
-python3 "$fx/glr.py" dump f2/ratings.glr | cut -d, -f1-3,5 >f2.csv
+python3 "$fx/glr.py" dump f1/ratings.glr | cut -d, -f1-3,5,7 >f1.csv
+python3 "$fx/glr.py" dump f2/ratings.glr | cut -d, -f1-3,5,7 >f2.csv
 cmp f1.csv f2.csv
 [ "$(wc -l <f1.csv)" -gt 1000 ]
+grep -q ',1$' f1.csv
+
+# goodreads-csv -> extract -> filter -> export ucsd-csv: the filtered file
+# (as a raw file, with the filter's tables as the dictionaries) exports
+# every kept row with the dump's is_read and is_reviewed.
+goodlens-sample --format goodreads-csv --out rc --users 400 --items 300 --interactions 8000 --seed 9 -q
+goodlens-extract -q --out exc rc/goodreads_interactions.csv
+goodlens-filter -q --keep-zero --min-user-ratings 2 --split none -u exc/users.raw.csv \
+	-i exc/items.raw.csv -o fc exc/ratings.raw.glr
+mkdir fcin uc
+cp fc/ratings.glr fcin/ratings.raw.glr
+cp fc/users.csv fcin/users.raw.csv
+cp fc/items.csv fcin/items.raw.csv
+goodlens-export ucsd-csv --in fcin --out uc
+python3 - <<'PY'
+import csv
+src = {}
+for r in csv.DictReader(open("rc/goodreads_interactions.csv")):
+    src.setdefault((r["user_id"], r["book_id"]), set()).add((r["is_read"], r["rating"], r["is_reviewed"]))
+um = {r[0]: r[1] for r in list(csv.reader(open("uc/user_id_map.csv")))[1:]}
+bm = {r[0]: r[1] for r in list(csv.reader(open("uc/book_id_map.csv")))[1:]}
+rows = list(csv.DictReader(open("uc/goodreads_interactions.csv")))
+for r in rows:
+    assert (r["is_read"], r["rating"], r["is_reviewed"]) in src[(um[r["user_id"]], bm[r["book_id"]])], r
+n = sum(r["is_reviewed"] == "1" for r in rows)
+assert len(rows) > 4000 and 0 < n < len(rows) * 0.5, (len(rows), n)
+PY
 
 # Titles: one hop from the JSON path, two hops from the CSV path.
 goodlens-join -q --on book_id --kind left --build right ex/items.raw.csv ex/books.csv -o t1.csv

@@ -1,8 +1,10 @@
 # filter_reference: goodlens-filter's every deterministic step agrees with a
 # plain-Python reference (tests/fixtures/join/filter_ref.py) on generated
 # data with duplicates, zeros, equal times, editions of one work and
-# awkward titles: ratings.glr (read back by an independent Python reader),
-# users.csv, items.csv and filter.stats.csv.
+# awkward titles: ratings.glr (read back by an independent Python reader,
+# read and reviewed bits included), users.csv, items.csv and
+# filter.stats.csv.  A raw file written before the reviewed bitmap existed
+# filters to a file without it.
 fx=$TESTS/fixtures/join
 
 python3 - "$fx" <<'PY'
@@ -17,8 +19,9 @@ for u in range(300):
         i = min(int(random.paretovariate(0.6)) - 1, 149)
         v = random.choice([0, 0.5, 1, 2, 3, 3.5, 4, 4.5, 5])
         t = random.choice([0, 1000, 1000, 2000, 3000]) + random.randrange(3)
-        rows.append((u, i, v, t, random.randrange(2), 0))
-glr.write("raw.glr", rows, 300, 150, 0.5, times=True, read=True)
+        rows.append((u, i, v, t, random.randrange(2), 0, random.randrange(2)))
+glr.write("raw.glr", rows, 300, 150, 0.5, times=True, read=True, reviewed=True)
+glr.write("old.glr", rows, 300, 150, 0.5, times=True, read=True)
 with open("users.raw.csv", "w", newline="") as f:
     w = csv.writer(f, lineterminator="\n")
     w.writerow(["user", "user_id"])
@@ -42,8 +45,8 @@ check() {
 	rm -rf got want && mkdir got want
 	goodlens-filter -q --users users.raw.csv --items items.titled.csv -o got --split none raw.glr "$@"
 	python3 "$fx/filter_ref.py" raw.glr users.raw.csv items.titled.csv want "$@"
-	python3 "$fx/glr.py" dump got/ratings.glr | cut -d, -f1-5 >got/ratings.csv
-	python3 "$fx/glr.py" meta got/ratings.glr | tail -n 1 | grep -q ',1,meta|rowptr|items|ratings|times|read|split$'
+	python3 "$fx/glr.py" dump got/ratings.glr | cut -d, -f1-5,7 >got/ratings.csv
+	python3 "$fx/glr.py" meta got/ratings.glr | tail -n 1 | grep -q ',1,meta|rowptr|items|ratings|times|read|reviewed|split$'
 	for f in ratings.csv filter.stats.csv; do
 		cmp got/$f want/$f || { echo "options: $*"; diff got/$f want/$f | head; exit 1; }
 	done
@@ -66,4 +69,14 @@ check --item-key work --dedupe latest
 check --item-key work --dedupe drop-all --top-items 15 --min-item-ratings 3
 check --item-key work --dedupe mean --min-user-ratings 4 --min-item-ratings 4
 check --min-user-ratings 1000
+
+# the old layout: no reviewed section in, none out, the rest the same
+mkdir old new
+goodlens-filter -q --users users.raw.csv --items items.titled.csv -o old --split none old.glr
+goodlens-filter -q --users users.raw.csv --items items.titled.csv -o new --split none raw.glr
+python3 "$fx/glr.py" meta old/ratings.glr | tail -n 1 | grep -q ',1,meta|rowptr|items|ratings|times|read|split$'
+python3 "$fx/glr.py" dump old/ratings.glr | cut -d, -f1-6 >old.csv
+python3 "$fx/glr.py" dump new/ratings.glr | cut -d, -f1-6 >new.csv
+cmp old.csv new.csv
+test "$(python3 "$fx/glr.py" dump old/ratings.glr | cut -d, -f7 | sort -u | paste -sd' ')" = ' reviewed'
 echo "$n option sets agree with the reference"

@@ -20,7 +20,8 @@ static void walk(unsigned char *buf, size_t size)
 	for (uint64_t u = 0; u < g.n_users; u++)
 		for (uint64_t k = g.rowptr[u]; k < g.rowptr[u + 1]; k++)
 			sum += g.items[k] + g.ratings[k] + (g.times ? g.times[k] : 0) +
-			       (uint64_t)glr_bit(g.read, k) + (uint64_t)glr_bit(g.split, k);
+			       (uint64_t)glr_bit(g.read, k) + (uint64_t)glr_bit(g.reviewed, k) +
+			       (uint64_t)glr_bit(g.split, k);
 	if (sum == 1) /* keep the loop from being optimised away */
 		g.flags = 0;
 	glr_close(&g);

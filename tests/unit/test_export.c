@@ -95,15 +95,20 @@ static void test_lookup(void **state)
 	unlink("t.csv");
 }
 
-/* Two users: user 0 rates items 1 (4.5, valid) and 0 (2); user 1 item 1. */
-static void make_sorted(const char *path)
+/* Two users: user 0 rates items 1 (4.5, valid) and 0 (2); user 1 item 1.
+ * With flags the read and reviewed bitmaps say: item 0 read and reviewed,
+ * item 1 reviewed, user 1's item 1 read; without, the file has neither. */
+static void make_sorted(const char *path, int flags)
 {
 	struct glr_meta m = {.n_users = 2, .n_items = 2, .n_ratings = 3, .scale = 0.5f,
-			     .flags = GLR_SORTED, .has_times = 1, .has_split = 1};
+			     .flags = GLR_SORTED, .has_times = 1, .has_read = flags,
+			     .has_reviewed = flags, .has_split = 1};
 	struct glr_writer *w;
 	assert_int_equal(glr_writer_open(&w, path, &m), 0);
 	uint32_t i0[] = {0, 1}, t0[] = {100, 200}, i1[] = {1}, t1[] = {300};
-	uint8_t r0[] = {4, 9}, b0[] = {0, GLR_BIT_VALID}, r1[] = {10}, b1[] = {0};
+	uint8_t r0[] = {4, 9}, r1[] = {10};
+	uint8_t b0[] = {GLR_BIT_READ | GLR_BIT_REVIEWED, GLR_BIT_VALID | GLR_BIT_REVIEWED};
+	uint8_t b1[] = {GLR_BIT_READ};
 	assert_int_equal(glr_writer_row(w, i0, r0, t0, b0, 2), 0);
 	assert_int_equal(glr_writer_row(w, i1, r1, t1, b1, 1), 0);
 	assert_int_equal(glr_writer_commit(w), 0);
@@ -112,7 +117,7 @@ static void make_sorted(const char *path)
 static void test_ratings_layouts(void **state)
 {
 	(void)state;
-	make_sorted("r.glr");
+	make_sorted("r.glr", 0);
 	write_file("items.csv", "item,book_id,title\n1,11,\"B, the \"\"second\"\"\"\n0,10,A\n");
 	struct rc_opts o = {.ratings = "r.glr", .items = "items.csv", .out = "o.csv",
 			    .format = RC_FASTAI};
@@ -138,7 +143,7 @@ static void test_ucsd(void **state)
 {
 	(void)state;
 	mkdir("ucsd_in", 0777);
-	make_sorted("ucsd_in/ratings.raw.glr");
+	make_sorted("ucsd_in/ratings.raw.glr", 0);
 	write_file("ucsd_in/users.raw.csv", "user,user_id\n1,bbb\n0,aaa\n");
 	write_file("ucsd_in/items.raw.csv", "item,book_id\n0,10\n1,11\n");
 	mkdir("ucsd_out", 0777);
@@ -146,6 +151,12 @@ static void test_ucsd(void **state)
 	assert_string_equal(slurp("ucsd_out/goodreads_interactions.csv"),
 			    "user_id,book_id,is_read,rating,is_reviewed\n"
 			    "0,0,0,2,0\n0,1,0,4.5,0\n1,1,0,5,0\n");
+	/* The flags come from the bitmaps, each on its own column. */
+	make_sorted("ucsd_in/ratings.raw.glr", 1);
+	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out"), 0);
+	assert_string_equal(slurp("ucsd_out/goodreads_interactions.csv"),
+			    "user_id,book_id,is_read,rating,is_reviewed\n"
+			    "0,0,1,2,1\n0,1,0,4.5,1\n1,1,1,5,0\n");
 	assert_string_equal(slurp("ucsd_out/user_id_map.csv"), "user_id_csv,user_id\n0,aaa\n1,bbb\n");
 	assert_string_equal(slurp("ucsd_out/book_id_map.csv"), "book_id_csv,book_id\n0,10\n1,11\n");
 	/* A user without a map row: an error, and the earlier outputs stay. */

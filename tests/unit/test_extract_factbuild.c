@@ -1,7 +1,8 @@
 /* Unit tests for etl/factbuild: ratings in any order become the CSR file
  * that first-appearance ids and input order define, whether the input was
  * grouped by user (one sequential copy) or not (scatter passes), and the
- * two paths write the same bytes. */
+ * two paths write the same bytes; the read and reviewed bits travel with
+ * their rating through both. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +26,7 @@ struct input {
 	char user[N][40], item[N][24];
 	uint8_t rating[N];
 	uint32_t time[N];
-	int read[N];
+	unsigned bits[N]; /* GLR_BIT_READ | GLR_BIT_REVIEWED */
 };
 
 static unsigned next(unsigned *s)
@@ -41,9 +42,9 @@ static void make_input(struct input *in, int grouped, unsigned seed)
 		unsigned u = grouped ? (unsigned)k / 37 : next(&seed) % 135;
 		snprintf(in->user[k], sizeof in->user[k], "%08x%024x", u * 2654435761u, u);
 		snprintf(in->item[k], sizeof in->item[k], "%u", 1000 + next(&seed) % 700);
-		in->rating[k] = (uint8_t)(next(&seed) % 11);
+		in->rating[k] = (uint8_t)(next(&seed) % 64); /* every rating bit, beside the flags */
 		in->time[k] = next(&seed);
-		in->read[k] = next(&seed) & 1;
+		in->bits[k] = next(&seed) & (GLR_BIT_READ | GLR_BIT_REVIEWED);
 	}
 }
 
@@ -56,7 +57,7 @@ static void build(const struct input *in, const char *dir, const struct fb_opts 
 	fb_file_start(fb);
 	for (int k = 0; k < N; k++)
 		assert_int_equal(fb_add(fb, in->user[k], strlen(in->user[k]), in->item[k],
-					strlen(in->item[k]), in->rating[k], in->time[k], in->read[k],
+					strlen(in->item[k]), in->rating[k], in->time[k], in->bits[k],
 					(uint64_t)k + 1, 0),
 				 0);
 	assert_int_equal(fb_flush(fb), 0);
@@ -74,7 +75,7 @@ static void build(const struct input *in, const char *dir, const struct fb_opts 
 }
 
 /* The file against a reference built here the simple way. */
-static void check(const struct input *in, const char *dir)
+static void check(const struct input *in, const char *dir, const struct fb_opts *o)
 {
 	char path[256];
 	snprintf(path, sizeof path, "%s/r.glr", dir);
@@ -94,6 +95,7 @@ static void check(const struct input *in, const char *dir)
 	assert_true(g.scale == 0.5f);
 	assert_non_null(g.times);
 	assert_non_null(g.read);
+	assert_true((g.reviewed != NULL) == (o->has_reviewed != 0));
 	uint64_t at = 0;
 	for (int u = 0; u < nu; u++) {
 		assert_int_equal(g.rowptr[u], at);
@@ -102,7 +104,9 @@ static void check(const struct input *in, const char *dir)
 				continue;
 			assert_int_equal(g.ratings[at], in->rating[k]);
 			assert_int_equal(g.times[at], in->time[k]);
-			assert_int_equal(glr_bit(g.read, at), in->read[k]);
+			assert_int_equal(glr_bit(g.read, at), !!(in->bits[k] & GLR_BIT_READ));
+			assert_int_equal(glr_bit(g.reviewed, at),
+					 o->has_reviewed && (in->bits[k] & GLR_BIT_REVIEWED));
 			at++;
 		}
 	}
@@ -122,13 +126,13 @@ static void test_grouped_and_scattered(void **state)
 	(void)state;
 	static struct input in;
 	make_input(&in, 1, 7);
-	struct fb_opts o = {.has_times = 1, .has_read = 1};
+	struct fb_opts o = {.has_times = 1, .has_read = 1, .has_reviewed = 1};
 	build(&in, "fb_grouped", &o, 1);
-	check(&in, "fb_grouped");
+	check(&in, "fb_grouped", &o);
 	o.force_scatter = 1;
 	o.sort_mem = 10240; /* 1024 ratings a pass: five passes */
 	build(&in, "fb_scatter", &o, 1);
-	check(&in, "fb_scatter");
+	check(&in, "fb_scatter", &o);
 	assert_true(same_file("fb_grouped/r.glr", "fb_scatter/r.glr"));
 	assert_int_equal(system("rm -rf fb_grouped fb_scatter"), 0);
 }
@@ -138,13 +142,16 @@ static void test_ungrouped(void **state)
 	(void)state;
 	static struct input in;
 	make_input(&in, 0, 11);
-	struct fb_opts o = {.has_times = 1, .has_read = 1, .sort_mem = 10240};
+	struct fb_opts o = {.has_times = 1, .has_read = 1, .has_reviewed = 1, .sort_mem = 10240};
 	build(&in, "fb_random", &o, 0);
-	check(&in, "fb_random");
+	check(&in, "fb_random", &o);
 	o.sort_mem = 0; /* one pass */
 	build(&in, "fb_random1", &o, 0);
 	assert_true(same_file("fb_random/r.glr", "fb_random1/r.glr"));
-	assert_int_equal(system("rm -rf fb_random fb_random1"), 0);
+	o.has_reviewed = 0; /* a source without reviews: no section, bits ignored */
+	build(&in, "fb_random2", &o, 0);
+	check(&in, "fb_random2", &o);
+	assert_int_equal(system("rm -rf fb_random fb_random1 fb_random2"), 0);
 }
 
 static void test_key_limit_and_tables(void **state)

@@ -19,14 +19,17 @@
 static const uint32_t items[] = {4, 1, 0, 2, 3};
 static const uint8_t rates[] = {10, 1, 7, 0, 9};
 static const uint32_t times[] = {100, 200, 300, 400, 500};
-static const uint8_t bits[] = {GLR_BIT_READ, GLR_BIT_VALID, 0, GLR_BIT_READ | GLR_BIT_VALID, 0};
+static const uint8_t bits[] = {GLR_BIT_READ | GLR_BIT_REVIEWED, GLR_BIT_VALID, GLR_BIT_REVIEWED,
+			       GLR_BIT_READ | GLR_BIT_VALID, GLR_BIT_REVIEWED | GLR_BIT_VALID};
 static const uint64_t rowlen[] = {2, 0, 3};
 
+/* with_optional: 1 every optional section, 0 none, 2 the layout of files
+ * written before "reviewed" existed (times, read, split). */
 static void write_sample(const char *path, int with_optional)
 {
 	struct glr_meta m = {.n_users = 3, .n_items = 5, .n_ratings = 5, .scale = 0.5f,
-			     .has_times = with_optional, .has_read = with_optional,
-			     .has_split = with_optional};
+			     .has_times = with_optional != 0, .has_read = with_optional != 0,
+			     .has_reviewed = with_optional == 1, .has_split = with_optional != 0};
 	struct glr_writer *w;
 	assert_int_equal(glr_writer_open(&w, path, &m), 0);
 	uint64_t at = 0;
@@ -57,6 +60,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(g.ratings[k], rates[k]);
 		assert_int_equal(g.times[k], times[k]);
 		assert_int_equal(glr_bit(g.read, (uint64_t)k), !!(bits[k] & GLR_BIT_READ));
+		assert_int_equal(glr_bit(g.reviewed, (uint64_t)k), !!(bits[k] & GLR_BIT_REVIEWED));
 		assert_int_equal(glr_bit(g.split, (uint64_t)k), !!(bits[k] & GLR_BIT_VALID));
 	}
 	assert_true(glr_value(&g, 0) == 5.0f);
@@ -66,8 +70,19 @@ static void test_round_trip(void **state)
 	assert_int_equal(glr_open(&g, "t2.glr", 0), 0);
 	assert_null(g.times);
 	assert_null(g.read);
+	assert_null(g.reviewed);
 	assert_null(g.split);
 	assert_int_equal(glr_bit(g.split, 3), 0);
+	glr_close(&g);
+	/* The old layout: read and split, no reviewed bitmap. */
+	write_sample("t2.glr", 2);
+	assert_int_equal(glr_open(&g, "t2.glr", 0), 0);
+	assert_null(g.reviewed);
+	for (int k = 0; k < 5; k++) {
+		assert_int_equal(glr_bit(g.read, (uint64_t)k), !!(bits[k] & GLR_BIT_READ));
+		assert_int_equal(glr_bit(g.reviewed, (uint64_t)k), 0);
+		assert_int_equal(glr_bit(g.split, (uint64_t)k), !!(bits[k] & GLR_BIT_VALID));
+	}
 	glr_close(&g);
 	unlink("t.glr");
 	unlink("t2.glr");
@@ -213,6 +228,57 @@ static void test_crafted_fields(void **state)
 	unlink("t5.glr");
 }
 
+/* Give section from the name to (at most 15 bytes) and reseal. */
+static void rename_section(unsigned char *b, const char *from, const char *to)
+{
+	uint32_t n;
+	memcpy(&n, b + 12, 4);
+	for (uint32_t i = 0; i < n; i++) {
+		char *name = (char *)b + 64 + 48 * i;
+		if (strcmp(name, from) == 0) {
+			memset(name, 0, 16);
+			memcpy(name, to, strlen(to));
+			reseal(b);
+			return;
+		}
+	}
+	fail_msg("no section %s", from);
+}
+
+static void test_reviewed_section(void **state)
+{
+	(void)state;
+	write_sample("t6.glr", 1);
+	size_t len;
+	unsigned char *b = slurp("t6.glr", &len);
+	unsigned char *c = malloc(len);
+	struct glr g;
+
+	memcpy(c, b, len); /* a section this reader does not know is ignored */
+	rename_section(c, "reviewed", "reviewed2");
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), 0);
+	assert_null(g.reviewed);
+	assert_non_null(g.read);
+	glr_close(&g);
+
+	memcpy(c, b, len); /* a bitmap of the wrong length: times renamed */
+	rename_section(c, "reviewed", "old");
+	rename_section(c, "times", "reviewed");
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), GL_EFORMAT);
+
+	memcpy(c, b, len); /* a read bitmap under the name is taken as is */
+	rename_section(c, "reviewed", "old");
+	rename_section(c, "read", "reviewed");
+	assert_int_equal(glr_open_mem(&g, c, len, "x"), 0);
+	assert_null(g.read);
+	for (int k = 0; k < 5; k++)
+		assert_int_equal(glr_bit(g.reviewed, (uint64_t)k), !!(bits[k] & GLR_BIT_READ));
+	glr_close(&g);
+	free(b);
+	free(c);
+	unlink("t6.glr");
+}
+
 static void test_encode(void **state)
 {
 	(void)state;
@@ -232,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_writer_rejects_bad_rows),
 		cmocka_unit_test(test_every_cut_and_flip_is_an_error),
 		cmocka_unit_test(test_crafted_fields),
+		cmocka_unit_test(test_reviewed_section),
 		cmocka_unit_test(test_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NEAR(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
+/* |a - b| <= tol, printing both values when it is not. */
+#define NEAR(a, b, tol)                                                                   \
+	do {                                                                              \
+		double near_a = (double)(a), near_b = (double)(b);                        \
+		if (!(fabs(near_a - near_b) <= (tol)))                                    \
+			print_error("%s = %.17g, %s = %.17g\n", #a, near_a, #b, near_b); \
+		assert_true(fabs(near_a - near_b) <= (tol));                              \
+	} while (0)
 
 /* fastai fit_one_cycle(5, lr_max=5e-3): combined_cos(0.25, lr/25, lr, lr/1e5)
  * and moms (0.95, 0.85, 0.95). */
