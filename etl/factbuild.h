@@ -5,8 +5,9 @@
  * of first appearance) and appends a 13-byte record (user, item, time,
  * rating with the read and reviewed bits) to a spill file, a hidden
  * temporary beside the outputs that is removed when the builder is freed or
- * the process is killed.  Memory holds only the two dictionaries and a 4-byte rating count
- * per user, so it grows with distinct users and items, never with lines.
+ * the process is killed.  Memory holds only the two dictionaries and a
+ * 4-byte rating count per user, so it grows with distinct users and items,
+ * never with lines.
  *
  * fb_write_glr() then writes the CSR file.  When every user's ratings were
  * contiguous in the input (real dumps are grouped by user) the spill is
@@ -45,9 +46,10 @@ int fb_open(struct factb **out, const char *dir, const struct fb_opts *o);
  * byte at scale 0.5 (0..63: 5 stars is 10), time in seconds (0 = unknown),
  * bits GLR_BIT_READ and GLR_BIT_REVIEWED (others are ignored), and where it
  * came from (line, byte offset).  Ratings wait in a ring of 16 so the cache
- * misses of their dictionary lookups overlap; the keys are copied.  0, GL_ELIMIT when a dictionary is full (not logged: the caller
- * names the file and the position fb_fail_pos gives, which may be an
- * earlier rating of the ring), GL_ENOMEM or GL_EIO (logged). */
+ * misses of their dictionary lookups overlap; the keys are copied.  0,
+ * GL_ELIMIT when a dictionary is full (not logged: the caller names the
+ * file and the position fb_fail_pos gives, which may be an earlier rating
+ * of the ring), GL_ENOMEM or GL_EIO (logged). */
 int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, size_t ilen,
 	   uint8_t rating, uint32_t time, unsigned bits, uint64_t line, uint64_t off);
 
