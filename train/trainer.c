@@ -304,23 +304,15 @@ int trainer_run(const struct train_cfg *c, const char *path, const char *outdir)
 	 * only when it succeeded, so a failed run changes none of them.  They
 	 * are flushed first: a full disk then fails before the model is
 	 * replaced, not after. */
-	if (!err)
-		err = outfile_flush(&r.metrics);
-	if (!err)
-		err = outfile_flush(&r.summary);
-	if (!err)
-		err = outfile_flush(&r.preds);
+	struct outfile *tables[] = {&r.metrics, &r.summary, &r.preds};
+	for (size_t t = 0; !err && t < 3; t++)
+		err = outfile_flush(tables[t]);
 	if (!err)
 		err = write_model(&r);
-	if (!err)
-		err = outfile_commit(&r.metrics);
-	if (!err)
-		err = outfile_commit(&r.summary);
-	if (!err)
-		err = outfile_commit(&r.preds);
-	outfile_abort(&r.metrics);
-	outfile_abort(&r.summary);
-	outfile_abort(&r.preds);
+	for (size_t t = 0; !err && t < 3; t++)
+		err = outfile_commit(tables[t]);
+	for (size_t t = 0; t < 3; t++)
+		outfile_abort(tables[t]);
 	for (int j = 0; j < r.n_members; j++)
 		model_free(&r.members[j]);
 	tdata_free(&r.d);

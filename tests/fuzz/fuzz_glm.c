@@ -6,8 +6,6 @@
 #include "log.h"
 #include "secfix.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -27,15 +25,7 @@ static void load(unsigned char *buf, size_t size)
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	unsigned char *buf = malloc(size ? size : 1);
-	if (!buf)
-		return 0;
 	log_init("fuzz_glm", LOG_QUIET);
-	memcpy(buf, data, size);
-	load(buf, size);
-	memcpy(buf, data, size);
-	secfix(buf, size);
-	load(buf, size);
-	free(buf);
+	secfix_both(data, size, load);
 	return 0;
 }
