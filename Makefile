@@ -38,8 +38,9 @@ DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
 DEB_BENCH := python3-torch
 
-# Targets that must work before the libraries are installed.
-NODEPS_GOALS := deps deps-build bench-deps help clean distclean pipeline
+# Targets that must work before the libraries are installed (pipeline and
+# test install them first: make deps-build, make deps).
+NODEPS_GOALS := deps deps-build bench-deps help clean distclean pipeline test
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   pc_need = $(if $(shell pkg-config --exists $(1) 2>/dev/null && echo y),,\
     $(error missing library $(1): install Debian package $(2) (run `make deps`)))
@@ -51,13 +52,15 @@ ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null)
+# Asked of pkg-config at the first compile, not when this file is read:
+# `make test` may install the libraries (its deps step) in the same run.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null))$(PKG_CFLAGS)
 # libcsv ships no .pc file.
-PKG_LIBS   := $(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm)$(PKG_LIBS)
 
-CFLAGS  := $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS   = $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(LDSAN) $(EXTRA_LDFLAGS)
-LDLIBS  := $(PKG_LIBS)
+LDLIBS   = $(PKG_LIBS)
 
 # ---- sources ---------------------------------------------------------------
 
@@ -134,7 +137,10 @@ $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 # build tree so the two builds never mix objects.
 
 .PHONY: test test-sanitize
-test: all $(UNITS) $(REPLAYS) ## run unit and end-to-end tests
+# On a fresh machine test sets itself up first, as pipeline does: deps
+# installs the packages (as root) or prints the sudo command and stops.
+test: DEPS_QUIET := 1
+test: deps all $(UNITS) $(REPLAYS) ## run unit and end-to-end tests
 	GL_BIN=$(abspath $(BIN)) GL_UNITS=$(abspath $(BUILD)/units) \
 	GL_REPLAY=$(abspath $(BUILD)/replay) GL_ROOT=$(CURDIR) \
 	GL_MAKE_ARGS="BUILD=$(abspath $(BUILD)) BIN=$(abspath $(BIN)) SAN=$(SAN)" bash tests/run.sh
@@ -169,8 +175,8 @@ bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
 # `make install PREFIX=/usr/local DESTDIR=`: the executables into
 # PREFIX/bin, a man page for each (help2man from --help and --version, or
 # the --help text as it is when help2man is missing), and the pipeline:
-# pipeline.mk, scripts/fetch.sh and every recipe under PREFIX/share/goodlens,
-# run by PREFIX/bin/goodlens-pipeline (`goodlens-pipeline DATA=ml-1m` in any
+# pipeline.mk, its scripts (fetch.sh, recipe-hint.sh) and every recipe
+# under PREFIX/share/goodlens, run by PREFIX/bin/goodlens-pipeline (`goodlens-pipeline DATA=ml-1m` in any
 # folder; its own recipes in ./config come first).  DESTDIR is prepended to
 # every path written, not to the paths goodlens-pipeline holds.
 
@@ -193,7 +199,7 @@ install: all ## install executables, man pages and the pipeline: PREFIX=/usr/loc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(GL_MAN1) $(DESTDIR)$(GL_SHARE)/config $(DESTDIR)$(GL_SHARE)/scripts
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 pipeline.mk $(DESTDIR)$(GL_SHARE)/
-	install -m 755 scripts/fetch.sh $(DESTDIR)$(GL_SHARE)/scripts/
+	install -m 755 scripts/fetch.sh scripts/recipe-hint.sh $(DESTDIR)$(GL_SHARE)/scripts/
 	install -m 644 config/*.mk $(DESTDIR)$(GL_SHARE)/config/
 	@mkdir -p $(BUILD)
 	sed -e 's|@SHARE@|$(GL_SHARE)|' -e 's|@BIN@|$(PREFIX)/bin|' -e 's|@VERSION@|$(GL_VERSION)|' \

@@ -4,8 +4,9 @@
 # $(PREFIX)/share/goodlens/pipeline.mk and run by goodlens-pipeline (or
 # `make -f .../pipeline.mk`), where it uses the installed executables.
 #
-# A recipe (config/<name>.mk) names the raw files, where they come from and
-# the settings of every stage; any of its variables can be overridden on the
+# A recipe (config/<name>.mk) names the raw files it needs (FILES) and those
+# it uses when they are there (OPTIONAL_FILES), where they come from and the
+# settings of every stage; any of its variables can be overridden on the
 # command line (make pipeline DATA=ml-1m TRAIN_FLAGS='--model als').  Each
 # stage is a file target, so a second run does nothing, and each stage's
 # settings live in a stamp file (OUT/.<stage>.flags) rewritten only when they
@@ -31,6 +32,11 @@ else
   PIPELINE_CMD ?= make
 endif
 
+# shq(text): text as one single-quoted shell word.
+shq = '$(subst ','\'',$(1))'
+# same(a,b): non-empty when the two non-empty texts are equal.
+same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
+
 # ---- the recipe ------------------------------------------------------------
 # A user's own recipes in ./config come first, then those beside this file.
 
@@ -41,7 +47,9 @@ ALL_RECIPES := $(sort $(notdir $(basename $(wildcard $(addsuffix /*.mk,$(RECIPE_
 PIPELINE_GOALS := pipeline pipeline-run fetch kaggle raw
 ifeq ($(RECIPE),)
   ifneq ($(filter $(PIPELINE_GOALS),$(MAKECMDGOALS) $(if $(MAKECMDGOALS),,$(.DEFAULT_GOAL))),)
-    $(error no recipe $(DATA).mk in $(RECIPE_PATH); there are: $(ALL_RECIPES))
+    # A mistyped name gets the nearest recipe (scripts/recipe-hint.sh).
+    RECIPE_HINT := $(shell bash $(PIPELINE_DIR)/scripts/recipe-hint.sh $(call shq,$(DATA)) $(ALL_RECIPES))
+    $(error no recipe $(DATA)$(if $(RECIPE_HINT),; did you mean $(RECIPE_HINT)?) (no $(DATA).mk in $(RECIPE_PATH)); the recipes are: $(ALL_RECIPES))
   endif
 else
   include $(RECIPE)
@@ -56,18 +64,52 @@ GL     := $(BIN)/goodlens-
 # --max-bad 1%: a wrong or damaged file fails the run instead of giving a
 # model of its few readable lines.
 EXTRACT_FLAGS ?= --max-bad 1%
-REPORT_TITLE  ?= $(DATA): $(DESCRIPTION)$(if $(filter 1,$(SYNTH)),$(if $(SAMPLE_ONLY),, (generated in its layout)))
+# The report's heading is the dataset's name and the counts it measured;
+# the recipe's DESCRIPTION (the published dataset) is the line under it.
+REPORT_TITLE  ?= $(DATA)
+REPORT_ABOUT  ?= $(if $(filter 1,$(SYNTH)),$(if $(SAMPLE_ONLY),$(DESCRIPTION),files goodlens-sample generated in the layout of $(DESCRIPTION)),$(DESCRIPTION))
 REPORT_FLAGS  ?=
 KAGGLE_FLAGS  ?=
 
-# shq(text): text as one single-quoted shell word.
-shq = '$(subst ','\'',$(1))'
+# ---- the raw files ---------------------------------------------------------
+# FILES are required: without one, the pipeline stops before any stage and
+# says where to get it.  OPTIONAL_FILES are read when they are in RAW; a
+# missing one is a note in the log and in the report (the recipe's
+# WITHOUT.<file> says what its absence changes), and the table extract makes
+# of it (TABLE.<file>) is removed from OUT, so no copy from an earlier run
+# stays.  `make fetch` downloads both.  RAW_PATHS is what extract reads:
+# the required files, then the optional ones found, in the recipe's order.
+# It is in extract's stamp, so a file that appears or disappears reruns
+# extract and everything after it.
 
-RAW_PATHS := $(addprefix $(RAW)/,$(FILES))
-# What scripts/fetch.sh needs to know of the recipe's downloads.
+OPTIONAL_FILES ?=
+REQ_PATHS := $(addprefix $(RAW)/,$(FILES))
+OPT_PATHS := $(addprefix $(RAW)/,$(OPTIONAL_FILES))
+ifeq ($(SYNTH),1)
+# goodlens-sample writes every file of the layout when it runs: when it is
+# about to (its settings changed, or a required file is gone), all count as
+# found; otherwise an optional file deleted after it ran stays missing.
+SAMPLE_STAMP := $(SAMPLE_FLAGS) $(SAMPLE_SIZE) / $(SAMPLE_EXTRA)
+SAMPLE_REMAKE := $(or $(filter-out $(wildcard $(REQ_PATHS)),$(REQ_PATHS)),$(if \
+  $(call same,$(strip $(SAMPLE_STAMP)),$(strip $(file <$(RAW)/.sample.flags))),,1))
+OPT_FOUND := $(if $(SAMPLE_REMAKE),$(OPT_PATHS),$(wildcard $(OPT_PATHS)))
+else
+OPT_FOUND := $(wildcard $(OPT_PATHS))
+endif
+MISSING_OPTIONAL := $(notdir $(filter-out $(OPT_FOUND),$(OPT_PATHS)))
+RAW_PATHS := $(REQ_PATHS) $(OPT_FOUND)
+# The tables extract does not write this time, and the notes.
+NO_TABLES := $(strip $(foreach f,$(MISSING_OPTIONAL),$(TABLE.$(f))))
+JOIN_SKIP := $(filter $(JOIN_TABLE),$(NO_TABLES))
+note = $(1) not found: $(or $(WITHOUT.$(1)),the recipe runs without it)
+REPORT_NOTES := $(foreach f,$(MISSING_OPTIONAL),--note $(call shq,$(call note,$(f))))
+
+# What scripts/fetch.sh needs to know of the recipe's downloads; optional
+# files are marked so, for the message about missing files.
 FETCH_ARGS = --about $(call shq,$(DESCRIPTION)) --cmd $(call shq,$(PIPELINE_CMD)) $(call shq,$(DATA)) $(call shq,$(RAW)) \
   $(call shq,$(if $(ARCHIVE),$(ARCHIVE)|$(ARCHIVE_URL)|$(ARCHIVE_MD5)|$(ARCHIVE_SHA256)|$(ARCHIVE_SIZE)|$(ARCHIVE_DIR)|$(ARCHIVE_MD5_URL),-)) \
-  $(foreach f,$(FILES),$(call shq,$(f)|$(URL.$(f))|$(SHA256.$(f))|$(SIZE.$(f))))
+  $(foreach f,$(FILES),$(call shq,$(f)|$(URL.$(f))|$(SHA256.$(f))|$(SIZE.$(f))|)) \
+  $(foreach f,$(OPTIONAL_FILES),$(call shq,$(f)|$(URL.$(f))|$(SHA256.$(f))|$(SIZE.$(f))|optional))
 
 # timed(stage): with TIMES=1, the GNU time prefix that appends the stage's
 # "name wall-seconds peak-KiB user-seconds system-seconds" to OUT/stage.times.
@@ -79,16 +121,24 @@ ifeq ($(GL_STANDALONE),1)
 pipeline: pipeline-run
 else
 # In the source tree pipeline sets itself up: the Debian packages first (a
-# no-op when present), then, in a make that can see them, the stages.
+# no-op when present), then, in a make that can see them, every executable
+# in bin/ (the shell examples use them all) and the stages.
 pipeline: ## run every stage: DATA=<recipe> RAW=<dir> OUT=<dir> (docs/PIPELINE.md)
 	@$(MAKE) --no-print-directory deps-build DEPS_QUIET=1
-	@$(MAKE) --no-print-directory pipeline-run
+	@$(MAKE) --no-print-directory all pipeline-run
 endif
 
-pipeline-run: $(OUT)/report.html
+pipeline-run: notes $(OUT)/report.html
 	@echo "pipeline: $(OUT)/report.html"
 
-raw: $(RAW_PATHS) ## make (SYNTH=1) or check the raw files of DATA
+raw: notes $(RAW_PATHS) ## make (SYNTH=1) or check the raw files of DATA
+
+# One line on stderr for each optional file not found, every run (when a
+# required file is missing too, fetch.sh --explain lists them all instead).
+.PHONY: notes
+notes:
+	@$(if $(filter-out $(wildcard $(REQ_PATHS)),$(REQ_PATHS)),,$(foreach f,$(MISSING_OPTIONAL),\
+	  echo $(call shq,pipeline: note: $(RAW)/$(call note,$(f))) >&2;)) true
 
 recipes: ## list the recipes for DATA=
 	@$(foreach r,$(ALL_RECIPES),printf '%-34s %s\n' $(r) \
@@ -104,10 +154,10 @@ $(1): FORCE
 	@printf '%s\n' $(call shq,$(2)) | cmp -s - $$@ || printf '%s\n' $(call shq,$(2)) >$$@
 endef
 $(eval $(call flag_stamp,$(OUT)/.extract.flags,$(EXTRACT_FLAGS) $(RAW_PATHS)))
-$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON)))
+$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON) $(if $(JOIN_SKIP),without it)))
 $(eval $(call flag_stamp,$(OUT)/.filter.flags,$(FILTER_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.train.flags,$(TRAIN_FLAGS)))
-$(eval $(call flag_stamp,$(OUT)/.report.flags,$(REPORT_TITLE) $(REPORT_FLAGS)))
+$(eval $(call flag_stamp,$(OUT)/.report.flags,$(REPORT_TITLE) / $(REPORT_ABOUT) / $(REPORT_NOTES) $(REPORT_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.kaggle.flags,$(KAGGLE_FLAGS)))
 .PHONY: FORCE
 FORCE:
@@ -119,7 +169,7 @@ ifeq ($(SYNTH),1)
 # need a second format beside them, like the CSV dump and its books file:
 # that one first, so RAW/planted.txt describes the recipe's own format).
 # RAW/.sample.flags makes a change of SAMPLE_FLAGS or SAMPLE_SIZE remake them.
-$(eval $(call flag_stamp,$(RAW)/.sample.flags,$(SAMPLE_FLAGS) $(SAMPLE_SIZE) / $(SAMPLE_EXTRA)))
+$(eval $(call flag_stamp,$(RAW)/.sample.flags,$(SAMPLE_STAMP)))
 $(RAW_PATHS) &: $(GL)sample $(RAW)/.sample.flags
 	@mkdir -p $(RAW)
 	$(if $(SAMPLE_EXTRA),$(GL)sample -q --out $(RAW) $(SAMPLE_EXTRA) $(SAMPLE_SIZE))
@@ -141,20 +191,25 @@ endif
 
 $(OUT)/ratings.raw.glr: $(RAW_PATHS) $(GL)extract $(OUT)/.extract.flags
 	$(call timed,extract) $(GL)extract --out $(OUT) $(EXTRACT_FLAGS) $(RAW_PATHS)
+	$(if $(NO_TABLES),rm -f $(addprefix $(OUT)/,$(NO_TABLES)))
 
 # items.raw.csv x the metadata table -> items.titled.csv; for the UCSD CSV
 # the items hold CSV ids, mapped to book ids first through JOIN_MAP (the
-# two-hop join; the map's counts go to join-map.stats.csv).
-ifdef JOIN_MAP
+# two-hop join; the map's counts go to join-map.stats.csv).  When the table
+# comes from a missing optional file (MovieLens' movies, goodbooks'
+# books.csv), the items keep no titles: items.titled.csv is the item
+# dictionary as it is, and no join.stats.csv of an earlier run stays.
+JOIN_LEFT := $(OUT)/$(if $(JOIN_MAP),items.mapped.csv,items.raw.csv)
 $(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
-	$(call timed,join-map) $(GL)join --kind left --on $(JOIN_MAP_ON) --stats $(OUT)/join-map.stats.csv \
-		-o $(OUT)/items.mapped.csv $(OUT)/items.raw.csv $(OUT)/$(JOIN_MAP)
+	$(if $(JOIN_MAP),$(call timed,join-map) $(GL)join --kind left --on $(JOIN_MAP_ON) \
+		--stats $(OUT)/join-map.stats.csv -o $(OUT)/items.mapped.csv $(OUT)/items.raw.csv $(OUT)/$(JOIN_MAP))
+ifeq ($(JOIN_SKIP),)
 	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
-		-o $@ $(OUT)/items.mapped.csv $(OUT)/$(JOIN_TABLE)
+		-o $@ $(JOIN_LEFT) $(OUT)/$(JOIN_TABLE)
 else
-$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
-	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
-		-o $@ $(OUT)/items.raw.csv $(OUT)/$(JOIN_TABLE)
+	rm -f $(OUT)/join.stats.csv
+	$(call timed,join) cp $(JOIN_LEFT) $@.tmp
+	mv $@.tmp $@
 endif
 
 $(OUT)/ratings.glr: $(OUT)/ratings.raw.glr $(OUT)/items.titled.csv $(GL)filter $(OUT)/.filter.flags
@@ -165,7 +220,8 @@ $(OUT)/model.glm: $(OUT)/ratings.glr $(GL)train $(OUT)/.train.flags
 	$(call timed,train) $(GL)train -o $(OUT) $(TRAIN_FLAGS) $(OUT)/ratings.glr
 
 $(OUT)/report.html: $(OUT)/model.glm $(GL)report $(OUT)/.report.flags
-	$(call timed,report) $(GL)report --in $(OUT) --title $(call shq,$(REPORT_TITLE)) $(REPORT_FLAGS)
+	$(call timed,report) $(GL)report --in $(OUT) --title $(call shq,$(REPORT_TITLE)) \
+		--about $(call shq,$(REPORT_ABOUT)) $(REPORT_NOTES) $(REPORT_FLAGS)
 
 # ---- Kaggle layouts --------------------------------------------------------
 # From the Goodreads JSON dump's extract: OUT/kaggle/goodbooks-10k/ (the

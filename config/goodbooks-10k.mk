@@ -8,7 +8,12 @@
 
 DESCRIPTION   := Kaggle goodbooks-10k (6 million ratings of 10,000 books by 53,424 users)
 GB            := https://raw.githubusercontent.com/zygmuntz/goodbooks-10k/master
-FILES         := ratings.csv books.csv to_read.csv
+FILES         := ratings.csv
+# books.csv gives the titles; to_read.csv the shelved rows.
+OPTIONAL_FILES := books.csv to_read.csv
+TABLE.books.csv     := books.csv
+WITHOUT.books.csv   := the books have no titles: the report names them by book_id
+WITHOUT.to_read.csv := no shelved (to-read) rows: the funnel's drop-zero step removes none, the ratings are the same
 URL.ratings.csv := $(GB)/ratings.csv
 URL.books.csv   := $(GB)/books.csv
 URL.to_read.csv := $(GB)/to_read.csv

@@ -9,6 +9,10 @@
 DESCRIPTION   := UCSD Goodreads children genre subset (10,059,349 interactions of 124,082 books)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
 FILES         := goodreads_interactions_children.json.gz goodreads_books_children.json.gz
+# Both are needed: the books give each book its title and its work (the
+# editions are merged into works by work_id).  The genre subsets come with
+# no works or authors files.
+OPTIONAL_FILES :=
 URL.goodreads_interactions_children.json.gz := $(UCSD)/goodreads_interactions_children.json.gz
 URL.goodreads_books_children.json.gz        := $(UCSD)/goodreads_books_children.json.gz
 # SYNTH=1: the genre's share of a generated dump, editions included.

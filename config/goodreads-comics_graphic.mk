@@ -9,6 +9,10 @@
 DESCRIPTION   := UCSD Goodreads comics_graphic genre subset (7,347,630 interactions of 89,411 books)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
 FILES         := goodreads_interactions_comics_graphic.json.gz goodreads_books_comics_graphic.json.gz
+# Both are needed: the books give each book its title and its work (the
+# editions are merged into works by work_id).  The genre subsets come with
+# no works or authors files.
+OPTIONAL_FILES :=
 URL.goodreads_interactions_comics_graphic.json.gz := $(UCSD)/goodreads_interactions_comics_graphic.json.gz
 URL.goodreads_books_comics_graphic.json.gz        := $(UCSD)/goodreads_books_comics_graphic.json.gz
 # SYNTH=1: the genre's share of a generated dump, editions included.

@@ -9,8 +9,12 @@
 
 DESCRIPTION   := UCSD Goodreads interactions as CSV with id maps (4.1 GB) and the books file (2 GB)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads
-FILES         := goodreads_interactions.csv user_id_map.csv book_id_map.csv \
-                 goodreads_books.json.gz
+FILES         := goodreads_interactions.csv book_id_map.csv goodreads_books.json.gz
+# The pipeline keys users by the CSV's integer ids; user_id_map.csv, which
+# turns them back into Goodreads ids, is copied into OUT when it is there.
+OPTIONAL_FILES := user_id_map.csv
+TABLE.user_id_map.csv   := user_id_map.csv
+WITHOUT.user_id_map.csv := OUT has no user_id_map.csv to turn the CSV's integer user ids back into Goodreads ids (the pipeline uses the integer ids either way)
 URL.goodreads_interactions.csv := $(UCSD)/goodreads_interactions.csv
 URL.user_id_map.csv            := $(UCSD)/user_id_map.csv
 URL.book_id_map.csv            := $(UCSD)/book_id_map.csv

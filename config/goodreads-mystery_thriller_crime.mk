@@ -9,6 +9,10 @@
 DESCRIPTION   := UCSD Goodreads mystery_thriller_crime genre subset (24,799,896 interactions of 219,235 books)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
 FILES         := goodreads_interactions_mystery_thriller_crime.json.gz goodreads_books_mystery_thriller_crime.json.gz
+# Both are needed: the books give each book its title and its work (the
+# editions are merged into works by work_id).  The genre subsets come with
+# no works or authors files.
+OPTIONAL_FILES :=
 URL.goodreads_interactions_mystery_thriller_crime.json.gz := $(UCSD)/goodreads_interactions_mystery_thriller_crime.json.gz
 URL.goodreads_books_mystery_thriller_crime.json.gz        := $(UCSD)/goodreads_books_mystery_thriller_crime.json.gz
 # SYNTH=1: the genre's share of a generated dump, editions included.

@@ -9,6 +9,10 @@
 DESCRIPTION   := UCSD Goodreads romance genre subset (42,792,856 interactions of 335,449 books)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
 FILES         := goodreads_interactions_romance.json.gz goodreads_books_romance.json.gz
+# Both are needed: the books give each book its title and its work (the
+# editions are merged into works by work_id).  The genre subsets come with
+# no works or authors files.
+OPTIONAL_FILES :=
 URL.goodreads_interactions_romance.json.gz := $(UCSD)/goodreads_interactions_romance.json.gz
 URL.goodreads_books_romance.json.gz        := $(UCSD)/goodreads_books_romance.json.gz
 # SYNTH=1: the genre's share of a generated dump, editions included.

@@ -9,6 +9,10 @@
 DESCRIPTION   := UCSD Goodreads young_adult genre subset (34,919,254 interactions of 93,398 books)
 UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
 FILES         := goodreads_interactions_young_adult.json.gz goodreads_books_young_adult.json.gz
+# Both are needed: the books give each book its title and its work (the
+# editions are merged into works by work_id).  The genre subsets come with
+# no works or authors files.
+OPTIONAL_FILES :=
 URL.goodreads_interactions_young_adult.json.gz := $(UCSD)/goodreads_interactions_young_adult.json.gz
 URL.goodreads_books_young_adult.json.gz        := $(UCSD)/goodreads_books_young_adult.json.gz
 # SYNTH=1: the genre's share of a generated dump, editions included.

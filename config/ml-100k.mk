@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-100k
 ARCHIVE_MD5   := 0e33842e24a9c977be4e0107933c0723
 ARCHIVE_SHA256 := 50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229
 ARCHIVE_SIZE  := 4924029
-FILES         := u.data u.item
+FILES         := u.data
+# The movies give the titles.
+OPTIONAL_FILES := u.item
+TABLE.u.item := movies.csv
+WITHOUT.u.item := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-100k --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

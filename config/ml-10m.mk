@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-10M100K
 ARCHIVE_MD5   := ce571fd55effeba0271552578f2648bd
 ARCHIVE_SHA256 :=
 ARCHIVE_SIZE  :=
-FILES         := ratings.dat movies.dat
+FILES         := ratings.dat
+# The movies give the titles.
+OPTIONAL_FILES := movies.dat
+TABLE.movies.dat := movies.csv
+WITHOUT.movies.dat := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-10m --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-1m
 ARCHIVE_MD5   := c4d9eecfca2ab87c1945afe126590906
 ARCHIVE_SHA256 := a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20
 ARCHIVE_SIZE  := 5917549
-FILES         := ratings.dat movies.dat
+FILES         := ratings.dat
+# The movies give the titles.
+OPTIONAL_FILES := movies.dat
+TABLE.movies.dat := movies.csv
+WITHOUT.movies.dat := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-1m --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

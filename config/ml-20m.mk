@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-20m
 ARCHIVE_MD5   := cd245b17a1ae2cc31bb14903e1204af3
 ARCHIVE_SHA256 := 96f243c338a8665f6bcc89c53edf6ee39162a846940de6b7c8c48aeada765ff3
 ARCHIVE_SIZE  := 198702078
-FILES         := ratings.csv movies.csv
+FILES         := ratings.csv
+# The movies give the titles.
+OPTIONAL_FILES := movies.csv
+TABLE.movies.csv := movies.csv
+WITHOUT.movies.csv := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-csv --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-25m
 ARCHIVE_MD5   := 6b51fb2759a8657d3bfcbfc42b592ada
 ARCHIVE_SHA256 := 8b21cfb7eb1706b4ec0aac894368d90acf26ebdfb6aced3ebd4ad5bd1eb9c6aa
 ARCHIVE_SIZE  := 261978986
-FILES         := ratings.csv movies.csv
+FILES         := ratings.csv
+# The movies give the titles.
+OPTIONAL_FILES := movies.csv
+TABLE.movies.csv := movies.csv
+WITHOUT.movies.csv := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-csv --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-32m
 ARCHIVE_MD5   :=
 ARCHIVE_SHA256 :=
 ARCHIVE_SIZE  :=
-FILES         := ratings.csv movies.csv
+FILES         := ratings.csv
+# The movies give the titles.
+OPTIONAL_FILES := movies.csv
+TABLE.movies.csv := movies.csv
+WITHOUT.movies.csv := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-csv --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

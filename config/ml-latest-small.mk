@@ -13,7 +13,11 @@ ARCHIVE_DIR   := ml-latest-small
 ARCHIVE_MD5   :=
 ARCHIVE_SHA256 := 696d65a3dfceac7c45750ad32df2c259311949efec81f0f144fdfb91ebc9e436
 ARCHIVE_SIZE  := 978202
-FILES         := ratings.csv movies.csv
+FILES         := ratings.csv
+# The movies give the titles.
+OPTIONAL_FILES := movies.csv
+TABLE.movies.csv := movies.csv
+WITHOUT.movies.csv := the movies have no titles: the report names them by movie_id
 SAMPLE_FLAGS  := --format ml-csv --seed 19
 SAMPLE_SIZE   := --users 300 --items 200 --interactions 6000
 

@@ -3,8 +3,13 @@
 # pipeline runs with no download.  The default recipe.
 
 DESCRIPTION   := synthetic Goodreads dump (2,000 users, 1,000 books, 50,000 lines) with a planted model
-FILES         := goodreads_interactions_dedup.json.gz goodreads_books.json.gz \
-                 goodreads_book_works.json.gz goodreads_book_authors.json.gz
+FILES         := goodreads_interactions_dedup.json.gz goodreads_books.json.gz
+# As in config/goodreads.mk: works and authors only feed `make kaggle`.
+OPTIONAL_FILES := goodreads_book_works.json.gz goodreads_book_authors.json.gz
+TABLE.goodreads_book_works.json.gz     := works.csv
+TABLE.goodreads_book_authors.json.gz   := authors.csv
+WITHOUT.goodreads_book_works.json.gz   := make kaggle's books.csv has no original titles, years or work rating counts (the model is the same)
+WITHOUT.goodreads_book_authors.json.gz := make kaggle's books.csv has no author names (the model and the report do not use them)
 # Made, not fetched: goodlens-sample writes RAW with SAMPLE_FLAGS (its
 # default sizes; docs/SAMPLE.md).
 SAMPLE_FLAGS  := --format goodreads --seed 42

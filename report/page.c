@@ -122,9 +122,14 @@ void pg_td_item(FILE *f, const struct report *r, uint32_t i, size_t max)
 	fputs("</td>", f);
 }
 
+/* The heading names the data (--title) and what was measured in it, never
+ * what a recipe says the published dataset holds: a recipe run on part of
+ * a dump is titled by that part.  The description (--about) is the line
+ * under it, saying where the data comes from. */
 static void head(FILE *f, const struct report *r)
 {
 	struct num a, b, c;
+	double read = pg_records_read(r);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta name=\"generator\" content=\"goodlens-report " GOODLENS_VERSION "\">\n"
@@ -133,10 +138,18 @@ static void head(FILE *f, const struct report *r)
 	html_text(f, r->title);
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", css);
 	html_text(f, r->title);
-	fprintf(f,
-		"</h1>\n<p class=\"sub\">%s ratings by %s users of %s items &middot; "
-		"goodlens-report " GOODLENS_VERSION "</p>\n",
+	fprintf(f, ": %s ratings by %s users of %s items</h1>\n<p class=\"sub\">",
 		num_int(&a, r->c.n_ratings), num_int(&b, r->c.n_users), num_int(&c, r->c.n_items));
+	if (read >= 0)
+		fprintf(f, "From %s records read in the raw files (the funnel below shows what "
+			   "each step kept) &middot; ",
+			num_fix(&a, read, 0));
+	fputs("goodlens-report " GOODLENS_VERSION "</p>\n", f);
+	if (r->o->about) {
+		fputs("<p class=\"sub\">Source: ", f);
+		html_text(f, r->o->about);
+		fputs("</p>\n", f);
+	}
 	fputs("<nav><a href=\"#dataset\">Dataset</a><a href=\"#join\">Join</a>"
 	      "<a href=\"#training\">Training</a><a href=\"#biases\">Biases</a>"
 	      "<a href=\"#pca\">PCA map</a><a href=\"#similar\">Similar items</a>"

@@ -50,6 +50,10 @@ void pg_td_item(FILE *f, const struct report *r, uint32_t i, size_t max);
 /* The label of item i escaped and cut, for lists and captions. */
 void pg_item(FILE *f, const struct report *r, uint32_t i, size_t max);
 
+/* The rating records goodlens-extract read (extract.stats.csv, the
+ * funnel's first row), or -1 when unknown. */
+double pg_records_read(const struct report *r);
+
 /* The longest title shown in a table cell, in characters. */
 #define PG_CELL_CHARS 90
 

@@ -17,14 +17,25 @@ static void card(FILE *f, const char *label, const char *value)
 	fputs("</dd></div>\n", f);
 }
 
+double pg_records_read(const struct report *r)
+{
+	for (size_t i = 0; i < r->fu.n; i++)
+		if (!strcmp(r->fu.r[i].stage, "extract") && !strcmp(r->fu.r[i].step, "read"))
+			return isfinite(r->fu.r[i].rows) ? r->fu.r[i].rows : -1;
+	return -1;
+}
+
+/* Every card is a count measured in the files read, none from a recipe. */
 static void cards(FILE *f, const struct report *r)
 {
 	const struct census *c = &r->c;
 	struct num n;
-	double cells = (double)c->n_users * (double)c->n_items, sum = 0;
+	double cells = (double)c->n_users * (double)c->n_items, sum = 0, read = pg_records_read(r);
 	for (int b = 0; b < 256; b++)
 		sum += (double)c->hist[b] * b * c->scale;
 	fputs("<dl class=\"cards\">\n", f);
+	if (read >= 0)
+		card(f, "records read", num_fix(&n, read, 0));
 	card(f, "ratings", num_int(&n, c->n_ratings));
 	card(f, "users", num_int(&n, c->n_users));
 	card(f, "items", num_int(&n, c->n_items));
@@ -193,11 +204,27 @@ static void histogram(FILE *f, const struct report *r)
 	      f);
 }
 
+/* The --note lines: what the pipeline could not read, and what that
+ * changes. */
+static void notes(FILE *f, const struct report *r)
+{
+	if (!r->o->n_notes)
+		return;
+	fputs("<p>Not read:</p>\n<ul class=\"notes\">\n", f);
+	for (size_t i = 0; i < r->o->n_notes; i++) {
+		fputs("<li>", f);
+		html_text(f, r->o->notes[i]);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
 void page_dataset(FILE *f, const struct report *r)
 {
 	pg_section(f, "dataset", "The dataset");
 	cards(f, r);
 	sources(f, r);
+	notes(f, r);
 	funnel(f, r);
 	histogram(f, r);
 	pg_end_section(f);

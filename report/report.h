@@ -18,12 +18,22 @@
 #include "pca.h"
 #include "similar.h"
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* The most --note lines one report takes. */
+#define REP_NOTES_MAX 32
 
 struct rep_opts {
 	const char *in;          /* the pipeline's output folder */
 	const char *out;         /* where to write; NULL = in */
-	const char *title;       /* page heading; NULL = the folder's name */
+	const char *title;       /* names the data in the heading, which adds
+				  * the measured counts; NULL = the folder's name */
+	const char *about;       /* where the data comes from, under the heading
+				  * (the recipe's description); NULL = none */
+	const char *notes[REP_NOTES_MAX]; /* lines for the dataset section, e.g.
+				  * optional raw files the pipeline did not find */
+	size_t n_notes;
 	uint32_t list_n;         /* items in each top/bottom list (15) */
 	uint32_t pca_items;      /* most-rated items in the PCA (1000) */
 	uint32_t labels;         /* most-rated items labelled on the map (60) */

@@ -23,7 +23,12 @@ static const char usage[] =
 	"  -i, --in DIR            the pipeline's output folder (required)\n"
 	"  -o, --out DIR           where to write (default: the --in folder; created\n"
 	"                          if needed; metrics.csv is copied there)\n"
-	"      --title TEXT        the page heading (default: the --in folder's name)\n"
+	"      --title TEXT        the data's name, in the heading before its measured\n"
+	"                          counts (default: the --in folder's name)\n"
+	"      --about TEXT        where the data comes from, a line under the heading\n"
+	"                          (the pipeline gives the recipe's description)\n"
+	"      --note TEXT         a line in the dataset section; repeatable (the\n"
+	"                          pipeline notes each optional raw file not found)\n"
 	"      --list N            items in each lowest/highest bias list (15)\n"
 	"      --pca-items N       most-rated items in the PCA and on the map (1000)\n"
 	"      --labels N          most-rated items offered a label on the map (60);\n"
@@ -46,6 +51,8 @@ static const char usage[] =
 
 enum {
 	OPT_TITLE = 256,
+	OPT_ABOUT,
+	OPT_NOTE,
 	OPT_LIST,
 	OPT_PCA,
 	OPT_LABELS,
@@ -64,6 +71,8 @@ static const struct option longopts[] = {
 	{"in", required_argument, NULL, 'i'},
 	{"out", required_argument, NULL, 'o'},
 	{"title", required_argument, NULL, OPT_TITLE},
+	{"about", required_argument, NULL, OPT_ABOUT},
+	{"note", required_argument, NULL, OPT_NOTE},
 	{"list", required_argument, NULL, OPT_LIST},
 	{"pca-items", required_argument, NULL, OPT_PCA},
 	{"labels", required_argument, NULL, OPT_LABELS},
@@ -103,6 +112,14 @@ static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int 
 		case 'i': o->in = optarg; break;
 		case 'o': o->out = optarg; break;
 		case OPT_TITLE: o->title = optarg; break;
+		case OPT_ABOUT: o->about = *optarg ? optarg : NULL; break;
+		case OPT_NOTE:
+			if (o->n_notes == REP_NOTES_MAX) {
+				log_error("too many --note options (at most %d)", REP_NOTES_MAX);
+				return GL_EUSAGE;
+			}
+			o->notes[o->n_notes++] = optarg;
+			break;
 		case OPT_LIST: err = bounded("--list", optarg, 1, 1000, &o->list_n); break;
 		case OPT_PCA: err = bounded("--pca-items", optarg, 2, 100000, &o->pca_items); break;
 		case OPT_LABELS: err = bounded("--labels", optarg, 0, 1000, &o->labels); break;

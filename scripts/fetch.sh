@@ -6,8 +6,9 @@
 # `make fetch DATA=...` builds the arguments from the recipe (pipeline.mk's
 # FETCH_ARGS); users do not call this script by hand.  ARCHIVE is "-" or
 # "archive|url|md5|sha256|size|dir|md5url": a zip (MovieLens) whose members
-# dir/FILE are unpacked into RAW.  Each FILE is "name|url|sha256|size" (url
-# empty for members of the archive).
+# dir/FILE are unpacked into RAW.  Each FILE is "name|url|sha256|size|opt"
+# (url empty for members of the archive; opt "optional" for a file the
+# pipeline runs without).  Every file is fetched, optional ones too.
 #
 # A download goes to NAME.part and is resumed from there (curl -C -): after a
 # cut connection the next attempt, or the next `make fetch`, asks only for
@@ -21,8 +22,9 @@
 # deleted, never left under its final name.
 #
 # --explain prints what is missing, where it goes and where it comes from,
-# and exits 1: what `make pipeline` says when the raw files are not there
-# (--cmd: how the user runs the pipeline, "make" or "goodlens-pipeline").
+# and exits 1: what `make pipeline` says when the required raw files are not
+# there (--cmd: how the user runs the pipeline, "make" or
+# "goodlens-pipeline"); missing optional files are listed as such.
 #
 # FETCH_TRIES (default 5) attempts per file, each resuming the last.
 set -euo pipefail
@@ -46,12 +48,13 @@ if [ $explain = 1 ]; then
 	{
 		echo "pipeline: the raw files of '$name'${about:+ ($about)} are not all in $raw/:"
 		for spec in "$@"; do
-			f=$(field "$spec" 1) url=$(field "$spec" 2)
+			f=$(field "$spec" 1) url=$(field "$spec" 2) what=missing
 			[ -e "$raw/$f" ] && continue
+			[ "$(field "$spec" 5)" = optional ] && what="optional, also missing"
 			if [ -n "$url" ]; then
-				echo "  missing $raw/$f   from $url"
+				echo "  $what $raw/$f   from $url"
 			else
-				echo "  missing $raw/$f   inside $(field "$archive" 1) ($(field "$archive" 6)/$f) from $(field "$archive" 2)"
+				echo "  $what $raw/$f   inside $(field "$archive" 1) ($(field "$archive" 6)/$f) from $(field "$archive" 2)"
 			fi
 		done
 		echo "download them with:  $cmd fetch DATA=$name RAW=$raw"
@@ -160,9 +163,14 @@ if [ "$archive" != - ]; then
 	for spec in "$@"; do
 		f=$(field "$spec" 1)
 		[ -e "$raw/$f" ] && continue
-		# unzip checks the member's CRC; a bad one fails here
+		# unzip checks the member's CRC; a bad one fails here (an optional
+		# member the zip lacks is only said)
 		unzip -p "$raw/$a" "$dir/$f" >"$raw/$f.part" || {
 			rm -f "$raw/$f.part"
+			if [ "$(field "$spec" 5)" = optional ] && ! unzip -l "$raw/$a" "$dir/$f" >/dev/null 2>&1; then
+				echo "fetch: $raw/$a has no $dir/$f (optional: the pipeline runs without it)"
+				continue
+			fi
 			echo "fetch: $raw/$a has no good $dir/$f" >&2
 			exit 1
 		}

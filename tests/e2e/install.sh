@@ -48,12 +48,15 @@ grep -q "$p/bin/goodlens-train" log
 mkdir config
 sed 's/^DESCRIPTION .*/DESCRIPTION := my own ratings/' "$root/config/ml-100k.mk" >config/mine.mk
 PATH=/usr/bin:/bin "$gp" DATA=mine SYNTH=1 >log 2>&1 || { cat log; exit 1; }
-grep -q "<h1>mine: my own ratings" out/mine/report.html
+grep -q "<h1>mine: [0-9,]* ratings" out/mine/report.html
+grep -q "Source: files goodlens-sample generated in the layout of my own ratings" out/mine/report.html
 # Missing files: told in goodlens-pipeline's terms.
 "$gp" DATA=ml-1m >log 2>&1 && exit 1
 grep -q "download them with:  goodlens-pipeline fetch DATA=ml-1m RAW=data/raw/ml-1m" log
 "$gp" DATA=nosuch >log 2>&1 && exit 1
-grep -q "no recipe nosuch.mk in config $p/share/goodlens/config" log
+grep -q "no recipe nosuch (no nosuch.mk in config $p/share/goodlens/config)" log
+if "$gp" DATA=ML-1M >log 2>&1; then echo "FAIL: DATA=ML-1M ran" >&2; exit 1; fi
+grep -q "no recipe ML-1M; did you mean ml-1m?" log
 
 mk uninstall PREFIX="$p" >log 2>&1
 test -z "$(find "$p" -type f)"

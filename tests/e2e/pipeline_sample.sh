@@ -20,7 +20,8 @@ for f in ratings.glr users.csv items.csv extract.stats.csv join.stats.csv \
 	test -s "$out/$f" || { echo "missing $f"; exit 1; }
 done
 test "$(head -n 1 "$out/metrics.csv")" = "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"
-grep -q '<h1>sample: synthetic Goodreads dump' "$out/report.html"
+grep -q '<h1>sample: [0-9,]* ratings by [0-9,]* users of [0-9,]* items</h1>' "$out/report.html"
+grep -q '<p class="sub">Source: synthetic Goodreads dump' "$out/report.html"
 # Titles reached the items: most rows have one (the sample leaves some out).
 python3 - "$out/items.csv" <<'PY'
 import csv, sys
