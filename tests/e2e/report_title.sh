@@ -53,3 +53,17 @@ if grep -q 'class="sub">Source:' my-books/report.html; then
 	echo "FAIL: a Source line without --about" >&2
 	exit 1
 fi
+
+# --about and --note are text, escaped like every string from outside.
+goodlens-report -q --in "$out" --out esc --about '<i>src</i> & "co"' --note 'a <b>note</b>' --note second
+grep -qF '<p class="sub">Source: &lt;i&gt;src&lt;/i&gt; &amp; &quot;co&quot;</p>' esc/report.html ||
+	{ echo "FAIL: --about not escaped" >&2; exit 1; }
+grep -qF '<li>a &lt;b&gt;note&lt;/b&gt;</li>' esc/report.html && grep -qF '<li>second</li>' esc/report.html ||
+	{ echo "FAIL: --note lines not shown escaped" >&2; exit 1; }
+# At most 32 notes: more is a usage error (exit 2).
+set -- 
+for i in $(seq 33); do set -- "$@" --note "n$i"; done
+status=0
+goodlens-report -q --in "$out" --out many "$@" 2>many.err || status=$?
+[ $status = 2 ] && grep -q "too many --note options (at most 32)" many.err ||
+	{ echo "FAIL: 33 notes: status $status, $(cat many.err)" >&2; exit 1; }
