@@ -10,7 +10,7 @@
 #   - MovieLens (u.item, movies.dat, movies.csv) without the movies: no
 #     titles; goodreads-csv without user_id_map.csv;
 #   - make fetch still fetches the optional files (goodbooks-10k from
-#     file:// addresses).
+#     file:// addresses), and a zip without an optional member is no failure.
 root=$GL_ROOT
 # shellcheck disable=SC2086
 mk() { make -C "$root" --no-print-directory $GL_MAKE_ARGS "$@"; }
@@ -149,4 +149,13 @@ mk fetch DATA=goodbooks-10k RAW="$SCRATCH/gbfetch" GB="file://$src" >fetch.log 2
 for f in ratings.csv books.csv to_read.csv; do
 	cmp "$src/$f" "$SCRATCH/gbfetch/$f" || fail "fetch: $f"
 done
+# A zip without an optional member: said, not a failure.
+mkdir -p zip/ml-100k
+goodlens-sample -q --format ml-100k --seed 5 --users 40 --items 30 --interactions 300 --out zip/ml-100k
+rm zip/ml-100k/u.item
+(cd zip && zip -qr ml-100k.zip ml-100k)
+mk fetch DATA=ml-100k RAW="$SCRATCH/mlfetch" ARCHIVE_URL="file://$PWD/zip/ml-100k.zip" ARCHIVE_SIZE= \
+	ARCHIVE_SHA256= ARCHIVE_MD5= ARCHIVE_MD5_URL= >fetch.log 2>&1 || { cat fetch.log; fail "fetch of a zip without u.item"; }
+has fetch.log "has no ml-100k/u.item (optional: the pipeline runs without it)"
+cmp zip/ml-100k/u.data "$SCRATCH/mlfetch/u.data" || fail "fetch: u.data"
 echo "ok"
