@@ -176,9 +176,10 @@ bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
 # PREFIX/bin, a man page for each (help2man from --help and --version, or
 # the --help text as it is when help2man is missing), and the pipeline:
 # pipeline.mk, its scripts (fetch.sh, recipe-hint.sh) and every recipe
-# under PREFIX/share/goodlens, run by PREFIX/bin/goodlens-pipeline (`goodlens-pipeline DATA=ml-1m` in any
-# folder; its own recipes in ./config come first).  DESTDIR is prepended to
-# every path written, not to the paths goodlens-pipeline holds.
+# under PREFIX/share/goodlens, run by PREFIX/bin/goodlens-pipeline
+# (`goodlens-pipeline DATA=ml-1m` in any folder; its own recipes in ./config
+# come first).  DESTDIR is prepended to every path written, not to the paths
+# goodlens-pipeline holds.
 
 PREFIX  ?= /usr/local
 GL_SHARE = $(PREFIX)/share/goodlens
