@@ -126,7 +126,7 @@ int cfg_check(const struct train_cfg *c)
 	if (c->factors > 4096)
 		return bad("--factors must be at most 4096");
 	if (c->epochs == 0)
-		return bad("--epochs must be at least 1");
+		return bad(c->kind == GLM_BPMF ? "--sweeps must be at least 1" : "--epochs must be at least 1");
 	if (c->bs == 0 || c->accum == 0)
 		return bad("--bs and --accum must be at least 1");
 	if ((uint64_t)c->bs * c->accum > (1u << 24))
