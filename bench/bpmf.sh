@@ -72,10 +72,10 @@ if [ "${BPMF_ACCURACY:-1}" = 1 ]; then
 	acc "mf defaults" mf --model mf
 	acc "als defaults" als --model als
 	acc "nn (fastai defaults)" nn --model nn
-	acc "bpmf defaults" bpmf --model bpmf
-	acc "bpmf --prior gamma" bpmf --model bpmf --prior gamma
-	acc "bpmf --implicit-side items" bpmf --model bpmf --implicit-side items
+	acc "bpmf defaults (implicit side items)" bpmf --model bpmf
+	acc "bpmf --implicit-side none" bpmf --model bpmf --implicit-side none
 	acc "bpmf --implicit-side users" bpmf --model bpmf --implicit-side users
+	acc "bpmf --prior gamma" bpmf --model bpmf --prior gamma
 	acc "blend dot,mf,als,bpmf" blend --blend dot,mf,als,bpmf
 	sed 's/^/    blend.csv: /' "$out/blend.csv"
 fi

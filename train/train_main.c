@@ -30,8 +30,9 @@ static void usage(void)
 	       "                      parallel SGD), als (alternating least squares with\n"
 	       "                      biases), nn (fastai EmbeddingNN), bpmf (Bayesian MF with\n"
 	       "                      biases by Gibbs sampling; no tuning: below)\n"
-	       "  --factors N         latent factors (dot 50, mf/als 32; nn: both embedding\n"
-	       "                      sizes, default fastai's rule min(600, round(1.6 n^0.56)))\n"
+	       "  --factors N         latent factors (dot 50, mf/als 32, bpmf 16; nn: both\n"
+	       "                      embedding sizes, default fastai's rule\n"
+	       "                      min(600, round(1.6 n^0.56)))\n"
 	       "  --layers A,B,...    nn hidden layer sizes (default 100)\n"
 	       "  --no-bn             nn: no BatchNorm after the hidden layers\n"
 	       "  --y-range LO,HI     output through sigmoid_range (default 0,5.5 for dot\n"
@@ -58,7 +59,7 @@ static void usage(void)
 	       "  --update sparse|dense  Adam/SGD on the rows in the batch only (default), or\n"
 	       "                      on every row every step as PyTorch does (exact, slow)\n"
 	       "  --adaptive          mf: per-row adaptive learning rates (LIBMF)\n"
-	       "  --init-sd X         initial factor scale (dot/nn 0.01, mf/als 0.1)\n"
+	       "  --init-sd X         initial factor scale (dot/nn 0.01, mf/als/bpmf 0.1)\n"
 	       "  --patience N        stop after N epochs without a better valid loss and keep\n"
 	       "                      the best epoch (default 0: run every epoch)\n"
 	       "  --ensemble K        K members with their own seeds, predictions averaged\n"
@@ -240,8 +241,8 @@ static const char *opt_name(int opt)
 
 /* What --blend and bpmf's options allow, once every option is read.
  * knob: the first option that sets one model's settings; given[]: whether
- * --epochs, --sweeps and --burn-in were given. */
-static int check_bpmf_blend(struct train_cfg *c, const char *knob, const int given[3])
+ * --epochs, --sweeps, --burn-in, --implicit-side and --prior were given. */
+static int check_bpmf_blend(struct train_cfg *c, const char *knob, const int given[5])
 {
 	int bpmf = c->kind == GLM_BPMF;
 	if (c->n_blend && knob) {
@@ -251,8 +252,7 @@ static int check_bpmf_blend(struct train_cfg *c, const char *knob, const int giv
 			  knob);
 		return GL_EUSAGE;
 	}
-	if (!bpmf && !c->n_blend && (given[1] || given[2] || c->implicit != CFG_BPMF_IMPLICIT ||
-				    c->prior != CFG_BPMF_PRIOR)) {
+	if (!bpmf && !c->n_blend && (given[1] || given[2] || given[3] || given[4])) {
 		log_error("--sweeps, --burn-in, --implicit-side and --prior apply to --model bpmf "
 			  "(or a --blend with bpmf)");
 		return GL_EUSAGE;
@@ -290,7 +290,7 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 {
 	int kind, opt, err = 0, n;
 	const char *knob = NULL;
-	int given[3] = {0}; /* --epochs, --sweeps, --burn-in */
+	int given[5] = {0}; /* --epochs, --sweeps, --burn-in, --implicit-side, --prior */
 	if (find_model(argc, argv, &kind))
 		return GL_EUSAGE;
 	cfg_defaults(c, kind);
@@ -301,6 +301,8 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		given[0] |= opt == O_EPOCHS;
 		given[1] |= opt == O_SWEEPS;
 		given[2] |= opt == O_BURNIN;
+		given[3] |= opt == O_IMPLICIT;
+		given[4] |= opt == O_PRIOR;
 		switch (opt) {
 		case O_MODEL: break;
 		case O_FACTORS: err = cli_u32("--factors", optarg, &c->factors); break;

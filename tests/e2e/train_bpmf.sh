@@ -37,6 +37,7 @@ expect_usage() { # pattern, args...
 expect_usage "use --sweeps" --model bpmf --epochs 5
 expect_usage "apply to --model bpmf" --model dot --sweeps 5
 expect_usage "apply to --model bpmf" --model als --implicit-side items
+expect_usage "apply to --model bpmf" --model mf --prior wishart
 expect_usage "below --sweeps" --model bpmf --sweeps 10 --burn-in 10
 expect_usage "invalid value for --implicit-side" --model bpmf --implicit-side sideways
 expect_usage "mse only" --model bpmf --loss ce
