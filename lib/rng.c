@@ -56,6 +56,16 @@ double rng_normal(struct rng *r)
 	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
 
+void rng_normal2(struct rng *r, double *a, double *b)
+{
+	double u1 = 1.0 - rng_unit(r);
+	double u2 = rng_unit(r);
+	double rad = sqrt(-2.0 * log(u1)), s, c;
+	sincos(6.283185307179586 * u2, &s, &c);
+	*a = rad * c;
+	*b = rad * s;
+}
+
 double rng_gamma(struct rng *r, double shape)
 {
 	if (shape < 1) {

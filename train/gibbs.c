@@ -69,8 +69,13 @@ int gibbs_gauss(int K, float *A, float *b, float *z, struct rng *r, float *x)
 	cblas_strsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, K, A, K, b, 1);
 	cblas_strsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, K, A, K, b, 1);
 	if (r) {
-		for (int d = 0; d < K; d++)
-			z[d] = (float)rng_normal(r);
+		for (int d = 0; d < K; d += 2) {
+			double a, c;
+			rng_normal2(r, &a, &c);
+			z[d] = (float)a;
+			if (d + 1 < K)
+				z[d + 1] = (float)c;
+		}
 		cblas_strsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, K, A, K, z, 1);
 	}
 	for (int d = 0; d < K; d++)

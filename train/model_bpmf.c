@@ -78,6 +78,7 @@ struct bpmf {
 	float *Z, *Zb;        /* items side: z_v per user, zbar_i per item */
 	double *sU, *sV, *sbu, *sbi; /* sums of the post-burn-in samples */
 	uint32_t *ucnt, *icnt;       /* training ratings per user, per item */
+	float *su, *si;              /* their |N(u)|^-1/2, |R(i)|^-1/2 (0 for none) */
 	uint64_t max_icnt;
 	uint64_t *voff;       /* per user: validation index of its first one */
 	double *vsum;         /* per validation rating: sum of predictions */
@@ -141,6 +142,8 @@ static void bpmf_free(struct model *m)
 		free(d[i]);
 	free(b->ucnt);
 	free(b->icnt);
+	free(b->su);
+	free(b->si);
 	free(b->voff);
 	struct gibbs_hyper *h[] = {&b->hu, &b->hv, &b->hbu, &b->hbv, &b->hy, &b->hz};
 	for (size_t i = 0; i < sizeof h / sizeof *h; i++)
@@ -171,6 +174,10 @@ static void count(struct model *m)
 		}
 	}
 	b->voff[m->n_users] = nv;
+	for (uint64_t u = 0; u < m->n_users; u++)
+		b->su[u] = b->ucnt[u] ? (float)(1 / sqrt((double)b->ucnt[u])) : 0;
+	for (uint64_t i = 0; i < m->n_items; i++)
+		b->si[i] = b->icnt[i] ? (float)(1 / sqrt((double)b->icnt[i])) : 0;
 }
 
 static int chunk_alloc(const struct model *m, struct chunk *ch)
@@ -215,6 +222,8 @@ static int bpmf_init(struct model *m)
 	b->sbi = zalloc(ni, sizeof *b->sbi, &bad);
 	b->ucnt = zalloc(nu, sizeof *b->ucnt, &bad);
 	b->icnt = zalloc(ni, sizeof *b->icnt, &bad);
+	b->su = zalloc(nu, sizeof *b->su, &bad);
+	b->si = zalloc(ni, sizeof *b->si, &bad);
 	b->voff = zalloc(nu + 1, sizeof *b->voff, &bad);
 	b->vsum = zalloc(m->d->n_valid, sizeof *b->vsum, &bad);
 	b->usse = zalloc(nu, sizeof *b->usse, &bad);
@@ -476,7 +485,7 @@ static uint64_t y_step(struct model *m, uint32_t sweep, struct implicit_scratch 
 		memset(s->g, 0, k * sizeof *s->g);
 		for (uint64_t e = ch->start[c]; e < ch->start[c + 1]; e++) {
 			uint32_t u = ch->who[e];
-			double su = 1 / sqrt((double)b->ucnt[u]);
+			double su = b->su[u];
 			const float *pu = b->U + (size_t)u * k, *yb = b->Yb + (size_t)u * k;
 			for (uint32_t d = 0; d < k; d++)
 				s->g[d] += su * ((double)pu[d] - b->hu.mu[d] - yb[d] + su * y[d]);
@@ -490,7 +499,7 @@ static uint64_t y_step(struct model *m, uint32_t sweep, struct implicit_scratch 
 		}
 		for (uint64_t e = ch->start[c]; e < ch->start[c + 1]; e++) {
 			uint32_t u = ch->who[e];
-			float su = (float)(1 / sqrt((double)b->ucnt[u]));
+			float su = b->su[u];
 			float *yb = b->Yb + (size_t)u * k;
 			for (uint32_t d = 0; d < k; d++)
 				yb[d] += su * (s->w[d] - y[d]);
@@ -516,7 +525,7 @@ static uint64_t z_step(struct model *m, uint32_t sweep, struct implicit_scratch 
 			if (tdata_is_valid(m->d, kk))
 				continue;
 			uint32_t i = g->items[kk];
-			double si = 1 / sqrt((double)b->icnt[i]);
+			double si = b->si[i];
 			const float *qi = b->V + (size_t)i * k, *zb = b->Zb + (size_t)i * k;
 			for (uint32_t d = 0; d < k; d++)
 				s->g[d] += si * ((double)qi[d] - b->hv.mu[d] - zb[d] + si * z[d]);
@@ -532,7 +541,7 @@ static uint64_t z_step(struct model *m, uint32_t sweep, struct implicit_scratch 
 			if (tdata_is_valid(m->d, kk))
 				continue;
 			uint32_t i = g->items[kk];
-			float si = (float)(1 / sqrt((double)b->icnt[i]));
+			float si = b->si[i];
 			float *zb = b->Zb + (size_t)i * k;
 			for (uint32_t d = 0; d < k; d++)
 				zb[d] += si * (s->w[d] - z[d]);
