@@ -476,14 +476,16 @@ int blend_run(const struct train_cfg *c, const char *path, const char *outdir)
 		log_error("%s: more than %u users", path, UINT32_MAX - 1);
 		err = GL_ELIMIT;
 	}
-	if (!err)
-		err = fit_weights(r);
+	/* the outputs first: a folder that cannot be made fails before the
+	 * members are trained */
 	if (!err)
 		err = outfile_mkdirs(outdir);
 	struct outfile *files[] = {&r->metrics, &r->summary, &r->preds, &r->table};
 	const char *names[] = {"metrics.csv", "train.summary.csv", "predictions.csv", "blend.csv"};
 	for (size_t t = 0; !err && t < 4; t++)
 		err = open_out(files[t], outdir, names[t]);
+	if (!err)
+		err = fit_weights(r);
 	if (!err)
 		fputs("epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds,member\n", r->metrics.fp);
 	for (int j = 0; !err && j < r->n; j++)
