@@ -25,6 +25,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 scale=${BENCH_SCALE:-1}
 repeat=${BENCH_REPEAT:-1}
+# bpmf (like als) runs OpenBLAS single-threaded inside its own threads; a
+# pool started at load would only spin (bench/train_lib.inc says more).
+export OPENBLAS_NUM_THREADS=1
 sz() { awk -v s="$scale" -v n="$1" -v m="$2" 'BEGIN { v = int(n * s); print (v < m ? m : v) }'; }
 sweeps_per_s() { awk -v r="$1" -v n="$n_train" 'BEGIN { printf "%.3f", r / n }'; }
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
