@@ -24,6 +24,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
 scale=${BENCH_SCALE:-1}
+# shellcheck disable=SC2034 # read by speed (train_lib.inc)
 repeat=${BENCH_REPEAT:-1}
 # bpmf (like als) runs OpenBLAS single-threaded inside its own threads; a
 # pool started at load would only spin (bench/train_lib.inc says more).
@@ -54,11 +55,11 @@ floor=$(sed -n 's/^floor_rmse=//p' "$d/raw/planted.txt")
 echo "ml-1m size: $data ($n_train training ratings, noise floor rmse $floor)"
 
 for run in "16 1 none" "16 2 none" "32 2 none" "16 2 items" "16 2 both"; do
-	set -- $run
-	speed "bpmf k=$1 threads=$2 implicit $3 (10 sweeps)" --model bpmf --factors "$1" \
-		--threads "$2" --implicit-side "$3" --sweeps 10 --burn-in 5
+	read -r k th side <<<"$run"
+	speed "bpmf k=$k threads=$th implicit $side (10 sweeps)" --model bpmf --factors "$k" \
+		--threads "$th" --implicit-side "$side" --sweeps 10 --burn-in 5
 	printf '  bpmf k=%d threads=%d implicit %s: %s sweeps/s (%sM ratings/s; %s sweeps per CPU-second); peak %d MiB\n' \
-		"$1" "$2" "$3" "$(sweeps_per_s "$RATE")" "$(m "$RATE")" "$(sweeps_per_s "$CPURATE")" "$PEAK"
+		"$k" "$th" "$side" "$(sweeps_per_s "$RATE")" "$(m "$RATE")" "$(sweeps_per_s "$CPURATE")" "$PEAK"
 done
 
 if [ "${BPMF_ACCURACY:-1}" = 1 ]; then
@@ -107,10 +108,10 @@ n_train=$(goodlens-train --model als --epochs 1 --factors 1 -o "$out" "$data" 2>
 	sed -n 's/.* \([0-9]*\) training and.*/\1/p')
 echo "30M-line dump after the goodreads filter: $data ($(($(stat -c %s "$data") / 1048576)) MiB, $n_train training ratings)"
 for run in "16 2 none" "16 2 items"; do
-	set -- $run
-	speed "bpmf k=$1 threads=$2 implicit $3 (3 sweeps)" --model bpmf --factors "$1" \
-		--threads "$2" --implicit-side "$3" --sweeps 3 --burn-in 1
+	read -r k th side <<<"$run"
+	speed "bpmf k=$k threads=$th implicit $side (3 sweeps)" --model bpmf --factors "$k" \
+		--threads "$th" --implicit-side "$side" --sweeps 3 --burn-in 1
 	printf '  bpmf k=%d threads=%d implicit %s: %s sweeps/s (%sM ratings/s; %s sweeps per CPU-second); peak %d MiB\n' \
-		"$1" "$2" "$3" "$(sweeps_per_s "$RATE")" "$(m "$RATE")" "$(sweeps_per_s "$CPURATE")" "$PEAK"
+		"$k" "$th" "$side" "$(sweeps_per_s "$RATE")" "$(m "$RATE")" "$(sweeps_per_s "$CPURATE")" "$PEAK"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
