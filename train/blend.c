@@ -1,6 +1,7 @@
 #include "blend.h"
 
 #include "buf.h"
+#include "decay.h"
 #include "err.h"
 #include "glm.h"
 #include "glr.h"
@@ -476,6 +477,8 @@ int blend_run(const struct train_cfg *c, const char *path, const char *outdir)
 		log_error("%s: more than %u users", path, UINT32_MAX - 1);
 		err = GL_ELIMIT;
 	}
+	for (int j = 0; !err && j < r->n; j++)
+		decay_advise(&r->mc[j], &r->d); /* dot's weight-decay warning, as trainer_run gives */
 	/* the outputs first: a folder that cannot be made fails before the
 	 * members are trained */
 	if (!err)
