@@ -11,7 +11,7 @@
 #define META_LEN 64
 #define SHAPE_LEN 24
 
-const char *const glm_kind_names[] = {"dot", "mf", "als", "nn", NULL};
+const char *const glm_kind_names[] = {"dot", "mf", "als", "nn", "bpmf", NULL};
 
 int glm_add(struct glm *m, const char *name, uint32_t rows, uint32_t cols, float **data)
 {

@@ -19,7 +19,7 @@
 #define GLM_MAX_TENSORS 61 /* 64 container sections less meta, hparams, shapes */
 #define GLM_NAME_LEN 16
 
-enum glm_kind { GLM_DOT, GLM_MF, GLM_ALS, GLM_NN, GLM_KINDS };
+enum glm_kind { GLM_DOT, GLM_MF, GLM_ALS, GLM_NN, GLM_BPMF, GLM_KINDS };
 enum glm_loss { GLM_MSE, GLM_CE };
 
 struct glm_tensor {
@@ -41,7 +41,7 @@ struct glm {
 	struct glm_tensor t[GLM_MAX_TENSORS];
 };
 
-/* "dot", "mf", "als", "nn"; NULL-terminated list for cli_choice. */
+/* "dot", "mf", "als", "nn", "bpmf"; NULL-terminated list for cli_choice. */
 extern const char *const glm_kind_names[];
 
 /* Add a zeroed tensor; *data points at it.  0, GL_ENOMEM or GL_EUSAGE

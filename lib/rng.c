@@ -55,3 +55,33 @@ double rng_normal(struct rng *r)
 	double u2 = rng_unit(r);
 	return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
+
+void rng_normal2(struct rng *r, double *a, double *b)
+{
+	double u1 = 1.0 - rng_unit(r);
+	double u2 = rng_unit(r);
+	double rad = sqrt(-2.0 * log(u1)), s, c;
+	sincos(6.283185307179586 * u2, &s, &c);
+	*a = rad * c;
+	*b = rad * s;
+}
+
+double rng_gamma(struct rng *r, double shape)
+{
+	if (shape < 1) {
+		double u = 1.0 - rng_unit(r); /* (0, 1] */
+		return rng_gamma(r, shape + 1) * pow(u, 1 / shape);
+	}
+	double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
+	for (;;) {
+		double x, v;
+		do {
+			x = rng_normal(r);
+			v = 1 + c * x;
+		} while (v <= 0);
+		v = v * v * v;
+		double u = 1.0 - rng_unit(r);
+		if (u < 1 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1 - v + log(v)))
+			return d * v;
+	}
+}

@@ -24,5 +24,12 @@ uint64_t rng_below(struct rng *r, uint64_t n);
 double rng_unit(struct rng *r);
 /* Standard normal deviate (Box-Muller, no cached second value). */
 double rng_normal(struct rng *r);
+/* Two independent standard normal deviates from one Box-Muller draw (the
+ * cosine and the sine), for callers that want many. */
+void rng_normal2(struct rng *r, double *a, double *b);
+/* Gamma(shape, 1) deviate, shape > 0 (Marsaglia and Tsang 2000; below 1 by
+ * Gamma(shape + 1) * U^(1/shape)).  Divide by a rate for Gamma(shape, rate);
+ * 2 * rng_gamma(r, df / 2) is chi-square with df degrees of freedom. */
+double rng_gamma(struct rng *r, double shape);
 
 #endif

@@ -9,7 +9,8 @@
 #include <string.h>
 
 static const char *const kind_name[] = {"dot (fastai EmbeddingDotBias)", "mf (biased MF, SGD)",
-					"als (alternating least squares)", "nn (fastai EmbeddingNN)"};
+					"als (alternating least squares)", "nn (fastai EmbeddingNN)",
+					"bpmf (Bayesian MF, Gibbs sampling; posterior means)"};
 
 static void row2(FILE *f, const char *k, const char *v)
 {

@@ -12,6 +12,8 @@ const char *const cfg_wd_names[] = {"l2", "decoupled", NULL};
 const char *const cfg_sched_names[] = {"const", "one-cycle", "cosine", NULL};
 const char *const cfg_update_names[] = {"sparse", "dense", NULL};
 const char *const cfg_loss_names[] = {"mse", "ce", NULL};
+const char *const cfg_prior_names[] = {"wishart", "gamma", NULL};
+const char *const cfg_implicit_names[] = {"none", "users", "items", "both", NULL};
 
 void cfg_defaults(struct train_cfg *c, int kind)
 {
@@ -36,6 +38,11 @@ void cfg_defaults(struct train_cfg *c, int kind)
 	c->init_sd = 0.01;
 	c->bs = 64;
 	c->als_mem = (uint64_t)256 << 20;
+	c->sweeps = CFG_BPMF_SWEEPS;
+	c->burn_in = CFG_BPMF_BURN_IN;
+	c->implicit = CFG_BPMF_IMPLICIT;
+	c->prior = CFG_BPMF_PRIOR;
+	c->blend_holdout = 0.1;
 	switch (kind) {
 	case GLM_DOT:
 	case GLM_NN:
@@ -76,7 +83,34 @@ void cfg_defaults(struct train_cfg *c, int kind)
 		c->bs = 1;
 		c->init_sd = 0.1;
 		break;
+	case GLM_BPMF:
+		/* no learning rate and no weight decay: the priors are sampled */
+		c->factors = CFG_BPMF_FACTORS;
+		c->epochs = c->sweeps;
+		c->wd = 0;
+		c->wd_mode = WD_L2;
+		c->schedule = SCHED_CONST;
+		c->optimizer = OPT_SGD;
+		c->bs = 1;
+		c->init_sd = 0.1;
+		break;
 	}
+}
+
+void cfg_member(const struct train_cfg *c, int kind, struct train_cfg *out)
+{
+	cfg_defaults(out, kind);
+	out->seed = c->seed;
+	out->threads = c->threads;
+	out->rank_k = c->rank_k;
+	out->relevant = c->relevant;
+	out->als_mem = c->als_mem;
+	out->sweeps = c->sweeps;
+	out->burn_in = c->burn_in;
+	out->implicit = c->implicit;
+	out->prior = c->prior;
+	if (kind == GLM_BPMF)
+		out->epochs = c->sweeps;
 }
 
 static int bad(const char *what)
@@ -92,7 +126,7 @@ int cfg_check(const struct train_cfg *c)
 	if (c->factors > 4096)
 		return bad("--factors must be at most 4096");
 	if (c->epochs == 0)
-		return bad("--epochs must be at least 1");
+		return bad(c->kind == GLM_BPMF ? "--sweeps must be at least 1" : "--epochs must be at least 1");
 	if (c->bs == 0 || c->accum == 0)
 		return bad("--bs and --accum must be at least 1");
 	if ((uint64_t)c->bs * c->accum > (1u << 24))
@@ -101,7 +135,7 @@ int cfg_check(const struct train_cfg *c)
 		return bad("--threads must be between 1 and 256");
 	if (c->ensemble == 0 || c->ensemble > 9)
 		return bad("--ensemble must be between 1 and 9");
-	if (!(c->lr > 0) && c->kind != GLM_ALS)
+	if (!(c->lr > 0) && c->kind != GLM_ALS && c->kind != GLM_BPMF)
 		return bad("--lr must be positive");
 	if (c->wd < 0)
 		return bad("--wd must not be negative");
@@ -133,6 +167,30 @@ int cfg_check(const struct train_cfg *c)
 		return bad("--model nn needs at least one hidden layer (--layers)");
 	if (!(c->init_sd >= 0))
 		return bad("--init-sd must not be negative");
+	if (c->kind == GLM_BPMF) {
+		if (c->loss != GLM_MSE)
+			return bad("--model bpmf is a Gaussian model: it takes --loss mse only");
+		if (c->y_lo < c->y_hi)
+			return bad("--model bpmf clips its predictions to the rating range: it takes "
+				   "no --y-range");
+		if (c->patience)
+			return bad("--model bpmf averages every sweep after --burn-in: it takes no "
+				   "--patience");
+		if (c->burn_in >= c->epochs)
+			return bad("--burn-in must be below --sweeps (the sweeps after it are "
+				   "averaged)");
+	}
+	if (c->n_blend && (c->blend_holdout <= 0 || c->blend_holdout >= 1))
+		return bad("--blend-holdout must be between 0 and 1");
+	if (c->n_blend) {
+		struct train_cfg mc;
+		for (int i = 0; i < c->n_blend; i++) {
+			cfg_member(c, c->blend[i], &mc);
+			int err = cfg_check(&mc);
+			if (err)
+				return err;
+		}
+	}
 	return 0;
 }
 
@@ -156,6 +214,9 @@ int cfg_hparams(const struct train_cfg *c, char **text)
 	for (int i = 0; i < c->n_layers; i++)
 		err |= buf_printf(&b, "%s%u", i ? "," : "", c->layers[i]);
 	err |= buf_adds(&b, "\n");
+	if (c->kind == GLM_BPMF)
+		err |= buf_printf(&b, "sweeps=%u\nburn_in=%u\nimplicit_side=%s\nprior=%s\n", c->epochs,
+				  c->burn_in, cfg_implicit_names[c->implicit], cfg_prior_names[c->prior]);
 	if (err) {
 		buf_free(&b);
 		return GL_ENOMEM;

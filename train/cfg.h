@@ -16,8 +16,18 @@ enum train_opt { OPT_SGD, OPT_ADAM };
 enum train_wd { WD_L2, WD_DECOUPLED };
 enum train_sched { SCHED_CONST, SCHED_ONE_CYCLE, SCHED_COSINE };
 enum train_update { UPD_SPARSE, UPD_DENSE };
+enum train_prior { PRIOR_WISHART, PRIOR_GAMMA };
+/* bpmf implicit feedback: bit 1 users, bit 2 items (cfg_implicit_names) */
+enum train_implicit { IMPLICIT_NONE, IMPLICIT_USERS, IMPLICIT_ITEMS, IMPLICIT_BOTH };
 
 #define CFG_MAX_LAYERS 4
+/* bpmf's defaults (docs/TRAIN.md says how they were chosen) */
+#define CFG_BPMF_FACTORS 16
+#define CFG_BPMF_SWEEPS 200
+#define CFG_BPMF_BURN_IN 50
+#define CFG_BPMF_IMPLICIT IMPLICIT_ITEMS
+#define CFG_BPMF_PRIOR PRIOR_WISHART
+#define CFG_MAX_BLEND 8
 
 struct train_cfg {
 	int kind;             /* enum glm_kind */
@@ -50,10 +60,24 @@ struct train_cfg {
 			       * small file is solved in many item chunks) */
 	uint32_t rank_k;      /* ranking metrics @k */
 	double relevant;      /* rating at or above which an item is relevant */
+	/* bpmf (epochs counts its sweeps) */
+	uint32_t burn_in;     /* sweeps before the samples are averaged */
+	int implicit;         /* enum train_implicit */
+	int prior;            /* enum train_prior */
+	/* --blend: members (glm kinds) fitted on a holdout of the training
+	 * ratings and combined linearly (train/blend.h); n_blend 0: no blend */
+	int blend[CFG_MAX_BLEND];
+	int n_blend;
+	double blend_holdout; /* share of the training ratings held out */
+	uint32_t sweeps;      /* bpmf members of a blend: their epochs */
 };
 
 /* Fill c with the defaults of model kind (enum glm_kind). */
 void cfg_defaults(struct train_cfg *c, int kind);
+
+/* A blend member's settings: kind's defaults, with what applies to every
+ * member (seed, threads, evaluation, bpmf's options) taken from c. */
+void cfg_member(const struct train_cfg *c, int kind, struct train_cfg *out);
 
 /* Check the combination; GL_EUSAGE with a message naming the option. */
 int cfg_check(const struct train_cfg *c);
@@ -67,5 +91,7 @@ extern const char *const cfg_wd_names[];
 extern const char *const cfg_sched_names[];
 extern const char *const cfg_update_names[];
 extern const char *const cfg_loss_names[];
+extern const char *const cfg_prior_names[];
+extern const char *const cfg_implicit_names[];
 
 #endif

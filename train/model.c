@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct model_ops model_dot_ops, model_mf_ops, model_als_ops, model_nn_ops;
+extern const struct model_ops model_dot_ops, model_mf_ops, model_als_ops, model_nn_ops,
+	model_bpmf_ops;
 
 const struct model_ops *model_ops_of(int kind)
 {
@@ -22,6 +23,8 @@ const struct model_ops *model_ops_of(int kind)
 		return &model_als_ops;
 	case GLM_NN:
 		return &model_nn_ops;
+	case GLM_BPMF:
+		return &model_bpmf_ops;
 	}
 	return NULL;
 }

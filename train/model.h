@@ -7,7 +7,7 @@
  * and free.  Saving and loading go through lib/glm generically: tensors by
  * name, so adding a model is one file and one entry in model_ops_of().
  *
- * Every factor model (dot, mf, als) scores
+ * Every factor model (dot, mf, als, bpmf) scores
  *     s = mu + user_bias[u] + item_bias[i] + user_factors[u] . item_factors[i]
  * and turns s into a rating by its link: identity, sigmoid_range(s) =
  * y_lo + (y_hi - y_lo) * sigmoid(s) when y_lo < y_hi, or with the ce loss
@@ -128,7 +128,7 @@ float model_link(const struct model *m, double s, const float *cw, const float *
 double model_score_grad(const struct model *m, double s, float r, float scale, const float *cw,
 			const float *cb, float *gw, float *gb, float *ds);
 
-/* predict for the factor models (dot, mf, als), see the header comment. */
+/* predict for the factor models (dot, mf, als, bpmf), see the header comment. */
 void model_factor_predict(const struct model *m, uint32_t u, const uint32_t *items, size_t n,
 			  float *pred, float *prob);
 
