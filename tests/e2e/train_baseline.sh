@@ -11,7 +11,9 @@
 #     bn or layers for dot, no y_range or moms for mf (nn keeps bn and
 #     layers, dot keeps moms);
 #   - mf and als predictions stay in the rating range: predictions.csv and
-#     goodlens-recommend's scores within 1..5, the top reached.
+#     goodlens-recommend's scores within 1..5, the top reached;
+#   - the report's CSS lets no table cell break a word anywhere (the join
+#     table split "right" and file names mid-word).
 root=$GL_ROOT
 # shellcheck disable=SC2086
 mk() { make -C "$root" --no-print-directory $GL_MAKE_ARGS "$@"; }
@@ -68,6 +70,13 @@ if grep 'class="warn"' sample/report.html; then
 	echo "FAIL: the report says the sample's model does not beat biases only" >&2
 	exit 1
 fi
+
+if grep -Eo "(td|code)\{[^}]*(overflow-wrap:anywhere|word-break:break-all)" sample/report.html; then
+	echo "FAIL: table cells may break words anywhere" >&2
+	exit 1
+fi
+grep -q "td{overflow-wrap:break-word}" sample/report.html ||
+	{ echo "FAIL: table cells lost their wrapping rule" >&2; exit 1; }
 
 # 2. a model worse than biases only: the log and the report say so
 cp -r sample bad
