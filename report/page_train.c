@@ -94,8 +94,8 @@ static void hyper(FILE *f, const struct report *r)
 		row2(f, "output range (sigmoid_range)", tmp);
 	} else if (m->loss != GLM_CE && m->n_classes) {
 		double hi = m->class_lo + (double)(m->n_classes - 1) * m->class_step;
-		snprintf(tmp, sizeof tmp, "linear, clipped to %s to %s", num_sig(&n, m->class_lo, 3),
-			 num_sig(&a, hi, 3));
+		snprintf(tmp, sizeof tmp, "linear, clipped to %s to %s",
+			 num_sig(&n, m->class_lo, 3), num_sig(&a, hi, 3));
 		row2(f, "output", tmp);
 	}
 	/* hparams: key=value lines written by the trainer, those that act on

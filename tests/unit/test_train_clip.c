@@ -103,8 +103,9 @@ static void check_kind(int kind)
 			assert_true(p >= 1.0f && p <= 5.0f);
 			assert_true(p == q);
 			double s = m.mu + m.bu->w[u] + m.bi->w[i];
+			const float *pu = m.P->w + (size_t)u * m.k, *qi = m.Q->w + (size_t)i * m.k;
 			for (uint32_t f = 0; f < m.k; f++)
-				s += (double)m.P->w[(size_t)u * m.k + f] * m.Q->w[(size_t)i * m.k + f];
+				s += (double)pu[f] * qi[f];
 			beyond += s > 5.0;
 			n++;
 		}
