@@ -23,9 +23,13 @@ JOIN_TABLE    := books.csv
 JOIN_ON       := book_id
 # Editions merged into works; 5-cores: every user and work keeps 5 ratings.
 FILTER_FLAGS  := --item-key work --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42
-# Biased MF by SGD (LIBMF's updates: 32 factors, L2 regularisation 0.1, 30
-# epochs), not fastai's dot product: at this size fastai's settings (bs 64,
-# decoupled weight decay at every step) shrink every row's factors and biases
-# toward zero between its updates, and dot ends near the global mean.
+# Biased MF by SGD (LIBMF's updates: 32 factors, L2 regularisation 0.1), not
+# fastai's dot product: at this size fastai's settings (bs 64, decoupled
+# weight decay at every step) shrink every row's factors and biases toward
+# zero between its updates, and dot ends near the global mean.  Up to 30
+# epochs, keeping the one with the best validation loss (--patience 10): at
+# the full size the loss falls to the last epoch, but on a small subset
+# (the generated one: about 7 training ratings a user) it turns up after
+# 5 epochs and the later ones only overfit, below biases only.
 # docs/PIPELINE.md has the measurements.
-TRAIN_FLAGS   := --model mf --epochs 30 --seed 42
+TRAIN_FLAGS   := --model mf --epochs 30 --patience 10 --seed 42

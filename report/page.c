@@ -8,7 +8,11 @@
 #include <string.h>
 
 /* Inline, so the page needs nothing but itself; the print rules drop the
- * navigation and keep figures and table rows whole across pages. */
+ * navigation and keep figures and table rows whole across pages.  Table
+ * cells wrap at spaces and break a word only where it would overflow by
+ * itself (break-word, not anywhere: with anywhere a table squeezes its
+ * columns and splits "right" and file names mid-word); a table wider than
+ * the page scrolls inside its section. */
 static const char css[] =
 	":root{--ink:#1d232b;--muted:#5c6670;--rule:#d5dae0;--band:#f4f6f9;--accent:#1f5fa8}\n"
 	"*{box-sizing:border-box}\n"
@@ -27,8 +31,9 @@ static const char css[] =
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"tr.best td{font-weight:600}\n"
 	"code{font-size:13px;background:var(--band);padding:0 3px;border-radius:3px;"
-	"overflow-wrap:anywhere}\n"
-	"td{overflow-wrap:anywhere}\n"
+	"overflow-wrap:break-word}\n"
+	"td{overflow-wrap:break-word}section{overflow-x:auto}\n"
+	".warn{border-left:4px solid #c77700;background:#fff6e5;padding:6px 12px}\n"
 	".cards{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0;padding:0}\n"
 	".cards div{background:var(--band);padding:8px 14px;border-radius:6px;min-width:150px}\n"
 	".cards dt{font-size:13px;color:var(--muted)}.cards dd{margin:0;font-size:20px;"
@@ -39,7 +44,7 @@ static const char css[] =
 	"ol.nb{margin:0;padding-left:22px}.two table{width:100%}\n"
 	"footer{margin-top:48px;border-top:1px solid var(--rule);color:var(--muted);font-size:13px}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}nav{display:none}"
-	"h2{break-after:avoid}figure,tr,.cards div{break-inside:avoid}"
+	"h2{break-after:avoid}figure,tr,.cards div{break-inside:avoid}section{overflow:visible}"
 	"a{color:inherit;text-decoration:none}th{background:#eee}}\n"
 	"@page{margin:1.5cm}\n";
 

@@ -20,28 +20,92 @@ static void row2(FILE *f, const char *k, const char *v)
 	fputs("</tr>\n", f);
 }
 
+/* The value of hparams key (NUL-terminated copy into out), or "" when the
+ * model file has no such line. */
+static const char *hp_value(const char *hp, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+	out[0] = 0;
+	for (const char *p = hp ? hp : ""; *p;) {
+		size_t len = strcspn(p, "\n");
+		if (len > kl && p[kl] == '=' && !strncmp(p, key, kl)) {
+			size_t n = len - kl - 1 < cap - 1 ? len - kl - 1 : cap - 1;
+			memcpy(out, p + kl + 1, n);
+			out[n] = 0;
+			break;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return out;
+}
+
+static int key_is(const char *p, size_t len, const char *key)
+{
+	return strlen(key) == len && !strncmp(p, key, len);
+}
+
+/* Does the trainer's setting p[0..len) (an hparams key) act on this model?
+ * The model file records every knob whatever the model; a person reading
+ * "layers 100" beside a dot model would think it has layers.  Keys this
+ * report does not know are shown. */
+static int hp_applies(const struct glm *m, const char *p, size_t len, const char *opt,
+		      const char *sched)
+{
+	int dot = m->kind == GLM_DOT, nn = m->kind == GLM_NN, mf = m->kind == GLM_MF;
+	int minibatch = dot || nn, adam = minibatch && !strcmp(opt, "adam");
+	int one_cycle = (minibatch || mf) && !strcmp(sched, "one-cycle");
+	/* in the rows above: the model, its factors, loss and output range */
+	if (key_is(p, len, "model") || key_is(p, len, "factors") || key_is(p, len, "loss") ||
+	    key_is(p, len, "y_range"))
+		return 0;
+	if (key_is(p, len, "bs") || key_is(p, len, "accum") || key_is(p, len, "optimizer") ||
+	    key_is(p, len, "update"))
+		return minibatch;
+	if (key_is(p, len, "lr") || key_is(p, len, "schedule"))
+		return minibatch || mf; /* als solves, it has no step */
+	if (key_is(p, len, "mom")) /* Adam's beta1 when no one-cycle schedule moves it */
+		return adam && !one_cycle;
+	if (key_is(p, len, "moms"))
+		return adam && one_cycle;
+	if (key_is(p, len, "beta2") || key_is(p, len, "eps"))
+		return adam;
+	if (key_is(p, len, "div") || key_is(p, len, "div_final") || key_is(p, len, "pct_start"))
+		return one_cycle;
+	if (key_is(p, len, "adaptive"))
+		return mf;
+	if (key_is(p, len, "bn") || key_is(p, len, "layers"))
+		return nn;
+	return 1;
+}
+
 static void hyper(FILE *f, const struct report *r)
 {
 	const struct glm *m = &r->in.model;
 	struct num n, a;
-	char tmp[160];
+	char tmp[160], opt[32], sched[32];
 	fputs("<h3>The model</h3>\n<table>\n<tr><th>setting</th><th>value</th></tr>\n", f);
 	row2(f, "model", m->kind < GLM_KINDS ? kind_name[m->kind] : "?");
 	row2(f, "loss", m->loss == GLM_CE ? "ce (one class per rating value)" : "mse");
 	snprintf(tmp, sizeof tmp, "%u", m->factors);
 	row2(f, "factors", tmp);
-	row2(f, "global mean", num_fix(&n, m->global_mean, 4));
+	if (m->kind == GLM_MF || m->kind == GLM_ALS) /* dot's and nn's biases absorb it */
+		row2(f, "global mean", num_fix(&n, m->global_mean, 4));
 	if (m->y_lo < m->y_hi) {
 		snprintf(tmp, sizeof tmp, "%s to %s", num_sig(&n, m->y_lo, 3), num_sig(&a, m->y_hi, 3));
 		row2(f, "output range (sigmoid_range)", tmp);
+	} else if (m->loss != GLM_CE && m->n_classes) {
+		double hi = m->class_lo + (double)(m->n_classes - 1) * m->class_step;
+		snprintf(tmp, sizeof tmp, "linear, clipped to %s to %s",
+			 num_sig(&n, m->class_lo, 3), num_sig(&a, hi, 3));
+		row2(f, "output", tmp);
 	}
-	/* hparams: key=value lines written by the trainer */
+	/* hparams: key=value lines written by the trainer, those that act on
+	 * this model */
+	hp_value(m->hparams, "optimizer", opt, sizeof opt);
+	hp_value(m->hparams, "schedule", sched, sizeof sched);
 	for (const char *p = m->hparams ? m->hparams : ""; *p;) {
 		size_t len = strcspn(p, "\n"), eq = strcspn(p, "=");
-		/* kind and factors are in the rows above already */
-		int dup = (eq == 5 && !strncmp(p, "model", 5)) || (eq == 7 && !strncmp(p, "factors", 7)) ||
-			  (eq == 4 && !strncmp(p, "loss", 4));
-		if (len && eq < len && !dup) {
+		if (len && eq < len && hp_applies(m, p, eq, opt, sched)) {
 			fputs("<tr><td>", f);
 			html_textn(f, p, eq);
 			fputs("</td><td>", f);
@@ -155,6 +219,47 @@ done:
 	free(rm);
 }
 
+/* The row of train.summary.csv holding the trained model's result: the
+ * ensemble's mean, else the first row that is not a baseline; -1 if none. */
+static long model_row(const struct csvtab *t)
+{
+	int cm = csvtab_col(t, "model"), cb = csvtab_col(t, "member");
+	long first = -1;
+	for (size_t i = 0; i < t->nrow; i++) {
+		const char *name = csvtab_get(t, i, cm);
+		if (!*name || !strcmp(name, "global_mean") || !strcmp(name, "biases"))
+			continue;
+		if (!strcmp(csvtab_get(t, i, cb), "mean"))
+			return (long)i;
+		if (first < 0)
+			first = (long)i;
+	}
+	return first;
+}
+
+/* Say it plainly when the model is no better than a bias per user and per
+ * item: the table alone leaves that to a careful reader. */
+static void verdict(FILE *f, const struct csvtab *t)
+{
+	int cm = csvtab_col(t, "model"), crm = csvtab_col(t, "rmse");
+	long mr = model_row(t);
+	double mv, bv = NAN;
+	for (size_t i = 0; i < t->nrow; i++)
+		if (!strcmp(csvtab_get(t, i, cm), "biases") && !csvtab_num(t, i, crm, &bv))
+			bv = NAN;
+	if (mr < 0 || !csvtab_num(t, (size_t)mr, crm, &mv) || !isfinite(bv) || mv < bv)
+		return;
+	struct num a, b;
+	fputs("<p class=\"warn\"><strong>The ", f);
+	html_text(f, csvtab_get(t, (size_t)mr, cm));
+	fprintf(f, " model does not beat the biases-only baseline</strong>: its validation RMSE "
+		   "is %s against %s for a bias per user and per item alone. On these data, what "
+		   "it learns beyond the biases does not make its predictions better. More "
+		   "regularisation, fewer factors, early stopping (<code>--patience</code>) or "
+		   "another model may (<code>goodlens-train --help</code>).</p>\n",
+		num_fix(&a, mv, 4), num_fix(&b, bv, 4));
+}
+
 static void summary(FILE *f, const struct report *r)
 {
 	const struct csvtab *t = &r->in.summary;
@@ -204,6 +309,7 @@ static void summary(FILE *f, const struct report *r)
 	      "everything; the biases-only baseline adds a bias per user and per item. The "
 	      "ranking metrics count an item as relevant at the trainer's threshold.</p>\n",
 	      f);
+	verdict(f, t);
 }
 
 void page_training(FILE *f, const struct report *r)

@@ -166,10 +166,16 @@ static const char *model_parts(const struct rep_in *in, struct parts *p)
 	return NULL;
 }
 
+/* As goodlens-train's model_link: sigmoid_range, or the identity clipped
+ * to the n_classes rating values from class_lo. */
 static float out_range(const struct glm *m, double x)
 {
 	if (m->y_lo < m->y_hi)
-		x = m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-x));
+		return (float)(m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-x)));
+	if (m->n_classes) {
+		double hi = m->class_lo + (double)(m->n_classes - 1) * m->class_step;
+		x = x < m->class_lo ? m->class_lo : x > hi ? hi : x;
+	}
 	return (float)x;
 }
 

@@ -48,6 +48,9 @@ int model_new(struct model *m, const struct model_ops *ops, const struct train_c
 	m->n_classes = d->n_classes;
 	m->class_lo = d->lo;
 	m->class_step = d->step;
+	m->clip = 1;
+	m->r_lo = d->lo;
+	m->r_hi = d->hi;
 	m->threads = cfg->threads;
 	rng_init(&m->rng, cfg->seed, 1 + member);
 	optim_init(&m->opt, cfg);
@@ -132,6 +135,11 @@ float model_link(const struct model *m, double s, const float *cw, const float *
 	}
 	if (m->y_lo < m->y_hi)
 		return (float)(m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-s)));
+	/* mf and als score without bounds: mu + b_u + b_i + p.q of a keen
+	 * user and a loved item passes 5 stars, and a prediction of 5.4 for a
+	 * rating of 5 is an error no rating can have (Surprise clips too). */
+	if (m->clip)
+		s = s < m->r_lo ? m->r_lo : s > m->r_hi ? m->r_hi : s;
 	return (float)s;
 }
 
@@ -252,7 +260,7 @@ int model_to_glm(const struct model *m, uint32_t j, struct glm *g)
 		g->n_users = m->n_users;
 		g->n_items = m->n_items;
 		g->factors = m->k;
-		g->n_classes = m->loss == GLM_CE ? m->n_classes : 0;
+		g->n_classes = m->n_classes;
 		g->class_lo = m->class_lo;
 		g->class_step = m->class_step;
 		g->global_mean = m->mu;
@@ -319,6 +327,11 @@ int model_from_glm(struct model *m, const struct glm *g, uint32_t j, const char 
 	m->n_classes = g->n_classes;
 	m->class_lo = g->class_lo;
 	m->class_step = g->class_step;
+	/* the rating range: n_classes values from class_lo (0 in files that
+	 * recorded it for the ce loss only: no clipping then) */
+	m->clip = g->n_classes > 0;
+	m->r_lo = g->class_lo;
+	m->r_hi = g->class_lo + (float)(g->n_classes ? g->n_classes - 1 : 0) * g->class_step;
 	m->threads = 1;
 	if (m->loss == GLM_CE && (m->n_classes < 2 || m->n_classes > DATA_MAX_CLASSES)) {
 		log_error("%s: a ce model needs 2 to %d classes, not %u", path, DATA_MAX_CLASSES,

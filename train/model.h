@@ -12,7 +12,9 @@
  * and turns s into a rating by its link: identity, sigmoid_range(s) =
  * y_lo + (y_hi - y_lo) * sigmoid(s) when y_lo < y_hi, or with the ce loss
  * the expected rating under softmax(class_w * s + class_b) over the classes
- * class_lo + c * class_step.
+ * class_lo + c * class_step.  The identity link clips to the rating range
+ * (r_lo..r_hi: the training file's values, or the model file's), as
+ * sigmoid_range bounds dot's output: a score past 5 stars predicts 5.
  */
 #ifndef GL_TRAIN_MODEL_H
 #define GL_TRAIN_MODEL_H
@@ -72,6 +74,8 @@ struct model {
 	float y_lo, y_hi;
 	uint32_t n_classes;
 	float class_lo, class_step;
+	int clip;                    /* 1: the identity link clips to r_lo..r_hi */
+	float r_lo, r_hi;
 	int n_t;
 	struct ptensor t[MODEL_MAX_T];
 	/* the factor-model tensors, or NULL (set by init and attach) */
@@ -119,7 +123,8 @@ void model_init_trunc(struct ptensor *t, struct rng *r, double sd);
 void model_settle(struct model *m);
 
 /* The rating for score s; with the ce loss prob (may be NULL) receives the
- * class probabilities.  cw, cb: the class head (ce only). */
+ * class probabilities.  cw, cb: the class head (ce only).  The identity
+ * link clips s to the rating range when m->clip is set. */
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob);
 
 /* d(loss)/d(score) of one rating with score s, times scale, into *ds; returns

@@ -4,6 +4,8 @@
  * alternating regularised means, b_i = sum(r - mu - b_u) / (reg_i + n_i),
  * b_u = sum(r - mu - b_i) / (reg_u + n_u), reg_i = 10, reg_u = 15,
  * 10 rounds, on the training ratings.  Its epoch does all the rounds.
+ * Predictions are clipped to the rating range (model_link), as Surprise
+ * clips them, and as the models it is compared with are.
  */
 #include "model.h"
 
@@ -81,7 +83,8 @@ static void bias_predict(const struct model *m, uint32_t u, const uint32_t *item
 {
 	(void)prob;
 	for (size_t j = 0; j < n; j++)
-		pred[j] = m->mu + m->bu->w[u] + m->bi->w[items[j]];
+		pred[j] = model_link(m, (double)m->mu + m->bu->w[u] + m->bi->w[items[j]], NULL,
+				     NULL, NULL);
 }
 
 static int bias_attach(struct model *m)

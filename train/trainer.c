@@ -159,12 +159,29 @@ static void summary_row(FILE *f, const char *model, const char *member, const st
 		e->accuracy, e->precision, e->recall, e->ndcg, k);
 }
 
+/* The model's figures beside the baselines', and a warning when it does
+ * not beat the biases alone: a person reading only the log should learn
+ * that without opening train.summary.csv. */
+static void log_result(const char *name, const struct evalres *e, double global, double biases)
+{
+	log_info("%s: valid rmse %.4f mae %.4f (%" PRIu64 " ratings); baselines: biases only "
+		 "%.4f, global mean %.4f",
+		 name, e->rmse, e->mae, e->n, biases, global);
+	if (!(e->rmse < biases))
+		log_warn("%s does not beat the biases-only baseline (valid rmse %.4f, biases only "
+			 "%.4f): on these data it predicts no better than a bias per user and per "
+			 "item; try more regularisation (--wd), fewer --factors, --patience, or "
+			 "another --model (docs/TRAIN.md)",
+			 name, e->rmse, biases);
+}
+
 static int write_summary(struct run *r)
 {
 	const struct train_cfg *c = r->c;
 	struct outfile of = r->summary;
 	struct model base = {0};
 	struct evalres e;
+	double global = NAN, biases = NAN;
 	int err;
 	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k\n", of.fp);
 	/* The biases model before fitting predicts the global mean. */
@@ -174,6 +191,7 @@ static int write_summary(struct run *r)
 		err = eval_valid(bp, 1, &r->d, c->rank_k, c->relevant, c->threads, &e);
 	if (!err) {
 		summary_row(of.fp, "global_mean", "", &e, c->rank_k);
+		global = e.rmse;
 		double loss;
 		err = base.ops->epoch(&base, 0, &loss);
 	}
@@ -181,7 +199,7 @@ static int write_summary(struct run *r)
 		err = eval_valid(bp, 1, &r->d, c->rank_k, c->relevant, c->threads, &e);
 	if (!err) {
 		summary_row(of.fp, "biases", "", &e, c->rank_k);
-		log_info("baselines: global mean and biases only; see train.summary.csv");
+		biases = e.rmse;
 	}
 	const char *name = model_ops_of(c->kind)->name;
 	for (int j = 0; !err && j < r->n_members; j++) {
@@ -201,8 +219,7 @@ static int write_summary(struct run *r)
 			summary_row(of.fp, name, "mean", &e, c->rank_k);
 	}
 	if (!err)
-		log_info("%s: valid rmse %.4f mae %.4f (%" PRIu64 " ratings)", name, e.rmse, e.mae,
-			 e.n);
+		log_result(r->n_members > 1 ? "the ensemble" : name, &e, global, biases);
 	model_free(&base);
 	return err;
 }
