@@ -31,7 +31,7 @@ static void usage(void)
 	      "                            user,raw_user,n_ratings,mean_rating\n"
 	      "  -i, --items FILE          items.raw.csv or items.titled.csv: carried into\n"
 	      "                            items.csv (likewise item,raw_item,... without)\n"
-	      "  -o, --out-dir DIR         where the outputs go (default .; created if\n"
+	      "  -o, --out DIR             where the outputs go (default .; created if\n"
 	      "                            missing)\n"
 	      "\n"
 	      "Steps:\n"
@@ -82,7 +82,8 @@ enum {
 static const struct option longopts[] = {
 	{"users", required_argument, NULL, 'u'},
 	{"items", required_argument, NULL, 'i'},
-	{"out-dir", required_argument, NULL, 'o'},
+	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"keep-zero", no_argument, NULL, OPT_KEEP_ZERO},
 	{"implicit", optional_argument, NULL, OPT_IMPLICIT},
 	{"rating-range", required_argument, NULL, OPT_RANGE},
@@ -166,15 +167,14 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 	o->split.kind = SPLIT_RANDOM;
 	o->split.frac = 0.2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "u:i:o:qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":u:i:o:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return 1;
 		case 'V': cli_version(PROG); return 1;
 		case '?':
-			log_error("unknown option or missing value: %s", argv[optind - 1]);
-			return GL_EUSAGE;
+		case ':': return cli_bad_option(c, argv, longopts);
 		default:
 			if (option(c, optarg, o, &zeros_set))
 				return GL_EUSAGE;
