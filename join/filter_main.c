@@ -35,6 +35,11 @@ static void usage(void)
 	      "                            missing)\n"
 	      "\n"
 	      "Steps:\n"
+	      "      --inner               the SQL inner join of the ratings with --items\n"
+	      "                            (and --users when given): drop the ratings of\n"
+	      "                            items (users) without a row in the table; without\n"
+	      "                            it such a rating is an error.  Runs first, so\n"
+	      "                            dedupe and the k-core see the joined ratings\n"
 	      "      --keep-zero           keep rating 0 (shelved, not rated); by default\n"
 	      "                            those rows are dropped\n"
 	      "      --implicit[=WHICH]    implicit feedback, every kept rating becomes 1:\n"
@@ -76,7 +81,7 @@ static void usage(void)
 
 enum {
 	OPT_KEEP_ZERO = 256, OPT_IMPLICIT, OPT_RANGE, OPT_DEDUPE, OPT_ITEM_KEY, OPT_TOP,
-	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED
+	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED, OPT_INNER
 };
 
 static const struct option longopts[] = {
@@ -95,6 +100,7 @@ static const struct option longopts[] = {
 	{"sample-users", required_argument, NULL, OPT_SAMPLE},
 	{"split", required_argument, NULL, OPT_SPLIT},
 	{"seed", required_argument, NULL, OPT_SEED},
+	{"inner", no_argument, NULL, OPT_INNER},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -154,6 +160,7 @@ static int option(int c, const char *arg, struct filter_opts *o, int *zeros_set)
 	case OPT_SAMPLE: return parse_sample(arg, o);
 	case OPT_SPLIT: return split_parse(arg, &o->split);
 	case OPT_SEED: return cli_u64("--seed", arg, &o->seed);
+	case OPT_INNER: o->inner = 1; return 0;
 	default: return GL_EUSAGE;
 	}
 }
@@ -185,6 +192,10 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 		return GL_EUSAGE;
 	}
 	o->ratings = argv[optind];
+	if (o->inner && !o->items && !o->users) {
+		log_error("--inner needs --items or --users: the tables to join the ratings with");
+		return GL_EUSAGE;
+	}
 	return 0;
 }
 
