@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define PROG "goodlens-sample"
 
