@@ -14,8 +14,13 @@ goodlens-train -q --epochs 1 --factors 4 -o f f/ratings.glr
 fail() { echo "FAIL: $*"; exit 1; }
 
 dirs=()
-if [ -d /sys ] && ! touch /sys/.goodlens-probe 2>/dev/null; then dirs+=(/sys); fi
-if [ -d /proc ] && ! touch /proc/.goodlens-probe 2>/dev/null; then dirs+=(/proc); fi
+for d in /sys /proc; do
+	if [ -d $d ] && ! touch $d/.goodlens-probe 2>/dev/null; then
+		dirs+=($d)
+	else
+		rm -f $d/.goodlens-probe
+	fi
+done
 if [ "$(id -u)" = 0 ]; then
 	mkdir ro
 	if mount -t tmpfs -o ro,size=64k tmpfs ro 2>/dev/null; then
