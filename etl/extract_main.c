@@ -79,6 +79,7 @@ enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING
 
 static const struct option longopts[] = {
 	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"source", required_argument, NULL, 's'},
 	{"max-bad", required_argument, NULL, O_MAX_BAD},
 	{"strict", no_argument, NULL, O_STRICT},
@@ -101,7 +102,8 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 	static const char *const encodings[] = {"auto", "utf8", "latin1", NULL};
 	uint64_t v;
 	int c, err = 0;
-	while (!err && (c = getopt_long(argc, argv, "o:s:qvhV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while (!err && (c = getopt_long(argc, argv, ":o:s:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out_dir = optarg; break;
 		case 's': err = cli_choice("--source", optarg, xkind_names(), &o->source); break;
@@ -127,7 +129,7 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return DONE;
 		case 'V': cli_version(PROG); return DONE;
-		default: return GL_EUSAGE;
+		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
 	if (!err && !o->out_dir) {

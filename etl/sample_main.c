@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #define PROG "goodlens-sample"
 
@@ -40,7 +39,7 @@ static void usage(void)
 	       "\n"
 	       "options:\n"
 	       "  --format NAME            one of the formats above\n"
-	       "  --out DIR                output folder (created if missing)\n"
+	       "  -o, --out DIR            output folder (created if missing)\n"
 	       "  --genre G                children, comics_graphic, fantasy_paranormal,\n"
 	       "                           history_biography, mystery_thriller_crime, poetry,\n"
 	       "                           romance, young_adult\n"
@@ -91,6 +90,7 @@ enum {
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "out", required_argument, NULL, OPT_OUT },
+	CLI_OUT_ALIASES(OPT_OUT),
 	{ "genre", required_argument, NULL, OPT_GENRE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "users", required_argument, NULL, OPT_USERS },
@@ -128,6 +128,7 @@ static int set_option(struct sample_opts *o, int c, const char *arg, const char 
 	int err;
 	switch (c) {
 	case OPT_FORMAT: return cli_choice("--format", arg, sample_format_names, &o->format);
+	case 'o':
 	case OPT_OUT: *out = arg; return 0;
 	case OPT_GENRE: return cli_choice("--genre", arg, sample_genre_names, &o->genre);
 	case OPT_SEED: return cli_u64("--seed", arg, &o->seed);
@@ -171,23 +172,14 @@ int main(int argc, char **argv)
 	sample_opts_default(&o);
 	log_init(PROG, verbosity);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qvhV", long_opts, NULL)) != -1 && !err) {
+	while ((c = getopt_long(argc, argv, ":o:qvhV", long_opts, NULL)) != -1 && !err) {
 		switch (c) {
 		case 'q': verbosity = LOG_QUIET; break;
 		case 'v': verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return EXIT_OK;
 		case 'V': cli_version(PROG); return EXIT_OK;
 		case '?':
-			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
-				log_error("unknown option '-%c'", optopt);
-			else
-				log_error("unknown or misused option '%s'", argv[optind - 1]);
-			err = GL_EUSAGE;
-			break;
-		case ':':
-			log_error("option '%s' needs a value", argv[optind - 1]);
-			err = GL_EUSAGE;
-			break;
+		case ':': err = cli_bad_option(c, argv, long_opts); break;
 		default:
 			err = set_option(&o, c, optarg, &out);
 			break;

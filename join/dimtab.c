@@ -166,8 +166,9 @@ static int read_rows(struct dimtab *d)
 			 o->idcol, (ull)d->dup_line);
 	for (uint64_t raw = 0; raw < o->n_raw; raw++)
 		if (o->rowmap[raw] != NONE && d->slot[o->rowmap[raw]] == NONE) {
-			log_error("%s: no row for %s %llu, which the filtered ratings keep", o->in,
-				  o->idcol, (ull)raw);
+			log_error("%s: no row for %s %llu, which the filtered ratings keep (--inner "
+				  "drops the ratings of ids without a row)",
+				  o->in, o->idcol, (ull)raw);
 			return GL_EFORMAT;
 		}
 	return 0;

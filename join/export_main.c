@@ -20,7 +20,7 @@ static void usage(void)
 {
 	fputs("usage: " PROG " goodbooks   [options] --in DIR --out DIR\n"
 	      "       " PROG " ucsd-csv    [options] --in DIR --out DIR\n"
-	      "       " PROG " ratings-csv [options] ratings.glr\n"
+	      "       " PROG " ratings-csv [options] [--out FILE] ratings.glr\n"
 	      "\n"
 	      "Write goodlens data in the layouts other tools and tutorials expect.\n"
 	      "\n"
@@ -51,10 +51,11 @@ static void usage(void)
 	      "                            with ids counted from 1\n"
 	      "      --items FILE          items.csv with item and title columns\n"
 	      "      --subset S            all (default), train or valid\n"
-	      "  -o, --output FILE         default '-': stdout\n"
 	      "\n"
 	      "  -i, --in DIR              input folder (default .)\n"
-	      "      --out DIR             output folder (default .; created if missing)\n"
+	      "  -o, --out PATH            goodbooks, ucsd-csv: the output folder (default\n"
+	      "                            .; created if missing); ratings-csv: the output\n"
+	      "                            file (default '-': stdout)\n"
 	      "  -q, --quiet               errors only\n"
 	      "  -v, --verbose             more detail\n"
 	      "  -h, --help                this text\n"
@@ -65,12 +66,12 @@ static void usage(void)
 	      stdout);
 }
 
-enum { OPT_OUT = 256, OPT_BOOKS, OPT_MIN_USER, OPT_DEDUPE, OPT_FORMAT, OPT_ITEMS, OPT_SUBSET };
+enum { OPT_BOOKS = 256, OPT_MIN_USER, OPT_DEDUPE, OPT_FORMAT, OPT_ITEMS, OPT_SUBSET };
 
 static const struct option longopts[] = {
 	{"in", required_argument, NULL, 'i'},
-	{"out", required_argument, NULL, OPT_OUT},
-	{"output", required_argument, NULL, 'o'},
+	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"books", required_argument, NULL, OPT_BOOKS},
 	{"min-user-ratings", required_argument, NULL, OPT_MIN_USER},
 	{"dedupe", required_argument, NULL, OPT_DEDUPE},
@@ -92,7 +93,7 @@ static const char *const subsets[] = {"all", "train", "valid", NULL};
 
 struct opts {
 	int layout;
-	const char *indir, *outdir;
+	const char *indir, *outdir, *out; /* out: -o as given, NULL = the default */
 	struct gb_opts gb;
 	struct rc_opts rc;
 	int verbosity;
@@ -102,8 +103,7 @@ static int option(int c, const char *arg, struct opts *o)
 {
 	switch (c) {
 	case 'i': o->indir = arg; return 0;
-	case OPT_OUT: o->outdir = arg; return 0;
-	case 'o': o->rc.out = arg; return 0;
+	case 'o': o->out = arg; return 0;
 	case OPT_BOOKS: return cli_u64("--books", arg, &o->gb.books);
 	case OPT_MIN_USER: return cli_u32("--min-user-ratings", arg, &o->gb.min_user);
 	case OPT_DEDUPE: return cli_choice("--dedupe", arg, dedupes, &o->gb.dedupe);
@@ -123,10 +123,9 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->indir = o->outdir = ".";
 	o->gb.books = 10000;
 	o->gb.min_user = 2;
-	o->rc.out = "-";
 	o->verbosity = LOG_NORMAL;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:o:qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:o:qvhV", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage();
 			return 1;
@@ -135,10 +134,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			cli_version(PROG);
 			return 1;
 		}
-		if (c == '?') {
-			log_error("unknown option or missing value: %s", argv[optind - 1]);
-			return GL_EUSAGE;
-		}
+		if (c == '?' || c == ':')
+			return cli_bad_option(c, argv, longopts);
 		if (option(c, optarg, o))
 			return GL_EUSAGE;
 	}
@@ -154,8 +151,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			  want ? "one ratings file" : "no file arguments (use --in and --out)");
 		return GL_EUSAGE;
 	}
-	if (want)
+	if (want) {
 		o->rc.ratings = argv[optind + 1];
+		o->rc.out = o->out ? o->out : "-";
+	} else if (o->out) {
+		o->outdir = o->out;
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "fstate.h"
 #include "fstats.h"
 #include "glr.h"
+#include "inner.h"
 #include "kcore.h"
 #include "log.h"
 #include "outfile.h"
@@ -88,6 +89,11 @@ static int steps(struct run *r)
 	static const char *const zero_step[] = {"drop-zero", NULL, "implicit", "implicit-all"};
 	int err = 0;
 	census(r, "input");
+	if (o->inner) {
+		if ((err = inner_run(&r->s, o->users, o->items)))
+			return err;
+		census(r, "inner");
+	}
 	if (o->zeros != ZEROS_KEEP) {
 		if ((err = ratingsel_zeros(&r->s, o->zeros)))
 			return err;

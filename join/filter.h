@@ -3,6 +3,8 @@
  * Steps, in this order, each optional except dedupe (ratings.glr holds one
  * rating per pair) and each reported in filter.stats.csv (fstats.h):
  *
+ *   inner         the ratings' inner join with the user and item tables:
+ *                 ratings of ids without a row go (inner.h)
  *   zeros         drop rating 0 (shelved, not rated; the default), keep it,
  *                 or keep it alone as implicit feedback (ratingsel.h)
  *   range         keep ratings within [lo, hi] stars
@@ -29,6 +31,7 @@ struct filter_opts {
 	const char *users;       /* users.raw.csv, NULL = none */
 	const char *items;       /* items.raw.csv or items.titled.csv, NULL = none */
 	const char *outdir;      /* where the four outputs go */
+	int inner;               /* 1 = drop ratings of ids without a table row */
 	int zeros;               /* enum zeros_mode */
 	int range;               /* 1 = keep [lo, hi] */
 	double lo, hi;

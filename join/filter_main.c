@@ -31,10 +31,15 @@ static void usage(void)
 	      "                            user,raw_user,n_ratings,mean_rating\n"
 	      "  -i, --items FILE          items.raw.csv or items.titled.csv: carried into\n"
 	      "                            items.csv (likewise item,raw_item,... without)\n"
-	      "  -o, --out-dir DIR         where the outputs go (default .; created if\n"
+	      "  -o, --out DIR             where the outputs go (default .; created if\n"
 	      "                            missing)\n"
 	      "\n"
 	      "Steps:\n"
+	      "      --inner               the SQL inner join of the ratings with --items\n"
+	      "                            (and --users when given): drop the ratings of\n"
+	      "                            items (users) without a row in the table; without\n"
+	      "                            it such a rating is an error.  Runs first, so\n"
+	      "                            dedupe and the k-core see the joined ratings\n"
 	      "      --keep-zero           keep rating 0 (shelved, not rated); by default\n"
 	      "                            those rows are dropped\n"
 	      "      --implicit[=WHICH]    implicit feedback, every kept rating becomes 1:\n"
@@ -76,13 +81,14 @@ static void usage(void)
 
 enum {
 	OPT_KEEP_ZERO = 256, OPT_IMPLICIT, OPT_RANGE, OPT_DEDUPE, OPT_ITEM_KEY, OPT_TOP,
-	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED
+	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED, OPT_INNER
 };
 
 static const struct option longopts[] = {
 	{"users", required_argument, NULL, 'u'},
 	{"items", required_argument, NULL, 'i'},
-	{"out-dir", required_argument, NULL, 'o'},
+	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"keep-zero", no_argument, NULL, OPT_KEEP_ZERO},
 	{"implicit", optional_argument, NULL, OPT_IMPLICIT},
 	{"rating-range", required_argument, NULL, OPT_RANGE},
@@ -94,6 +100,7 @@ static const struct option longopts[] = {
 	{"sample-users", required_argument, NULL, OPT_SAMPLE},
 	{"split", required_argument, NULL, OPT_SPLIT},
 	{"seed", required_argument, NULL, OPT_SEED},
+	{"inner", no_argument, NULL, OPT_INNER},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -153,6 +160,7 @@ static int option(int c, const char *arg, struct filter_opts *o, int *zeros_set)
 	case OPT_SAMPLE: return parse_sample(arg, o);
 	case OPT_SPLIT: return split_parse(arg, &o->split);
 	case OPT_SEED: return cli_u64("--seed", arg, &o->seed);
+	case OPT_INNER: o->inner = 1; return 0;
 	default: return GL_EUSAGE;
 	}
 }
@@ -166,15 +174,14 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 	o->split.kind = SPLIT_RANDOM;
 	o->split.frac = 0.2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "u:i:o:qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":u:i:o:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return 1;
 		case 'V': cli_version(PROG); return 1;
 		case '?':
-			log_error("unknown option or missing value: %s", argv[optind - 1]);
-			return GL_EUSAGE;
+		case ':': return cli_bad_option(c, argv, longopts);
 		default:
 			if (option(c, optarg, o, &zeros_set))
 				return GL_EUSAGE;
@@ -185,6 +192,10 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 		return GL_EUSAGE;
 	}
 	o->ratings = argv[optind];
+	if (o->inner && !o->items && !o->users) {
+		log_error("--inner needs --items or --users: the tables to join the ratings with");
+		return GL_EUSAGE;
+	}
 	return 0;
 }
 

@@ -26,7 +26,7 @@ static void usage(void)
 	      "                          separated by ',' (book_id or item_key=book_id,lang)\n"
 	      "  -t, --kind KIND         inner (default), left, right, full, semi (left\n"
 	      "                          rows with a match) or anti (left rows without)\n"
-	      "  -o, --output FILE       joined CSV (default '-': stdout)\n"
+	      "  -o, --out FILE          joined CSV (default '-': stdout)\n"
 	      "  -s, --stats FILE        per-side counts and up to 20 unmatched keys:\n"
 	      "                          side,file,rows,keys,matched_keys,unmatched_keys,\n"
 	      "                          unmatched_rows,examples\n"
@@ -63,7 +63,8 @@ enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES };
 static const struct option longopts[] = {
 	{"on", required_argument, NULL, 'k'},
 	{"kind", required_argument, NULL, 't'},
-	{"output", required_argument, NULL, 'o'},
+	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"stats", required_argument, NULL, 's'},
 	{"build", required_argument, NULL, OPT_BUILD},
 	{"suffix", required_argument, NULL, OPT_SUFFIX},
@@ -89,7 +90,7 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 	o->out = "-";
 	o->max_build_bytes = (uint64_t)4 << 30;
 	opterr = 0;
-	while (!err && (c = getopt_long(argc, argv, "k:t:o:s:qvhV", longopts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, ":k:t:o:s:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': err = join_parse_keys(o, optarg); break;
 		case 't': err = cli_choice("--kind", optarg, kinds, &o->kind); break;
@@ -106,9 +107,7 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return 1;
 		case 'V': cli_version(PROG); return 1;
-		default:
-			log_error("unknown option or missing value: %s", argv[optind - 1]);
-			return GL_EUSAGE;
+		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
 	if (err)

@@ -97,3 +97,66 @@ int cli_choice(const char *opt, const char *arg, const char *const *names, int *
 	log_error("invalid value for %s: '%s' (expected one of: %s)", opt, arg, list);
 	return GL_EUSAGE;
 }
+
+/* The long options whose name starts with the len bytes of name, listed
+ * as "--a, --b" in list; how many of them do different things. */
+static int prefix_matches(const struct option *lo, const char *name, size_t len, char *list,
+			  size_t n)
+{
+	int distinct = 0;
+	const struct option *first = NULL;
+	*list = 0;
+	for (; lo && lo->name; lo++) {
+		if (strncmp(lo->name, name, len) != 0)
+			continue;
+		if (strlen(lo->name) == len) /* an exact name is never ambiguous */
+			return 1;
+		if (!first || lo->val != first->val || lo->flag != first->flag ||
+		    lo->has_arg != first->has_arg)
+			distinct++;
+		if (!first)
+			first = lo;
+		size_t used = strlen(list);
+		snprintf(list + used, n - used, "%s--%s", used ? ", " : "", lo->name);
+	}
+	return distinct;
+}
+
+/* Whether the argument getopt just read is the long option that set
+ * optopt (a short option in a cluster leaves optind on the cluster, so
+ * argv[optind - 1] may be an earlier long option: its val tells). */
+static int was_long(const char *arg, const struct option *lo)
+{
+	if (strncmp(arg, "--", 2) != 0 || !arg[2])
+		return 0;
+	if (optopt == 0)
+		return 1;
+	size_t len = strcspn(arg + 2, "=");
+	for (; lo && lo->name; lo++)
+		if (lo->val == optopt && !lo->flag && strncmp(lo->name, arg + 2, len) == 0)
+			return 1;
+	return 0;
+}
+
+int cli_bad_option(int c, char *const argv[], const struct option *longopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	if (!was_long(arg, longopts)) {
+		if (c == ':')
+			log_error("option '-%c' needs a value", optopt);
+		else
+			log_error("unknown option '-%c'", optopt);
+		return GL_EUSAGE;
+	}
+	size_t len = strcspn(arg, "=");
+	char list[512];
+	if (c == ':')
+		log_error("option '%.*s' needs a value", (int)len, arg);
+	else if (optopt != 0)
+		log_error("option '%.*s' takes no value", (int)len, arg);
+	else if (prefix_matches(longopts, arg + 2, len - 2, list, sizeof list) > 1)
+		log_error("ambiguous option '%.*s' (%s)", (int)len, arg, list);
+	else
+		log_error("unknown option '%.*s'", (int)len, arg);
+	return GL_EUSAGE;
+}

@@ -7,6 +7,7 @@
 #ifndef GL_CLI_H
 #define GL_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 
 #define GOODLENS_VERSION "0.1.0"
@@ -21,6 +22,22 @@ void cli_version(const char *prog);
 
 /* Print "usage error" hint: "try 'prog --help'" on stderr. */
 void cli_usage_hint(const char *prog);
+
+/* The output path is spelled `-o, --out` in every tool (a folder, or the one
+ * file a tool writes).  The names tools used before stay accepted, not shown
+ * in --help: put CLI_OUT_ALIASES(val) in the option table beside "out",
+ * with the same val. */
+#define CLI_OUT_ALIASES(val)                                                                  \
+	{"out-dir", required_argument, NULL, (val)}, {"outdir", required_argument, NULL, (val)}, \
+	{"output", required_argument, NULL, (val)}
+
+/* Every tool reports a bad option one way.  Call getopt_long with opterr = 0
+ * and an optstring that starts with ':'; when it returns '?' or ':' (c),
+ * this logs "unknown option '--foo'", "option '--out' needs a value",
+ * "option '--quiet' takes no value" or "ambiguous option '--m' (--model,
+ * --mom)" from argv, optind and optopt, and returns GL_EUSAGE.  The caller's
+ * usage path then adds "try 'goodlens-X --help'" (cli_usage_hint). */
+int cli_bad_option(int c, char *const argv[], const struct option *longopts);
 
 /* Parse arg as the value of option opt.  0 or GL_EUSAGE (message logged). */
 int cli_u64(const char *opt, const char *arg, uint64_t *out);

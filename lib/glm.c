@@ -182,7 +182,7 @@ int glm_load(struct glm *m, const char *path)
 {
 	struct secfile f;
 	memset(m, 0, sizeof *m);
-	int err = secfile_open(&f, path, GLM_MAGIC, GLM_VERSION, 0);
+	int err = secfile_open(&f, path, GLM_MAGIC, GLM_VERSION, 0, ".glm");
 	if (err)
 		return err;
 	err = load(m, &f);

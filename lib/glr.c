@@ -286,7 +286,7 @@ static int load(struct glr *g)
 int glr_open(struct glr *g, const char *path, int flags)
 {
 	memset(g, 0, sizeof *g);
-	int err = secfile_open(&g->f, path, GLR_MAGIC, GLR_VERSION, flags);
+	int err = secfile_open(&g->f, path, GLR_MAGIC, GLR_VERSION, flags, ".glr");
 	if (!err && (err = load(g)))
 		glr_close(g);
 	return err;

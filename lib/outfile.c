@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -101,6 +102,25 @@ static char *temp_name(const char *path)
 	return t;
 }
 
+/* Why a file could not be made in path's folder.  A folder the user cannot
+ * write into is named as such: the file may be an internal temporary
+ * (ratings.spill) the user never asked for. */
+static void say_cannot_create(const char *path, int e)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%.*s", slash ? (slash > path ? (int)(slash - path) : 1) : 1,
+		 slash ? path : ".");
+	struct stat st;
+	/* a folder that exists and still says ENOENT (/proc) takes no files */
+	int exists = e == ENOENT && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	if (e == EACCES || e == EPERM || e == EROFS || e == ENOENT || e == ENOTDIR)
+		log_error("cannot write into folder %s: %s", dir,
+			  exists ? "it takes no new files" : strerror(e));
+	else
+		log_error("cannot create %s: %s", path, strerror(e));
+}
+
 int outfile_open(struct outfile *of, const char *path)
 {
 	memset(of, 0, sizeof *of);
@@ -131,7 +151,7 @@ int outfile_open(struct outfile *of, const char *path)
 	of->slot = registry_add(of->tmp);
 	int fd = mkstemp(of->tmp);
 	if (fd < 0) {
-		log_error("cannot create %s: %s", path, strerror(errno));
+		say_cannot_create(path, errno);
 		registry_del(of->slot);
 		free(of->tmp);
 		free(of->path);
@@ -232,6 +252,11 @@ int outfile_mkdirs(const char *path)
 			return GL_EIO;
 		}
 		buf[i] = keep;
+	}
+	/* say now, not after the work, that nothing can be written here */
+	if (faccessat(AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) != 0) {
+		log_error("cannot write into folder %s: %s", path, strerror(errno));
+		return GL_EIO;
 	}
 	return 0;
 }

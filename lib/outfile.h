@@ -47,8 +47,11 @@ int outfile_commit(struct outfile *of);
 void outfile_abort(struct outfile *of);
 
 /* Create folder dir and any missing parents (mkdir -p), 0777 less the
- * umask.  0, or GL_EIO when a component cannot be made or is a file, or
- * GL_EUSAGE for a path over 4095 bytes (logged). */
+ * umask, and check that it can take new files.  0, or GL_EIO when a
+ * component cannot be made or is a file, or the folder cannot be written
+ * ("cannot write into folder DIR: Read-only file system"), or GL_EUSAGE for
+ * a path over 4095 bytes (logged).  outfile_open names the folder, not the
+ * file, when the folder refuses a new file. */
 int outfile_mkdirs(const char *dir);
 
 /* Install the cleanup handlers; call once from main() before any output. */

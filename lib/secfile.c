@@ -317,7 +317,7 @@ int secfile_open_mem(struct secfile *f, const void *buf, size_t len, const char 
 }
 
 int secfile_open(struct secfile *f, const char *path, const char magic[SEC_MAGIC_LEN],
-		 uint32_t max_version, int flags)
+		 uint32_t max_version, int flags, const char *kind)
 {
 	memset(f, 0, sizeof *f);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -326,6 +326,14 @@ int secfile_open(struct secfile *f, const char *path, const char magic[SEC_MAGIC
 		log_error("cannot open %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
+		return GL_EIO;
+	}
+	/* mmap would say "No such device"; a FIFO would read as empty */
+	if (!S_ISREG(st.st_mode)) {
+		log_error("%s is %s, expected a %s file%s", path,
+			  S_ISDIR(st.st_mode) ? "a directory" : "not a regular file", kind,
+			  S_ISDIR(st.st_mode) ? "" : " (it is mapped, not streamed)");
+		close(fd);
 		return GL_EIO;
 	}
 	f->path = strdup(path);

@@ -70,10 +70,12 @@ struct secfile {
 	int mapped; /* 1 = base is an mmap to unmap on close */
 };
 
-/* Map and validate path.  max_version is the newest the caller reads.
- * 0, GL_EIO (cannot open or map) or GL_EFORMAT (invalid; logged). */
+/* Map and validate path.  max_version is the newest the caller reads;
+ * kind names the file for messages (".glr": "out is a directory, expected a
+ * .glr file").  0, GL_EIO (cannot open or map, or not a regular file) or
+ * GL_EFORMAT (invalid; logged). */
 int secfile_open(struct secfile *f, const char *path, const char magic[SEC_MAGIC_LEN],
-		 uint32_t max_version, int flags);
+		 uint32_t max_version, int flags, const char *kind);
 
 /* The same over a buffer the caller owns (tests and fuzzing), which must be
  * 8-byte aligned (GL_EUSAGE otherwise); name is used in messages. */

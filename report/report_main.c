@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: goodlens-report --in DIR [--out DIR] [options]\n"
+	"usage: goodlens-report [options] [--in] DIR [--out DIR]\n"
 	"\n"
 	"Read a pipeline's output folder (ratings.glr and items.csv; model.glm,\n"
 	"users.csv, metrics.csv, train.summary.csv, extract.stats.csv, join.stats.csv,\n"
@@ -20,7 +20,8 @@ static const char usage[] =
 	"crosstab.csv recommendations.csv.  A missing optional input leaves its\n"
 	"section saying so.\n"
 	"\n"
-	"  -i, --in DIR            the pipeline's output folder (required)\n"
+	"  -i, --in DIR            the pipeline's output folder (required; or give\n"
+	"                          DIR alone, without --in)\n"
 	"  -o, --out DIR           where to write (default: the --in folder; created\n"
 	"                          if needed; metrics.csv is copied there)\n"
 	"      --title TEXT        the data's name, in the heading before its measured\n"
@@ -70,6 +71,7 @@ enum {
 static const struct option longopts[] = {
 	{"in", required_argument, NULL, 'i'},
 	{"out", required_argument, NULL, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"title", required_argument, NULL, OPT_TITLE},
 	{"about", required_argument, NULL, OPT_ABOUT},
 	{"note", required_argument, NULL, OPT_NOTE},
@@ -107,7 +109,8 @@ static int bounded(const char *opt, const char *arg, uint32_t lo, uint32_t hi, u
 static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int *done)
 {
 	int c, err = 0;
-	while (!err && (c = getopt_long(argc, argv, "i:o:qvh", longopts, NULL)) != -1) {
+	opterr = 0;
+	while (!err && (c = getopt_long(argc, argv, ":i:o:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->in = optarg; break;
 		case 'o': o->out = optarg; break;
@@ -143,17 +146,21 @@ static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int 
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': fputs(usage, stdout); *done = 1; return 0;
 		case OPT_VERSION: cli_version("goodlens-report"); *done = 1; return 0;
-		default: return GL_EUSAGE;
+		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
 	if (err)
 		return err;
-	if (optind < argc) {
-		log_error("unexpected argument '%s'", argv[optind]);
+	/* the folder may come as --in DIR or as the one argument */
+	if (optind < argc && (o->in || optind + 1 < argc)) {
+		log_error("unexpected argument '%s': give one folder, as DIR or --in DIR",
+			  argv[o->in ? optind : optind + 1]);
 		return GL_EUSAGE;
 	}
+	if (optind < argc)
+		o->in = argv[optind];
 	if (!o->in) {
-		log_error("--in DIR is required: the folder the pipeline wrote");
+		log_error("--in DIR is required: the folder the pipeline wrote (or DIR alone)");
 		return GL_EUSAGE;
 	}
 	return 0;

@@ -37,7 +37,7 @@ static void usage(void)
 	       "                      book_id), not dense ids\n"
 	       "  -n N                how many items (default 10)\n"
 	       "  --lambda X          fold-in ridge strength per rated item (default 0.1)\n"
-	       "  -o, --output FILE   CSV output (default - : stdout)\n"
+	       "  -o, --out FILE      CSV output (default - : stdout)\n"
 	       "  -q, --quiet         errors only\n"
 	       "  -v, --verbose       more detail\n"
 	       "  -h, --help          this text\n"
@@ -62,7 +62,8 @@ static const struct option longopts[] = {
 	{"all-users", no_argument, 0, 'A'},     {"similar", required_argument, 0, 's'},
 	{"similar-title", required_argument, 0, 't'}, {"new", required_argument, 0, 'N'},
 	{"by-key", no_argument, 0, 'k'},        {"lambda", required_argument, 0, 'l'},
-	{"output", required_argument, 0, 'o'},  {"quiet", no_argument, 0, 'q'},
+	{"out", required_argument, 0, 'o'},     {"quiet", no_argument, 0, 'q'},
+	CLI_OUT_ALIASES('o'),
 	{"verbose", no_argument, 0, 'v'},       {"help", no_argument, 0, 'h'},
 	{"version", no_argument, 0, 'V'},       {0, 0, 0, 0},
 };
@@ -84,7 +85,7 @@ static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, i
 {
 	int opt, err = 0;
 	opterr = 0;
-	while (!err && (opt = getopt_long(argc, argv, "n:o:qvhV", longopts, NULL)) != -1) {
+	while (!err && (opt = getopt_long(argc, argv, ":n:o:qvhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'm': o->model = optarg; break;
 		case 'r': o->ratings = optarg; break;
@@ -113,9 +114,7 @@ static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, i
 		case 'v': *verb = LOG_VERBOSE; break;
 		case 'h': usage(); exit(EXIT_OK);
 		case 'V': cli_version(prog); exit(EXIT_OK);
-		default:
-			log_error("unknown option or missing value: '%s'", argv[optind - 1]);
-			return GL_EUSAGE;
+		default: return cli_bad_option(opt, argv, longopts);
 		}
 	}
 	if (err)

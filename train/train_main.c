@@ -101,7 +101,7 @@ static void usage(void)
 	       "Evaluation and output:\n"
 	       "  --rank-k N          k of precision/recall/NDCG@k (10)\n"
 	       "  --relevant X        rating at which an item counts as relevant (4)\n"
-	       "  -o, --outdir DIR    where the outputs go, created with missing parents\n"
+	       "  -o, --out DIR       where the outputs go, created with missing parents\n"
 	       "                      (default .)\n"
 	       "  -q, --quiet         errors only\n"
 	       "  -v, --verbose       more detail\n"
@@ -157,7 +157,8 @@ static const struct option longopts[] = {
 	{"prior", required_argument, 0, O_PRIOR},
 	{"blend", required_argument, 0, O_BLEND},
 	{"blend-holdout", required_argument, 0, O_BLEND_HOLDOUT},
-	{"outdir", required_argument, 0, 'o'},
+	{"out", required_argument, 0, 'o'},
+	CLI_OUT_ALIASES('o'),
 	{"quiet", no_argument, 0, 'q'},
 	{"verbose", no_argument, 0, 'v'},
 	{"help", no_argument, 0, 'h'},
@@ -295,7 +296,7 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		return GL_EUSAGE;
 	cfg_defaults(c, kind);
 	opterr = 0;
-	while (!err && (opt = getopt_long(argc, argv, "o:qvhV", longopts, NULL)) != -1) {
+	while (!err && (opt = getopt_long(argc, argv, ":o:qvhV", longopts, NULL)) != -1) {
 		if (opt >= O_MODEL && opt <= O_ENSEMBLE && !knob)
 			knob = opt_name(opt);
 		given[0] |= opt == O_EPOCHS;
@@ -356,9 +357,7 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case 'v': *verb = LOG_VERBOSE; break;
 		case 'h': usage(); exit(EXIT_OK);
 		case 'V': cli_version(prog); exit(EXIT_OK);
-		default:
-			log_error("unknown option or missing value: '%s'", argv[optind - 1]);
-			return GL_EUSAGE;
+		default: return cli_bad_option(opt, argv, longopts);
 		}
 	}
 	(void)n;
