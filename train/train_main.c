@@ -64,6 +64,16 @@ static void usage(void)
 	       "  --seed N            random seed (42); same seed and threads, same output\n"
 	       "  --threads N         worker threads (1)\n"
 	       "\n"
+	       "Source keys:\n"
+	       "  --users FILE        users.csv (user,<key>,...) of the ratings file (default:\n"
+	       "                      users.csv beside it, when there is one)\n"
+	       "  --items FILE        items.csv (item,<key>,...) likewise\n"
+	       "                      predictions.csv gets each table's key column (user_id,\n"
+	       "                      movie_id, book_id, work_id ...) beside the dense id, and\n"
+	       "                      model.glm records the keys so that goodlens-recommend\n"
+	       "                      and goodlens-report refuse another file's tables; without\n"
+	       "                      a table that side has dense ids only (said on stderr)\n"
+	       "\n"
 	       "Evaluation and output:\n"
 	       "  --rank-k N          k of precision/recall/NDCG@k (10)\n"
 	       "  --relevant X        rating at which an item counts as relevant (4)\n"
@@ -82,7 +92,7 @@ enum {
 	O_MODEL = 256, O_FACTORS, O_LAYERS, O_NO_BN, O_YRANGE, O_LOSS, O_EPOCHS, O_LR, O_BS,
 	O_ACCUM, O_OPT, O_WD, O_WDMODE, O_SCHED, O_DIV, O_DIVF, O_PCT, O_MOMS, O_MOM, O_BETA2,
 	O_EPS, O_UPDATE, O_ADAPTIVE, O_INITSD, O_PATIENCE, O_ENSEMBLE, O_SEED, O_THREADS,
-	O_RANKK, O_RELEVANT
+	O_RANKK, O_RELEVANT, O_USERS, O_ITEMS
 };
 
 static const struct option longopts[] = {
@@ -114,6 +124,8 @@ static const struct option longopts[] = {
 	{"ensemble", required_argument, 0, O_ENSEMBLE},
 	{"seed", required_argument, 0, O_SEED},
 	{"threads", required_argument, 0, O_THREADS},
+	{"users", required_argument, 0, O_USERS},
+	{"items", required_argument, 0, O_ITEMS},
 	{"rank-k", required_argument, 0, O_RANKK},
 	{"relevant", required_argument, 0, O_RELEVANT},
 	{"outdir", required_argument, 0, 'o'},
@@ -181,7 +193,12 @@ static int find_model(int argc, char **argv, int *kind)
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir, int *verb)
+struct tables {
+	const char *users, *items;
+};
+
+static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir,
+		 struct tables *tab, int *verb)
 {
 	int kind, opt, err = 0, n;
 	if (find_model(argc, argv, &kind))
@@ -227,6 +244,8 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case O_THREADS: err = cli_u32("--threads", optarg, &c->threads); break;
 		case O_RANKK: err = cli_u32("--rank-k", optarg, &c->rank_k); break;
 		case O_RELEVANT: err = cli_double("--relevant", optarg, &c->relevant); break;
+		case O_USERS: tab->users = optarg; break;
+		case O_ITEMS: tab->items = optarg; break;
 		case 'o': *outdir = optarg; break;
 		case 'q': *verb = LOG_QUIET; break;
 		case 'v': *verb = LOG_VERBOSE; break;
@@ -253,12 +272,13 @@ int main(int argc, char **argv)
 	const char *outdir = ".";
 	int verb = LOG_NORMAL;
 	log_init(prog, LOG_NORMAL);
-	int err = parse(argc, argv, &c, &outdir, &verb);
+	struct tables tab = {0};
+	int err = parse(argc, argv, &c, &outdir, &tab, &verb);
 	if (err) {
 		cli_usage_hint(prog);
 		return cli_exit(err);
 	}
 	log_init(prog, verb);
 	outfile_signals();
-	return cli_exit(trainer_run(&c, argv[optind], outdir));
+	return cli_exit(trainer_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 }
