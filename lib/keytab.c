@@ -21,14 +21,12 @@ static int open_header(struct keytab *t, const char *path, const char *idcol)
 	int rc = csvr_next(t->r, &h);
 	if (rc < 0)
 		return rc;
-	if (rc == 0 || h.too_long || h.n < 2 || strcmp(h.f[0], idcol) != 0 ||
-	    strlen(h.f[1]) >= GLM_KEYCOL_LEN || !h.f[1][0]) {
+	if (rc == 0 || h.too_long || h.n < 2 || strcmp(h.f[0], idcol) != 0 || !h.f[1][0]) {
 		log_at(path, 1, LOG_NOPOS, "expected a header starting %s,<key> (the table "
 		       "goodlens-filter writes)", idcol);
 		return GL_EFORMAT;
 	}
-	snprintf(t->key_name, sizeof t->key_name, "%s", h.f[1]);
-	if (!(t->head = calloc(h.n, sizeof *t->head)))
+	if (!(t->key_name = strdup(h.f[1])) || !(t->head = calloc(h.n, sizeof *t->head)))
 		return GL_ENOMEM;
 	for (size_t c = 0; c < h.n; c++, t->nhead++)
 		if (!(t->head[c] = strdup(h.f[c])))
@@ -178,6 +176,7 @@ void keytab_free(struct keytab *t)
 	for (int c = 0; t->head && c < t->nhead; c++)
 		free(t->head[c]);
 	free(t->head);
+	free(t->key_name);
 	free(t->path);
 	free(t->off);
 	buf_free(&t->text);
@@ -257,9 +256,10 @@ int keytab_check(const struct glm_keys *k, const char *model_path, const char *p
 		 const char *col, uint64_t rows, uint64_t fp, int *unchecked)
 {
 	*unchecked = !k->col[0];
-	if (*unchecked || (strcmp(k->col, col) == 0 && k->rows == rows && k->fp == fp))
+	int same_col = strncmp(k->col, col, GLM_KEYCOL_LEN - 1) == 0;
+	if (*unchecked || (same_col && k->rows == rows && k->fp == fp))
 		return 0;
-	const char *what = strcmp(k->col, col) != 0 ? "other key columns" :
+	const char *what = !same_col ? "another key column" :
 			   k->rows != rows            ? "another number of rows" :
 							"other keys";
 	log_error("%s is not the table %s was trained with: it has %s (%llu rows of %s; the "

@@ -25,7 +25,7 @@ struct keytab {
 	char *path;                 /* as opened, owned */
 	uint64_t n;                 /* ids 0..n-1 */
 	uint64_t rows;              /* rows read */
-	char key_name[GLM_KEYCOL_LEN]; /* the second column's name */
+	char *key_name;             /* the second column's name, owned */
 	char **head;                /* header names, nhead of them */
 	int nhead;
 	int keep[1 + KEYTAB_MAX_KEEP]; /* header index of each kept column (0: the key) */
@@ -35,8 +35,8 @@ struct keytab {
 	struct csvr *r;             /* open between keytab_open and keytab_read */
 };
 
-/* Open path and read its header, which must start idcol,<key> (the key
- * column's name at most GLM_KEYCOL_LEN - 1 bytes).  t->head then lists the
+/* Open path and read its header, which must start idcol,<key>.  t->head
+ * then lists the
  * columns, for keytab_keep.  0 or a gl_err (logged with the file); on
  * failure t is freed. */
 int keytab_open(struct keytab *t, const char *path, const char *idcol, uint64_t n);
@@ -83,7 +83,8 @@ int keytab_keys_are_integers(const struct keytab *t);
 uint64_t keytab_fp_add(uint64_t fp, const char *key);
 uint64_t keytab_fingerprint(const struct keytab *t);
 
-/* What a model records of this table (lib/glm.h). */
+/* What a model records of this table (lib/glm.h; a key column's name is
+ * kept to GLM_KEYCOL_LEN - 1 bytes, and compared so far). */
 void keytab_glm_keys(const struct keytab *t, struct glm_keys *k);
 
 /* Whether a table (its key column col, rows and fingerprint fp) is the one
