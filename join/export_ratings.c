@@ -30,19 +30,14 @@ static int load_table(struct rc_run *r, int side)
 	static const char *const name[2] = {"users.csv", "items.csv"}, *id[2] = {"user", "item"};
 	static const char *const what[2] = {"users", "items"};
 	const char *given = side == USERS ? r->o->users : r->o->items;
-	const uint64_t n = side == USERS ? r->g.n_users : r->g.n_items;
 	char *path;
 	int err = keytab_locate(given, r->o->ratings, name[side], &path);
 	if (!err && !path && r->o->format != RC_LIBMF)
 		log_info("no %s beside %s: %s ids are dense ids (--%s names the table)", name[side],
 			 r->o->ratings, id[side], what[side]);
 	if (!err && path && r->o->format != RC_LIBMF) {
-		err = keytab_open(&r->t[side], path, id[side], n);
-		if (!err && side == ITEMS)
-			r->title = keytab_keep(&r->t[side], "title");
-		if (!err && !(err = keytab_read(&r->t[side])) &&
-		    (err = keytab_require_all(&r->t[side], what[side], r->o->ratings)))
-			keytab_free(&r->t[side]);
+		err = keytab_load_for(&r->t[side], path, id[side], &r->g, r->o->ratings,
+				      side == ITEMS ? "title" : NULL, &r->title);
 		r->have[side] = !err;
 	}
 	free(path);

@@ -170,6 +170,60 @@ int keytab_require_all(const struct keytab *t, const char *what, const char *of)
 	return GL_EFORMAT;
 }
 
+/* Each id's ratings in g: rows of users, or occurrences of items. */
+static uint64_t *g_counts(const struct glr *g, int users)
+{
+	uint64_t n = users ? g->n_users : g->n_items;
+	uint64_t *c = calloc(n + 1, sizeof *c);
+	for (uint64_t i = 0; c && users && i < n; i++)
+		c[i] = g->rowptr[i + 1] - g->rowptr[i];
+	for (uint64_t k = 0; c && !users && k < g->n_ratings; k++)
+		c[g->items[k]]++;
+	return c;
+}
+
+static int check_counts(const struct keytab *t, int slot, const struct glr *g, const char *g_path)
+{
+	uint64_t *c = g_counts(g, strcmp(t->head[0], "user") == 0);
+	int err = 0;
+	if (!c) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
+	for (uint64_t i = 0; !err && i < t->n; i++) {
+		const char *v = keytab_get(t, i, slot);
+		if (v && *v && strtoull(v, NULL, 10) != c[i]) {
+			log_error("%s: %s %llu has n_ratings %s but %s holds %llu of its ratings: it "
+				  "is another file's table (give the one goodlens-filter wrote with it)",
+				  t->path, t->head[0], (unsigned long long)i, v, g_path,
+				  (unsigned long long)c[i]);
+			err = GL_EFORMAT;
+		}
+	}
+	free(c);
+	return err;
+}
+
+int keytab_load_for(struct keytab *t, const char *path, const char *idcol, const struct glr *g,
+		    const char *g_path, const char *keep, int *slot)
+{
+	int users = strcmp(idcol, "user") == 0;
+	int err = keytab_open(t, path, idcol, users ? g->n_users : g->n_items);
+	if (err)
+		return err;
+	int count = keytab_keep(t, "n_ratings");
+	if (keep)
+		*slot = keytab_keep(t, keep);
+	if ((err = keytab_read(t)))
+		return err;
+	err = keytab_require_all(t, users ? "users" : "items", g_path);
+	if (!err && count > 0)
+		err = check_counts(t, count, g, g_path);
+	if (err)
+		keytab_free(t);
+	return err;
+}
+
 void keytab_free(struct keytab *t)
 {
 	csvr_close(t->r);

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "glm.h"
+#include "glr.h"
 
 #include <stdint.h>
 
@@ -58,6 +59,15 @@ int keytab_locate(const char *given, const char *beside, const char *name, char 
 /* 0 when every id 0..n-1 has a row (goodlens-filter writes them all), else
  * GL_EFORMAT, logged as "path has R rows for the N <what> of of". */
 int keytab_require_all(const struct keytab *t, const char *what, const char *of);
+
+/* keytab_load for the table of g's users (idcol "user") or items ("item"),
+ * refusing one that is not g's: a row missing, or, when the table has an
+ * n_ratings column (goodlens-filter writes one), an id whose count differs
+ * from g's.  GL_EFORMAT logged as "path: user 5 has n_ratings 23 but
+ * g_path holds 19 of its ratings: ...".  keep (may be NULL) names one
+ * more column to keep: its slot in *slot, -1 when absent. */
+int keytab_load_for(struct keytab *t, const char *path, const char *idcol, const struct glr *g,
+		    const char *g_path, const char *keep, int *slot);
 
 /* keytab_open + keytab_read: the keys alone. */
 int keytab_load(struct keytab *t, const char *path, const char *idcol, uint64_t n);

@@ -288,7 +288,6 @@ static int load_keys(struct run *r, const char *path, const char *const given[2]
 {
 	static const char *const names[2] = {"users.csv", "items.csv"};
 	static const char *const idcol[2] = {"user", "item"}, *what[2] = {"users", "items"};
-	const uint64_t n[2] = {r->d.n_users, r->d.n_items};
 	int err = 0;
 	for (int side = 0; !err && side < 2; side++) {
 		char *tab;
@@ -300,9 +299,7 @@ static int load_keys(struct run *r, const char *path, const char *const given[2]
 				 names[side], path, idcol[side], idcol[side], what[side]);
 			continue;
 		}
-		err = keytab_load(&r->keys[side], tab, idcol[side], n[side]);
-		if (!err && (err = keytab_require_all(&r->keys[side], what[side], path)))
-			keytab_free(&r->keys[side]);
+		err = keytab_load_for(&r->keys[side], tab, idcol[side], r->d.g, path, NULL, NULL);
 		r->have_keys[side] = !err;
 		free(tab);
 	}
