@@ -5,8 +5,11 @@
  * plus named float tensors, row-major: "user_bias" [n_users x 1],
  * "item_bias", "user_factors" [n_users x k], "item_factors", and whatever
  * else a model needs ("nn.w0", ...).  Code that only wants item factors finds
- * them by name whatever the model.  The file is a secfile (secfile.h) with
- * magic "GLMODEL\n"; docs/FORMAT.md gives it byte by byte.
+ * them by name whatever the model.  The optional "source" section records
+ * what it was trained on: the rating scale and the users' and items' key
+ * fingerprints (lib/keytab.h), for the tools that read it with tables.  The
+ * file is a secfile (secfile.h) with magic "GLMODEL\n"; docs/FORMAT.md
+ * gives it byte by byte.
  */
 #ifndef GL_GLM_H
 #define GL_GLM_H
