@@ -59,38 +59,36 @@ int keytab_keep(struct keytab *t, const char *name)
 	return -1;
 }
 
-/* Strict decimal below limit: 0 and *out, or -1. */
-static int parse_id(const char *s, uint64_t limit, uint64_t *out)
+int keytab_parse_id(const char *s, uint64_t limit, uint32_t *id)
 {
 	char *end;
 	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno || v >= limit)
+	if (*end || errno || v >= limit || v > UINT32_MAX)
 		return -1;
-	*out = v;
+	*id = (uint32_t)v;
 	return 0;
 }
 
 static int read_row(struct keytab *t, const struct csvr_rec *rec)
 {
-	uint64_t id;
+	uint32_t id;
 	if (rec->too_long) {
 		log_at(t->path, rec->lineno, rec->offset, "record too long");
 		return GL_EFORMAT;
 	}
-	if (rec->n < 2 || parse_id(rec->f[0], t->n, &id)) {
+	if (rec->n < 2 || keytab_parse_id(rec->f[0], t->n, &id)) {
 		log_at(t->path, rec->lineno, rec->offset,
 		       "'%s' is not a %s id of the ratings file (0..%llu): is this table from "
 		       "another run?", rec->n ? rec->f[0] : "", t->head[0],
 		       (unsigned long long)t->n - 1);
 		return GL_EFORMAT;
 	}
-	uint64_t *o = t->off + id * (uint64_t)t->nkeep;
+	uint64_t *o = t->off + (uint64_t)id * (uint64_t)t->nkeep;
 	if (o[0] != NONE) {
-		log_at(t->path, rec->lineno, rec->offset, "%s %llu appears twice", t->head[0],
-		       (unsigned long long)id);
+		log_at(t->path, rec->lineno, rec->offset, "%s %u appears twice", t->head[0], id);
 		return GL_EFORMAT;
 	}
 	for (int s = 0; s < t->nkeep; s++) {

@@ -80,6 +80,10 @@ const char *keytab_key(const struct keytab *t, uint64_t id);
 /* Id's field in kept slot s, or NULL (no row, or the row is short). */
 const char *keytab_get(const struct keytab *t, uint64_t id, int s);
 
+/* s as a dense id: decimal digits only (no sign, space or suffix) and
+ * below limit.  0 and *id, or -1 (nothing logged). */
+int keytab_parse_id(const char *s, uint64_t limit, uint32_t *id);
+
 /* The first id whose key is key: 0 and *id, or -1. */
 int keytab_find(const struct keytab *t, const char *key, uint32_t *id);
 

@@ -6,7 +6,6 @@
 #include "log.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,24 +119,10 @@ void recargs_free(struct rec_ctx *c)
 
 /* ---- users and items ------------------------------------------------------ */
 
-/* Strict decimal below limit: 0 and *out, or -1 (no message). */
-static int dense(const char *s, uint64_t limit, uint32_t *out)
-{
-	char *end;
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno || v >= limit)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int recargs_user(const struct rec_ctx *c, const char *arg, uint32_t *u)
 {
 	if (!c->q->by_key) {
-		if (dense(arg, c->s.n_users, u) == 0)
+		if (keytab_parse_id(arg, c->s.n_users, u) == 0)
 			return 0;
 		log_error("'%s' is not a user id of the model (0..%llu); --by-key takes users.csv's "
 			  "keys",
@@ -191,7 +176,7 @@ static int resolve_keys(const struct rec_ctx *c, const char *const *keys, size_t
 int recargs_item(const struct rec_ctx *c, const char *arg, uint32_t *id)
 {
 	if (!c->q->by_key) {
-		if (dense(arg, c->s.n_items, id) == 0)
+		if (keytab_parse_id(arg, c->s.n_items, id) == 0)
 			return 0;
 		log_error("'%s' is not an item id of the model (0..%llu); --by-key takes items.csv's "
 			  "keys",
@@ -307,7 +292,7 @@ static int resolve_rated(const struct rec_ctx *c, struct rec_rated *r, size_t n)
 	for (size_t j = 0; !err && j < n; j++) {
 		uint64_t matches;
 		if (!r[j].by_title && !c->q->by_key)
-			dense(r[j].given, c->s.n_items, &r[j].item);
+			keytab_parse_id(r[j].given, c->s.n_items, &r[j].item);
 		else if (r[j].by_title && !(err = need_items(c, "--rate-title")) &&
 			 itemtab_by_title(&c->items, r[j].given, &r[j].item, &matches) == 0)
 			log_info("'%s' matched %llu titles: item %u (%s %s, %s)", r[j].given,
