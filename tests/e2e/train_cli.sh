@@ -90,5 +90,9 @@ grep -q "folded" new.csv
 st=0
 goodlens-recommend --model out-als/model.glm --ratings f/ratings.glr --new "99999:5" -n 3 \
 	>bias.csv 2>bias.err || st=$?
-[ "$st" = 1 ] && grep -q "none of the 1 rated items is in the model" bias.err
+if [ "$st" != 1 ]; then
+	echo "FAIL: an unknown-only --new exited $st, not 1" >&2
+	exit 1
+fi
+grep -q "none of the 1 rated items is in the model" bias.err
 echo "train_cli: all checks passed"
