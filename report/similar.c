@@ -124,8 +124,10 @@ int similar_write(const struct similar *s, const struct rep_in *in, const struct
 	const char *key = in->items.key_name;
 	fputs("item,", f);
 	csvw_str(f, key);
-	fputs(",title,rank,neighbour,neighbour_", f);
-	csvw_str(f, key);
+	char nb_key[GLM_KEYCOL_LEN + 16];
+	snprintf(nb_key, sizeof nb_key, "neighbour_%s", key);
+	fputs(",title,rank,neighbour,", f);
+	csvw_str(f, nb_key);
 	fputs(",neighbour_title,cosine,neighbour_n_ratings\n", f);
 	for (uint32_t j = 0; j < s->n_query; j++)
 		for (uint32_t r = 0; r < s->k; r++) {

@@ -2,6 +2,7 @@
  * mode, write its CSV. */
 #include "recquery.h"
 
+#include "buf.h"
 #include "cli.h"
 #include "csvwrite.h"
 #include "err.h"
@@ -23,14 +24,16 @@ static void key_col(FILE *f, int have, const struct keytab *t, uint64_t id)
 	}
 }
 
-/* ",<prefix><key name>" when the table is known. */
+/* ",<prefix><key name>" when the table is known, quoted as one field. */
 static void key_head(FILE *f, int have, const struct keytab *t, const char *prefix)
 {
-	if (have) {
-		putc(',', f);
-		fputs(prefix, f);
-		csvw_str(f, t->key_name);
-	}
+	struct buf name = {0};
+	if (!have)
+		return;
+	putc(',', f);
+	if (buf_printf(&name, "%s%s", prefix, t->key_name) == 0)
+		csvw_str(f, name.p);
+	buf_free(&name);
 }
 
 static void item_key(const struct rec_ctx *c, uint32_t i)
