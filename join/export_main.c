@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define PROG "goodlens-export"
+enum { OPT_USERS = 512 }; /* beside the other OPT_ values, after them */
 
 static void usage(void)
 {
@@ -43,13 +44,24 @@ static void usage(void)
 	      "  rating 0 included; is_read and is_reviewed from the file's read and\n"
 	      "  reviewed bitmaps (0 where it has none).\n"
 	      "\n"
-	      "ratings-csv: one ratings file from a ratings.glr.\n"
-	      "      --format F            fastai (default): user,item,rating,title\n"
-	      "                            for CollabDataLoaders.from_df (title with\n"
-	      "                            --items); libmf: \"user item rating\" lines;\n"
+	      "ratings-csv: one ratings file from a ratings.glr, with the source's keys\n"
+	      "  from users.csv and items.csv (beside it, or named below).\n"
+	      "      --format F            fastai (default): user,item,rating, then the\n"
+	      "                            keys named as in the tables (user_id,\n"
+	      "                            movie_id ...), title and is_valid (1 = the\n"
+	      "                            validation set): CollabDataLoaders.from_df\n"
+	      "                            reads it as is, and ColSplitter('is_valid')\n"
+	      "                            keeps goodlens' split;\n"
+	      "                            libmf: \"user item rating\" lines (dense ids);\n"
 	      "                            movielens: userId,movieId,rating,timestamp\n"
-	      "                            with ids counted from 1\n"
-	      "      --items FILE          items.csv with item and title columns\n"
+	      "                            with the source's ids where its keys are\n"
+	      "                            integers (MovieLens, goodbooks, Goodreads\n"
+	      "                            book_id), else (no table, or keys such as\n"
+	      "                            Goodreads' hex user_id) dense ids counted\n"
+	      "                            from 1; timestamp 0 where the file has none\n"
+	      "      --users FILE          users.csv (user,<key>,...); default: beside\n"
+	      "                            the ratings file\n"
+	      "      --items FILE          items.csv (item,<key>[,title],...); likewise\n"
 	      "      --subset S            all (default), train or valid\n"
 	      "\n"
 	      "  -i, --in DIR              input folder (default .)\n"
@@ -78,6 +90,7 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"items", required_argument, NULL, OPT_ITEMS},
 	{"subset", required_argument, NULL, OPT_SUBSET},
+	{"users", required_argument, NULL, OPT_USERS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -109,6 +122,7 @@ static int option(int c, const char *arg, struct opts *o)
 	case OPT_DEDUPE: return cli_choice("--dedupe", arg, dedupes, &o->gb.dedupe);
 	case OPT_FORMAT: return cli_choice("--format", arg, formats, &o->rc.format);
 	case OPT_ITEMS: o->rc.items = arg; return 0;
+	case OPT_USERS: o->rc.users = arg; return 0;
 	case OPT_SUBSET: return cli_choice("--subset", arg, subsets, &o->rc.subset);
 	case 'q': o->verbosity = LOG_QUIET; return 0;
 	case 'v': o->verbosity = LOG_VERBOSE; return 0;

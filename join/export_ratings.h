@@ -1,14 +1,22 @@
 /* export_ratings.h - a ratings file for other tools.
  *
- *   fastai     user,item,rating,title: CollabDataLoaders.from_df and pandas
- *              read it as is (title only with an item table that has one)
- *   libmf      "user item rating" per line, no header (LIBMF's text format)
- *   movielens  userId,movieId,rating,timestamp (MovieLens ratings.csv; ids
- *              are goodlens' dense ids plus 1, as MovieLens counts from 1;
- *              timestamp 0 when the file has no times)
+ *   fastai     user,item,rating[,<user key>,<item key>][,title][,is_valid]:
+ *              CollabDataLoaders.from_df reads it as is (the dense ids); the
+ *              source keys are named as in users.csv and items.csv
+ *              (user_id, movie_id, book_id ...), and is_valid (1 = the
+ *              validation set) lets a ColSplitter keep goodlens' split
+ *   libmf      "user item rating" per line, no header (LIBMF's text format;
+ *              dense ids)
+ *   movielens  userId,movieId,rating,timestamp (MovieLens ratings.csv): each
+ *              id is the source's key when its table is known and every key
+ *              is an integer (as MovieLens' are), else the dense id plus 1
+ *              (MovieLens counts from 1); timestamp as the file has it, 0
+ *              where it has none
  *
- * Ids are the dense ids of the ratings file; rows by user, then item.
- * subset picks all ratings, the train part or the validation part.
+ * Rows by user, then item.  The tables are users.csv and items.csv, given
+ * or found beside the ratings file; one that is not the file's (an id out
+ * of range, a row missing) is an error.  subset picks all ratings, the
+ * train part or the validation part.
  */
 #ifndef GL_EXPORT_RATINGS_H
 #define GL_EXPORT_RATINGS_H
@@ -18,7 +26,8 @@ enum { RC_ALL, RC_TRAIN, RC_VALID };
 
 struct rc_opts {
 	const char *ratings;  /* ratings.glr */
-	const char *items;    /* items.csv with item and title columns, or NULL */
+	const char *users;    /* users.csv (user,<key>,...), or NULL: beside ratings */
+	const char *items;    /* items.csv (item,<key>[,title],...), or NULL: likewise */
 	const char *out;      /* "-" = stdout */
 	int format;
 	int subset;

@@ -10,13 +10,17 @@
 
 #define META_LEN 64
 #define SHAPE_LEN 24
+#define SOURCE_LEN 128
+#define SRC_USER_KEYS 1u /* source flags: user keys recorded */
+#define SRC_ITEM_KEYS 2u /* item keys recorded */
 
 const char *const glm_kind_names[] = {"dot", "mf", "als", "nn", "bpmf", NULL};
 
 int glm_add(struct glm *m, const char *name, uint32_t rows, uint32_t cols, float **data)
 {
 	/* Tensor names share the file's section names with the fixed ones. */
-	int reserved = !strcmp(name, "meta") || !strcmp(name, "hparams") || !strcmp(name, "shapes");
+	int reserved = !strcmp(name, "meta") || !strcmp(name, "hparams") || !strcmp(name, "shapes") ||
+		       !strcmp(name, "source");
 	if (!*name || strlen(name) >= GLM_NAME_LEN || reserved || glm_find(m, name) ||
 	    m->n_tensors >= GLM_MAX_TENSORS) {
 		log_error("cannot add tensor %s to the model", name);
@@ -64,21 +68,47 @@ static void pack_meta(const struct glm *m, uint8_t *b)
 	memcpy(b + 52, &nt, 4);
 }
 
+static void pack_keys(const struct glm_keys *k, uint8_t *rows_fp, uint8_t *col)
+{
+	memcpy(rows_fp, &k->rows, 8);
+	memcpy(rows_fp + 8, &k->fp, 8);
+	memcpy(col, k->col, GLM_KEYCOL_LEN);
+	col[GLM_KEYCOL_LEN - 1] = 0;
+}
+
+/* The source section (docs/FORMAT.md): rating values, then the user and
+ * item keys' rows, fingerprint and column name. */
+static void pack_source(const struct glm *m, uint8_t *b)
+{
+	uint32_t flags = (m->user_keys.col[0] ? SRC_USER_KEYS : 0) |
+			 (m->item_keys.col[0] ? SRC_ITEM_KEYS : 0);
+	memset(b, 0, SOURCE_LEN);
+	memcpy(b + 0, &m->rating_lo, 4);
+	memcpy(b + 4, &m->rating_hi, 4);
+	memcpy(b + 8, &m->rating_step, 4);
+	memcpy(b + 12, &flags, 4);
+	pack_keys(&m->user_keys, b + 16, b + 48);
+	pack_keys(&m->item_keys, b + 32, b + 88);
+}
+
 int glm_save(const struct glm *m, const char *path)
 {
-	struct secdef defs[3 + GLM_MAX_TENSORS];
+	struct secdef defs[4 + GLM_MAX_TENSORS];
 	size_t hlen = m->hparams ? strlen(m->hparams) : 0;
-	defs[0] = (struct secdef){"meta", META_LEN};
-	defs[1] = (struct secdef){"hparams", hlen};
-	defs[2] = (struct secdef){"shapes", (uint64_t)SHAPE_LEN * (uint64_t)m->n_tensors};
+	int ns = 0;
+	defs[ns++] = (struct secdef){"meta", META_LEN};
+	defs[ns++] = (struct secdef){"hparams", hlen};
+	defs[ns++] = (struct secdef){"shapes", (uint64_t)SHAPE_LEN * (uint64_t)m->n_tensors};
+	if (m->has_source)
+		defs[ns++] = (struct secdef){"source", SOURCE_LEN};
+	int t0 = ns; /* the first tensor's section */
 	for (int i = 0; i < m->n_tensors; i++)
-		defs[3 + i] = (struct secdef){m->t[i].name,
-					      4 * (uint64_t)m->t[i].rows * m->t[i].cols};
+		defs[ns++] = (struct secdef){m->t[i].name, 4 * (uint64_t)m->t[i].rows * m->t[i].cols};
 	struct secw *w;
-	int err = secw_open(&w, path, GLM_MAGIC, GLM_VERSION, defs, 3 + m->n_tensors);
+	int err = secw_open(&w, path, GLM_MAGIC, GLM_VERSION, defs, ns);
 	if (err)
 		return err;
-	uint8_t meta[META_LEN];
+	uint8_t meta[META_LEN], source[SOURCE_LEN];
 	pack_meta(m, meta);
 	err = secw_append(w, 0, meta, META_LEN);
 	if (!err)
@@ -90,8 +120,12 @@ int glm_save(const struct glm *m, const char *path)
 		memcpy(shape + 20, &m->t[i].cols, 4);
 		err = secw_append(w, 2, shape, SHAPE_LEN);
 	}
+	if (!err && m->has_source) {
+		pack_source(m, source);
+		err = secw_append(w, 3, source, SOURCE_LEN);
+	}
 	for (int i = 0; !err && i < m->n_tensors; i++)
-		err = secw_append(w, 3 + i, m->t[i].data, (size_t)defs[3 + i].length);
+		err = secw_append(w, t0 + i, m->t[i].data, (size_t)defs[t0 + i].length);
 	if (err) {
 		secw_abort(w);
 		return err;
@@ -139,6 +173,42 @@ static int load_tensors(struct glm *m, const struct secfile *f, uint32_t nt)
 	return 0;
 }
 
+/* One side's keys from the source section; -1 when its name is not
+ * terminated, or the flag and the name disagree. */
+static int unpack_keys(struct glm_keys *k, const uint8_t *rows_fp, const uint8_t *col, int flag)
+{
+	memcpy(&k->rows, rows_fp, 8);
+	memcpy(&k->fp, rows_fp + 8, 8);
+	memcpy(k->col, col, GLM_KEYCOL_LEN);
+	if (!memchr(k->col, 0, GLM_KEYCOL_LEN) || !flag != !k->col[0])
+		return -1;
+	return 0;
+}
+
+static int load_source(struct glm *m, const struct secfile *f)
+{
+	uint64_t len;
+	uint32_t flags;
+	const uint8_t *b = secfile_get(f, "source", &len);
+	if (!b)
+		return 0; /* written before the section existed: nothing known */
+	if (len != SOURCE_LEN)
+		return invalid(f, "source section of the wrong size", NULL);
+	memcpy(&m->rating_lo, b + 0, 4);
+	memcpy(&m->rating_hi, b + 4, 4);
+	memcpy(&m->rating_step, b + 8, 4);
+	memcpy(&flags, b + 12, 4);
+	if (!isfinite(m->rating_lo) || !isfinite(m->rating_hi) || !isfinite(m->rating_step) ||
+	    m->rating_lo > m->rating_hi || m->rating_step < 0)
+		return invalid(f, "rating scale in the source section out of range", NULL);
+	if ((flags & ~(SRC_USER_KEYS | SRC_ITEM_KEYS)) ||
+	    unpack_keys(&m->user_keys, b + 16, b + 48, flags & SRC_USER_KEYS) ||
+	    unpack_keys(&m->item_keys, b + 32, b + 88, flags & SRC_ITEM_KEYS))
+		return invalid(f, "key columns in the source section malformed", NULL);
+	m->has_source = 1;
+	return 0;
+}
+
 static int load(struct glm *m, struct secfile *f)
 {
 	uint64_t len;
@@ -175,7 +245,8 @@ static int load(struct glm *m, struct secfile *f)
 		memcpy(m->hparams, h, (size_t)len);
 		m->hparams[len] = 0;
 	}
-	return load_tensors(m, f, nt);
+	int err = load_source(m, f);
+	return err ? err : load_tensors(m, f, nt);
 }
 
 int glm_load(struct glm *m, const char *path)

@@ -5,8 +5,11 @@
  * plus named float tensors, row-major: "user_bias" [n_users x 1],
  * "item_bias", "user_factors" [n_users x k], "item_factors", and whatever
  * else a model needs ("nn.w0", ...).  Code that only wants item factors finds
- * them by name whatever the model.  The file is a secfile (secfile.h) with
- * magic "GLMODEL\n"; docs/FORMAT.md gives it byte by byte.
+ * them by name whatever the model.  The optional "source" section records
+ * what it was trained on: the rating scale and the users' and items' key
+ * fingerprints (lib/keytab.h), for the tools that read it with tables.  The
+ * file is a secfile (secfile.h) with magic "GLMODEL\n"; docs/FORMAT.md
+ * gives it byte by byte.
  */
 #ifndef GL_GLM_H
 #define GL_GLM_H
@@ -16,8 +19,9 @@
 
 #define GLM_MAGIC "GLMODEL\n"
 #define GLM_VERSION 1
-#define GLM_MAX_TENSORS 61 /* 64 container sections less meta, hparams, shapes */
+#define GLM_MAX_TENSORS 60 /* 64 container sections less meta, hparams, shapes, source */
 #define GLM_NAME_LEN 16
+#define GLM_KEYCOL_LEN 40        /* a key column's name, NUL included */
 
 enum glm_kind { GLM_DOT, GLM_MF, GLM_ALS, GLM_NN, GLM_BPMF, GLM_KINDS };
 enum glm_loss { GLM_MSE, GLM_CE };
@@ -26,6 +30,14 @@ struct glm_tensor {
 	char name[GLM_NAME_LEN]; /* at most 15 bytes */
 	uint32_t rows, cols;
 	float *data;             /* rows * cols floats, owned by the model */
+};
+
+/* A dimension table's source keys as the model saw them: users.csv's or
+ * items.csv's second column, by dense id (lib/keytab.h computes fp). */
+struct glm_keys {
+	char col[GLM_KEYCOL_LEN]; /* the column's name; "" = not recorded */
+	uint64_t rows;            /* rows the table had */
+	uint64_t fp;              /* keytab_fingerprint() of its keys */
 };
 
 struct glm {
@@ -39,6 +51,12 @@ struct glm {
 	char *hparams;           /* "key=value\n" lines for people, owned; may be NULL */
 	int n_tensors;
 	struct glm_tensor t[GLM_MAX_TENSORS];
+	/* What it was trained on (the "source" section): set has_source to
+	 * save it; a file without the section (older ones) loads with
+	 * has_source 0 and the fields zero. */
+	int has_source;
+	float rating_lo, rating_hi, rating_step; /* the training file's rating values */
+	struct glm_keys user_keys, item_keys;
 };
 
 /* "dot", "mf", "als", "nn", "bpmf"; NULL-terminated list for cli_choice. */

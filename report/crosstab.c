@@ -61,7 +61,8 @@ int crosstab_write(const struct crosstab *x, const struct rep_in *in, FILE *f)
 			if (!strcmp(lab[k].p, lab[e].p) &&
 			    buf_printf(&lab[k], " [item %u]", x->item[k]))
 				goto fail;
-	fputs("user,user_id", f);
+	fputs("user,", f);
+	csvw_str(f, in->user_key_name);
 	for (uint32_t k = 0; k < x->cols; k++) {
 		fputc(',', f);
 		csvw_str(f, lab[k].p);

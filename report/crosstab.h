@@ -26,7 +26,8 @@ struct crosstab {
 int crosstab_run(struct crosstab *x, const struct rep_in *in, const struct census *c,
 		 uint32_t rows, uint32_t cols);
 
-/* crosstab.csv: user,user_id, then one column per item headed by its
+/* crosstab.csv: user,<user key> (users.csv's name for it), then one column
+ * per item headed by its
  * label (title, else key), made unique with " [item N]" when two agree.
  * 0 or a gl_err (logged). */
 int crosstab_write(const struct crosstab *x, const struct rep_in *in, FILE *f);

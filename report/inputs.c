@@ -2,6 +2,7 @@
 
 #include "csvread.h"
 #include "err.h"
+#include "keytab.h"
 #include "log.h"
 
 #include <errno.h>
@@ -122,6 +123,29 @@ fail:
 	return err;
 }
 
+/* items.csv against the keys the model recorded (none: nothing to check). */
+static int check_items(const struct rep_in *in, const char *model_path)
+{
+	const struct rep_items *it = &in->items;
+	uint64_t fp = KEYTAB_FP_INIT, rows = 0;
+	int unchecked;
+	char *path = rep_path(in->dir, "items.csv");
+	if (!path) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
+	for (uint64_t i = 0; i < it->n; i++) {
+		rows += it->key_off[i] != NO_OFF;
+		fp = keytab_fp_add(fp, it->key_off[i] != NO_OFF ? it->text.p + it->key_off[i] : NULL);
+	}
+	int err = keytab_check(&in->model.item_keys, model_path, path, it->key_name, rows, fp,
+			       &unchecked);
+	if (unchecked)
+		log_debug("%s records no item keys: items.csv not checked against it", model_path);
+	free(path);
+	return err;
+}
+
 static int load_model(struct rep_in *in, const char *path)
 {
 	int err = glm_load(&in->model, path);
@@ -136,7 +160,22 @@ static int load_model(struct rep_in *in, const char *path)
 			  (unsigned long long)in->g.n_items);
 		return GL_EFORMAT;
 	}
-	return 0;
+	return check_items(in, path);
+}
+
+/* users.csv's name for its key column (the header's second field). */
+static int user_key_name(struct rep_in *in)
+{
+	struct csvr *r = NULL;
+	struct csvr_rec h;
+	snprintf(in->user_key_name, sizeof in->user_key_name, "user_id");
+	if (!in->users_path)
+		return 0;
+	int err = csvr_open(&r, in->users_path, NULL), got = err ? 0 : csvr_next(r, &h);
+	if (got > 0 && !h.too_long && h.n >= 2 && h.f[1][0])
+		snprintf(in->user_key_name, sizeof in->user_key_name, "%s", h.f[1]);
+	csvr_close(r);
+	return err ? err : got < 0 ? got : 0;
 }
 
 /* Load dir/name into t when it exists; leave t zeroed otherwise. */
@@ -216,6 +255,7 @@ int rep_in_load(struct rep_in *in, const char *dir)
 	free(p);
 	p = NULL;
 	if ((err = optional_path(dir, "users.csv", &in->users_path)) ||
+	    (err = user_key_name(in)) ||
 	    (err = optional_path(dir, "predictions.csv", &in->pred_path)) ||
 	    (err = load_optional(&in->metrics, dir, "metrics.csv")) ||
 	    (err = load_optional(&in->summary, dir, "train.summary.csv")) ||

@@ -8,7 +8,9 @@
  *
  * Cross-checks: every item id in items.csv is below the ratings file's
  * n_items and appears once; the model has the ratings file's n_users and
- * n_items.  A failure names the file and what is wrong.
+ * n_items, and items.csv is the table it was trained with (the keys'
+ * fingerprint model.glm records, lib/keytab.h).  A failure names the file
+ * and what is wrong.
  */
 #ifndef GL_REPORT_INPUTS_H
 #define GL_REPORT_INPUTS_H
@@ -24,7 +26,7 @@
 /* items.csv: the key and title of every item, in one text arena. */
 struct rep_items {
 	uint64_t n;            /* = ratings.glr n_items */
-	char key_name[32];     /* the key column's header: book_id, movie_id ... */
+	char key_name[GLM_KEYCOL_LEN]; /* the key column's header: book_id, movie_id ... */
 	int has_title;         /* items.csv has a title column */
 	struct buf text;       /* key\0title\0 per item */
 	uint64_t *key_off;     /* n offsets into text; UINT64_MAX = row absent */
@@ -41,6 +43,7 @@ struct rep_in {
 	struct glm model;
 	int have_model;
 	char *users_path;      /* users.csv when present, else NULL */
+	char user_key_name[GLM_KEYCOL_LEN]; /* its key column's name ("user_id" without it) */
 	char *pred_path;       /* predictions.csv when present (streamed: it can
 				* hold millions of rows), else NULL */
 	struct csvtab metrics, summary, extract, join, filter;

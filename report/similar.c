@@ -109,21 +109,35 @@ int similar_run(struct similar *s, const struct glm_tensor *q, const struct cens
 	return 0;
 }
 
+/* "<key>,<title>" of item i. */
+static void item_cols(FILE *f, const struct rep_in *in, uint32_t i)
+{
+	const char *t = rep_item_title(in, i);
+	csvw_str(f, rep_item_key(in, i));
+	putc(',', f);
+	csvw_str(f, t ? t : "");
+}
+
 int similar_write(const struct similar *s, const struct rep_in *in, const struct census *c,
 		  FILE *f)
 {
-	fputs("item,title,rank,neighbour,neighbour_title,cosine,neighbour_n_ratings\n", f);
+	const char *key = in->items.key_name;
+	fputs("item,", f);
+	csvw_str(f, key);
+	char nb_key[GLM_KEYCOL_LEN + 16];
+	snprintf(nb_key, sizeof nb_key, "neighbour_%s", key);
+	fputs(",title,rank,neighbour,", f);
+	csvw_str(f, nb_key);
+	fputs(",neighbour_title,cosine,neighbour_n_ratings\n", f);
 	for (uint32_t j = 0; j < s->n_query; j++)
 		for (uint32_t r = 0; r < s->k; r++) {
 			uint32_t i = s->query[j], nb = s->nb[(size_t)j * s->k + r];
-			const char *t = rep_item_title(in, i), *nt;
 			if (nb == SIM_NONE)
 				break;
-			nt = rep_item_title(in, nb);
 			fprintf(f, "%u,", i);
-			csvw_str(f, t ? t : "");
+			item_cols(f, in, i);
 			fprintf(f, ",%u,%u,", r + 1, nb);
-			csvw_str(f, nt ? nt : "");
+			item_cols(f, in, nb);
 			fprintf(f, ",%.6g,%u\n", s->cos[(size_t)j * s->k + r], c->item_n[nb]);
 		}
 	return 0;
@@ -328,11 +342,10 @@ fail:
 static void rec_row(FILE *f, const struct recs *r, const struct rep_in *in, uint32_t j,
 		    int rated, uint32_t rank, uint32_t item, float v)
 {
-	const char *t = rep_item_title(in, item);
 	fprintf(f, "%u,", r->user[j]);
 	csvw_str(f, r->user_key[j] ? r->user_key[j] : "");
 	fprintf(f, ",%s,%u,%u,", rated ? "rated" : "recommended", rank, item);
-	csvw_str(f, t ? t : "");
+	item_cols(f, in, item);
 	if (rated)
 		fprintf(f, ",%g,\n", v);
 	else
@@ -341,7 +354,11 @@ static void rec_row(FILE *f, const struct recs *r, const struct rep_in *in, uint
 
 int recs_write(const struct recs *r, const struct rep_in *in, FILE *f)
 {
-	fputs("user,user_id,kind,rank,item,title,rating,score\n", f);
+	fputs("user,", f);
+	csvw_str(f, in->user_key_name);
+	fputs(",kind,rank,item,", f);
+	csvw_str(f, in->items.key_name);
+	fputs(",title,rating,score\n", f);
 	for (uint32_t j = 0; j < r->n_users; j++) {
 		for (uint32_t t = 0; t < r->n_rated; t++) {
 			size_t k = (size_t)j * r->n_rated + t;

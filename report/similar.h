@@ -33,8 +33,9 @@ struct similar {
 int similar_run(struct similar *s, const struct glm_tensor *q, const struct census *c,
 		uint32_t n_query, uint32_t k, uint32_t min_ratings);
 
-/* similar.csv: item,title,rank,neighbour,neighbour_title,cosine,
- * neighbour_n_ratings.  0 or a gl_err (logged). */
+/* similar.csv: item,<key>,title,rank,neighbour,neighbour_<key>,
+ * neighbour_title,cosine,neighbour_n_ratings (<key>: items.csv's key
+ * column, e.g. movie_id).  0 or a gl_err (logged). */
 int similar_write(const struct similar *s, const struct rep_in *in, const struct census *c,
 		  FILE *f);
 
@@ -67,7 +68,8 @@ float recs_predict(const struct glm *m, uint32_t u, uint32_t i);
 int recs_run(struct recs *r, const struct rep_in *in, const struct census *c, uint32_t n_users,
 	     uint32_t n_top, uint32_t n_rated, uint32_t min_ratings, uint64_t seed);
 
-/* recommendations.csv: user,user_id,kind,rank,item,title,rating,score;
+/* recommendations.csv: user,<user key>,kind,rank,item,<key>,title,rating,
+ * score (the keys named as in users.csv and items.csv);
  * kind "rated" rows carry the user's rating, "recommended" rows the
  * predicted one.  0 or a gl_err (logged). */
 int recs_write(const struct recs *r, const struct rep_in *in, FILE *f);

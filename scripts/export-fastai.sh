@@ -4,13 +4,21 @@
 #
 #   scripts/export-fastai.sh WORK
 #
-# Writes WORK/ratings.csv (user,item,rating,title) from WORK/ratings.glr and
-# WORK/items.csv.  In Python:
+# Writes WORK/ratings.csv (user,item,rating, the source keys as named in
+# users.csv and items.csv, title, is_valid) from WORK/ratings.glr and the
+# tables beside it.  In Python, with goodlens' own validation set:
 #
 #   import pandas as pd
 #   from fastai.collab import CollabDataLoaders, collab_learner
+#   from fastai.tabular.all import Categorify, ColSplitter, TransformBlock
+#   from fastai.collab import TabularCollab
 #   df = pd.read_csv("WORK/ratings.csv")
-#   dls = CollabDataLoaders.from_df(df, item_name="title", bs=64)
+#   splits = ColSplitter("is_valid")(df)
+#   dls = TabularCollab(df, [Categorify], ["user", "title"], y_names=["rating"],
+#                       y_block=TransformBlock(), splits=splits).dataloaders(bs=64)
+#
+# (CollabDataLoaders.from_df(df, item_name="title", bs=64) draws its own
+# random split instead.)
 #   learn = collab_learner(dls, n_factors=50, y_range=(0, 5.5))
 #   learn.fit_one_cycle(5, 5e-3, wd=0.1)
 #

@@ -23,5 +23,6 @@ echo "the new reader rates: $1 -> 5, $2 -> 4, $3 -> 1"
 
 goodlens-recommend --model "$work/$model/model.glm" --items "$work/items.csv" \
 	--by-key --new "$1:5,$2:4,$3:1" -n 10 -o "$work/new-user.csv"
-# rank, item, score, basis, key, title (the title last: it may hold commas)
+# kind (the rated items echoed, then the recommended), rank, given, item,
+# key, score, basis, title (the title last: it may hold commas)
 cut -c1-100 "$work/new-user.csv"

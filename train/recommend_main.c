@@ -19,22 +19,37 @@ static void usage(void)
 	       "\n"
 	       "Modes (exactly one):\n"
 	       "  --user ID           top-N unseen items for user ID (dense id as in\n"
-	       "                      ratings.glr); repeat for several users\n"
+	       "                      ratings.glr, or with --by-key users.csv's key);\n"
+	       "                      repeat for several users\n"
 	       "  --all-users         top-N for every user, scored in blocks with sgemm\n"
 	       "  --similar ITEM      the items whose factors are nearest ITEM's (cosine)\n"
 	       "  --similar-title TEXT  the same for the most-rated item whose title contains\n"
-	       "                      TEXT (case-insensitive; needs --items)\n"
+	       "                      TEXT (case-insensitive; needs items.csv)\n"
 	       "  --new PAIRS         a new user's top-N from ratings 'item:rating,item:rating'\n"
-	       "                      folded into the model (ridge against the fixed item\n"
-	       "                      factors and biases); no retraining\n"
+	       "                      (spaces around either side are trimmed) folded into the\n"
+	       "                      model (ridge against the fixed item factors and biases);\n"
+	       "                      no retraining\n"
+	       "  --rate-title 'TITLE=RATING'  a new user's rating of the most-rated item whose\n"
+	       "                      title contains TITLE (split at the last '=', so a title\n"
+	       "                      may hold ',', ':' and '='); repeat for several, and mix\n"
+	       "                      with --new\n"
 	       "\n"
 	       "Options:\n"
 	       "  --model FILE        the model goodlens-train wrote (required)\n"
 	       "  --ratings FILE      the ratings it was trained on: items a user rated are not\n"
 	       "                      recommended, nor items without training ratings\n"
-	       "  --items FILE        items.csv (item,<key>,title,...) for titles and keys\n"
-	       "  --by-key            ITEMs in --similar and --new are items.csv keys (e.g. a\n"
-	       "                      book_id), not dense ids\n"
+	       "  --items FILE        items.csv (item,<key>,title,...) for keys and titles\n"
+	       "                      (default: items.csv beside --ratings, else beside --model)\n"
+	       "  --users FILE        users.csv (user,<key>,...) for user keys (default: as\n"
+	       "                      --items)\n"
+	       "  --by-key            users and ITEMs in --user, --similar and --new are the\n"
+	       "                      source's keys (users.csv's user_id, items.csv's movie_id,\n"
+	       "                      book_id ...), not dense ids; on a work-keyed model (filter\n"
+	       "                      --item-key work) an edition's book_id names its work\n"
+	       "  --books FILE        the editions table for that (book_id,work_id,...; default:\n"
+	       "                      books.csv beside items.csv), for editions nobody rated\n"
+	       "  --min-ratings N     --similar*: leave out neighbours with fewer than N\n"
+	       "                      ratings (default 5, as goodlens-report)\n"
 	       "  -n N                how many items (default 10)\n"
 	       "  --lambda X          fold-in ridge strength per rated item (default 0.1)\n"
 	       "  -o, --out FILE      CSV output (default - : stdout)\n"
@@ -43,14 +58,24 @@ static void usage(void)
 	       "  -h, --help          this text\n"
 	       "  -V, --version       the version\n"
 	       "\n"
-	       "Output (CSV with a header):\n"
-	       "  --user/--all-users  user,rank,item,score,basis[,<key>,title]\n"
-	       "  --new               rank,item,score,basis[,<key>,title]\n"
-	       "  --similar*          item,rank,similar_item,cosine[,<key>,title]\n"
+	       "Output (CSV with a header; <key> columns named as in users.csv and items.csv,\n"
+	       "present when those tables are, titles last):\n"
+	       "  --user/--all-users  user,user_id,rank,item,<key>,score,basis,title\n"
+	       "  --new/--rate-title  kind,rank,given,item,<key>,score,basis,title\n"
+	       "  --similar*          item,<key>,rank,similar_item,similar_<key>,cosine,\n"
+	       "                      similar_n_ratings,title,similar_title\n"
 	       "score is the predicted rating.  basis says where it comes from: 'model'\n"
-	       "(the user's trained factors), 'folded' (factors solved from --new), 'bias'\n"
-	       "(item bias only: the user has no training ratings, or none of the --new\n"
-	       "items is known to the model) or 'popularity' (a model without biases).\n"
+	       "(the user's trained factors), 'folded' (factors solved from the new user's\n"
+	       "ratings), 'bias' (item bias only: the user has no training ratings) or\n"
+	       "'popularity' (a model without biases).  A new user's ratings come first as\n"
+	       "kind 'rated' rows (given = the item or title as written, then the item it\n"
+	       "resolved to; score = the rating; basis 'used', or 'untrained' for an item\n"
+	       "without training ratings), then the 'recommended' ones.\n"
+	       "\n"
+	       "Refused (exit 1): a users.csv or items.csv that is not the model's (model.glm\n"
+	       "records its tables' keys), a rating outside the model's rating scale, and new\n"
+	       "ratings none of whose items the model knows (unknown ones among known ones\n"
+	       "are named in a warning and skipped).\n"
 	       "\n"
 	       "Exit status: 0 success, 1 bad input or failure, 2 bad usage.\n",
 	       prog);
@@ -58,6 +83,8 @@ static void usage(void)
 
 static const struct option longopts[] = {
 	{"model", required_argument, 0, 'm'},   {"ratings", required_argument, 0, 'r'},
+	{"users", required_argument, 0, 'U'},   {"books", required_argument, 0, 'B'},
+	{"rate-title", required_argument, 0, 'T'}, {"min-ratings", required_argument, 0, 'M'},
 	{"items", required_argument, 0, 'i'},   {"user", required_argument, 0, 'u'},
 	{"all-users", no_argument, 0, 'A'},     {"similar", required_argument, 0, 's'},
 	{"similar-title", required_argument, 0, 't'}, {"new", required_argument, 0, 'N'},
@@ -68,20 +95,40 @@ static const struct option longopts[] = {
 	{"version", no_argument, 0, 'V'},       {0, 0, 0, 0},
 };
 
+/* Set the mode; --user and --rate-title repeat, and --new mixes with
+ * --rate-title. */
 static int set_mode(struct rec_query *o, int mode, const char *arg)
 {
-	if (o->mode != REC_NONE && !(o->mode == REC_USERS && mode == REC_USERS)) {
-		log_error("give exactly one of --user, --all-users, --similar, --similar-title, --new");
+	int again = o->mode == mode && (mode == REC_USERS || (mode == REC_NEW && !(arg && o->arg)));
+	if (o->mode != REC_NONE && !again) {
+		log_error("give exactly one of --user, --all-users, --similar, --similar-title, --new "
+			  "(with --rate-title)");
 		return GL_EUSAGE;
 	}
 	o->mode = mode;
-	o->arg = arg;
+	if (arg)
+		o->arg = arg;
 	return 0;
 }
 
-/* The options into o; the --user ids into *users (malloc'd, the caller
- * frees it whatever is returned). */
-static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, int *verb)
+/* Append arg to a list of strings (*list malloc'd: the caller frees it
+ * whatever is returned). */
+static int push_arg(const char ***list, size_t *n, const char *arg)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof *grown);
+	if (!grown) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
+	*list = grown;
+	grown[(*n)++] = arg;
+	return 0;
+}
+
+/* The options into o; the --user and --rate-title values into lists
+ * (malloc'd, the caller frees them whatever is returned). */
+static int parse(int argc, char **argv, struct rec_query *o, const char ***users,
+		 const char ***titles, int *verb)
 {
 	int opt, err = 0;
 	opterr = 0;
@@ -90,18 +137,21 @@ static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, i
 		case 'm': o->model = optarg; break;
 		case 'r': o->ratings = optarg; break;
 		case 'i': o->items = optarg; break;
-		case 'u': {
-			uint32_t u, *grown = realloc(*users, (o->n_users + 1) * sizeof *grown);
-			if (!grown)
-				return GL_ENOMEM;
-			*users = grown;
-			o->users = grown;
-			err = cli_u32("--user", optarg, &u);
-			grown[o->n_users++] = u;
+		case 'u':
+			err = push_arg(users, &o->n_users, optarg);
+			o->user_args = *users;
 			if (!err)
 				err = set_mode(o, REC_USERS, NULL);
 			break;
-		}
+		case 'T':
+			err = push_arg(titles, &o->n_titles, optarg);
+			o->titles = *titles;
+			if (!err)
+				err = set_mode(o, REC_NEW, NULL);
+			break;
+		case 'U': o->users = optarg; break;
+		case 'B': o->books = optarg; break;
+		case 'M': err = cli_u64("--min-ratings", optarg, &o->min_ratings); break;
 		case 'A': err = set_mode(o, REC_ALL_USERS, NULL); break;
 		case 's': err = set_mode(o, REC_SIMILAR, optarg); break;
 		case 't': err = set_mode(o, REC_TITLE, optarg); break;
@@ -131,10 +181,6 @@ static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, i
 		log_error("nothing to do: give --user, --all-users, --similar, --similar-title or --new");
 		return GL_EUSAGE;
 	}
-	if ((o->mode == REC_TITLE || o->by_key) && !o->items) {
-		log_error("--similar-title and --by-key need --items");
-		return GL_EUSAGE;
-	}
 	if (o->lambda < 0 || o->n == 0 || o->n > 1000000) {
 		log_error("-n must be 1..1000000 and --lambda not negative");
 		return GL_EUSAGE;
@@ -144,19 +190,19 @@ static int parse(int argc, char **argv, struct rec_query *o, uint32_t **users, i
 
 int main(int argc, char **argv)
 {
-	struct rec_query q = {.out = "-", .n = 10, .lambda = 0.1};
-	uint32_t *users = NULL;
+	struct rec_query q = {.out = "-", .n = 10, .lambda = 0.1, .min_ratings = 5};
+	const char **users = NULL, **titles = NULL;
 	int verb = LOG_NORMAL;
 	log_init(prog, LOG_NORMAL);
-	int err = parse(argc, argv, &q, &users, &verb);
+	int err = parse(argc, argv, &q, &users, &titles, &verb);
 	if (err) {
 		cli_usage_hint(prog);
-		free(users);
-		return cli_exit(err);
+	} else {
+		log_init(prog, verb);
+		outfile_signals();
+		err = rec_query_run(&q);
 	}
-	log_init(prog, verb);
-	outfile_signals();
-	err = rec_query_run(&q);
 	free(users);
+	free(titles);
 	return cli_exit(err);
 }

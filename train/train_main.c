@@ -97,6 +97,15 @@ static void usage(void)
 	       "                      holdout in model.glm.  Takes --seed, --threads,\n"
 	       "                      --rank-k, --relevant and the bpmf options only\n"
 	       "  --blend-holdout X   share of the training ratings held out (0.1)\n"
+	       "Source keys:\n"
+	       "  --users FILE        users.csv (user,<key>,...) of the ratings file (default:\n"
+	       "                      users.csv beside it, when there is one)\n"
+	       "  --items FILE        items.csv (item,<key>,...) likewise\n"
+	       "                      predictions.csv gets each table's key column (user_id,\n"
+	       "                      movie_id, book_id, work_id ...) beside the dense id, and\n"
+	       "                      model.glm records the keys so that goodlens-recommend\n"
+	       "                      and goodlens-report refuse another file's tables; without\n"
+	       "                      a table that side has dense ids only (said on stderr)\n"
 	       "\n"
 	       "Evaluation and output:\n"
 	       "  --rank-k N          k of precision/recall/NDCG@k (10)\n"
@@ -117,7 +126,8 @@ enum {
 	O_ACCUM, O_OPT, O_WD, O_WDMODE, O_SCHED, O_DIV, O_DIVF, O_PCT, O_MOMS, O_MOM, O_BETA2,
 	O_EPS, O_UPDATE, O_ADAPTIVE, O_INITSD, O_PATIENCE, O_ENSEMBLE, O_SEED, O_THREADS,
 	O_RANKK, O_RELEVANT,
-	O_SWEEPS, O_BURNIN, O_IMPLICIT, O_PRIOR, O_BLEND, O_BLEND_HOLDOUT
+	O_SWEEPS, O_BURNIN, O_IMPLICIT, O_PRIOR, O_BLEND, O_BLEND_HOLDOUT,
+	O_USERS, O_ITEMS
 };
 
 static const struct option longopts[] = {
@@ -149,6 +159,8 @@ static const struct option longopts[] = {
 	{"ensemble", required_argument, 0, O_ENSEMBLE},
 	{"seed", required_argument, 0, O_SEED},
 	{"threads", required_argument, 0, O_THREADS},
+	{"users", required_argument, 0, O_USERS},
+	{"items", required_argument, 0, O_ITEMS},
 	{"rank-k", required_argument, 0, O_RANKK},
 	{"relevant", required_argument, 0, O_RELEVANT},
 	{"sweeps", required_argument, 0, O_SWEEPS},
@@ -287,7 +299,12 @@ static int find_model(int argc, char **argv, int *kind)
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir, int *verb)
+struct tables {
+	const char *users, *items;
+};
+
+static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir,
+		 struct tables *tab, int *verb)
 {
 	int kind, opt, err = 0, n;
 	const char *knob = NULL;
@@ -352,6 +369,8 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case O_BLEND_HOLDOUT:
 			err = cli_double("--blend-holdout", optarg, &c->blend_holdout);
 			break;
+		case O_USERS: tab->users = optarg; break;
+		case O_ITEMS: tab->items = optarg; break;
 		case 'o': *outdir = optarg; break;
 		case 'q': *verb = LOG_QUIET; break;
 		case 'v': *verb = LOG_VERBOSE; break;
@@ -378,7 +397,8 @@ int main(int argc, char **argv)
 	const char *outdir = ".";
 	int verb = LOG_NORMAL;
 	log_init(prog, LOG_NORMAL);
-	int err = parse(argc, argv, &c, &outdir, &verb);
+	struct tables tab = {0};
+	int err = parse(argc, argv, &c, &outdir, &tab, &verb);
 	if (err) {
 		cli_usage_hint(prog);
 		return cli_exit(err);
@@ -387,5 +407,5 @@ int main(int argc, char **argv)
 	outfile_signals();
 	if (c.n_blend)
 		return cli_exit(blend_run(&c, argv[optind], outdir));
-	return cli_exit(trainer_run(&c, argv[optind], outdir));
+	return cli_exit(trainer_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 }

@@ -92,7 +92,13 @@ goodlens-export ratings-csv --items f3/items.csv -o fastai.csv f3/ratings.glr
 goodlens-export ratings-csv --format libmf --subset valid -o valid.txt f3/ratings.glr
 python3 - <<'PY'
 import csv
-orig = [(int(r["user"]) + 1, int(r["item"]) + 1, r["rating"], r["time"], r["valid"])
+# the ids are the tables' integer keys: movieId the book_id, userId the
+# raw_user of a users.csv filtered without a users table
+bk = {r["item"]: int(r["book_id"]) for r in csv.DictReader(open("f3/items.csv"))}
+ru = {r["user"]: int(r["raw_user"]) for r in csv.DictReader(open("f3/users.csv"))}
+dense = [(int(r["user"]), int(r["item"]), r["rating"], r["valid"])
+         for r in csv.DictReader(open("f3.csv"))]
+orig = [(ru[r["user"]], bk[r["item"]], r["rating"], r["time"], r["valid"])
         for r in csv.DictReader(open("f3.csv"))]
 uk = {r["user"]: int(r["user_id"]) for r in csv.DictReader(open("f4/users.csv"))}
 ik = {r["item"]: int(r["movie_id"]) for r in csv.DictReader(open("f4/items.csv"))}
@@ -101,11 +107,11 @@ back = sorted((uk[r["user"]], ik[r["item"]], r["rating"], r["time"])
 assert back == sorted(o[:4] for o in orig), "movielens round trip"
 titles = {r["item"]: r["title"] for r in csv.DictReader(open("f3/items.csv", newline=""))}
 fa = list(csv.reader(open("fastai.csv", newline="")))
-assert fa[0] == ["user", "item", "rating", "title"]
-assert [(int(u) + 1, int(i) + 1, r) for u, i, r, _ in fa[1:]] == [o[:3] for o in orig]
-assert all(t == titles[i] for _, i, _, t in fa[1:])
+assert fa[0] == ["user", "item", "rating", "raw_user", "book_id", "title", "is_valid"], fa[0]
+assert [(int(u), int(i), r, v) for u, i, r, _, _, _, v in fa[1:]] == dense
+assert all(t == titles[i] and int(b) == bk[i] for _, i, _, _, b, t, _ in fa[1:])
 lm = [tuple(l.split()) for l in open("valid.txt")]
-want = [(str(o[0] - 1), str(o[1] - 1), o[2]) for o in orig if o[4] == "1"]
+want = [(str(u), str(i), r) for u, i, r, v in dense if v == "1"]
 assert lm == want and len(lm) > 0, (len(lm), len(want))
 print("round trips hold:", len(orig), "ratings")
 PY

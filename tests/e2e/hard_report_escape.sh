@@ -80,13 +80,18 @@ for i in range(n):
     secs.append((b[e:e + 16].rstrip(b"\0").decode(), *struct.unpack_from("<QQ", b, e + 16), e))
 body = {name: bytes(b[off:off + ln]) for name, off, ln, e in secs}
 body["hparams"] += ("%s=%s\n" % (bad("hk"), bad("hv"))).encode()
+# the keys were rewritten after training: drop the source section that
+# records them, as in a model from before it
+secs = [s for s in secs if s[0] != "source"]
+n = len(secs)
 out = bytearray(64 + 48 * n)
 out[:64] = b[:64]
+struct.pack_into("<I", out, 12, n)
 off = (64 + 48 * n + 63) // 64 * 64
-for name, _, _, e in secs:
-    data = body[name]
-    out[e:e + 48] = b[e:e + 48]
-    struct.pack_into("<QQI", out, e + 16, off, len(data), zlib.crc32(data))
+for i, (name, _, _, e) in enumerate(secs):
+    data, t = body[name], 64 + 48 * i
+    out[t:t + 48] = b[e:e + 48]
+    struct.pack_into("<QQI", out, t + 16, off, len(data), zlib.crc32(data))
     out += b"\0" * (off - len(out)) + data
     off = (off + len(data) + 63) // 64 * 64
 out += b"\0" * (off - len(out))

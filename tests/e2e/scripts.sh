@@ -33,7 +33,7 @@ assert "work_id" in items[0] and min(int(r["n_ratings"]) for r in items) >= 3
 PY
 
 bash "$s/export-fastai.sh" "$work" >log
-test "$(head -n 1 "$work/ratings.csv")" = "user,item,rating,title"
+test "$(head -n 1 "$work/ratings.csv")" = "user,item,rating,user_id,work_id,title,is_valid"
 n=$(($(wc -l <"$work/ratings.csv") - 1))
 test "$n" = "$(tail -n 1 "$work/filter.stats.csv" | cut -d, -f2)"
 grep -q "ratings in $work/ratings.csv" log
@@ -45,8 +45,8 @@ grep -q "^best: \(dot\|als\)$" log
 grep -q "^dot/global_mean" log
 
 bash "$s/recommend-new-user.sh" "$work" >log
-test "$(head -n 1 "$work/new-user.csv" | cut -d, -f1-4)" = "rank,item,score,basis"
-test "$(($(wc -l <"$work/new-user.csv") - 1))" = 10
+test "$(head -n 1 "$work/new-user.csv" | cut -d, -f1-5)" = "kind,rank,given,item,work_id"
+test "$(grep -c '^recommended,' "$work/new-user.csv")" = 10
 # The three rated items are not recommended back.
 python3 - "$work" "$(sed -n 's/^the new reader rates: \([0-9]*\) -> 5, \([0-9]*\) -> 4, \([0-9]*\) -> 1$/\1 \2 \3/p' log)" <<'PY'
 import csv, sys
@@ -54,6 +54,9 @@ w, rated = sys.argv[1], sys.argv[2].split()
 assert len(rated) == 3, rated
 rows = list(csv.DictReader(open(w + "/new-user.csv", encoding="utf-8")))
 key = list(rows[0].keys())[4]
+got = [r[key] for r in rows if r["kind"] == "rated"]
+rows = [r for r in rows if r["kind"] == "recommended"]
+assert got == rated, (got, rated)    # echoed as given, in order
 assert not set(rated) & {r[key] for r in rows}, (rated, key)
 assert all(r["basis"] == "folded" for r in rows), rows[0]
 PY

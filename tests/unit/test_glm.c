@@ -78,9 +78,47 @@ static void test_round_trip(void **state)
 	assert_non_null(t);
 	assert_true(t->data[1] == -0.75f);
 	assert_null(glm_find(&r, "item_factors"));
+	assert_int_equal(r.has_source, 0); /* saved without: reads as unknown */
+	assert_true(r.rating_lo == 0 && r.rating_hi == 0 && !r.item_keys.col[0]);
 	glm_free(&r);
 	glm_free(&m);
 	unlink("t.glm");
+}
+
+static void test_source_section(void **state)
+{
+	(void)state;
+	struct glm m, r;
+	make(&m);
+	m.has_source = 1;
+	m.rating_lo = 0.5f;
+	m.rating_hi = 5;
+	m.rating_step = 0.5f;
+	snprintf(m.item_keys.col, sizeof m.item_keys.col, "movie_id");
+	m.item_keys.rows = 2;
+	m.item_keys.fp = 0x1621144159c08269ull;
+	assert_int_equal(glm_save(&m, "s.glm"), 0);
+	assert_int_equal(glm_load(&r, "s.glm"), 0);
+	assert_int_equal(r.has_source, 1);
+	assert_true(r.rating_lo == 0.5f && r.rating_hi == 5 && r.rating_step == 0.5f);
+	assert_string_equal(r.item_keys.col, "movie_id");
+	assert_int_equal(r.item_keys.rows, 2);
+	assert_true(r.item_keys.fp == 0x1621144159c08269ull);
+	assert_string_equal(r.user_keys.col, ""); /* no user keys recorded */
+	assert_int_equal(r.n_tensors, 2);
+	glm_free(&r);
+	/* a scale upside down, or not finite, is not a model file */
+	m.rating_lo = 6;
+	assert_int_equal(glm_save(&m, "s.glm"), 0);
+	assert_int_equal(glm_load(&r, "s.glm"), GL_EFORMAT);
+	m.rating_lo = NAN;
+	assert_int_equal(glm_save(&m, "s.glm"), 0);
+	assert_int_equal(glm_load(&r, "s.glm"), GL_EFORMAT);
+	/* nor is a tensor that takes the section's name */
+	float *d;
+	assert_int_equal(glm_add(&m, "source", 1, 1, &d), GL_EUSAGE);
+	glm_free(&m);
+	unlink("s.glm");
 }
 
 static void test_add_rejects_bad_names(void **state)
@@ -101,8 +139,9 @@ static void test_add_rejects_bad_names(void **state)
 		assert_int_equal(glm_add(&m, name, 1, 1, &d), 0);
 	}
 	assert_int_equal(glm_add(&m, "one_more", 1, 1, &d), GL_EUSAGE);
-	/* a full model still fits the container */
+	/* a full model still fits the container, source section and all */
 	struct glm r;
+	m.has_source = 1;
 	assert_int_equal(glm_save(&m, "full.glm"), 0);
 	assert_int_equal(glm_load(&r, "full.glm"), 0);
 	assert_int_equal(r.n_tensors, GLM_MAX_TENSORS);
@@ -172,6 +211,7 @@ int main(void)
 	log_init("test_glm", LOG_QUIET);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_source_section),
 		cmocka_unit_test(test_add_rejects_bad_names),
 		cmocka_unit_test(test_every_cut_and_flip_is_an_error),
 		cmocka_unit_test(test_rejects_nonfinite_and_unknown_kind),

@@ -448,8 +448,9 @@ static void test_whole_report(void **state)
 	csvtab_free(&t);
 	static const char *const tables[][2] = {
 		{"pca.csv", "item,book_id,title,pc1,pc2,pc3,n_ratings"},
-		{"similar.csv", "item,title,rank,neighbour,neighbour_title,cosine,neighbour_n_ratings"},
-		{"recommendations.csv", "user,user_id,kind,rank,item,title,rating,score"},
+		{"similar.csv", "item,book_id,title,rank,neighbour,neighbour_book_id,neighbour_title,"
+				"cosine,neighbour_n_ratings"},
+		{"recommendations.csv", "user,user_id,kind,rank,item,book_id,title,rating,score"},
 		{"ratings_hist.csv", "rating,count,train,valid,share"},
 		{"metrics.csv", "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"},
 		{"crosstab.csv", "user,user_id"},
