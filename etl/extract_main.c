@@ -2,6 +2,7 @@
  * ratings fact file and dimension tables out.  Options here; the work is in
  * extract.c and the src_*.c readers. */
 #include "cli.h"
+#include "delim.h"
 #include "err.h"
 #include "extract.h"
 #include "extract_kind.h"
@@ -75,7 +76,8 @@ static void usage(void)
 "Exit status: 0 success, 1 bad input or failure, 2 bad usage.\n");
 }
 
-enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING };
+enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING, O_COLUMNS,
+       O_NO_HEADER, O_DELIMITER, O_SCALE };
 
 static const struct option longopts[] = {
 	{"out", required_argument, NULL, 'o'},
@@ -86,12 +88,52 @@ static const struct option longopts[] = {
 	{"max-keys", required_argument, NULL, O_MAX_KEYS},
 	{"sort-mem", required_argument, NULL, O_SORT_MEM},
 	{"encoding", required_argument, NULL, O_ENCODING},
+	{"columns", required_argument, NULL, O_COLUMNS},
+	{"no-header", no_argument, NULL, O_NO_HEADER},
+	{"delimiter", required_argument, NULL, O_DELIMITER},
+	{"scale", required_argument, NULL, O_SCALE},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+static int parse_delimiter(const char *arg, int *out)
+{
+	if ((*out = delim_parse(arg)) != DELIM_NONE)
+		return 0;
+	log_error("invalid value for --delimiter: '%s' (one of , ; | :: tab space, or the names "
+		  "comma semicolon pipe colons tab space)",
+		  arg);
+	return GL_EUSAGE;
+}
+
+/* The --source csv options go together: 0 or GL_EUSAGE (logged). */
+static int check_csv(struct xopts *o)
+{
+	const struct xcols *c = &o->csv;
+	const char *opt = c->given         ? "--columns"
+			  : c->no_header   ? "--no-header"
+			  : c->delim >= 0  ? "--delimiter"
+			  : c->scale_given ? "--scale"
+					   : NULL;
+	if (o->source != XK_CSV) {
+		if (!opt)
+			return 0;
+		log_error("%s is for --source csv (a ratings file of any layout); add --source csv "
+			  "--columns user=COL,item=COL,rating=COL, or leave %s out for the "
+			  "built-in layouts",
+			  opt, opt);
+		return GL_EUSAGE;
+	}
+	if (!c->given) {
+		log_error("--source csv needs --columns user=COL,item=COL,rating=COL[,time=COL]: the "
+			  "names of those columns in the header (or their numbers with --no-header)");
+		return GL_EUSAGE;
+	}
+	return c->no_header ? xcols_positions(&o->csv) : 0;
+}
 
 /* Options into o: 0, GL_EUSAGE (logged), or DONE after --help/--version. */
 enum { DONE = 1 };
@@ -123,6 +165,13 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 			o->sort_mem = (size_t)v << 20;
 			break;
 		case O_ENCODING: err = cli_choice("--encoding", optarg, encodings, &o->encoding); break;
+		case O_COLUMNS: err = xcols_parse(&o->csv, optarg); break;
+		case O_NO_HEADER: o->csv.no_header = 1; break;
+		case O_DELIMITER: err = parse_delimiter(optarg, &o->csv.delim); break;
+		case O_SCALE:
+			err = rscale_parse(&o->csv.scale, optarg);
+			o->csv.scale_given = 1;
+			break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return DONE;
@@ -130,6 +179,8 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 		default: return GL_EUSAGE;
 		}
 	}
+	if (!err)
+		err = check_csv(o);
 	if (!err && !o->out_dir) {
 		log_error("--out DIR is required");
 		err = GL_EUSAGE;
@@ -143,7 +194,10 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
-	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO};
+	/* --max-bad 1% by default: a damaged file fails here as in the pipeline */
+	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
+			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE}};
+	rscale_default(&o.csv.scale);
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o, &verbosity);
