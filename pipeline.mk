@@ -60,6 +60,15 @@ REPORT_TITLE  ?= $(DATA): $(DESCRIPTION)$(if $(filter 1,$(SYNTH)),$(if $(SAMPLE_
 REPORT_FLAGS  ?=
 KAGGLE_FLAGS  ?=
 
+# ---- the join's right table (issue 12: the csv recipe) ----------------------
+# JOIN_RIGHT: the table titles come from, by default the one extract wrote
+# (OUT/JOIN_TABLE); a recipe may name a file of its own (csv: RAW/items.csv)
+# or leave it empty: items.titled.csv is then items.raw.csv as it is, with
+# no titles, and the log says so and why (JOIN_NONE).  JOIN_FLAGS: more
+# goodlens-join options (csv: --rename NAME=title).
+JOIN_RIGHT    ?= $(OUT)/$(JOIN_TABLE)
+JOIN_FLAGS    ?=
+
 # shq(text): text as one single-quoted shell word.
 shq = '$(subst ','\'',$(1))'
 
@@ -104,7 +113,7 @@ $(1): FORCE
 	@printf '%s\n' $(call shq,$(2)) | cmp -s - $$@ || printf '%s\n' $(call shq,$(2)) >$$@
 endef
 $(eval $(call flag_stamp,$(OUT)/.extract.flags,$(EXTRACT_FLAGS) $(RAW_PATHS)))
-$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON)))
+$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON) $(JOIN_RIGHT) $(JOIN_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.filter.flags,$(FILTER_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.train.flags,$(TRAIN_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.report.flags,$(REPORT_TITLE) $(REPORT_FLAGS)))
@@ -152,9 +161,16 @@ $(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
 	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
 		-o $@ $(OUT)/items.mapped.csv $(OUT)/$(JOIN_TABLE)
 else
-$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
-	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
-		-o $@ $(OUT)/items.raw.csv $(OUT)/$(JOIN_TABLE)
+# (JOIN_RIGHT outside OUT, as the csv recipe's RAW/items.csv, is a prerequisite)
+$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags $(wildcard $(filter-out $(OUT)/%,$(JOIN_RIGHT)))
+ifeq ($(strip $(JOIN_RIGHT)),)
+	@echo "join: no item table ($(JOIN_NONE)): the items have no titles"
+	@rm -f $(OUT)/join.stats.csv
+	cp $(OUT)/items.raw.csv $@.tmp && mv $@.tmp $@
+else
+	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) $(JOIN_FLAGS) --stats $(OUT)/join.stats.csv \
+		-o $@ $(OUT)/items.raw.csv $(JOIN_RIGHT)
+endif
 endif
 
 $(OUT)/ratings.glr: $(OUT)/ratings.raw.glr $(OUT)/items.titled.csv $(GL)filter $(OUT)/.filter.flags
