@@ -178,27 +178,38 @@ int rscale_parse(struct rscale *s, const char *arg)
 	return 0;
 }
 
-int rscale_read(struct rscale *s, const char *p, size_t len, uint8_t *byte, char *msg,
-		size_t cap)
+/* The rating text p[0..len) as a number: RS_OK with *n and the trimmed
+ * text (cut to fit) in shown, or RS_EMPTY / RS_NAN with the message. */
+static int rating_num(const char *p, size_t len, struct num *n, char shown[64], char *msg,
+		      size_t cap)
 {
-	struct num n;
-	char shown[64], sc[80], st[32];
 	p = trim(p, &len);
 	if (len == 0) {
 		snprintf(msg, cap, "rating is empty");
 		return RS_EMPTY;
 	}
-	if (!parse_num(p, len, &n)) {
-		xval_quote(p, len, shown, sizeof shown);
+	if (!parse_num(p, len, n)) {
+		xval_quote(p, len, shown, 64);
 		snprintf(msg, cap, "rating %s is not a number", shown);
 		return RS_NAN;
 	}
+	snprintf(shown, 64, "%.*s", (int)(len < 40 ? len : 40), p);
+	return RS_OK;
+}
+
+int rscale_read(struct rscale *s, const char *p, size_t len, uint8_t *byte, char *msg,
+		size_t cap)
+{
+	struct num n;
+	char shown[64], sc[80], st[32];
+	int rc = rating_num(p, len, &n, shown, msg, cap);
+	if (rc != RS_OK)
+		return rc;
 	s->decimal_seen |= n.decimal;
 	if (n.v >= s->lo && n.v <= s->hi && !n.fine && n.v % s->step == 0) {
 		*byte = (uint8_t)(n.v / s->unit);
 		return RS_OK;
 	}
-	snprintf(shown, sizeof shown, "%.*s", (int)(len < 40 ? len : 40), p);
 	rscale_show(s, sc, sizeof sc);
 	if (n.v < s->lo || n.v > s->hi) {
 		snprintf(msg, cap, "rating %s is outside %s", shown, sc);
@@ -217,17 +228,9 @@ int xval_stars05(const char *p, size_t len, uint8_t *stars, char *msg, size_t ca
 {
 	struct num n;
 	char shown[64];
-	p = trim(p, &len);
-	if (len == 0) {
-		snprintf(msg, cap, "rating is empty");
-		return RS_EMPTY;
-	}
-	if (!parse_num(p, len, &n)) {
-		xval_quote(p, len, shown, sizeof shown);
-		snprintf(msg, cap, "rating %s is not a number", shown);
-		return RS_NAN;
-	}
-	snprintf(shown, sizeof shown, "%.*s", (int)(len < 40 ? len : 40), p);
+	int rc = rating_num(p, len, &n, shown, msg, cap);
+	if (rc != RS_OK)
+		return rc;
 	if (n.v < 0 || n.v > 5 * RS_ONE) {
 		snprintf(msg, cap, "rating %s is outside 0..5", shown);
 		return RS_RANGE;

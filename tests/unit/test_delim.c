@@ -44,6 +44,7 @@ static void test_quotes_and_consistency(void **state)
 	(void)state;
 	/* commas inside quotes do not count */
 	assert_int_equal(detect("film;name\n\"Heat, The\";\"a, b, c\"\nUp;Up\n"), DELIM_SEMICOLON);
+	assert_int_equal(detect("\"Heat, The\";4\n\"Up, Again\";5\n"), DELIM_SEMICOLON);
 	/* unquoted '|' in one column of a ';' table varies from row to row */
 	assert_int_equal(detect("film;name;kinds\n1;Toy Story;Animation|Comedy\n2;Heat;Crime\n"),
 			 DELIM_SEMICOLON);
