@@ -31,6 +31,25 @@ static void list_header(const struct xcsv *c, char *out, size_t cap)
 		memcpy(out + cap - 4, "...", 4);
 }
 
+/* Index of header column name, also when the header pads it with blanks
+ * ("rater; film; score"), or -1. */
+static int header_col(const struct xcsv *c, const char *name)
+{
+	int i = xcsv_col(c, name);
+	size_t want = strlen(name);
+	for (size_t k = 0; i < 0 && k < c->head.n; k++) {
+		const char *h = c->head.f[k];
+		size_t len = strlen(h);
+		while (len && (*h == ' ' || *h == '\t'))
+			h++, len--;
+		while (len && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+			len--;
+		if (len == want && memcmp(h, name, len) == 0)
+			i = (int)k;
+	}
+	return i;
+}
+
 /* Column index of each role (-1 for an absent time), or GL_EFORMAT. */
 static int find_columns(struct xfile *f, const struct xcsv *c, const struct xcols *xc, int d,
 			int col[XC_N], int *max)
@@ -40,7 +59,7 @@ static int find_columns(struct xfile *f, const struct xcsv *c, const struct xcol
 		col[r] = -1;
 		if (!xc->name[r])
 			continue;
-		col[r] = xc->no_header ? (int)xc->pos[r] - 1 : xcsv_col(c, xc->name[r]);
+		col[r] = xc->no_header ? (int)xc->pos[r] - 1 : header_col(c, xc->name[r]);
 		if (col[r] < 0) {
 			char names[512];
 			list_header(c, names, sizeof names);
