@@ -17,6 +17,7 @@
  */
 #include "err.h"
 #include "extract_src.h"
+#include "extract_value.h"
 #include "dates.h"
 #include "glr.h"
 #include "gzline.h"
@@ -201,23 +202,31 @@ static int use(struct xctx *cx, struct xfile *f, struct rec *r, const struct gzl
 	if (r->type_bad)
 		return xsrc_bad(cx, f, XB_BAD_TYPE, line, off, "%s has the wrong type",
 				names[r->type_bad]);
-	if (!is_hex32(r->val[F_USER], r->len[F_USER]))
+	char q[64], msg[128];
+	uint8_t stars;
+	if (!is_hex32(r->val[F_USER], r->len[F_USER])) {
+		xval_quote(r->val[F_USER], r->len[F_USER], q, sizeof q);
 		return xsrc_bad(cx, f, XB_BAD_ID, line, off,
-				"user_id is not 32 lowercase hex digits");
-	if (!xsrc_is_num(r->val[F_BOOK], r->len[F_BOOK]))
-		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "book_id is not a number");
-	if (r->len[F_RATING] != 1 || r->val[F_RATING][0] < '0' || r->val[F_RATING][0] > '5')
-		return xsrc_bad(cx, f, XB_BAD_RATING, line, off,
-				"rating is not a whole number 0 to 5");
+				"user_id %s is not 32 lowercase hex digits", q);
+	}
+	if (!xsrc_is_num(r->val[F_BOOK], r->len[F_BOOK])) {
+		xval_quote(r->val[F_BOOK], r->len[F_BOOK], q, sizeof q);
+		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "book_id %s %s", q,
+				xsrc_num_problem(r->val[F_BOOK],
+						 r->len[F_BOOK] < VAL_MAX ? r->len[F_BOOK] : VAL_MAX));
+	}
+	size_t rl = r->len[F_RATING] < VAL_MAX ? r->len[F_RATING] : VAL_MAX;
+	if (xval_stars05(r->val[F_RATING], rl, &stars, msg, sizeof msg) != RS_OK)
+		return xsrc_bad(cx, f, XB_BAD_RATING, line, off, "%s", msg);
 	uint32_t t = 0;
 	if (r->have[F_DATE] && (r->len[F_DATE] > VAL_MAX ||
 				date_goodreads(r->val[F_DATE], r->len[F_DATE], &t) < 0)) {
+		xval_quote(r->val[F_DATE], r->len[F_DATE], q, sizeof q);
 		int err = xsrc_bad(cx, f, XB_BAD_DATE, line, off,
-				   "date_added is not a Goodreads date (kept without a time)");
+				   "date_added %s is not a Goodreads date (kept without a time)", q);
 		if (err)
 			return err;
 	}
-	uint8_t stars = (uint8_t)(r->val[F_RATING][0] - '0');
 	unsigned bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
 	return xsrc_rating(cx, f, r->val[F_USER], 32, r->val[F_BOOK], r->len[F_BOOK],
 			   (uint8_t)(2 * stars), t, bits, line, off);

@@ -29,9 +29,14 @@ struct csvr {
 	int err;              /* allocation failure inside a callback */
 	int eof;
 	char quote;           /* the quote character, 0 with CSVR_NO_QUOTE */
+	int dcolon;           /* "::" separates fields: lines go through dline */
+	struct buf dline;     /* a line with each "::" turned into DCOLON_SEP */
 	int quotes_odd;       /* the record so far holds an odd number of quotes */
 	int skip_quoted;      /* dropping the rest of an oversize quoted field */
 };
+
+/* libcsv splits on one byte: "::" becomes this one, which text never holds. */
+#define DCOLON_SEP '\x1f'
 
 static int never_space(unsigned char c) { (void)c; return 0; }
 /* Only "\n" ends a record: a lone "\r" inside a line stays data. */
@@ -103,11 +108,14 @@ int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
 		return GL_ENOMEM;
 	}
 	r->latin1 = o && o->latin1;
+	r->dcolon = o && o->dcolon;
+	struct csvr_opts po = {.delim = r->dcolon ? DCOLON_SEP : o ? o->delim : 0,
+			       .quote = o ? o->quote : 0};
 	r->quote = !o || !o->quote ? '"' : o->quote == CSVR_NO_QUOTE ? 0 : o->quote;
 	r->max_record = o && o->max_record ? o->max_record : GZL_MAX_LINE_DEFAULT;
 	struct gzl_opts zo = {.max_line = r->max_record, .no_thread = o && o->no_thread};
 	int err = gzl_open(&r->z, path, &zo);
-	if (!err && reset_parser(r, o)) {
+	if (!err && reset_parser(r, &po)) {
 		log_error("out of memory opening %s", path);
 		err = GL_ENOMEM;
 	}
@@ -150,6 +158,27 @@ static void finish(struct csvr *r, struct csvr_rec *rec)
 	rec->lineno = r->rec_line;
 	rec->offset = r->rec_off;
 	rec->too_long = r->oversize;
+}
+
+/* ln's text with every "::" as DCOLON_SEP, in r->dline; ln points there. */
+static int dcolon_line(struct csvr *r, struct gzl_line *ln)
+{
+	buf_clear(&r->dline);
+	if (buf_reserve(&r->dline, ln->len))
+		return GL_ENOMEM;
+	char *d = r->dline.p;
+	for (size_t i = 0; i < ln->len; i++) {
+		if (ln->p[i] == ':' && i + 1 < ln->len && ln->p[i + 1] == ':') {
+			*d++ = DCOLON_SEP;
+			i++;
+		} else {
+			*d++ = ln->p[i];
+		}
+	}
+	*d = 0;
+	ln->len = (size_t)(d - r->dline.p);
+	ln->p = r->dline.p;
+	return 0;
 }
 
 int csvr_next(struct csvr *r, struct csvr_rec *rec)
@@ -196,6 +225,10 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			finish(r, rec);
 			return 1;
 		}
+		if (r->dcolon && dcolon_line(r, &ln)) {
+			log_error("out of memory reading %s", gzl_name(r->z));
+			return GL_ENOMEM;
+		}
 		if (csv_parse(&r->p, ln.p, ln.len, on_field, on_record, r) != ln.len ||
 		    csv_parse(&r->p, "\n", 1, on_field, on_record, r) != 1)
 			r->err = r->err ? r->err : GL_ENOMEM;
@@ -228,6 +261,7 @@ void csvr_close(struct csvr *r)
 		csv_free(&r->p);
 	gzl_close(r->z);
 	buf_free(&r->text);
+	buf_free(&r->dline);
 	free(r->off);
 	free(r->lens);
 	free(r->ptrs);

@@ -12,5 +12,5 @@ for r in "$GL_REPLAY"/fuzz_*; do
 	"$r" $inputs
 	n=$((n + 1))
 done
-# json grmeta grcsv goodbooks movielens csvread glr glm
-test "$n" -ge 8
+# json grmeta grcsv goodbooks movielens ratings_csv csvread glr glm
+test "$n" -ge 9

@@ -99,7 +99,8 @@ elif os.path.exists(f("movies.dat")):
         p = l.rstrip(b"\n").split(b"::")
         title[p[0].decode()] = text(p[1])
 else:
-    key = "movie_id"
+    # the csv recipe (--source csv) names the key column as ratings.csv does
+    key = "movieId" if name == "csv" else "movie_id"
     title = {r["movieId"]: r["title"] for r in rows(f("movies.csv"))}
 
 # Titles: each item has the metadata's title, or none when it has no row.
