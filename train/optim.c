@@ -143,7 +143,8 @@ void optim_begin(struct optim *o, const struct hyper *h)
 	double debias2 = 1 - pow(c->beta2, (double)o->step);
 	o->step_size = (float)(h->lr / debias1);
 	o->inv_debias2 = (float)(1 / debias2);
-	o->l2 = (float)(c->wd_mode == WD_L2 ? 2 * c->wd : 0);
+	/* fastai's l2_reg: p.grad += wd * p (the gradient of wd/2 * sum(p^2)) */
+	o->l2 = (float)(c->wd_mode == WD_L2 ? c->wd : 0);
 	o->dec = (float)(1 - h->lr * decoupled);
 	if (c->update != UPD_SPARSE || c->optimizer != OPT_ADAM)
 		return;

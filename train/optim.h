@@ -9,7 +9,7 @@
  * SGD:  w = w - lr * g
  * Weight decay, before the step as fastai orders its callbacks:
  *     decoupled  w = w * (1 - lr * wd)      (fastai's weight_decay)
- *     l2         g = g + 2 * wd * w         (loss + wd * sum(w^2))
+ *     l2         g = g + wd * w             (fastai's l2_reg: loss + wd/2 * sum(w^2))
  *
  * Gradients are kept per row: a tensor remembers which rows the current
  * step touched (pt_grad) and holds only those.  The update then runs
