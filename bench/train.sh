@@ -71,5 +71,5 @@ acc "mf k=4 wd 0.03 cosine 40 epochs, 2 threads" --model mf --factors 4 --wd 0.0
 	--schedule cosine --threads 2
 acc "als k=4 wd 0.05" --model als --factors 4 --wd 0.05 --threads 2
 acc "nn fastai defaults" --model nn
-acc "nn k=8 bs 256 lr 1e-2 wd 0.02 10 epochs" --model nn --factors 8 --bs 256 --lr 1e-2 --wd 0.02 --epochs 10
+acc "nn emb 8, layers 100, bs 256 lr 1e-2 wd 0.02 10 epochs" --model nn --emb-size 8 --layers 100 --bs 256 --lr 1e-2 --wd 0.02 --epochs 10
 awk -F, '$1 == "biases" { printf "  %-48s rmse %.4f\n", "(biases only)", $3 }' "$out/train.summary.csv"

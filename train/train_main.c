@@ -28,9 +28,12 @@ static void usage(void)
 	       "  --model KIND        dot (fastai EmbeddingDotBias, default), mf (biased MF by\n"
 	       "                      parallel SGD), als (alternating least squares with\n"
 	       "                      biases), nn (fastai EmbeddingNN)\n"
-	       "  --factors N         latent factors (dot 50, mf/als 32; nn: both embedding\n"
-	       "                      sizes, default fastai's rule min(600, round(1.6 n^0.56)))\n"
-	       "  --layers A,B,...    nn hidden layer sizes (default 100)\n"
+	       "  --factors N         latent factors (dot 50, mf/als 32); nn: fastai's\n"
+	       "                      n_factors, the hidden layer size unless --layers (50)\n"
+	       "  --layers A,B,...    nn hidden layer sizes (default --factors: fastai's\n"
+	       "                      layers=[n_factors])\n"
+	       "  --emb-size U[,I]    nn user (and item) embedding sizes (default fastai's\n"
+	       "                      emb_sz_rule: min(600, round(1.6 (n+1)^0.56)))\n"
 	       "  --no-bn             nn: no BatchNorm after the hidden layers\n"
 	       "  --y-range LO,HI     output through sigmoid_range (default 0,5.5 for dot\n"
 	       "                      and nn); 'none' for a plain linear output\n"
@@ -83,13 +86,14 @@ enum {
 	O_MODEL = 256, O_FACTORS, O_LAYERS, O_NO_BN, O_YRANGE, O_LOSS, O_EPOCHS, O_LR, O_BS,
 	O_ACCUM, O_OPT, O_WD, O_WDMODE, O_SCHED, O_DIV, O_DIVF, O_PCT, O_MOMS, O_MOM, O_BETA2,
 	O_EPS, O_UPDATE, O_ADAPTIVE, O_INITSD, O_PATIENCE, O_ENSEMBLE, O_SEED, O_THREADS,
-	O_RANKK, O_RELEVANT
+	O_RANKK, O_RELEVANT, O_EMB
 };
 
 static const struct option longopts[] = {
 	{"model", required_argument, 0, O_MODEL},
 	{"factors", required_argument, 0, O_FACTORS},
 	{"layers", required_argument, 0, O_LAYERS},
+	{"emb-size", required_argument, 0, O_EMB},
 	{"no-bn", no_argument, 0, O_NO_BN},
 	{"y-range", required_argument, 0, O_YRANGE},
 	{"loss", required_argument, 0, O_LOSS},
@@ -184,7 +188,7 @@ static int find_model(int argc, char **argv, int *kind)
 
 static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir, int *verb)
 {
-	int kind, opt, err = 0, n;
+	int kind, opt, err = 0, n, layers_given = 0;
 	if (find_model(argc, argv, &kind))
 		return GL_EUSAGE;
 	cfg_defaults(c, kind);
@@ -195,6 +199,16 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case O_FACTORS: err = cli_u32("--factors", optarg, &c->factors); break;
 		case O_LAYERS:
 			err = parse_list("--layers", optarg, c->layers, CFG_MAX_LAYERS, &c->n_layers);
+			layers_given = 1;
+			break;
+		case O_EMB:
+			err = parse_list("--emb-size", optarg, c->emb, 2, &n);
+			if (!err && n == 1)
+				c->emb[1] = c->emb[0];
+			if (!err && (!c->emb[0] || !c->emb[1])) {
+				log_error("invalid value for --emb-size: '%s' (sizes start at 1)", optarg);
+				err = GL_EUSAGE;
+			}
 			break;
 		case O_NO_BN: c->bn = 0; break;
 		case O_YRANGE:
@@ -238,9 +252,13 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 			return GL_EUSAGE;
 		}
 	}
-	(void)n;
 	if (err)
 		return err;
+	if (kind == GLM_NN && !layers_given) {
+		/* fastai's collab_learner: layers=[n_factors] */
+		c->layers[0] = c->factors;
+		c->n_layers = 1;
+	}
 	if (optind != argc - 1) {
 		log_error(optind >= argc ? "no ratings file given" : "more than one ratings file given");
 		return GL_EUSAGE;

@@ -345,7 +345,8 @@ static void test_cfg_check(void **state)
 	cfg_defaults(&c, GLM_NN);
 	assert_int_equal(cfg_hparams(&c, &h), 0);
 	assert_non_null(strstr(h, "model=nn\n"));
-	assert_non_null(strstr(h, "layers=100\n"));
+	assert_non_null(strstr(h, "layers=50\n"));
+	assert_non_null(strstr(h, "emb_size=rule,rule\n"));
 	free(h);
 }
 
