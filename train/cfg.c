@@ -125,8 +125,10 @@ int cfg_check(const struct train_cfg *c)
 		return bad("--rank-k must be at least 1");
 	if (!(c->div > 0) || !(c->div_final > 0) || c->pct_start < 0 || c->pct_start > 1)
 		return bad("--div and --div-final must be positive and --pct-start in [0, 1]");
-	if (c->mom < 0 || c->mom >= 1 || c->beta2 < 0 || c->beta2 >= 1 || !(c->eps > 0))
-		return bad("momentum and beta2 must be in [0, 1) and eps positive");
+	/* eps >= 1e-12: sparse Adam's row update divides by a product of three
+	 * terms of at least eps each (train/kern.h), which must not underflow */
+	if (c->mom < 0 || c->mom >= 1 || c->beta2 < 0 || c->beta2 >= 1 || !(c->eps >= 1e-12))
+		return bad("momentum and beta2 must be in [0, 1) and eps at least 1e-12");
 	for (int i = 0; i < 3; i++)
 		if (c->moms[i] < 0 || c->moms[i] >= 1)
 			return bad("--moms values must be in [0, 1)");

@@ -136,6 +136,14 @@ static void test_mf_kernel(void **state)
 		}
 }
 
+/* The catch-up's drift of kern.h: num / *den. */
+static float drift_reference(float m, float v, const struct kern_adam *a, float *den)
+{
+	float s = sqrtf(v), d1 = s * a->cr1 + a->eps, d1b = s * a->cr2 + a->e2;
+	*den = d1 * d1b;
+	return m * (a->cw1 * d1b + a->cw2 * d1);
+}
+
 /* kern_adam_row against the element loop it documents, bit for bit. */
 static void adam_reference(float *w, float *m, float *v, const float *g, uint32_t n,
 			   const struct kern_adam *a)
@@ -143,7 +151,7 @@ static void adam_reference(float *w, float *m, float *v, const float *g, uint32_
 	for (uint32_t j = 0; j < n; j++) {
 		if (a->catch_up && a->l2 == 0.0f) {
 			float gj = g ? g[j] : 0.0f;
-			float d1 = sqrtf(v[j] * a->inv_debias2) + a->eps, n1 = a->drift * m[j];
+			float d1, n1 = drift_reference(m[j], v[j], a, &d1);
 			m[j] *= a->dm;
 			v[j] *= a->dv;
 			m[j] = a->mom * m[j] + a->damp1 * gj;
@@ -153,7 +161,8 @@ static void adam_reference(float *w, float *m, float *v, const float *g, uint32_
 			continue;
 		}
 		if (a->catch_up) {
-			w[j] -= a->drift * m[j] / (sqrtf(v[j] * a->inv_debias2) + a->eps);
+			float d1, n1 = drift_reference(m[j], v[j], a, &d1);
+			w[j] -= n1 / d1;
 			m[j] *= a->dm;
 			v[j] *= a->dv;
 		}
@@ -171,7 +180,7 @@ static void test_adam_row_exact(void **state)
 	rng_init(&r, 3, 1);
 	uint32_t ns[] = {1, 7, 8, 50, 56};
 	for (int t = 0; t < 5; t++)
-		for (int cu = 0; cu < 4; cu++) /* catch-up off/on, l2 0 or not */
+		for (int cu = 0; cu < 8; cu++) /* catch-up off/on, l2 0 or not, 1 or 2 nodes */
 			for (int hasg = 0; hasg < 2; hasg++) {
 				uint32_t n = ns[t];
 				float w[56], m[56], v[56], g[56], w2[56], m2[56], v2[56];
@@ -181,7 +190,10 @@ static void test_adam_row_exact(void **state)
 					v[j] = v2[j] = (float)rng_unit(&r) * 0.01f;
 					g[j] = (float)rng_normal(&r);
 				}
-				struct kern_adam a = {.catch_up = cu & 1, .drift = 3e-3f, .dm = 0.3f,
+				int two = cu & 4;
+				struct kern_adam a = {.catch_up = cu & 1, .cw1 = 3e-3f, .cr1 = 2.5f,
+						      .cw2 = two ? 1e-3f : 0.0f, .cr2 = two ? 0.7f : 0.0f,
+						      .e2 = two ? 1e-5f : 1.0f, .dm = 0.3f,
 						      .dv = 0.8f, .f = 0.9995f, .l2 = cu & 2 ? 0.02f : 0.0f,
 						      .mom = 0.9f,
 						      .damp1 = 0.1f, .beta2 = 0.99f, .damp2 = 0.01f,
@@ -194,7 +206,8 @@ static void test_adam_row_exact(void **state)
 				if (cu & 1) { /* the catch-up alone */
 					kern_adam_catch_up(w, m, v, n, &a);
 					for (uint32_t j = 0; j < n; j++) {
-						w2[j] -= a.drift * m2[j] / (sqrtf(v2[j] * a.inv_debias2) + a.eps);
+						float d1, n1 = drift_reference(m2[j], v2[j], &a, &d1);
+						w2[j] -= n1 / d1;
 						m2[j] *= a.dm;
 						v2[j] *= a.dv;
 					}
