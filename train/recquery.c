@@ -102,9 +102,11 @@ static int run_users(struct ctx *c, const uint32_t *users, size_t n_users)
 			const char *basis = cold ? (rec_is_factor(s) ? "bias" : "popularity") : "model";
 			if (cold)
 				log_info("user %u has no training ratings: ranked by %s", u, basis);
-			rec_mark_seen(s, u, skip, 1);
+			void (*mark)(const struct recsys *, uint32_t, uint8_t *, uint8_t) =
+				c->q->exclude_train ? rec_mark_trained : rec_mark_seen;
+			mark(s, u, skip, 1);
 			size_t n = rec_top(s, cold ? bias : score + r * ni, skip, c->q->n, hits);
-			rec_mark_seen(s, u, skip, 0);
+			mark(s, u, skip, 0);
 			for (size_t x = 0; x < n; x++) {
 				fprintf(c->f, "%u,%zu,%u,%.4f,%s", u, x + 1, hits[x].item,
 					cold && !rec_is_factor(s) ? score[r * ni + hits[x].item] : hits[x].score,

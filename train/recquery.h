@@ -23,6 +23,8 @@ struct rec_query {
 	const char *arg;     /* REC_SIMILAR: an item; REC_TITLE: text; REC_NEW: pairs */
 	int mode;            /* enum rec_mode */
 	int by_key;          /* items named by items.csv key, not dense id */
+	int exclude_train;   /* users' lists skip only their training items
+			      * (--exclude train), not every rated one */
 	const uint32_t *users; /* REC_USERS */
 	size_t n_users;
 	uint64_t n;          /* items per answer */
