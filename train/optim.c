@@ -166,6 +166,7 @@ static int cu_alloc(struct optim *o)
 	o->mr = malloc((size_t)w * 7 * sizeof *o->mr);
 	o->b2pow = malloc((w + 1) * sizeof *o->b2pow);
 	if (!o->mr || !o->b2pow) {
+		optim_free(o);
 		log_error("out of memory for sparse Adam's catch-up");
 		return GL_ENOMEM;
 	}

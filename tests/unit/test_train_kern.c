@@ -28,6 +28,28 @@ static float *rows(uint32_t n, uint32_t kp, uint32_t k, struct rng *r, double sd
 	return a;
 }
 
+/* A run of n ratings (1..5) of random items below items. */
+static void draw_run(struct rng *rg, uint32_t items, uint32_t *it, float *r, int n)
+{
+	for (int j = 0; j < n; j++)
+		it[j] = (uint32_t)rng_below(rg, items), r[j] = (float)(1 + rng_below(rg, 5));
+}
+
+/* The order the kernels take n runs of len[] ratings in: s[0] and s[1]
+ * interleaved, then the rest of the longer run; rating e is run wx[e]'s
+ * jx[e]-th.  Returns how many. */
+static size_t kernel_order(const size_t len[2], int n, int *wx, size_t *jx)
+{
+	size_t both = n > 1 ? (len[0] < len[1] ? len[0] : len[1]) : 0, m = 0;
+	for (size_t j = 0; j < both; j++)
+		for (int x = 0; x < 2; x++)
+			wx[m] = x, jx[m++] = j;
+	for (int x = 0; x < n; x++)
+		for (size_t j = both; j < len[x]; j++)
+			wx[m] = x, jx[m++] = j;
+	return m;
+}
+
 /* The documented update in double, rating by rating, in the kernel's
  * order: s[0] and s[1] interleaved, then the rest of the longer run. */
 static double mf_reference(const struct mfk_par *c, double *P[2], double bu[2], double *Q,
@@ -36,15 +58,8 @@ static double mf_reference(const struct mfk_par *c, double *P[2], double bu[2], 
 {
 	uint32_t kp = c->kp;
 	double a = 1.0 - (double)c->lr * c->l2, loss = 0;
-	size_t both = n > 1 ? (len[0] < len[1] ? len[0] : len[1]) : 0;
 	int wx[128];
-	size_t jx[128], m = 0;
-	for (size_t j = 0; j < both; j++)
-		for (int x = 0; x < 2; x++)
-			wx[m] = x, jx[m++] = j;
-	for (int x = 0; x < n; x++)
-		for (size_t j = both; j < len[x]; j++)
-			wx[m] = x, jx[m++] = j;
+	size_t jx[128], m = kernel_order(len, n, wx, jx);
 	for (size_t e = 0; e < m; e++) {
 		int x = wx[e];
 		size_t j = jx[e];
@@ -83,10 +98,8 @@ static void mf_case(mfk_fn fn, uint32_t k, int n)
 		dP0[f] = P[f], dP1[f] = P[kp + f];
 	uint32_t it0[30], it1[17];
 	float r0[30], r1[17];
-	for (int j = 0; j < 30; j++)
-		it0[j] = (uint32_t)rng_below(&rg, items), r0[j] = (float)(1 + rng_below(&rg, 5));
-	for (int j = 0; j < 17; j++)
-		it1[j] = (uint32_t)rng_below(&rg, items), r1[j] = (float)(1 + rng_below(&rg, 5));
+	draw_run(&rg, items, it0, r0, 30);
+	draw_run(&rg, items, it1, r1, 17);
 	struct mfk_par c = {.kp = kp, .mu = 3.5f, .lr = 0.01f, .l2 = 0.1f};
 	struct mfk_run s[2] = {
 		{.p = P, .bu = &bu[0], .Q = Q, .bi = bi, .it = it0, .r = r0, .n = 30},
@@ -129,15 +142,8 @@ static double mf_ada_reference(const struct mfk_par *c, double *P[2], double bu[
 {
 	uint32_t kp = c->kp;
 	double loss = 0, l2 = c->l2;
-	size_t both = n > 1 ? (len[0] < len[1] ? len[0] : len[1]) : 0;
 	int wx[128];
-	size_t jx[128], m = 0;
-	for (size_t j = 0; j < both; j++)
-		for (int x = 0; x < 2; x++)
-			wx[m] = x, jx[m++] = j;
-	for (int x = 0; x < n; x++)
-		for (size_t j = both; j < len[x]; j++)
-			wx[m] = x, jx[m++] = j;
+	size_t jx[128], m = kernel_order(len, n, wx, jx);
 	for (size_t e = 0; e < m; e++) {
 		int x = wx[e];
 		uint32_t i = it[x][jx[e]];
@@ -183,10 +189,8 @@ static void mf_ada_case(mfk_fn fn, uint32_t k, int n)
 		dP0[f] = P[f], dP1[f] = P[kp + f];
 	uint32_t it0[30], it1[17];
 	float r0[30], r1[17];
-	for (int j = 0; j < 30; j++)
-		it0[j] = (uint32_t)rng_below(&rg, items), r0[j] = (float)(1 + rng_below(&rg, 5));
-	for (int j = 0; j < 17; j++)
-		it1[j] = (uint32_t)rng_below(&rg, items), r1[j] = (float)(1 + rng_below(&rg, 5));
+	draw_run(&rg, items, it0, r0, 30);
+	draw_run(&rg, items, it1, r1, 17);
 	struct mfk_par c = {.kp = kp, .k = k, .mu = 3.5f, .lr = 0.05f, .l2 = 0.1f};
 	struct mfk_run s[2] = {
 		{.p = P, .bu = &bu[0], .gu = &gu[0], .Q = Q, .bi = bi, .gi = gi, .it = it0, .r = r0,
