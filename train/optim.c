@@ -218,18 +218,19 @@ static void cu_quad(const double *mu, float cw[2], float cr[2])
 	double det = m0 * m2 - m1 * m1; /* m0^2 times the variance of u */
 	if (!(m0 > 0 && m1 > 0) || !(det > 1e-6 * m0 * m2))
 		return;
-	double b = (m1 * m2 - m0 * m3) / det, c = (m1 * m3 - m2 * m2) / det;
+	/* three divisions: a row waits for this when it returns */
+	double idet = 1 / det, b = (m1 * m2 - m0 * m3) * idet, c = (m1 * m3 - m2 * m2) * idet;
 	double disc = b * b - 4 * c;
-	if (!(disc > 0))
+	if (!(disc > 0 && c > 0))
 		return;
-	double u1 = (-b + sqrt(disc)) / 2, u2 = (-b - sqrt(disc)) / 2;
-	double w1 = (m1 - u2 * m0) / (u1 - u2), w2 = m0 - w1;
+	double sd = sqrt(disc), u1 = (-b + sd) / 2, u2 = (-b - sd) / 2, ic = 1 / c;
+	double w1 = (m1 - u2 * m0) / sd, w2 = m0 - w1; /* u1 - u2 = sd */
 	if (!(u2 > 0 && w1 > 0 && w2 > 0))
 		return;
 	cw[0] = (float)w1;
-	cr[0] = (float)(1 / u1);
+	cr[0] = (float)(u2 * ic); /* 1 / u1, as u1 u2 = c */
 	cw[1] = (float)w2;
-	cr[1] = (float)(1 / u2);
+	cr[1] = (float)(u1 * ic);
 }
 
 /* Sparse Adam's bookkeeping at the start of step t (optim.h): the ring
@@ -244,9 +245,9 @@ static int cu_begin(struct optim *o, const struct hyper *h, double debias1, doub
 		return GL_ENOMEM;
 	if (cu_reserve(o, t))
 		return GL_ENOMEM;
-	double ib = 1 / sqrt(o->c->beta2);
+	o->cu_ib = 1 / sqrt(o->c->beta2);
 	if (t >= 2)
-		kern_cu_ring(o->mr, o->x, o->bb, o->mu, o->win, o->cu_mom, o->cu_mf, ib, o->cu_c,
+		kern_cu_ring(o->mr, o->x, o->bb, o->mu, o->win, o->cu_mom, o->cu_mf, o->cu_ib, o->cu_c,
 			     o->cu_q);
 	uint32_t i = (uint32_t)((t - 1) % o->win);
 	if (t - 1 >= o->win) {
@@ -314,7 +315,7 @@ static void catch_up_coef(const struct optim *o, uint64_t a, uint64_t b, struct 
 		double mu[4] = {o->mu[0][i], o->mu[1][i], o->mu[2][i], o->mu[3][i]}, mr = o->mr[i];
 		if (b == t) {
 			double kk = o->cu_c * (o->x[i] * o->cu_mf);
-			double u = o->cu_q * (o->bb[i] * (1 / sqrt(o->c->beta2)));
+			double u = o->cu_q * (o->bb[i] * o->cu_ib);
 			mr *= o->h.mom;
 			for (int n = 0; n < 4; n++, kk *= u)
 				mu[n] += kk;

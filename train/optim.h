@@ -120,6 +120,7 @@ struct optim {
 	struct optim_past *past; /* per step; past_cap entries */
 	uint64_t past_cap;
 	double cu_c, cu_q, cu_mf, cu_mom; /* this step's c, 1/sqrt(id2), mom/f, mom */
+	double cu_ib;        /* 1 / sqrt(beta2) */
 };
 
 void optim_init(struct optim *o, const struct train_cfg *c);
