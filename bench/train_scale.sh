@@ -49,6 +49,6 @@ speed "als k=32 threads=2 (2 epochs)" --model als --epochs 2 --threads 2
 printf '  als k=32 threads=2: %sM ratings/s per epoch (%sM per CPU-second); peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$PEAK"
 
-speed "nn k=32 (1 epoch)" --model nn --factors 32 --epochs 1
+speed "nn emb 32, layers 100 (1 epoch)" --model nn --emb-size 32 --layers 100 --epochs 1
 printf '  nn k=32 fastai settings otherwise: %sM ratings/s; peak %d MiB\n' "$(m "$RATE")" "$PEAK"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -156,11 +156,27 @@ done:
 	return err;
 }
 
+/* A figure, or nothing where there is none (NaN: popularity predicts no
+ * rating). */
+static void summary_num(FILE *f, double v)
+{
+	if (isnan(v))
+		fputc(',', f);
+	else
+		fprintf(f, ",%.6f", v);
+}
+
 static void summary_row(FILE *f, const char *model, const char *member, const struct evalres *e,
 			uint32_t k)
 {
-	fprintf(f, "%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%u\n", model, member, e->rmse, e->mae,
-		e->accuracy, e->precision, e->recall, e->ndcg, k);
+	fprintf(f, "%s,%s", model, member);
+	const double v[] = {e->rmse, e->mae, e->accuracy, e->precision, e->recall, e->ndcg};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		summary_num(f, v[i]);
+	fprintf(f, ",%u", k);
+	summary_num(f, e->hit_rate);
+	summary_num(f, e->coverage);
+	fputc('\n', f);
 }
 
 /* The model's figures beside the baselines', and a warning when it does
@@ -184,10 +200,11 @@ static int write_summary(struct run *r)
 	const struct train_cfg *c = r->c;
 	struct outfile of = r->summary;
 	struct model base = {0};
-	struct evalres e;
+	struct evalres e, pop;
 	double global = NAN, biases = NAN;
 	int err;
-	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k\n", of.fp);
+	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k,"
+	      "hit_rate_at_k,coverage_at_k\n", of.fp);
 	/* The biases model before fitting predicts the global mean. */
 	err = model_new(&base, &model_bias_ops, c, &r->d, 0);
 	struct model *bp[1] = {&base};
@@ -204,6 +221,11 @@ static int write_summary(struct run *r)
 	if (!err) {
 		summary_row(of.fp, "biases", "", &e, c->rank_k);
 		biases = e.rmse;
+		err = eval_popularity(&r->d, c->rank_k, c->relevant, c->threads, &pop);
+	}
+	if (!err) {
+		summary_row(of.fp, "popularity", "", &pop, c->rank_k);
+		log_info("baselines: global mean, biases only and popularity; see train.summary.csv");
 	}
 	const char *name = model_ops_of(c->kind)->name;
 	for (int j = 0; !err && j < r->n_members; j++) {
@@ -224,6 +246,10 @@ static int write_summary(struct run *r)
 	}
 	if (!err)
 		log_result(r->n_members > 1 ? "the ensemble" : name, &e, global, biases);
+	if (!err && !(e.ndcg > pop.ndcg))
+		log_warn("%s does not beat the popularity baseline on ranking: NDCG@%u %.4f against "
+			 "%.4f, precision@%u %.4f against %.4f (train.summary.csv)",
+			 name, c->rank_k, e.ndcg, pop.ndcg, c->rank_k, e.precision, pop.precision);
 	model_free(&base);
 	return err;
 }

@@ -34,7 +34,7 @@ for m in dot mf als nn; do
 	head -n 1 "out-$m/metrics.csv" | grep -qx "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"
 	head -n 1 "out-$m/predictions.csv" | grep -qx "user,user_id,item,movie_id,rating,prediction"
 	head -n 1 "out-$m/train.summary.csv" |
-		grep -qx "model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k"
+		grep -qx "model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k,hit_rate_at_k,coverage_at_k"
 	# the model beats the biases-only baseline and stays within 15% of the floor
 	awk -F, -v m="$m" -v floor="$floor" '
 		$1 == "biases" { b = $3 } $1 == m { r = $3 }

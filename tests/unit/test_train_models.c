@@ -207,7 +207,8 @@ static void test_nn_near_floor(void **state)
 	/* docs/TRAIN.md's tuned settings (bench/train.sh measures them on the
 	 * 1M-rating set) */
 	cfg_defaults(&c, GLM_NN);
-	c.factors = 8;
+	c.emb[0] = c.emb[1] = 8; /* --emb-size 8 --layers 100 */
+	c.layers[0] = 100;
 	c.bs = 256;
 	c.lr = 1e-2;
 	c.epochs = 10;
@@ -227,7 +228,7 @@ static void test_ce_losses_learn(void **state)
 		c.loss = GLM_CE;
 		c.factors = 4;
 		if (kinds[k] == GLM_NN)
-			c.bs = 256, c.lr = 1e-2;
+			c.bs = 256, c.lr = 1e-2, c.emb[0] = c.emb[1] = 4, c.layers[0] = 100;
 		if (kinds[k] == GLM_MF)
 			c.wd = 0.03, c.epochs = 20, c.lr = 0.005;
 		double rmse = train_eval(&c, "dense.glr", &e);
@@ -347,7 +348,7 @@ static void test_reproducible(void **state)
 			c.epochs = 2;
 			c.threads = th;
 			if (k == GLM_NN)
-				c.layers[0] = 16;
+				c.layers[0] = 16, c.emb[0] = c.emb[1] = 6;
 			run_to(&c, "ra");
 			run_to(&c, "rb");
 			expect_same_outputs("ra", "rb");
