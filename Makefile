@@ -32,7 +32,7 @@ endif
 # Debian packages: one list, used by `make deps` and by the checks below.
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
-             libopenblas-dev liblapacke-dev
+             libopenblas-dev liblapacke-dev libisal-dev
 DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
@@ -51,9 +51,21 @@ ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
     $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null)
+# ISA-L's inflater (libisal-dev; 2-3x zlib's speed) reads gzip when it is
+# installed; ISAL=0 builds with zlib alone (give it its own BUILD and BIN, as
+# objects are not rebuilt when only ISAL changes).  Writing is always zlib.
+ifndef ISAL
+  ISAL := $(if $(or $(shell pkg-config --exists libisal 2>/dev/null && echo y),\
+                    $(wildcard /usr/include/isa-l/igzip_lib.h)),1,0)
+endif
+ifeq ($(ISAL),1)
+  ISAL_CFLAGS := -DGL_HAVE_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
+  ISAL_LIBS   := $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null) $(ISAL_CFLAGS)
 # libcsv ships no .pc file.
-PKG_LIBS   := $(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm
+PKG_LIBS   := $(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) $(ISAL_LIBS) -lcsv -lm
 
 CFLAGS  := $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(LDSAN) $(EXTRA_LDFLAGS)
