@@ -38,6 +38,17 @@ DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
 DEB_BENCH := python3-torch
 
+# ISA-L's inflater (libisal-dev; 2-3x zlib's speed) reads gzip when it is
+# installed; ISAL=0 builds with zlib alone (give it its own BUILD and BIN, as
+# objects are not rebuilt when only ISAL changes).  Writing is always zlib.
+have_isal := $(or $(shell pkg-config --exists libisal 2>/dev/null && echo y),\
+                 $(wildcard /usr/include/isa-l/igzip_lib.h))
+ISAL ?= $(if $(have_isal),1,0)
+ifeq ($(ISAL),1)
+  ISAL_CFLAGS := -DGL_HAVE_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
+  ISAL_LIBS   := $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+endif
+
 # Targets that must work before the libraries are installed.
 NODEPS_GOALS := deps deps-build bench-deps help clean distclean pipeline
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -49,18 +60,8 @@ ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   $(call pc_need,lapacke,liblapacke-dev)
   $(if $(wildcard /usr/include/csv.h),,\
     $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
-endif
-
-# ISA-L's inflater (libisal-dev; 2-3x zlib's speed) reads gzip when it is
-# installed; ISAL=0 builds with zlib alone (give it its own BUILD and BIN, as
-# objects are not rebuilt when only ISAL changes).  Writing is always zlib.
-ifndef ISAL
-  ISAL := $(if $(or $(shell pkg-config --exists libisal 2>/dev/null && echo y),\
-                    $(wildcard /usr/include/isa-l/igzip_lib.h)),1,0)
-endif
-ifeq ($(ISAL),1)
-  ISAL_CFLAGS := -DGL_HAVE_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
-  ISAL_LIBS   := $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+  $(if $(filter 1,$(ISAL)),$(if $(have_isal),,\
+    $(error ISAL=1 but ISA-L is missing: install Debian package libisal-dev (run `make deps`) or build with ISAL=0)))
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null) $(ISAL_CFLAGS)

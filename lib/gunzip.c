@@ -68,8 +68,9 @@ static uint32_t le32(const unsigned char *p)
 static void next_field(struct gunzip *g)
 {
 	int f = g->field + 1;
-	while ((f == H_XLEN && !(g->flags & FEXTRA)) || f == H_EXTRA || (f == H_NAME && !(g->flags & FNAME)) ||
-	       (f == H_COMMENT && !(g->flags & FCOMMENT)) || (f == H_HCRC && !(g->flags & FHCRC)))
+	while ((f == H_XLEN && !(g->flags & FEXTRA)) || f == H_EXTRA ||
+	       (f == H_NAME && !(g->flags & FNAME)) || (f == H_COMMENT && !(g->flags & FCOMMENT)) ||
+	       (f == H_HCRC && !(g->flags & FHCRC)))
 		f++;
 	g->field = f;
 	g->held = 0;

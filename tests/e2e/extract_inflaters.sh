@@ -5,7 +5,8 @@
 # be noticed at different bytes.  Skips (77) in a build without ISA-L.
 printf '\037\213' >probe.gz
 st=0
-GL_INFLATE=isal goodlens-extract -q --out probe --source goodreads-json probe.gz 2>probe.err || st=$?
+GL_INFLATE=isal goodlens-extract -q --out probe --source goodreads-json probe.gz 2>probe.err ||
+	st=$?
 if grep -q 'an inflater this build lacks' probe.err; then
 	echo "built without ISA-L (ISAL=0 or libisal-dev missing): nothing to compare"
 	exit 77
@@ -22,7 +23,8 @@ for e in zlib isal best; do
 		GL_INFLATE=$e goodlens-extract -v --out v --source goodreads-json probe.gz 2>v.err || st=$?
 	fi
 	test "$st" = 1
-	grep -q "probe.gz: gzip, inflated by $e\$" v.err || { echo "FAIL: not inflated by $e"; cat v.err; exit 1; }
+	grep -q "probe.gz: gzip, inflated by $e\$" v.err ||
+		{ echo "FAIL: not inflated by $e"; cat v.err; exit 1; }
 done
 
 # both NAME ARGS...: run goodlens-extract under each inflater into out-zlib
@@ -36,7 +38,8 @@ both() {
 		GL_INFLATE=$e goodlens-extract -q --out "out-$e" "$@" 2>"err-$e" </dev/null || st=$?
 		echo "$st" >"st-$e"
 	done
-	cmp -s st-zlib st-isal || { echo "FAIL $name: exit $(cat st-zlib) (zlib) vs $(cat st-isal) (isal)"; exit 1; }
+	cmp -s st-zlib st-isal ||
+		{ echo "FAIL $name: exit $(cat st-zlib) (zlib), $(cat st-isal) (isal)"; exit 1; }
 	if [ -n "${LOOSE_OFFSET:-}" ]; then
 		sed -i 's/ (byte [0-9]*)//' err-zlib err-isal
 	fi
