@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROG "goodlens-extract"
 
@@ -51,6 +52,8 @@ static void usage(void)
 "                       limit below 2^32 - 2)\n"
 "      --sort-mem MIB   memory for ordering ratings that are not grouped by\n"
 "                       user (default 256); less memory means more passes\n"
+"      --threads N      threads parsing Goodreads JSON lines, 1..64 (default:\n"
+"                       the CPUs, at most 8); outputs are the same for every N\n"
 "      --encoding ENC   MovieLens text: auto (default: each field UTF-8 if it\n"
 "                       is valid, else Latin-1), utf8, latin1; u.item is\n"
 "                       always Latin-1 unless utf8 is given\n"
@@ -75,7 +78,7 @@ static void usage(void)
 "Exit status: 0 success, 1 bad input or failure, 2 bad usage.\n");
 }
 
-enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING };
+enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING, O_THREADS };
 
 static const struct option longopts[] = {
 	{"out", required_argument, NULL, 'o'},
@@ -86,6 +89,7 @@ static const struct option longopts[] = {
 	{"max-keys", required_argument, NULL, O_MAX_KEYS},
 	{"sort-mem", required_argument, NULL, O_SORT_MEM},
 	{"encoding", required_argument, NULL, O_ENCODING},
+	{"threads", required_argument, NULL, O_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -123,6 +127,13 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 			o->sort_mem = (size_t)v << 20;
 			break;
 		case O_ENCODING: err = cli_choice("--encoding", optarg, encodings, &o->encoding); break;
+		case O_THREADS:
+			if (!(err = cli_u64("--threads", optarg, &v)) && (v < 1 || v > 64)) {
+				log_error("invalid value for --threads: '%s' (1 to 64)", optarg);
+				err = GL_EUSAGE;
+			}
+			o->threads = (int)v;
+			break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return DONE;
@@ -143,7 +154,9 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
-	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
+			  .threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus};
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o, &verbosity);
