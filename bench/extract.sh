@@ -9,9 +9,7 @@
 #     then uses) by ISA-L's isal_inflate
 #   - goodlens-extract on the same file, and the ratio extract / floor of
 #     the inflater it uses (target: at most 1.25), and against zlib's
-#   - the same on realistic lines: 7% of the 5M lines carry review text
-#     with escapes (yajl's path, not the flat fast path), and extract with
-#     --threads 1 (parsing on one thread) for reference
+#   - extract with --threads 1 (parsing on one thread), for reference
 #   - peak RSS for 5M and 10M lines and their ratio (target: within 10%)
 #   - the ungrouped fallback (the 5M lines in random order), for reference
 # Each timing is the best of BENCH_REPEAT runs (default 3), floor and
@@ -89,25 +87,10 @@ fi
 echo "cpu seconds: extract ${ext_cpu} (all threads), $uses floor ${floor_cpu}," \
 	"ratio $(ratio "$ext_cpu" "$floor_cpu"); load average $(cut -d' ' -f1 /proc/loadavg)"
 
-# realistic lines: reviews with escapes on 7% of them
-fv=$d/gr-$lines5-$users-$books-rev7.json.gz
-[ -s "$fv" ] || "$GL_BENCH/extract_gen" "$fv" "$lines5" "$users" "$books" 1 7
-floorv_s="" extv_s=""
-ifl=
-if [ "$uses" = isal ]; then ifl=--isal; fi
-for i in $(seq "$repeat"); do
-	timed "floor: $uses inflate alone, reviews (run $i)" "$GL_BENCH/inflate_floor" $ifl "$fv"
-	floorv_s=$(best "$TIMED_S" "$floorv_s")
-	rm -rf "$d/outv"
-	timed "goodlens-extract 5M with reviews (run $i)" "$GL_BIN/goodlens-extract" -q \
-		--out "$d/outv" "$fv"
-	extv_s=$(best "$TIMED_S" "$extv_s")
-done
-rm -rf "$d/outv"
-timed "goodlens-extract 5M with reviews, --threads 1" "$GL_BIN/goodlens-extract" -q --threads 1 \
-	--out "$d/outv" "$fv"
-echo "with reviews: extract best ${extv_s} s, --threads 1 ${TIMED_S} s," \
-	"$uses floor best ${floorv_s} s; ratio extract/floor $(ratio "$extv_s" "$floorv_s") (target <= 1.25)"
+# parsing on one thread, for reference (--threads: the outputs are the same)
+rm -rf "$d/out5"
+timed "goodlens-extract 5M, --threads 1" "$GL_BIN/goodlens-extract" -q --threads 1 \
+	--out "$d/out5" "$f5"
 
 rm -rf "$d/out10"
 timed "goodlens-extract 10M" "$GL_BIN/goodlens-extract" -q --out "$d/out10" "$f10"
@@ -118,4 +101,4 @@ fr=$d/gr-$lines5-$users-$books-random.json
 [ -s "$fr" ] || zcat "$f5" | shuf --random-source=<(yes) >"$fr"
 rm -rf "$d/outr"
 timed "goodlens-extract 5M shuffled (plain)" "$GL_BIN/goodlens-extract" -q --out "$d/outr" "$fr"
-rm -rf "$d/out5" "$d/out10" "$d/outr" "$d/outv"
+rm -rf "$d/out5" "$d/out10" "$d/outr"

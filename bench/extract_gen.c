@@ -1,7 +1,7 @@
 /* extract_gen - write a Goodreads interactions JSON-lines file for the
  * extract benchmark, gzip'd at zlib's default level like the UCSD dumps.
  *
- *   extract_gen OUT.json.gz LINES USERS BOOKS [SEED [REVIEW_PCT]]
+ *   extract_gen OUT.json.gz LINES USERS BOOKS [SEED]
  *
  * Lines look like the real dump's (user_id, book_id, review_id, is_read,
  * rating, review_text_incomplete, four dates), about 340 bytes each, grouped
@@ -11,11 +11,7 @@
  * as in the real dump, while the least popular still appear about 8 times
  * per 5M lines), so files of 5M and 10M lines over the same USERS and BOOKS
  * have (within a few books) the same dictionaries and differ only in
- * length.  Deterministic for a seed.  REVIEW_PCT percent of the lines
- * (default 0: the fast path's lines alone) carry a review_text_incomplete
- * of 20 to 1500 bytes of words with the escapes real reviews have (\", \n,
- * \u2019, \\), which send the line to yajl; with 0 the file is the same as
- * without the argument.
+ * length.  Deterministic for a seed.
  */
 #include "gzwrite.h"
 #include "log.h"
@@ -43,25 +39,6 @@ static int date(struct rng *r, char *out, size_t cap)
 			(unsigned)rng_below(r, 60), 2007 + (unsigned)rng_below(r, 11));
 }
 
-/* A review of 20 to 1500 bytes as a JSON string body, escapes included. */
-static size_t review(struct rng *r, char *out)
-{
-	static const char *const words[] = {"the", "book", "was", "really", "good", "plot",
-					    "characters", "ending", "I", "loved", "didn't",
-					    "read", "it", "again", "and", "slow", "start"};
-	static const char *const esc[] = {"\\\"", "\\n", "\\u2019", "\\\\"};
-	size_t want = 20 + rng_below(r, 1481), at = 0;
-	while (at < want) {
-		const char *w = rng_below(r, 12) ? words[rng_below(r, 17)] : esc[rng_below(r, 4)];
-		size_t n = strlen(w);
-		memcpy(out + at, w, n);
-		at += n;
-		out[at++] = ' ';
-	}
-	out[at] = 0;
-	return at;
-}
-
 static uint64_t book(struct rng *r, uint64_t books)
 {
 	double u = rng_unit(r);
@@ -73,13 +50,12 @@ int main(int argc, char **argv)
 {
 	log_init("extract_gen", 1);
 	if (argc < 5) {
-		fprintf(stderr, "usage: extract_gen OUT LINES USERS BOOKS [SEED [REVIEW_PCT]]\n");
+		fprintf(stderr, "usage: extract_gen OUT LINES USERS BOOKS [SEED]\n");
 		return 2;
 	}
 	uint64_t lines = strtoull(argv[2], NULL, 10), users = strtoull(argv[3], NULL, 10);
 	uint64_t books = strtoull(argv[4], NULL, 10);
 	uint64_t seed = argc > 5 ? strtoull(argv[5], NULL, 10) : 1;
-	uint64_t review_pct = argc > 6 ? strtoull(argv[6], NULL, 10) : 0;
 	if (users == 0 || books == 0 || lines < users) {
 		fprintf(stderr, "extract_gen: need LINES >= USERS > 0 and BOOKS > 0\n");
 		return 2;
@@ -89,7 +65,7 @@ int main(int argc, char **argv)
 		return 1;
 	struct rng r;
 	rng_init(&r, seed, 0);
-	char uid[33], rid[33], d1[40], d2[40], text[1600], line[2400];
+	char uid[33], rid[33], d1[40], d2[40], line[512];
 	uint64_t done = 0;
 	for (uint64_t u = 0; u < users; u++) {
 		/* Spread the lines evenly, the remainder over the first users. */
@@ -102,17 +78,14 @@ int main(int argc, char **argv)
 			if (upd)
 				date(&r, d2, sizeof d2);
 			unsigned rating = (unsigned)rng_below(&r, 6);
-			text[0] = 0; /* no draw at all without reviews: the same file */
-			if (review_pct && rng_below(&r, 100) < review_pct)
-				review(&r, text);
 			int len = snprintf(
 				line, sizeof line,
 				"{\"user_id\": \"%s\", \"book_id\": \"%llu\", \"review_id\": \"%s\", "
-				"\"is_read\": %s, \"rating\": %u, \"review_text_incomplete\": \"%s\", "
+				"\"is_read\": %s, \"rating\": %u, \"review_text_incomplete\": \"\", "
 				"\"date_added\": \"%s\", \"date_updated\": \"%s\", \"read_at\": \"\", "
 				"\"started_at\": \"\"}\n",
 				uid, (unsigned long long)(1000 + book(&r, books)), rid,
-				rating ? "true" : "false", rating, text, d1, upd ? d2 : "");
+				rating ? "true" : "false", rating, d1, upd ? d2 : "");
 			gzw_write(&w, line, (size_t)len);
 		}
 	}
