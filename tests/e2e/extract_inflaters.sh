@@ -65,8 +65,9 @@ both ml-csv s/ml-csv/ratings.csv.gz s/ml-csv/movies.csv.gz
 gz=s/goodreads/goodreads_interactions_dedup.json.gz
 both "one member" "$gz"
 cp -r out-isal one
-{ zcat "$gz" | head -n 7000 | gzip; zcat "$gz" | sed -n '7001,7003p' | gzip -1;
-  gzip -c </dev/null; zcat "$gz" | tail -n +7004 | gzip -9; } >multi.json.gz
+zcat "$gz" >all.json
+{ head -n 7000 all.json | gzip; sed -n '7001,7003p' all.json | gzip -1; gzip -c </dev/null;
+  tail -n +7004 all.json | gzip -9; } >multi.json.gz
 both members multi.json.gz
 cmp out-zlib/ratings.raw.glr one/ratings.raw.glr
 python3 - "$gz" named.json.gz <<'PY'
