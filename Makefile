@@ -32,11 +32,22 @@ endif
 # Debian packages: one list, used by `make deps` and by the checks below.
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
-             libopenblas-dev liblapacke-dev
+             libopenblas-dev liblapacke-dev libisal-dev
 DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
 DEB_BENCH := python3-torch
+
+# ISA-L's inflater (libisal-dev; 2-3x zlib's speed) reads gzip when it is
+# installed; ISAL=0 builds with zlib alone (give it its own BUILD and BIN, as
+# objects are not rebuilt when only ISAL changes).  Writing is always zlib.
+have_isal := $(or $(shell pkg-config --exists libisal 2>/dev/null && echo y),\
+                 $(wildcard /usr/include/isa-l/igzip_lib.h))
+ISAL ?= $(if $(have_isal),1,0)
+ifeq ($(ISAL),1)
+  ISAL_CFLAGS := -DGL_HAVE_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
+  ISAL_LIBS   := $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+endif
 
 # Targets that must work before the libraries are installed (pipeline and
 # test install them first: make deps-build, make deps).
@@ -50,13 +61,15 @@ ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   $(call pc_need,lapacke,liblapacke-dev)
   $(if $(wildcard /usr/include/csv.h),,\
     $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
+  $(if $(filter 1,$(ISAL)),$(if $(have_isal),,\
+    $(error ISAL=1 but ISA-L is missing: install Debian package libisal-dev (run `make deps`) or build with ISAL=0)))
 endif
 
 # Asked of pkg-config at the first compile, not when this file is read:
 # `make test` may install the libraries (its deps step) in the same run.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null))$(PKG_CFLAGS)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null) $$(ISAL_CFLAGS))$(PKG_CFLAGS)
 # libcsv ships no .pc file.
-PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm)$(PKG_LIBS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) $$(ISAL_LIBS) -lcsv -lm)$(PKG_LIBS)
 
 CFLAGS   = $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(LDSAN) $(EXTRA_LDFLAGS)

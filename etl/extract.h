@@ -29,6 +29,7 @@ struct xopts {
 	size_t max_line;   /* longest line or record kept; 0 = default */
 	uint32_t max_keys; /* distinct users (and items) allowed; 0 = no limit */
 	size_t sort_mem;   /* bytes for the ungrouped fallback; 0 = default */
+	int threads;       /* Goodreads JSON lines: parse threads; 1 = on the reading thread */
 	struct xrep rep;   /* --strict and --max-bad */
 	struct xcols csv;  /* --source csv: --columns, --no-header, --delimiter, --scale */
 };

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROG "goodlens-extract"
 
@@ -56,6 +57,8 @@ static void usage(void)
 "                       limit below 2^32 - 2)\n"
 "      --sort-mem MIB   memory for ordering ratings that are not grouped by\n"
 "                       user (default 256); less memory means more passes\n"
+"      --threads N      threads parsing Goodreads JSON lines, 1..64 (default:\n"
+"                       the CPUs, at most 8); outputs are the same for every N\n"
 "      --encoding ENC   MovieLens text: auto (default: each field UTF-8 if it\n"
 "                       is valid, else Latin-1), utf8, latin1; u.item is\n"
 "                       always Latin-1 unless utf8 is given\n"
@@ -104,7 +107,7 @@ static void usage(void)
 }
 
 enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING, O_COLUMNS,
-       O_NO_HEADER, O_DELIMITER, O_SCALE };
+       O_NO_HEADER, O_DELIMITER, O_SCALE, O_THREADS };
 
 static const struct option longopts[] = {
 	{"out", required_argument, NULL, 'o'},
@@ -120,6 +123,7 @@ static const struct option longopts[] = {
 	{"no-header", no_argument, NULL, O_NO_HEADER},
 	{"delimiter", required_argument, NULL, O_DELIMITER},
 	{"scale", required_argument, NULL, O_SCALE},
+	{"threads", required_argument, NULL, O_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -201,6 +205,13 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 			err = rscale_parse(&o->csv.scale, optarg);
 			o->csv.scale_given = 1;
 			break;
+		case O_THREADS:
+			if (!(err = cli_u64("--threads", optarg, &v)) && (v < 1 || v > 64)) {
+				log_error("invalid value for --threads: '%s' (1 to 64)", optarg);
+				err = GL_EUSAGE;
+			}
+			o->threads = (int)v;
+			break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return DONE;
@@ -223,9 +234,11 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* --max-bad 1% by default: a damaged file fails here as in the pipeline */
 	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
-			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE}};
+			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE},
+			  .threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus};
 	rscale_default(&o.csv.scale);
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);
