@@ -33,8 +33,9 @@
 #
 # Sanitizers: when ASAN_OPTIONS or UBSAN_OPTIONS is set (make test-sanitize
 # sets both, with exitcode=86), every test gets its own log_path, and a
-# report written there fails the test whatever its exit status: a tool that
-# leaks on an error path fails a test that expects that error.
+# report written there (or a UBSan "runtime error:" in any file the test
+# wrote) fails the test whatever its exit status: a tool that leaks on an
+# error path fails a test that expects that error.
 #
 # Tests run TEST_JOBS at a time (default: the number of CPUs), each in its own
 # scratch folder; results are reported in a fixed order.
@@ -73,7 +74,11 @@ limited() {
 
 timed_out() { [ "$1" = 124 ] || [ "$1" = 137 ]; }
 
-# The sanitizer reports of this test (log_path files), if any, into the log.
+# The sanitizer reports of this test, if any, into the log: ASan's and
+# LSan's log_path files, and UBSan's "runtime error:" lines, which GCC's
+# runtime prints on stderr whatever log_path says when ASan is linked too
+# (so every small file the test wrote is searched, stderr captures
+# included).
 sanitizer_reports() {
 	local f found=1
 	for f in "$res".san.*; do
@@ -82,6 +87,13 @@ sanitizer_reports() {
 		head -n 40 "$f"
 		found=0
 	done
+	if [ -n "${UBSAN_OPTIONS:-}" ]; then
+		while IFS= read -r -d '' f; do
+			echo "--- UBSan report in ${f#"$SCRATCH"/}:"
+			grep -m 5 -A 3 ': runtime error: ' "$f"
+			found=0
+		done < <(find "$SCRATCH" -type f -size -4M -exec grep -lIZ ': runtime error: ' {} +)
+	fi
 	return $found
 }
 
