@@ -27,7 +27,7 @@
 # tests/e2e/lib.sh not_applicable).
 #
 # Every test runs under timeout(1): TEST_TIMEOUT_UNIT (default 600 s),
-# TEST_TIMEOUT_CASE (120 s), TEST_TIMEOUT_E2E (1800 s), or TEST_TIMEOUT for
+# TEST_TIMEOUT_CASE (300 s), TEST_TIMEOUT_E2E (1800 s), or TEST_TIMEOUT for
 # all three; a test that runs out of time fails with its name (and, for a
 # unit binary, the name of the cmocka test that was running).
 #
@@ -54,7 +54,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 limit_for() { # kind
 	case $1 in
 	unit) echo "${TEST_TIMEOUT_UNIT:-${TEST_TIMEOUT:-600}}" ;;
-	case) echo "${TEST_TIMEOUT_CASE:-${TEST_TIMEOUT:-120}}" ;;
+	case) echo "${TEST_TIMEOUT_CASE:-${TEST_TIMEOUT:-300}}" ;;
 	*) echo "${TEST_TIMEOUT_E2E:-${TEST_TIMEOUT:-1800}}" ;;
 	esac
 }
@@ -239,11 +239,13 @@ if [ "${1:-}" = --one ]; then
 	if [ -n "${UBSAN_OPTIONS:-}" ]; then
 		export UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$res.san.ubsan
 	fi
+	start=$SECONDS
 	case $kind in
 	unit) one_unit "$path" ;;
 	case) one_case "$path" ;;
 	e2e) one_script "$path" ;;
 	esac
+	echo $((SECONDS - start)) >"$res.secs"
 	if [ "$kind" != unit ]; then
 		if [ -s "$res.fails" ]; then
 			echo "0 1 0" >"$res.counts"
@@ -341,11 +343,12 @@ for c in "$scratch_root"/results/*.counts; do
 		echo "SKIP $line"
 		skips+=("$line")
 	done <"$res.skips"
+	secs=$(cat "$res.secs" 2>/dev/null)
 	if [ "$f" = 0 ] && [ "$p" != 0 ]; then
 		if [ "${id#*-unit-}" != "$id" ]; then
-			echo "ok   $name ($p tests)"
+			echo "ok   $name ($p tests, ${secs:-?} s)"
 		else
-			echo "ok   $name"
+			echo "ok   $name (${secs:-?} s)"
 		fi
 	fi
 done
