@@ -279,13 +279,20 @@ scratch_root=$(mktemp -d "${TMPDIR:-/tmp}/goodlens-tests.XXXXXX")
 export scratch_root
 mkdir -p "$scratch_root/results" "$scratch_root/groups"
 
-# An interrupted suite ends the tests still running (each runs in a process
-# group of its own, out of reach of the terminal's ^C).
+# An interrupted suite (^C, or TERM to this script) starts no more tests
+# and ends those still running: each runs in a process group of its own,
+# out of reach of the terminal's ^C, recorded in groups/ while it runs.
+runner=
 stop_tests() {
 	local g
-	for g in "$scratch_root"/groups/*; do
-		[ -e "$g" ] || continue
-		kill -TERM -- "-$(cat "$g")" 2>/dev/null
+	trap '' INT TERM
+	if [ -n "$runner" ]; then kill -TERM "$runner" 2>/dev/null; fi
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		for g in "$scratch_root"/groups/*; do
+			if [ -e "$g" ]; then kill -TERM -- "-$(cat "$g")" 2>/dev/null; fi
+		done
+		sleep 1
+		[ -n "$(ls -A "$scratch_root/groups")" ] || break
 	done
 	echo "interrupted; scratch kept in $scratch_root" >&2
 	exit 130
@@ -317,8 +324,12 @@ list() {
 }
 
 # The slowest tests first, so the others fill the gaps beside them.
-list | awk '{ slow = ($1 == "e2e") ? 0 : 1; print slow, $0 }' | sort -s -k1,1n | cut -d' ' -f2- |
-	xargs -P "$jobs" -L 1 bash "$0" --one
+# In the background, so that a signal reaches the trap at once (bash runs a
+# trap only after the foreground command ends).
+list | awk '{ slow = ($1 == "e2e") ? 0 : 1; print slow, $0 }' | sort -s -k1,1n | cut -d' ' -f2- >"$scratch_root/list"
+xargs -P "$jobs" -L 1 bash "$0" --one <"$scratch_root/list" &
+runner=$!
+wait "$runner"
 
 passed=0 failed=0 skipped=0
 fails=() skips=()
