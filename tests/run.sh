@@ -158,7 +158,7 @@ script_verdict() {
 	elif [ "$st" = 77 ]; then
 		why=$(grep -m 1 '^SKIP' "$log" | sed 's/^SKIP[^:]*: *//')
 		if grep -q '^SKIP (not applicable):' "$log"; then
-			echo "ci-ok $name: ${why:-exit 77}" >>"$res.skips"
+			echo "ci-ok $name: not applicable: ${why:-exit 77}" >>"$res.skips"
 		else
 			echo "$name: ${why:-exit 77}" >>"$res.skips"
 		fi
