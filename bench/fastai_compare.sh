@@ -59,7 +59,7 @@ scale=${BENCH_SCALE:-1}
 users=$(awk -v s="$scale" 'BEGIN { n = int(6040 * s); print (n < 200 ? 200 : n) }')
 items=$(awk -v s="$scale" 'BEGIN { n = int(3706 * s); print (n < 100 ? 100 : n) }')
 lines=$(awk -v s="$scale" 'BEGIN { n = int(1000209 * s); print (n < 20000 ? 20000 : n) }')
-d=$BENCH_DIR/fastai-ml1m-$users-$lines
+d=$BENCH_DIR/fastai-ml1m-s$(sample_version)-$users-$lines
 raw=$d/raw
 if [ -n "${ML_RAW:-}" ]; then
 	raw=$(cd "$ML_RAW" && pwd)

@@ -171,16 +171,17 @@ run() {
 }
 
 mk all >/dev/null  # built once, before two makes share the tree
-recipes=$(cd "$root/config" && ls -- *.mk | sed 's/\.mk$//')
-test "$(echo "$recipes" | wc -l)" -ge 19
+mapfile -t recipes < <(cd "$root/config" && printf '%s\n' *.mk | sed 's/\.mk$//')
+test "${#recipes[@]}" -ge 19
 failed=0
-set -- $recipes
+set -- "${recipes[@]}"
 while [ $# -gt 0 ]; do
 	run "$1" & a=$!
 	b=
 	if [ $# -gt 1 ]; then run "$2" & b=$!; fi
 	wait $a || failed=1
 	if [ -n "$b" ]; then wait $b || failed=1; fi
-	shift; [ $# -gt 0 ] && shift
+	shift
+	if [ $# -gt 0 ]; then shift; fi
 done
 test $failed = 0
