@@ -129,7 +129,7 @@ within() {
 # (metrics.csv) against the replica's epoch_valid_loss lines.
 epochs() {
 	local label=$1 out=$2 log=$3 bound=$4 e gl fa n=0
-	for e in $(sed -n 's/^epoch_valid_loss=\([0-9]*\),.*/\1/p' "$log"); do
+	while read -r e; do
 		n=$((n + 1))
 		fa=$(sed -n "s/^epoch_valid_loss=$e,//p" "$log")
 		gl=$(awk -F, -v e="$e" 'NR > 1 && $1 == e { print $3; exit }' "$out/metrics.csv")
@@ -139,7 +139,7 @@ epochs() {
 			continue
 		fi
 		within "$label epoch $e valid loss" "$gl" "$fa" "$bound"
-	done
+	done < <(sed -n 's/^epoch_valid_loss=\([0-9]*\),.*/\1/p' "$log")
 	if [ "$n" = 0 ]; then
 		echo "  $label: the replica printed no per-epoch valid loss ($log): MISSED"
 		missed=$((missed + 1))

@@ -2,7 +2,7 @@
 set -eu
 # scale (bits 1-2: default, 1,10, 0.5,5,0.1, 1,200) and --delimiter '::'
 # (bit 3).  Each delimiter, quoted keys, ISO and unix times, bad values.
-bin=$1 dir=$2 tmp=$3
+dir=$2   # of BIN DIR TMP (tests/fuzz/seeds.sh): the seeds are written by hand
 d=$dir/ratings_csv
 mkdir -p "$d"
 printf '\x00u;i;r;t\nann;"Heat; 1995";4.5;2020-01-02\nbob;Up;five;0\ncid;Up;7;2020-01-02T10:00:00+02:00\n' >"$d/semi.csv"
