@@ -212,7 +212,8 @@ $(OUT)/ratings.raw.glr: $(RAW_PATHS) $(GL)extract $(OUT)/.extract.flags
 # has no title (join.stats.csv and the report count them), since dropping
 # ratings for want of a title would change the model.  For the SQL inner
 # join of the ratings with the items (DuckDB's `r JOIN books USING
-# (book_id)`), add --inner to FILTER_FLAGS (docs/FILTER.md).
+# (book_id)`), the stages run by hand with `goodlens-join --kind inner` and
+# `goodlens-filter --inner` (docs/FILTER.md).
 JOIN_LEFT := $(OUT)/$(if $(JOIN_MAP),items.mapped.csv,items.raw.csv)
 JOIN_USE  := $(if $(JOIN_SKIP),,$(strip $(JOIN_RIGHT)))
 # (JOIN_RIGHT outside OUT, as the csv recipe's RAW/items.csv, is a prerequisite)
