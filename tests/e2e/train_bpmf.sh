@@ -75,8 +75,8 @@ if [ "$last" != "$summ" ]; then
 	echo "FAIL: last sweep's valid rmse $last, summary $summ" >&2
 	exit 1
 fi
-# predictions stay in the rating range (1..5 here)
-awk -F, 'NR > 1 && ($4 < 1 || $4 > 5) { bad++ } END { exit bad > 0 }' out-b/predictions.csv
+# predictions (the last column) stay in the rating range (1..5 here)
+awk -F, 'NR > 1 && ($NF < 1 || $NF > 5) { bad++ } END { exit bad > 0 }' out-b/predictions.csv
 
 # the implicit sides and the other prior run and learn
 for s in users items both; do
