@@ -434,6 +434,6 @@ int main(int argc, char **argv)
 	log_init(prog, verb);
 	outfile_signals();
 	if (c.n_blend)
-		return cli_exit(blend_run(&c, argv[optind], outdir));
+		return cli_exit(blend_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 	return cli_exit(trainer_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 }
