@@ -1,5 +1,5 @@
 # goodlens reads its own exports back: goodlens-export ratings-csv in each
-# layout (fastai user,item,rating,title; movielens userId,movieId,rating,
+# layout (fastai user,item,rating,<keys>,title,is_valid; movielens userId,movieId,rating,
 # timestamp; libmf "user item rating" lines) goes through goodlens-extract
 # --source csv with no bad record, and exporting the result again gives the
 # same ratings (and times) under the same keys.
@@ -12,7 +12,7 @@ goodlens-export ratings-csv --items f/items.csv -o fastai.csv f/ratings.glr
 goodlens-export ratings-csv --format movielens -o ml.csv f/ratings.glr
 goodlens-export ratings-csv --format libmf -o mf.txt f/ratings.glr
 # the layouts as documented, so the test reads what users read
-test "$(head -n 1 fastai.csv)" = "user,item,rating,title"
+test "$(head -n 1 fastai.csv)" = "user,item,rating,user_id,movie_id,title,is_valid"
 test "$(head -n 1 ml.csv)" = "userId,movieId,rating,timestamp"
 first=$(head -n 1 mf.txt)
 case $first in *[!0-9.\ ]*) echo "FAIL: libmf has a header: $first" >&2; exit 1 ;; esac
