@@ -15,7 +15,8 @@
 #                                        exits 0 when every check holds
 #                                        (tests/e2e/lib.sh is their helpers)
 #
-# Cases and scripts run under `bash -eu -o pipefail`, LC_ALL=C, with bin/
+# Cases and scripts run under `bash -eu -o pipefail` (a script's log ends
+# with the line and command that failed), LC_ALL=C, with bin/
 # first on PATH and these variables: GL_BIN (executables), TESTS (this
 # folder), CASE (the case's folder), SCRATCH (their working directory,
 # removed afterwards on success).
@@ -208,10 +209,18 @@ compare() {
 	fi
 }
 
+# A script is sourced by a bash whose ERR trap names the command that
+# ended it (set -e alone ends it without a word).  Not for cases: a case's
+# stderr is compared, and many end with the failing tool on purpose.
+# shellcheck disable=SC2016 # expanded by that bash, not here
+on_err='trap '\''echo "FAIL: ${BASH_SOURCE[0]#"$TESTS"/}:$LINENO: exit $? from: $BASH_COMMAND" >&2'\'' ERR'
+
 one_script() { # file
 	local st=0 name
 	name="e2e $(basename "$1" .sh)"
-	(cd "$SCRATCH" && CASE=$here/e2e limited bash -eu -o pipefail "$1" >"$SCRATCH/.log" 2>&1) || st=$?
+	# shellcheck disable=SC2016 # $1 is the inner bash's
+	(cd "$SCRATCH" && CASE=$here/e2e limited bash -eu -o pipefail -E -c "$on_err"'; . "$1"' bash "$1" \
+		>"$SCRATCH/.log" 2>&1) || st=$?
 	{
 		script_verdict "$name" "$st" "$SCRATCH/.log"
 		if sanitizer_reports && ! grep -qs . "$res.fails"; then
