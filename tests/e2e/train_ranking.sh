@@ -39,10 +39,19 @@ END {
 }
 AWK
 
+# dense FILE: recommend's list cut to user,rank,item, found by header name
+# (the key and title columns stand between and after them)
+dense() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+		{ print $c["user"] "," $c["rank"] "," $c["item"] }' "$1" >"$1.dense"
+	mv "$1.dense" "$1"
+}
+
 # check NAME MEMBER OUTDIR: the summary row against the lists
 check() {
 	goodlens-recommend --model "$3/model.glm" --ratings f/ratings.glr --all-users \
 		--exclude train -n 10 -o "$3/lists.csv"
+	dense "$3/lists.csv"
 	want=$(awk -F, -v K=10 -v REL=4 -f metrics.awk valid.csv train.csv "$3/lists.csv")
 	got=$(awk -F, -v m="$1" -v j="$2" '$1 == m && $2 == j { print $6 "," $7 "," $8 "," $9 "," $10 "," $11 }' \
 		"$3/train.summary.csv")
@@ -71,6 +80,7 @@ esac
 
 # --exclude all (the default) leaves out validation items too
 goodlens-recommend --model dot/model.glm --ratings f/ratings.glr --all-users -n 10 -o all.csv
+dense all.csv
 awk -F, 'FNR == 1 { next } FILENAME == ARGV[1] { v[$1, $2] = 1; next } (($1, $3) in v) { bad++ }
 	END { exit bad > 0 }' valid.csv all.csv
 n_in=$(awk -F, 'FNR == 1 { next } FILENAME == ARGV[1] { v[$1, $2] = 1; next } (($1, $3) in v) { n++ }

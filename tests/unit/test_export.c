@@ -122,10 +122,11 @@ static void test_ratings_layouts(void **state)
 	struct rc_opts o = {.ratings = "r.glr", .items = "items.csv", .out = "o.csv",
 			    .format = RC_FASTAI};
 	assert_int_equal(export_ratings(&o), 0);
-	assert_string_equal(slurp("o.csv"), "user,item,rating,title\n"
-					    "0,0,2,A\n"
-					    "0,1,4.5,\"B, the \"\"second\"\"\"\n"
-					    "1,1,5,\"B, the \"\"second\"\"\"\n");
+	/* the item key beside the dense id, and is_valid for ColSplitter */
+	assert_string_equal(slurp("o.csv"), "user,item,rating,book_id,title,is_valid\n"
+					    "0,0,2,10,A,0\n"
+					    "0,1,4.5,11,\"B, the \"\"second\"\"\",1\n"
+					    "1,1,5,11,\"B, the \"\"second\"\"\",0\n");
 	o.format = RC_LIBMF;
 	o.subset = RC_TRAIN;
 	assert_int_equal(export_ratings(&o), 0);
@@ -133,7 +134,9 @@ static void test_ratings_layouts(void **state)
 	o.format = RC_MOVIELENS;
 	o.subset = RC_VALID;
 	assert_int_equal(export_ratings(&o), 0);
-	assert_string_equal(slurp("o.csv"), "userId,movieId,rating,timestamp\n1,2,4.5,200\n");
+	/* the source's movie id (book_id 11) where the keys are integers; no
+	 * users.csv, so the user is dense id + 1 */
+	assert_string_equal(slurp("o.csv"), "userId,movieId,rating,timestamp\n1,11,4.5,200\n");
 	unlink("r.glr");
 	unlink("items.csv");
 	unlink("o.csv");

@@ -143,7 +143,7 @@ static void test_open_fails(void **state)
 	int err = outfile_open(&of, "no/such/dir/out.csv");
 	err_end(msg, sizeof msg);
 	assert_int_equal(err, GL_EIO);
-	assert_non_null(strstr(msg, "no/such/dir/out.csv"));
+	assert_non_null(strstr(msg, "no/such/dir")); /* the folder is named */
 	assert_null(of.path);
 	assert_null(of.fp);
 	outfile_abort(&of); /* released: safe */

@@ -104,6 +104,10 @@ static double ref_score(struct model *const *ms, int nm, const double *count, in
 			for (uint32_t f = 0; m->P && f < m->k; f++)
 				v += (double)m->P->w[(size_t)u * m->k + f] * m->Q->w[(size_t)i * m->k + f];
 		}
+		/* each member's rating as it predicts it: mf's identity link
+		 * clips to the rating range (model_link) */
+		if (m->clip && !(m->y_lo < m->y_hi))
+			v = v < m->r_lo ? m->r_lo : v > m->r_hi ? m->r_hi : v;
 		s += v;
 	}
 	return s / nm;
