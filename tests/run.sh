@@ -141,7 +141,7 @@ one_unit() { # path
 	failed=$(grep -c . "$res.fails")
 	skipped=$(grep -c . "$res.skips")
 	# A failure outside any test (exit status, sanitizer at exit) adds one.
-	echo "$ok $failed $skipped" >"$res.counts"
+	echo "$ok $failed $skipped" >"$res.ucounts"
 	{
 		if [ "$failed" != 0 ]; then
 			cat "$SCRATCH/.san"
@@ -238,7 +238,6 @@ if [ "${1:-}" = --one ]; then
 	mkdir -p "$SCRATCH"
 	: >"$res.fails"
 	: >"$res.skips"
-	echo "1 0 0" >"$res.counts"
 	# Each test its own sanitizer log: a report fails it whatever its status.
 	if [ -n "${ASAN_OPTIONS:-}" ]; then
 		export ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$res.san.asan
@@ -255,25 +254,29 @@ if [ "${1:-}" = --one ]; then
 	e2e) one_script "$path" ;;
 	esac
 	echo $((SECONDS - start)) >"$res.secs"
-	if [ "$kind" != unit ]; then
-		if [ -s "$res.fails" ]; then
-			echo "0 1 0" >"$res.counts"
-		elif [ -s "$res.skips" ]; then
-			echo "0 0 1" >"$res.counts"
-		fi
+	if [ "$kind" = unit ]; then
+		read -r p f s <"$res.ucounts"
+	elif [ -s "$res.fails" ]; then
+		p=0 f=1 s=0
+	elif [ -s "$res.skips" ]; then
+		p=0 f=0 s=1
+	else
+		p=1 f=0 s=0
 	fi
 	# Under GL_CI=1 a skip is a failure unless declared not applicable.
 	if [ "${GL_CI:-0}" = 1 ] && grep -qv '^ci-ok ' "$res.skips"; then
 		grep -v '^ci-ok ' "$res.skips" | sed 's/$/ (skipped, and GL_CI=1: CI installs what it needs)/' >>"$res.fails"
 		grep '^ci-ok ' "$res.skips" >"$res.skips.ok" || true
 		mv "$res.skips.ok" "$res.skips"
-		read -r p f s <"$res.counts"
 		n=$(grep -c . "$res.skips")
-		echo "$p $((f + s - n)) $n" >"$res.counts"
+		f=$((f + s - n)) s=$n
 	fi
 	if [ ! -s "$res.fails" ]; then
 		rm -rf "$SCRATCH"
 	fi
+	# Last, and whole: a test without its counts did not run to the end.
+	echo "$p $f $s" >"$res.counts.tmp"
+	mv "$res.counts.tmp" "$res.counts"
 	exit 0
 fi
 
@@ -338,16 +341,23 @@ list() {
 list | awk '{ slow = ($1 == "e2e") ? 0 : 1; print slow, $0 }' | sort -s -k1,1n | cut -d' ' -f2- >"$scratch_root/list"
 xargs -P "$jobs" -L 1 bash "$0" --one <"$scratch_root/list" &
 runner=$!
-wait "$runner"
+runner_status=0
+wait "$runner" || runner_status=$?
 
 passed=0 failed=0 skipped=0
 fails=() skips=()
-for c in "$scratch_root"/results/*.counts; do
-	id=$(basename "$c" .counts)
+while read -r _ _ id; do
 	name=${id#*-}
 	name=${name/-/ }
 	res=$scratch_root/results/$id
-	read -r p f s <"$c"
+	if [ ! -e "$res.counts" ]; then
+		# killed from outside, or the runner stopped early
+		echo "FAIL $name: did not run to the end"
+		failed=$((failed + 1))
+		fails+=("$name: did not run to the end")
+		continue
+	fi
+	read -r p f s <"$res.counts"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
@@ -371,7 +381,12 @@ for c in "$scratch_root"/results/*.counts; do
 			echo "ok   $name (${secs:-?} s)"
 		fi
 	fi
-done
+done < <(sort -k3 "$scratch_root/list")
+if [ "$runner_status" != 0 ] && [ "$failed" = 0 ]; then
+	echo "FAIL the runner (xargs) ended with status $runner_status"
+	failed=1
+	fails+=("the runner (xargs) ended with status $runner_status")
+fi
 
 if [ "$skipped" != 0 ]; then
 	echo "skipped:"
