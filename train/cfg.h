@@ -27,6 +27,7 @@ enum train_implicit { IMPLICIT_NONE, IMPLICIT_USERS, IMPLICIT_ITEMS, IMPLICIT_BO
 /* bpmf's defaults (docs/TRAIN.md says how they were chosen) */
 #define CFG_BPMF_FACTORS 16
 #define CFG_BPMF_SWEEPS 200
+#define CFG_MF_ADAPTIVE_LR 0.1 /* mf --adaptive's default --lr: LIBMF's eta */
 #define CFG_BPMF_BURN_IN 50
 #define CFG_BPMF_IMPLICIT IMPLICIT_ITEMS
 #define CFG_BPMF_PRIOR PRIOR_WISHART

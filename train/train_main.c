@@ -45,10 +45,11 @@ static void usage(void)
 	       "\n"
 	       "Training:\n"
 	       "  --epochs N          passes over the training ratings (dot/nn 5, mf 30, als 10)\n"
-	       "  --lr X              (peak) learning rate (dot/nn 5e-3, mf 0.01); dot/nn's\n"
-	       "                      lr 5e-3, wd 0.1 and y-range 0,5.5 are the fastai book\n"
-	       "                      chapter's settings, not fastai's library defaults (lr\n"
-	       "                      1e-3, wd 0.01 in its Adam, no y_range)\n"
+	       "  --lr X              (peak) learning rate (dot/nn 5e-3, mf 0.01, mf --adaptive\n"
+	       "                      0.1, LIBMF's eta); dot/nn's lr 5e-3, wd 0.1 and y-range\n"
+	       "                      0,5.5 are the fastai book chapter's settings, not\n"
+	       "                      fastai's library defaults (lr 1e-3, wd 0.01 in its\n"
+	       "                      Adam, no y_range)\n"
 	       "  --bs N              ratings per batch (dot/nn, default 64)\n"
 	       "  --accum N           batches whose gradients are summed before one step (1)\n"
 	       "  --optimizer sgd|adam  (dot/nn adam, mf sgd)\n"
@@ -320,7 +321,7 @@ struct tables {
 static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir,
 		 struct tables *tab, int *verb)
 {
-	int kind, opt, err = 0, n, layers_given = 0;
+	int kind, opt, err = 0, n, layers_given = 0, lr_given = 0;
 	const char *knob = NULL;
 	int given[5] = {0}; /* --epochs, --sweeps, --burn-in, --implicit-side, --prior */
 	if (find_model(argc, argv, &kind))
@@ -331,6 +332,7 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		if (opt >= O_MODEL && opt <= O_ENSEMBLE && !knob)
 			knob = opt_name(opt);
 		given[0] |= opt == O_EPOCHS;
+		lr_given |= opt == O_LR;
 		given[1] |= opt == O_SWEEPS;
 		given[2] |= opt == O_BURNIN;
 		given[3] |= opt == O_IMPLICIT;
@@ -405,6 +407,11 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 	}
 	if (err)
 		return err;
+	/* LIBMF's rule divides the rate by sqrt(G) >= 1 and starts from its
+	 * eta 0.1: at mf's plain 0.01 the factors barely move from their
+	 * initial values and the model stays at the biases-only baseline */
+	if (c->adaptive && !lr_given)
+		c->lr = CFG_MF_ADAPTIVE_LR;
 	if (kind == GLM_NN && !layers_given) {
 		/* fastai's collab_learner: layers=[n_factors] */
 		c->layers[0] = c->factors;

@@ -72,6 +72,17 @@ for m in dot mf als nn; do
 	test "$n_valid" = "$(sed -n 's/^n_valid=//p' floor.txt)"
 done
 
+# mf --adaptive with its own defaults learns: at mf's plain lr 0.01 LIBMF's
+# rule barely moved the factors and stayed at the biases-only baseline
+goodlens-train -q --model mf --adaptive --threads 2 f/ratings.glr -o out-adaptive
+awk -F, -v floor="$floor" '
+	$1 == "biases" { b = $3 } $1 == "mf" && $2 == "0" { r = $3 }
+	END {
+		print "mf --adaptive rmse", r, "biases", b, "ratio", (floor ? r / floor : 0)
+		if (r == "" || !(r < b * 0.97)) { print "FAIL: mf --adaptive not 3% under biases-only"; exit 1 }
+		if (!(r <= floor * 1.12)) { print "FAIL: mf --adaptive over 1.12 x the floor"; exit 1 }
+	}' out-adaptive/train.summary.csv
+
 # ce: accuracy column
 goodlens-train -q --model dot --loss ce f/ratings.glr -o runs/ce/out
 head -n 1 runs/ce/out/metrics.csv >head.csv
