@@ -231,7 +231,7 @@ install: all ## install executables, man pages and the pipeline: PREFIX=/usr/loc
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 pipeline.mk $(DESTDIR)$(GL_SHARE)/
 	install -m 755 scripts/fetch.sh scripts/recipe-hint.sh $(DESTDIR)$(GL_SHARE)/scripts/
-	install -m 644 config/*.mk $(DESTDIR)$(GL_SHARE)/config/
+	install -m 644 config/*.mk config/*.inc $(DESTDIR)$(GL_SHARE)/config/
 	@mkdir -p $(BUILD)
 	sed -e 's|@SHARE@|$(GL_SHARE)|' -e 's|@BIN@|$(PREFIX)/bin|' -e 's|@VERSION@|$(GL_VERSION)|' \
 		scripts/goodlens-pipeline.in >$(BUILD)/goodlens-pipeline && chmod 755 $(BUILD)/goodlens-pipeline

@@ -3,29 +3,9 @@
 # JSON lines, gzip'd.  Books belong to a genre by their shelf names, so the
 # subsets overlap.
 # Dataset site: https://mengtingwan.github.io/data/goodreads.html
-# UCSD publishes no checksums: `make fetch` records the SHA-256 of what it
-# downloaded in RAW/SHA256SUMS and verifies against it from then on.
+# The rest is config/goodreads-genre.inc, shared by the eight genres.
 
+GENRE         := romance
 DESCRIPTION   := UCSD Goodreads romance genre subset (42,792,856 interactions of 335,449 books)
-UCSD          := https://datarepo.eng.ucsd.edu/mcauley_group/gdrive/goodreads/byGenre
-FILES         := goodreads_interactions_romance.json.gz goodreads_books_romance.json.gz
-# Both are needed: the books give each book its title and its work (the
-# editions are merged into works by work_id).  The genre subsets come with
-# no works or authors files.
-OPTIONAL_FILES :=
-URL.goodreads_interactions_romance.json.gz := $(UCSD)/goodreads_interactions_romance.json.gz
-URL.goodreads_books_romance.json.gz        := $(UCSD)/goodreads_books_romance.json.gz
-# SYNTH=1: the genre's share of a generated dump, editions included.
-SAMPLE_FLAGS  := --format goodreads-genre --genre romance --seed 11 --editions 3
-SAMPLE_SIZE   := --users 800 --items 500 --interactions 40000
-
-JOIN_TABLE    := books.csv
-JOIN_ON       := book_id
-# Editions merged into works; 5-cores: every user and work keeps 5 ratings.
-FILTER_FLAGS  := --item-key work --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42
-# Biased MF by SGD (LIBMF's updates: 32 factors, L2 regularisation 0.1, 30
-# epochs), not fastai's dot product: at this size fastai's settings (bs 64,
-# decoupled weight decay at every step) shrink every row's factors and biases
-# toward zero between its updates, and dot ends near the global mean.
-# docs/PIPELINE.md has the measurements.
-TRAIN_FLAGS   := --model mf --epochs 30 --seed 42
+include $(or $(firstword $(wildcard $(dir $(lastword $(MAKEFILE_LIST)))goodreads-genre.inc \
+	$(addsuffix /goodreads-genre.inc,$(RECIPE_PATH)))),goodreads-genre.inc)

@@ -167,9 +167,7 @@ static int check_csv(struct xopts *o)
 	return c->no_header ? xcols_positions(&o->csv) : 0;
 }
 
-/* Options into o: 0, GL_EUSAGE (logged), or DONE after --help/--version. */
-enum { DONE = 1 };
-
+/* Options into o: 0, GL_EUSAGE (logged), or CLI_DONE after --help/--version. */
 static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 {
 	static const char *const encodings[] = {"auto", "utf8", "latin1", NULL};
@@ -214,8 +212,8 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 			break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
-		case 'h': usage(); return DONE;
-		case 'V': cli_version(PROG); return DONE;
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(PROG); return CLI_DONE;
 		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
@@ -243,14 +241,9 @@ int main(int argc, char **argv)
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o, &verbosity);
+	if (err)
+		return cli_parse_status(PROG, err);
 	log_init(PROG, verbosity);
-	if (err == DONE)
-		return EXIT_OK;
-	if (err) {
-		cli_usage_hint(PROG);
-		return cli_exit(err);
-	}
 	outfile_signals();
-	err = extract_run(&o, argv + optind, argc - optind);
-	return cli_exit(err);
+	return cli_status(extract_run(&o, argv + optind, argc - optind));
 }

@@ -39,9 +39,6 @@ enum xbad {
 	XB_N
 };
 
-/* Column name of a class in extract.stats.csv ("bad_json"). */
-const char *xbad_name(int cls);
-
 /* One row of extract.stats.csv. */
 struct xstats {
 	const char *file; /* borrowed, as given on the command line */

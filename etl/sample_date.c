@@ -56,7 +56,9 @@ static int nth_sunday(int year, int month, int n)
 	return day;
 }
 
-int sample_pacific_offset(int64_t t)
+/* The UTC offset of US Pacific time at UTC instant t, in seconds (-28800
+ * or -25200). */
+static int sample_pacific_offset(int64_t t)
 {
 	struct sample_civil c;
 	sample_civil_from_unix(t - 8 * 3600, &c); /* the standard-time date */

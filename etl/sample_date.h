@@ -30,10 +30,6 @@ void sample_civil_from_unix(int64_t t, struct sample_civil *c);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t sample_days_from_civil(int year, int month, int day);
 
-/* The UTC offset of US Pacific time at UTC instant t, in seconds (-28800
- * or -25200). */
-int sample_pacific_offset(int64_t t);
-
 /* "Fri Aug 25 13:55:02 -0700 2017": instant t in Pacific time. */
 size_t sample_date_goodreads(char *buf, int64_t t);
 

@@ -164,39 +164,41 @@ static int set_option(struct sample_opts *o, int c, const char *arg, const char 
 	return GL_EUSAGE;
 }
 
-int main(int argc, char **argv)
+/* Options into o: 0, GL_EUSAGE (logged), or CLI_DONE after --help/--version. */
+static int parse(int argc, char **argv, struct sample_opts *o, int *verbosity)
 {
-	struct sample_opts o;
 	const char *out = NULL;
-	int verbosity = LOG_NORMAL, c, err = 0;
-	sample_opts_default(&o);
-	log_init(PROG, verbosity);
+	int c, err = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:qvhV", long_opts, NULL)) != -1 && !err) {
+	while (!err && (c = getopt_long(argc, argv, ":o:qvhV", long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'q': verbosity = LOG_QUIET; break;
-		case 'v': verbosity = LOG_VERBOSE; break;
-		case 'h': usage(); return EXIT_OK;
-		case 'V': cli_version(PROG); return EXIT_OK;
+		case 'q': *verbosity = LOG_QUIET; break;
+		case 'v': *verbosity = LOG_VERBOSE; break;
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(PROG); return CLI_DONE;
 		case '?':
 		case ':': err = cli_bad_option(c, argv, long_opts); break;
-		default:
-			err = set_option(&o, c, optarg, &out);
-			break;
+		default: err = set_option(o, c, optarg, &out); break;
 		}
-		log_init(PROG, verbosity);
 	}
 	if (!err && optind < argc) {
 		log_error("unexpected argument '%s'", argv[optind]);
 		err = GL_EUSAGE;
 	}
-	o.out = out;
-	if (!err)
-		err = sample_opts_check(&o);
-	if (err) {
-		cli_usage_hint(PROG);
-		return cli_exit(err);
-	}
+	o->out = out;
+	return err ? err : sample_opts_check(o);
+}
+
+int main(int argc, char **argv)
+{
+	struct sample_opts o;
+	int verbosity = LOG_NORMAL;
+	sample_opts_default(&o);
+	log_init(PROG, LOG_NORMAL);
+	int err = parse(argc, argv, &o, &verbosity);
+	if (err)
+		return cli_parse_status(PROG, err);
+	log_init(PROG, verbosity);
 	outfile_signals();
-	return cli_exit(sample_run(&o));
+	return cli_status(sample_run(&o));
 }

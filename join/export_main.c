@@ -7,7 +7,6 @@
 #include "export_ucsd.h"
 #include "log.h"
 #include "outfile.h"
-#include "outfile.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -130,7 +129,7 @@ static int option(int c, const char *arg, struct opts *o)
 	}
 }
 
-/* 0, 1 when --help or --version has been answered, or GL_EUSAGE. */
+/* 0, CLI_DONE when --help or --version has been answered, or GL_EUSAGE. */
 static int parse(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -142,11 +141,11 @@ static int parse(int argc, char **argv, struct opts *o)
 	while ((c = getopt_long(argc, argv, ":i:o:qvhV", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage();
-			return 1;
+			return CLI_DONE;
 		}
 		if (c == 'V') {
 			cli_version(PROG);
-			return 1;
+			return CLI_DONE;
 		}
 		if (c == '?' || c == ':')
 			return cli_bad_option(c, argv, longopts);
@@ -174,28 +173,30 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/* The layout asked for; goodbooks and ucsd-csv into a folder made first. */
+static int run(struct opts *o)
+{
+	int err;
+	o->gb.indir = o->indir;
+	o->gb.outdir = o->outdir;
+	if (o->layout != RATINGS && (err = outfile_mkdirs(o->outdir)))
+		return err;
+	switch (o->layout) {
+	case GOODBOOKS: return export_goodbooks(&o->gb);
+	case UCSD: return export_ucsd(o->indir, o->outdir);
+	default: return export_ratings(&o->rc);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	memset(&o, 0, sizeof o);
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o);
-	if (err == 1)
-		return EXIT_OK;
-	if (err) {
-		cli_usage_hint(PROG);
-		return cli_exit(err);
-	}
+	if (err)
+		return cli_parse_status(PROG, err);
 	log_init(PROG, o.verbosity);
 	outfile_signals();
-	o.gb.indir = o.indir;
-	o.gb.outdir = o.outdir;
-	if (o.layout != RATINGS && (err = outfile_mkdirs(o.outdir)))
-		return cli_exit(err);
-	switch (o.layout) {
-	case GOODBOOKS: err = export_goodbooks(&o.gb); break;
-	case UCSD: err = export_ucsd(o.indir, o.outdir); break;
-	default: err = export_ratings(&o.rc); break;
-	}
-	return cli_exit(err);
+	return cli_status(run(&o));
 }

@@ -165,7 +165,7 @@ static int option(int c, const char *arg, struct filter_opts *o, int *zeros_set)
 	}
 }
 
-/* 0, 1 when --help or --version has been answered, or GL_EUSAGE. */
+/* 0, CLI_DONE when --help or --version has been answered, or GL_EUSAGE. */
 static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 {
 	int c, zeros_set = 0;
@@ -178,8 +178,8 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 		switch (c) {
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
-		case 'h': usage(); return 1;
-		case 'V': cli_version(PROG); return 1;
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(PROG); return CLI_DONE;
 		case '?':
 		case ':': return cli_bad_option(c, argv, longopts);
 		default:
@@ -206,13 +206,9 @@ int main(int argc, char **argv)
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, verbosity);
 	int err = parse(argc, argv, &o, &verbosity);
-	if (err == 1)
-		return EXIT_OK;
-	if (err) {
-		cli_usage_hint(PROG);
-		return cli_exit(err);
-	}
+	if (err)
+		return cli_parse_status(PROG, err);
 	log_init(PROG, verbosity);
 	outfile_signals();
-	return cli_exit(filter_run(&o));
+	return cli_status(filter_run(&o));
 }

@@ -94,8 +94,8 @@ static const char *const kinds[] = {"inner", "left", "right", "full", "semi", "a
 static const char *const builds[] = {"auto", "left", "right", NULL};
 static const char *const empties[] = {"null", "value", NULL};
 
-/* Parse the command line into o (names point into argv).  0, 1 when
- * --help or --version has been answered, or GL_EUSAGE (logged). */
+/* Parse the command line into o (names point into argv).  0, CLI_DONE
+ * when --help or --version has been answered, or GL_EUSAGE (logged). */
 static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 {
 	int c, err = 0;
@@ -127,8 +127,8 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 			break;
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
-		case 'h': usage(); return 1;
-		case 'V': cli_version(PROG); return 1;
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(PROG); return CLI_DONE;
 		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
@@ -147,23 +147,11 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The join, and its counts on stderr with --verbose. */
+static int run(const struct join_opts *o)
 {
-	struct join_opts o;
-	memset(&o, 0, sizeof o);
-	int verbosity = LOG_NORMAL;
-	log_init(PROG, verbosity);
-	int err = parse(argc, argv, &o, &verbosity);
-	if (err == 1)
-		return EXIT_OK;
-	if (err) {
-		cli_usage_hint(PROG);
-		return cli_exit(err);
-	}
-	log_init(PROG, verbosity);
-	outfile_signals();
 	struct join_result res;
-	err = join_run(&o, &res);
+	int err = join_run(o, &res);
 	if (!err) {
 		log_debug("%llu rows out; %s side in memory; %llu left and %llu right rows "
 			  "unmatched",
@@ -172,5 +160,19 @@ int main(int argc, char **argv)
 			  (unsigned long long)res.side[1].unmatched_rows);
 		join_result_free(&res);
 	}
-	return cli_exit(err);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	struct join_opts o;
+	memset(&o, 0, sizeof o);
+	int verbosity = LOG_NORMAL;
+	log_init(PROG, verbosity);
+	int err = parse(argc, argv, &o, &verbosity);
+	if (err)
+		return cli_parse_status(PROG, err);
+	log_init(PROG, verbosity);
+	outfile_signals();
+	return cli_status(run(&o));
 }

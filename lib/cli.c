@@ -9,16 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_exit(int err)
+int cli_status(int err)
 {
-	if (err == 0)
+	if (err == 0 || err == CLI_DONE)
 		return EXIT_OK;
 	return err == GL_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
 }
 
+int cli_parse_status(const char *prog, int err)
+{
+	if (err != CLI_DONE)
+		fprintf(stderr, "try '%s --help'\n", prog);
+	return cli_status(err);
+}
+
 void cli_version(const char *prog) { printf("%s %s\n", prog, GOODLENS_VERSION); }
 
-void cli_usage_hint(const char *prog) { fprintf(stderr, "try '%s --help'\n", prog); }
 
 static int invalid(const char *opt, const char *arg, const char *why)
 {

@@ -3,6 +3,20 @@
  * Exit statuses: 0 success, 1 failure (bad input, I/O), 2 bad usage.
  * Option values are parsed strictly: "12x", "", "-1" for an unsigned option
  * and out-of-range values are usage errors naming the option.
+ *
+ * Every tool's main() has one shape, and nothing below it exits:
+ *
+ *	log_init(PROG, LOG_NORMAL);
+ *	int err = parse(argc, argv, &opts, &verbosity);
+ *	if (err)
+ *		return cli_parse_status(PROG, err);
+ *	log_init(PROG, verbosity);
+ *	outfile_signals();
+ *	return cli_status(run(&opts));
+ *
+ * parse() returns 0 (run the tool), CLI_DONE (--help or --version has been
+ * answered on stdout) or a gl_err code, GL_EUSAGE for a bad command line
+ * (its message already logged).
  */
 #ifndef GL_CLI_H
 #define GL_CLI_H
@@ -14,14 +28,19 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-/* 0 -> EXIT_OK, GL_EUSAGE -> EXIT_USAGE, any other error -> EXIT_FAIL. */
-int cli_exit(int err);
+/* parse() answered --help or --version: positive, so never a gl_err code. */
+enum { CLI_DONE = 1 };
+
+/* The exit status for an error code: 0 and CLI_DONE -> EXIT_OK,
+ * GL_EUSAGE -> EXIT_USAGE, any other error -> EXIT_FAIL. */
+int cli_status(int err);
+
+/* What main() returns when parse() returned err != 0: EXIT_OK for CLI_DONE;
+ * otherwise the hint "try 'prog --help'" on stderr and cli_status(err). */
+int cli_parse_status(const char *prog, int err);
 
 /* Print "goodlens-<tool> <version>" on stdout. */
 void cli_version(const char *prog);
-
-/* Print "usage error" hint: "try 'prog --help'" on stderr. */
-void cli_usage_hint(const char *prog);
 
 /* The output path is spelled `-o, --out` in every tool (a folder, or the one
  * file a tool writes).  The names tools used before stay accepted, not shown
@@ -36,7 +55,7 @@ void cli_usage_hint(const char *prog);
  * this logs "unknown option '--foo'", "option '--out' needs a value",
  * "option '--quiet' takes no value" or "ambiguous option '--m' (--model,
  * --mom)" from argv, optind and optopt, and returns GL_EUSAGE.  The caller's
- * usage path then adds "try 'goodlens-X --help'" (cli_usage_hint). */
+ * usage path then adds "try 'goodlens-X --help'" (cli_parse_status). */
 int cli_bad_option(int c, char *const argv[], const struct option *longopts);
 
 /* Parse arg as the value of option opt.  0 or GL_EUSAGE (message logged). */

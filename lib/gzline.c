@@ -231,17 +231,6 @@ static int take(struct gzl *z, char **buf, size_t *len)
 	return rc;
 }
 
-int gzl_chunk(struct gzl *z, const char **p, size_t *len)
-{
-	char *buf;
-	int rc = take(z, &buf, len);
-	if (rc == 1) {
-		*p = buf;
-		z->out_bytes += *len;
-	}
-	return rc;
-}
-
 static int carry_append(struct gzl *z, const char *p, size_t n)
 {
 	if (z->skipping)

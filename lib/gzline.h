@@ -1,4 +1,4 @@
-/* gzline.h - read a file (gzip or plain, or stdin) as lines or raw chunks.
+/* gzline.h - read a file (gzip or plain, or stdin) as lines.
  *
  * gzip is recognised by its magic bytes, never by the name; concatenated
  * members are read as one stream.  A second thread reads and inflates ahead
@@ -57,11 +57,6 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts);
 
 /* Next line: 1 with *ln filled, 0 at the end, or a negative gl_err. */
 int gzl_next(struct gzl *z, struct gzl_line *ln);
-
-/* Next raw chunk of decompressed bytes, for parsers that find their own
- * record ends (CSV with quoted newlines): 1 with the chunk in p and len, 0 at the end,
- * or a negative gl_err.  Do not mix with gzl_next on one reader. */
-int gzl_chunk(struct gzl *z, const char **p, size_t *len);
 
 const char *gzl_name(const struct gzl *z);  /* the path as opened */
 int gzl_is_gzip(const struct gzl *z);

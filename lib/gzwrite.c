@@ -449,40 +449,6 @@ int gzw_printf(struct gzw *w, const char *fmt, ...)
 	return w->err;
 }
 
-char *gzw_reserve(struct gzw *w, size_t n)
-{
-	if (w->err)
-		return NULL;
-	if (n > GZW_RESERVE_MAX) {
-		log_error("internal: reservation of %zu bytes for %s is too large", n, w->of.path);
-		fail(w, GL_EUSAGE);
-		return NULL;
-	}
-	if (w->level == GZW_PLAIN) {
-		if (n > w->cap - w->len) {
-			if (write_out(w, w->buf, w->len))
-				return NULL;
-			w->len = 0;
-		}
-		return (char *)w->buf + w->len;
-	}
-	/* A block ends early when the reservation does not fit in it. */
-	if (n > BLOCK - current(w)->in_len && submit(w, 0))
-		return NULL;
-	return (char *)current(w)->in + current(w)->in_len;
-}
-
-void gzw_advance(struct gzw *w, size_t used)
-{
-	if (w->err)
-		return;
-	w->bytes_in += used;
-	if (w->level == GZW_PLAIN)
-		w->len += used;
-	else if ((current(w)->in_len += used) == BLOCK)
-		submit(w, 0);
-}
-
 /* Close the member: its last block, every block written, the trailer. */
 static int finish_member(struct gzw *w)
 {
@@ -492,15 +458,6 @@ static int finish_member(struct gzw *w)
 		if (write_next(w))
 			return w->err;
 	return w->err;
-}
-
-int gzw_member(struct gzw *w)
-{
-	if (w->err || w->level == GZW_PLAIN)
-		return w->err;
-	if (finish_member(w))
-		return w->err;
-	return write_header(w);
 }
 
 int gzw_error(const struct gzw *w) { return w->err; }

@@ -89,17 +89,6 @@ int gzw_puts(struct gzw *w, const char *s);
 /* Append formatted text (any length).  0 or the sticky error. */
 int gzw_printf(struct gzw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Room for at least n bytes (n <= GZW_RESERVE_MAX) to format into directly;
- * follow with gzw_advance(w, used) where used <= n.  NULL after an error. */
-#define GZW_RESERVE_MAX ((size_t)64 << 10)
-char *gzw_reserve(struct gzw *w, size_t n);
-void gzw_advance(struct gzw *w, size_t used);
-
-/* End the current gzip member and start a new one in the same file, as
- * pigz -i or bgzip do; readers that follow the gzip spec (zlib's gzread,
- * Python's gzip) see one stream.  A no-op for GZW_PLAIN.  0 or an error. */
-int gzw_member(struct gzw *w);
-
 /* The error so far: 0 or a negative gl_err. */
 int gzw_error(const struct gzw *w);
 

@@ -21,7 +21,4 @@ size_t utf8_valid_prefix(const char *s, size_t len);
  * replacements, or GL_ENOMEM (negative). */
 long utf8_clean(const char *s, size_t len, int latin1, struct buf *out);
 
-/* Encode code point cp (must be valid, not a surrogate) into out[0..4). */
-size_t utf8_put(unsigned cp, char *out);
-
 #endif

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PROG "goodlens-report"
+
 static const char usage[] =
 	"usage: goodlens-report [options] [--in] DIR [--out DIR]\n"
 	"\n"
@@ -106,7 +108,8 @@ static int bounded(const char *opt, const char *arg, uint32_t lo, uint32_t hi, u
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int *done)
+/* Options into o: 0, GL_EUSAGE (logged), or CLI_DONE after --help/--version. */
+static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity)
 {
 	int c, err = 0;
 	opterr = 0;
@@ -144,8 +147,8 @@ static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int 
 		case OPT_SEED: err = cli_u64("--seed", optarg, &o->seed); break;
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
-		case 'h': fputs(usage, stdout); *done = 1; return 0;
-		case OPT_VERSION: cli_version("goodlens-report"); *done = 1; return 0;
+		case 'h': fputs(usage, stdout); return CLI_DONE;
+		case OPT_VERSION: cli_version(PROG); return CLI_DONE;
 		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
@@ -169,17 +172,13 @@ static int parse(int argc, char **argv, struct rep_opts *o, int *verbosity, int 
 int main(int argc, char **argv)
 {
 	struct rep_opts o;
-	int verbosity = LOG_NORMAL, done = 0;
+	int verbosity = LOG_NORMAL;
 	rep_opts_default(&o);
-	log_init("goodlens-report", LOG_NORMAL);
-	int err = parse(argc, argv, &o, &verbosity, &done);
-	if (err) {
-		cli_usage_hint("goodlens-report");
-		return cli_exit(err);
-	}
-	if (done)
-		return EXIT_OK;
-	log_init("goodlens-report", verbosity);
+	log_init(PROG, LOG_NORMAL);
+	int err = parse(argc, argv, &o, &verbosity);
+	if (err)
+		return cli_parse_status(PROG, err);
+	log_init(PROG, verbosity);
 	outfile_signals();
-	return cli_exit(report_run(&o));
+	return cli_status(report_run(&o));
 }

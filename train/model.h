@@ -5,7 +5,14 @@
  * (one pass over the training ratings), predict (ratings for one user and a
  * list of items), attach (after the tensors were loaded from a model file)
  * and free.  Saving and loading go through lib/glm generically: tensors by
- * name, so adding a model is one file and one entry in model_ops_of().
+ * name.  A new model is one file, train/model_<name>.c with its struct
+ * model_ops, and one entry in each of the six places that list the kinds:
+ * enum glm_kind (lib/glm.h; appended, since the number is stored in
+ * model.glm), glm_kind_names (lib/glm.c: the --model name), the extern and
+ * case in model_ops_of() (model.c), cfg_defaults() and cfg_check() (cfg.c:
+ * its defaults and the options it refuses), goodlens-train --help
+ * (train_main.c) and the report's kind_name (report/page_train.c); and its
+ * section in docs/TRAIN.md.
  *
  * Every factor model (dot, mf, als, bpmf) scores
  *     s = mu + user_bias[u] + item_bias[i] + user_factors[u] . item_factors[i]

@@ -131,7 +131,8 @@ static int push_arg(const char ***list, size_t *n, const char *arg)
 }
 
 /* The options into o; the --user and --rate-title values into lists
- * (malloc'd, the caller frees them whatever is returned). */
+ * (malloc'd, the caller frees them whatever is returned).  0, GL_EUSAGE or
+ * GL_ENOMEM (logged), or CLI_DONE after --help/--version. */
 static int parse(int argc, char **argv, struct rec_query *o, const char ***users,
 		 const char ***titles, int *verb)
 {
@@ -172,8 +173,8 @@ static int parse(int argc, char **argv, struct rec_query *o, const char ***users
 		case 'o': o->out = optarg; break;
 		case 'q': *verb = LOG_QUIET; break;
 		case 'v': *verb = LOG_VERBOSE; break;
-		case 'h': usage(); exit(EXIT_OK);
-		case 'V': cli_version(prog); exit(EXIT_OK);
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(prog); return CLI_DONE;
 		default: return cli_bad_option(opt, argv, longopts);
 		}
 	}
@@ -202,17 +203,17 @@ int main(int argc, char **argv)
 {
 	struct rec_query q = {.out = "-", .n = 10, .lambda = 0.1, .min_ratings = 5};
 	const char **users = NULL, **titles = NULL;
-	int verb = LOG_NORMAL;
+	int verb = LOG_NORMAL, status;
 	log_init(prog, LOG_NORMAL);
 	int err = parse(argc, argv, &q, &users, &titles, &verb);
 	if (err) {
-		cli_usage_hint(prog);
+		status = cli_parse_status(prog, err);
 	} else {
 		log_init(prog, verb);
 		outfile_signals();
-		err = rec_query_run(&q);
+		status = cli_status(rec_query_run(&q));
 	}
-	free(users);
+	free(users); /* the lists parse() grew, whatever it returned */
 	free(titles);
-	return cli_exit(err);
+	return status;
 }

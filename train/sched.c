@@ -2,12 +2,15 @@
 
 #include <math.h>
 
-double sched_cos(double start, double end, double pos)
+/* fastai's sched_cos. */
+static double sched_cos(double start, double end, double pos)
 {
 	return start + (1 + cos(M_PI * (1 - pos))) * (end - start) / 2;
 }
 
-double sched_combined_cos(double pct, double start, double middle, double end, double pos)
+/* fastai's combined_cos(pct, start, middle, end) at pos. */
+static double sched_combined_cos(double pct, double start, double middle, double end,
+				 double pos)
 {
 	/* combine_scheds picks the last phase whose start is <= pos. */
 	if (pos >= pct)

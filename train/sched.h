@@ -21,12 +21,6 @@ struct hyper {
 	double lr, mom;
 };
 
-/* fastai's sched_cos. */
-double sched_cos(double start, double end, double pos);
-
-/* fastai's combined_cos(pct, start, middle, end) at pos. */
-double sched_combined_cos(double pct, double start, double middle, double end, double pos);
-
 /* The hyperparameters at pos in [0, 1). */
 void sched_at(const struct train_cfg *c, double pos, struct hyper *h);
 

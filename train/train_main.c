@@ -318,6 +318,8 @@ struct tables {
 	const char *users, *items;
 };
 
+/* Options into c, *outdir and tab: 0, GL_EUSAGE (logged), or CLI_DONE
+ * after --help/--version. */
 static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir,
 		 struct tables *tab, int *verb)
 {
@@ -400,8 +402,8 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case 'o': *outdir = optarg; break;
 		case 'q': *verb = LOG_QUIET; break;
 		case 'v': *verb = LOG_VERBOSE; break;
-		case 'h': usage(); exit(EXIT_OK);
-		case 'V': cli_version(prog); exit(EXIT_OK);
+		case 'h': usage(); return CLI_DONE;
+		case 'V': cli_version(prog); return CLI_DONE;
 		default: return cli_bad_option(opt, argv, longopts);
 		}
 	}
@@ -426,6 +428,15 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 	return cfg_check(c);
 }
 
+/* A blend of models, or one model, on the ratings file. */
+static int run(const struct train_cfg *c, const char *ratings, const struct tables *tab,
+	       const char *outdir)
+{
+	if (c->n_blend)
+		return blend_run_keyed(c, ratings, tab->users, tab->items, outdir);
+	return trainer_run_keyed(c, ratings, tab->users, tab->items, outdir);
+}
+
 int main(int argc, char **argv)
 {
 	struct train_cfg c;
@@ -434,13 +445,9 @@ int main(int argc, char **argv)
 	log_init(prog, LOG_NORMAL);
 	struct tables tab = {0};
 	int err = parse(argc, argv, &c, &outdir, &tab, &verb);
-	if (err) {
-		cli_usage_hint(prog);
-		return cli_exit(err);
-	}
+	if (err)
+		return cli_parse_status(prog, err);
 	log_init(prog, verb);
 	outfile_signals();
-	if (c.n_blend)
-		return cli_exit(blend_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
-	return cli_exit(trainer_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
+	return cli_status(run(&c, argv[optind], &tab, outdir));
 }

@@ -22,7 +22,7 @@ for t in $tools; do
 done
 man -l "$d/usr/local/share/man/man1/goodlens-extract.1" >man.txt 2>/dev/null
 grep -q -- "--max-bad" man.txt
-for r in "$root"/config/*.mk; do cmp "$r" "$d/usr/local/share/goodlens/config/$(basename "$r")"; done
+for r in "$root"/config/*.mk "$root"/config/*.inc; do cmp "$r" "$d/usr/local/share/goodlens/config/$(basename "$r")"; done
 cmp "$root/pipeline.mk" "$d/usr/local/share/goodlens/pipeline.mk"
 test -x "$d/usr/local/share/goodlens/scripts/fetch.sh"
 # The wrapper holds the real paths, not DESTDIR's.
@@ -59,6 +59,11 @@ sed 's/^DESCRIPTION .*/DESCRIPTION := my own ratings/' "$root/config/ml-100k.mk"
 PATH=/usr/bin:/bin "$gp" DATA=mine SYNTH=1 >log 2>&1 || { cat log; exit 1; }
 grep -q "<h1>mine: [0-9,]* ratings" out/mine/report.html
 grep -q "Source: files goodlens-sample generated in the layout of my own ratings" out/mine/report.html
+# A genre recipe copied into ./config reads its shared part from the
+# installed config/goodreads-genre.inc.
+cp "$root/config/goodreads-poetry.mk" config/my-poetry.mk
+expect_status 1 "$gp" DATA=my-poetry >log 2>&1
+grep -q "goodreads_interactions_poetry.json.gz" log || { cat log; fail "my-poetry: no FILES"; }
 # Missing files: told in goodlens-pipeline's terms.
 expect_status 1 "$gp" DATA=ml-1m >log 2>&1
 grep -q "download them with:  goodlens-pipeline fetch DATA=ml-1m RAW=data/raw/ml-1m" log

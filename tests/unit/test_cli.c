@@ -48,11 +48,12 @@ static const char *capture_end(struct capture *c)
 static void test_exit_statuses(void **state)
 {
 	(void)state;
-	assert_int_equal(cli_exit(0), EXIT_OK);
-	assert_int_equal(cli_exit(GL_EUSAGE), EXIT_USAGE);
-	assert_int_equal(cli_exit(GL_EIO), EXIT_FAIL);
-	assert_int_equal(cli_exit(GL_ENOMEM), EXIT_FAIL);
-	assert_int_equal(cli_exit(GL_EFORMAT), EXIT_FAIL);
+	assert_int_equal(cli_status(0), EXIT_OK);
+	assert_int_equal(cli_status(CLI_DONE), EXIT_OK);
+	assert_int_equal(cli_status(GL_EUSAGE), EXIT_USAGE);
+	assert_int_equal(cli_status(GL_EIO), EXIT_FAIL);
+	assert_int_equal(cli_status(GL_ENOMEM), EXIT_FAIL);
+	assert_int_equal(cli_status(GL_EFORMAT), EXIT_FAIL);
 	assert_int_equal(EXIT_OK, 0);
 	assert_int_equal(EXIT_FAIL, 1);
 	assert_int_equal(EXIT_USAGE, 2);
@@ -201,9 +202,16 @@ static void test_version_and_hint(void **state)
 	capture_start(&c, 1);
 	cli_version("goodlens-x");
 	assert_string_equal(capture_end(&c), "goodlens-x " GOODLENS_VERSION "\n");
+	/* a bad command line: the hint and status 2; --help answered: 0, silent */
 	capture_start(&c, 2);
-	cli_usage_hint("goodlens-x");
+	assert_int_equal(cli_parse_status("goodlens-x", GL_EUSAGE), EXIT_USAGE);
 	assert_string_equal(capture_end(&c), "try 'goodlens-x --help'\n");
+	capture_start(&c, 2);
+	assert_int_equal(cli_parse_status("goodlens-x", GL_ENOMEM), EXIT_FAIL);
+	assert_string_equal(capture_end(&c), "try 'goodlens-x --help'\n");
+	capture_start(&c, 2);
+	assert_int_equal(cli_parse_status("goodlens-x", CLI_DONE), EXIT_OK);
+	assert_string_equal(capture_end(&c), "");
 	/* the version is dotted numbers, as install's man pages and tests expect */
 	const char *v = GOODLENS_VERSION;
 	assert_true(strlen(v) > 0 && strspn(v, "0123456789.") == strlen(v));
