@@ -1,5 +1,5 @@
 /* Unit tests for the fast paths of lib/csvread (one-line records split
- * without libcsv), lib/csvwrite (text built in memory, numbers without
+ * without libcsv), lib/utf8 (ASCII eight bytes at a time), lib/csvwrite (text built in memory, numbers without
  * printf) and lib/parwrite (chunks made by threads, written in order):
  * each must give exactly the bytes of the slow path it replaces. */
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include "err.h"
 #include "log.h"
 #include "parwrite.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,45 @@ static void test_read_fast_fields(void **state)
 	assert_int_equal(csvr_next(r, &rec), 0);
 	csvr_close(r);
 	unlink("g.csv");
+}
+
+/* Unicode's table of well-formed byte sequences (3-7), byte by byte: the
+ * oracle for utf8_valid_prefix, whose ASCII words skip eight at a time. */
+static size_t ref_valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k = c >= 0x01 && c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
+			 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		unsigned lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+		unsigned hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+		if (!k || i + k > n)
+			break;
+		size_t j = 1;
+		for (; j < k; j++)
+			if (s[i + j] < (j == 1 ? lo : 0x80) || s[i + j] > (j == 1 ? hi : 0xbf))
+				break;
+		if (j < k)
+			break;
+		i += k;
+	}
+	return i;
+}
+
+static void test_utf8_prefix(void **state)
+{
+	(void)state;
+	static const unsigned char bytes[] = {'a', 'z', ' ', 0, 0x7f, 0x80, 0xbf, 0xc2, 0xdf,
+					      0xe0, 0xa0, 0xed, 0x9f, 0xf0, 0x90, 0xf4, 0x8f,
+					      0xff};
+	unsigned char s[48];
+	for (int round = 0; round < 200000; round++) {
+		size_t n = rnd(sizeof s + 1);
+		for (size_t i = 0; i < n; i++) /* mostly ASCII, so words of it occur */
+			s[i] = rnd(4) ? (unsigned char)('a' + rnd(26)) : bytes[rnd(sizeof bytes)];
+		assert_int_equal(utf8_valid_prefix((const char *)s, n), ref_valid_prefix(s, n));
+	}
 }
 
 /* What stdio writes for the same calls. */
@@ -311,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_fast_equals_libcsv),
 		cmocka_unit_test(test_read_fast_fields),
+		cmocka_unit_test(test_utf8_prefix),
 		cmocka_unit_test(test_write_fields_and_numbers),
 		cmocka_unit_test(test_parwrite_order),
 		cmocka_unit_test(test_parwrite_cut),
