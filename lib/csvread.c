@@ -176,6 +176,11 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 		return 0;
 	const char delim = (char)csv_get_delim(&r->p), quote = (char)csv_get_quote(&r->p);
 	const char *end = p + n;
+	/* the next quote at or after p (end: none): most lines have none, and
+	 * one memchr over the line clears all their fields */
+	const char *nq = memchr(p, quote, n);
+	if (!nq)
+		nq = end;
 	/* the fields' bytes and a NUL each: at most n + (n + 1) bytes */
 	if (buf_reserve(&r->text, 2 * n + 1))
 		return GL_ENOMEM;
@@ -199,12 +204,14 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 			}
 			if (p < end && *p != delim)
 				goto slow;
+			if (!(nq = memchr(p, quote, (size_t)(end - p))))
+				nq = end;
 		} else {
 			const char *e = memchr(p, delim, (size_t)(end - p));
 			if (!e)
 				e = end;
-			if (memchr(p, quote, (size_t)(e - p)))
-				goto slow;
+			if (nq < e)
+				goto slow; /* a quote inside an unquoted field */
 			memcpy(d, p, (size_t)(e - p));
 			d += e - p;
 			p = e;
