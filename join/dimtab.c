@@ -38,11 +38,11 @@ struct dimtab {
 static void stats_cols(struct csvb *b, const struct dimtab_opts *o, uint32_t id)
 {
 	uint32_t n = o->cnt[id];
-	char mean[64];
-	int ml = snprintf(mean, sizeof mean, ",%.4f\n", n ? (double)o->sum[id] * o->scale / n : 0.0);
 	csvb_byte(b, ',');
 	csvb_u64(b, n);
-	csvb_add(b, mean, ml > 0 && ml < (int)sizeof mean ? (size_t)ml : 0);
+	csvb_byte(b, ',');
+	csvb_fixed(b, n ? (double)o->sum[id] * o->scale / n : 0.0, 4);
+	csvb_byte(b, '\n');
 }
 
 /* Write b out once it holds FLUSH_AT bytes (at the end: whatever it holds).

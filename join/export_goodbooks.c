@@ -84,7 +84,7 @@ static int choose(struct gb *b)
 
 /* Scratch keys for one user's row, grown as needed (one per chunk). */
 struct keys {
-	uint64_t *k;
+	uint64_t *k, *tmp;
 	uint64_t cap;
 };
 
@@ -93,8 +93,11 @@ static int reserve(struct keys *s, uint64_t n)
 	if (n <= s->cap)
 		return 0;
 	free(s->k);
+	free(s->tmp);
 	s->cap = n > 1024 ? n : 1024;
-	if (!(s->k = malloc(s->cap * sizeof *s->k))) {
+	s->k = malloc(s->cap * sizeof *s->k);
+	s->tmp = malloc(s->cap * sizeof *s->tmp);
+	if (!s->k || !s->tmp) {
 		s->cap = 0;
 		return GL_ENOMEM;
 	}
@@ -117,7 +120,7 @@ static int fill_ratings(void *ctx, uint64_t c, struct csvb *out)
 		for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 			if (fstate_kept(&b->s, k))
 				s.k[n++] = (uint64_t)b->book[g->items[k]] << 32 | (k - base);
-		usort_u64(s.k, n);
+		usort_u64_hi(s.k, s.tmp, n); /* positions ascend: gathered in order */
 		char head[24];
 		size_t hn = csv_u64(head, b->user[u]);
 		head[hn++] = ',';
@@ -130,6 +133,7 @@ static int fill_ratings(void *ctx, uint64_t c, struct csvb *out)
 		}
 	}
 	free(s.k);
+	free(s.tmp);
 	return err ? err : out->err;
 }
 
@@ -166,6 +170,7 @@ static int fill_to_read(void *ctx, uint64_t c, struct csvb *out)
 		}
 	}
 	free(s.k);
+	free(s.tmp);
 	return err ? err : out->err;
 }
 

@@ -2,6 +2,8 @@
 
 #include "err.h"
 
+#include <math.h>
+
 #include <stdlib.h>
 
 void csvw_field(FILE *f, const char *s, size_t len)
@@ -126,6 +128,37 @@ size_t csv_u64(char *out, uint64_t v)
 	}
 	memcpy(out, q, (size_t)(e - q));
 	return (size_t)(e - q);
+}
+
+void csvb_fixed(struct csvb *b, double v, int decimals)
+{
+	static const uint32_t p10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+					 100000000, 1000000000};
+	if (decimals >= 0 && decimals <= 9 && v >= 0 && !signbit(v)) {
+		/* y is v x 10^d within 2^-53 relative, under 5e-7 absolute below
+		 * 2^32: it rounds as the exact value does unless that is near .5 */
+		double y = v * p10[decimals];
+		if (y < 4294967296.0) {
+			double f = floor(y), frac = y - f;
+			if (fabs(frac - 0.5) > 1e-6) {
+				uint64_t n = (uint64_t)f + (frac > 0.5);
+				char digits[24];
+				size_t len = csv_u64(digits, n / p10[decimals]);
+				if (decimals) {
+					uint64_t r = n % p10[decimals];
+					digits[len++] = '.';
+					for (int i = decimals - 1; i >= 0; i--, r /= 10)
+						digits[len + (size_t)i] = (char)('0' + r % 10);
+					len += (size_t)decimals;
+				}
+				csvb_add(b, digits, len);
+				return;
+			}
+		}
+	}
+	char text[400]; /* %.9f of DBL_MAX has 319 characters */
+	int n = snprintf(text, sizeof text, "%.*f", decimals, v);
+	csvb_add(b, text, n > 0 && n < (int)sizeof text ? (size_t)n : 0);
 }
 
 void csvb_field(struct csvb *b, const char *s, size_t len)

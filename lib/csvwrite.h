@@ -73,6 +73,11 @@ static inline void csvb_u64(struct csvb *b, uint64_t v)
 		b->len += csv_u64(d, v);
 }
 
+/* v as printf's "%.<decimals>f" (decimals 0..9), in integer arithmetic for
+ * the values tables hold (0 <= v, v x 10^decimals < 2^32, not within
+ * 1e-6 of a rounding tie), through snprintf for the rest. */
+void csvb_fixed(struct csvb *b, double v, int decimals);
+
 /* A field, quoted when needed (as csvw_field). */
 void csvb_field(struct csvb *b, const char *s, size_t len);
 

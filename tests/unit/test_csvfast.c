@@ -15,6 +15,7 @@
 #include "parwrite.h"
 #include "utf8.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,20 @@ static void test_write_fields_and_numbers(void **state)
 		size_t n = csv_u64(got, v);
 		assert_int_equal(n, strlen(want));
 		assert_memory_equal(got, want, n);
+	}
+	/* means as the tables hold them, ties, and values printf alone writes */
+	double odd[] = {0, -0.0, 0.03125, 0.00005, 2.5, 1.00005, 429496.7295, 429496.72955,
+			1e12, -3.25, 1.0 / 3, NAN, INFINITY, -INFINITY, 5e-324};
+	for (int i = 0; i < 300000; i++) {
+		int d = i % 10;
+		double v = i < 150 ? odd[i / 10] : i % 3 ? (double)rnd(1u << 30) * 0.5 / (1 + rnd(5000))
+			 : (double)rnd(1u << 31) / (1u << rnd(32));
+		char want[400];
+		snprintf(want, sizeof want, "%.*f", d, v);
+		b.len = 0;
+		csvb_fixed(&b, v, d);
+		assert_int_equal(b.len, strlen(want));
+		assert_memory_equal(b.p, want, b.len);
 	}
 	float scales[] = {0.5f, 1.0f, 0.1f, 0.25f, 0.01f, 3.7f, 1e-7f, 1e30f};
 	for (size_t i = 0; i < sizeof scales / sizeof *scales; i++)
