@@ -162,29 +162,47 @@ static void finish(struct csvr *r, struct csvr_rec *rec)
 	rec->too_long = r->oversize;
 }
 
-/* The common record without libcsv, byte for byte what libcsv makes of
- * it: one line of valid UTF-8 (not Latin-1) whose fields are each either
- * unquoted without a quote inside, or quoted whole ("..." with "" for a
- * quote, then the delimiter or the end of the line).  Returns 1 with the
- * record's fields in place, 0 (nothing kept) for any other line, which
- * libcsv then reads: a quoted field going on to the next line, a stray
- * quote, text after a closing quote, invalid UTF-8, Latin-1; or
- * GL_ENOMEM.  libcsv costs a callback per byte; this, a memchr per field. */
-static int fast_line(struct csvr *r, const char *p, size_t n)
+/* Where the 16 bytes at s hold the delimiter, the quote, and bytes that
+ * are not plain ASCII (a high bit, or NUL): bit i for byte i. */
+struct marks {
+	unsigned delim, quote, odd;
+};
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+static struct marks marks16(const char *s, char delim, char quote)
 {
-	if (r->no_fast || r->latin1 || utf8_valid_prefix(p, n) != n)
-		return 0;
-	const char delim = (char)csv_get_delim(&r->p), quote = (char)csv_get_quote(&r->p);
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	struct marks m;
+	m.delim = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(delim)));
+	m.quote = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(quote)));
+	m.odd = (unsigned)(_mm_movemask_epi8(v) |
+			   _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	return m;
+}
+#else
+static struct marks marks16(const char *s, char delim, char quote)
+{
+	struct marks m = {0, 0, 0};
+	for (unsigned i = 0; i < 16; i++) {
+		m.delim |= (unsigned)(s[i] == delim) << i;
+		m.quote |= (unsigned)(s[i] == quote) << i;
+		m.odd |= (unsigned)((unsigned char)s[i] >= 0x80 || s[i] == 0) << i;
+	}
+	return m;
+}
+#endif
+
+/* A line with quotes: field by field, each unquoted without a quote
+ * inside, or quoted whole ("..." with "" for a quote) and followed by the
+ * delimiter or the end.  1 with the fields in place, 0 otherwise (nothing
+ * kept), GL_ENOMEM.  Room for them is reserved. */
+static int quoted_line(struct csvr *r, const char *p, size_t n, char delim, char quote)
+{
 	const char *end = p + n;
-	/* the next quote at or after p (end: none): most lines have none, and
-	 * one memchr over the line clears all their fields */
-	const char *nq = memchr(p, quote, n);
-	if (!nq)
-		nq = end;
-	/* the fields' bytes and a NUL each: at most n + (n + 1) bytes */
-	if (buf_reserve(&r->text, 2 * n + 1))
-		return GL_ENOMEM;
+	const char *nq = memchr(p, quote, n); /* the next quote at or after p */
 	char *t = r->text.p, *d = t;
+	r->nf = 0;
 	for (;;) {
 		if (field_slot(r))
 			return GL_ENOMEM;
@@ -193,7 +211,7 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 			for (p++;;) {
 				const char *q = memchr(p, quote, (size_t)(end - p));
 				if (!q)
-					goto slow; /* the field goes on over the next line */
+					return 0; /* the field goes on over the next line */
 				memcpy(d, p, (size_t)(q - p));
 				d += q - p;
 				p = q + 1;
@@ -203,7 +221,7 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 				p++;
 			}
 			if (p < end && *p != delim)
-				goto slow;
+				return 0;
 			if (!(nq = memchr(p, quote, (size_t)(end - p))))
 				nq = end;
 		} else {
@@ -211,7 +229,7 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 			if (!e)
 				e = end;
 			if (nq < e)
-				goto slow; /* a quote inside an unquoted field */
+				return 0; /* a quote inside an unquoted field */
 			memcpy(d, p, (size_t)(e - p));
 			d += e - p;
 			p = e;
@@ -225,10 +243,65 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 	}
 	r->text.len = (size_t)(d - t);
 	return 1;
-slow:
+}
+
+/* The common record without libcsv, byte for byte what libcsv makes of
+ * it: one line of valid UTF-8 (not Latin-1) whose fields are each either
+ * unquoted without a quote inside, or quoted whole.  Returns 1 with the
+ * record's fields in place, 0 (nothing kept) for any other line, which
+ * libcsv then reads: a quoted field going on to the next line, a stray
+ * quote, text after a closing quote, invalid UTF-8, Latin-1; or
+ * GL_ENOMEM.  libcsv costs a callback per byte.  Here a line without
+ * quotes is copied whole and its delimiters, found 16 bytes at a time,
+ * become the fields' NULs: the same bytes as fields copied one by one. */
+static int fast_line(struct csvr *r, const char *p, size_t n)
+{
+	if (r->no_fast || r->latin1)
+		return 0;
+	const char delim = (char)csv_get_delim(&r->p), quote = (char)csv_get_quote(&r->p);
+	/* the fields' bytes and a NUL each (at most 2n + 1), and 16 bytes of
+	 * zeros after the copy, so the last block reads nothing else */
+	if (buf_reserve(&r->text, 2 * n + 17))
+		return GL_ENOMEM;
+	char *t = r->text.p;
+	memcpy(t, p, n);
+	memset(t + n, 0, 16);
+	unsigned quoted = 0, odd = 0;
+	size_t start = 0;
 	r->nf = 0;
-	buf_clear(&r->text);
-	return 0;
+	for (size_t at = 0; at < n && !quoted; at += 16) {
+		struct marks m = marks16(t + at, delim, quote);
+		unsigned in = n - at >= 16 ? 0xffffu : (1u << (n - at)) - 1;
+		quoted = m.quote & in;
+		odd |= m.odd & in;
+		for (unsigned dm = m.delim & in; dm && !quoted; dm &= dm - 1) {
+			size_t pos = at + (size_t)__builtin_ctz(dm);
+			if (field_slot(r))
+				return GL_ENOMEM;
+			r->off[r->nf] = start;
+			r->lens[r->nf++] = pos - start;
+			t[pos] = 0;
+			start = pos + 1;
+		}
+	}
+	int ok = 1;
+	if (odd | quoted)
+		ok = utf8_valid_prefix(p, n) == n; /* a NUL fails it too */
+	if (ok && quoted)
+		ok = quoted_line(r, p, n, delim, quote);
+	else if (ok) {
+		if (field_slot(r))
+			return GL_ENOMEM;
+		r->off[r->nf] = start;
+		r->lens[r->nf++] = n - start;
+		t[n] = 0;
+		r->text.len = n + 1;
+	}
+	if (ok <= 0) {
+		r->nf = 0;
+		buf_clear(&r->text);
+	}
+	return ok;
 }
 
 int csvr_next(struct csvr *r, struct csvr_rec *rec)
@@ -260,6 +333,19 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->rec_off = ln.offset;
 		}
 		r->rec_bytes += ln.full_len + 1;
+		/* a record's first line: libcsv holds nothing of it yet */
+		if (r->rec_bytes == ln.full_len + 1 && !ln.too_long &&
+		    r->rec_bytes <= r->max_record) {
+			int fast = fast_line(r, ln.p, ln.len);
+			if (fast < 0) {
+				log_error("out of memory reading %s", gzl_name(r->z));
+				return fast;
+			}
+			if (fast) {
+				finish(r, rec);
+				return 1;
+			}
+		}
 		if (!ln.too_long)
 			count_quotes(r, ln.p, ln.len);
 		if (ln.too_long || r->rec_bytes > r->max_record) {
@@ -272,16 +358,6 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 				return GL_ENOMEM;
 			r->skip_quoted = r->quotes_odd;
 			r->oversize = 1;
-			finish(r, rec);
-			return 1;
-		}
-		/* a record's first line: libcsv holds nothing of it yet */
-		int fast = r->rec_bytes == ln.full_len + 1 ? fast_line(r, ln.p, ln.len) : 0;
-		if (fast < 0) {
-			log_error("out of memory reading %s", gzl_name(r->z));
-			return fast;
-		}
-		if (fast) {
 			finish(r, rec);
 			return 1;
 		}

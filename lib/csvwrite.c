@@ -35,7 +35,21 @@ void csvw_row(FILE *f, const char *const *fields, size_t n)
 
 /* ---- in memory ------------------------------------------------------------ */
 
-/* Whether any of the 16 bytes at s is a comma, a quote, CR or LF. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Non-zero when some byte of v is zero (exact as to whether, not which). */
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_BYTE(v, c) HAS_ZERO((v) ^ (ONES * (uint64_t)(unsigned char)(c)))
+
+/* Whether any of the 8 bytes at s is a comma, a quote, CR or LF. */
+static int special8(const char *s)
+{
+	uint64_t v;
+	memcpy(&v, s, 8);
+	return (HAS_BYTE(v, ',') | HAS_BYTE(v, '"') | HAS_BYTE(v, '\n') | HAS_BYTE(v, '\r')) != 0;
+}
+
+/* The same for 16 bytes. */
 #ifdef __SSE2__
 #include <emmintrin.h>
 static int special16(const char *s)
@@ -48,39 +62,31 @@ static int special16(const char *s)
 	return _mm_movemask_epi8(_mm_or_si128(a, b)) != 0;
 }
 #else
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-/* Non-zero when some byte of v is zero (exact as to whether, not which). */
-#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
-#define HAS_BYTE(v, c) HAS_ZERO((v) ^ (ONES * (uint64_t)(unsigned char)(c)))
-static int special16(const char *s)
-{
-	uint64_t v[2];
-	memcpy(v, s, 16);
-	return (HAS_BYTE(v[0], ',') | HAS_BYTE(v[0], '"') | HAS_BYTE(v[0], '\n') |
-		HAS_BYTE(v[0], '\r') | HAS_BYTE(v[1], ',') | HAS_BYTE(v[1], '"') |
-		HAS_BYTE(v[1], '\n') | HAS_BYTE(v[1], '\r')) != 0;
-}
+static int special16(const char *s) { return special8(s) || special8(s + 8); }
 #endif
 
 /* Sixteen bytes at a time: titles are tens of bytes and most need no
- * quotes.  The last piece is copied into a padded block, so nothing past
- * s + len is read. */
+ * quotes.  The last piece is a block that overlaps the one before (its
+ * bytes are checked twice, none past s + len is read); fields shorter
+ * than a block take two overlapping words, or a few bytes one by one. */
 int csv_needs_quote(const char *s, size_t len)
 {
 	if (!len)
 		return 0;
 	if (s[0] == ' ' || s[len - 1] == ' ')
 		return 1;
-	size_t i = 0;
-	for (; i + 16 <= len; i += 16)
-		if (special16(s + i))
+	if (len >= 16) {
+		for (size_t i = 0; i + 16 <= len; i += 16)
+			if (special16(s + i))
+				return 1;
+		return special16(s + len - 16);
+	}
+	if (len >= 8)
+		return special8(s) || special8(s + len - 8);
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			return 1;
-	if (i == len)
-		return 0;
-	char tail[16] = {0};
-	memcpy(tail, s + i, len - i);
-	return special16(tail);
+	return 0;
 }
 
 char *csvb_grow(struct csvb *b, size_t n)
