@@ -151,20 +151,21 @@ static int fill_to_read(void *ctx, uint64_t c, struct csvb *out)
 		uint64_t n = 0;
 		if ((err = reserve(&s, g->rowptr[u + 1] - g->rowptr[u])))
 			break;
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+		uint64_t base = g->rowptr[u];
+		for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 			if (b->book[g->items[k]])
-				s.k[n++] = (uint64_t)b->book[g->items[k]] << 1 | (g->ratings[k] != 0);
-		usort_u64(s.k, n);
+				s.k[n++] = (uint64_t)b->book[g->items[k]] << 32 | (k - base);
+		usort_u64_hi(s.k, s.tmp, n); /* positions ascend: gathered in order */
 		char head[24];
 		size_t hn = csv_u64(head, b->user[u]);
 		head[hn++] = ',';
 		for (uint64_t i = 0, j; i < n; i = j) {
 			int rated = 0;
-			for (j = i; j < n && s.k[j] >> 1 == s.k[i] >> 1; j++)
-				rated |= (int)(s.k[j] & 1);
+			for (j = i; j < n && s.k[j] >> 32 == s.k[i] >> 32; j++)
+				rated |= g->ratings[base + (uint32_t)s.k[j]] != 0;
 			if (!rated) {
 				csvb_add(out, head, hn);
-				csvb_u64(out, s.k[i] >> 1);
+				csvb_u64(out, s.k[i] >> 32);
 				csvb_byte(out, '\n');
 			}
 		}
