@@ -300,30 +300,59 @@ done:
 	return err;
 }
 
-int dimtab_write(const struct dimtab_opts *o, FILE *fp)
+int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
 {
-	if (!o->in) {
-		int err = write_bare(o, fp);
-		if (err)
-			log_error("out of memory writing the %s table", o->idcol);
-		return err;
+	struct dimtab *d = calloc(1, sizeof *d);
+	*out = NULL;
+	if (!d) {
+		log_error("out of memory rewriting %s", o->in ? o->in : "a table");
+		return GL_ENOMEM;
 	}
-	struct dimtab d;
-	memset(&d, 0, sizeof d);
-	d.o = o;
-	d.groupcol = d.keycol = -1;
-	int err = read_rows(&d);
-	if (!err)
-		err = write_rows(&d, fp);
+	d->o = o;
+	d->groupcol = d->keycol = -1;
+	int err = o->in ? read_rows(d) : 0;
 	if (err == GL_ENOMEM)
 		log_error("out of memory rewriting %s", o->in);
-	for (size_t i = 0; d.names && i < d.nf; i++)
-		free(d.names[i]);
-	free(d.names);
-	free(d.plan);
-	free(d.slot);
-	free(d.keyidx);
-	rowstore_free(&d.rows);
-	rowstore_free(&d.keys);
+	if (err) {
+		dimtab_free(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int dimtab_put(struct dimtab *d, FILE *fp)
+{
+	const struct dimtab_opts *o = d->o;
+	int err = o->in ? write_rows(d, fp) : write_bare(o, fp);
+	if (err == GL_ENOMEM && o->in)
+		log_error("out of memory rewriting %s", o->in);
+	else if (err == GL_ENOMEM)
+		log_error("out of memory writing the %s table", o->idcol);
+	return err;
+}
+
+void dimtab_free(struct dimtab *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; d->names && i < d->nf; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->plan);
+	free(d->slot);
+	free(d->keyidx);
+	rowstore_free(&d->rows);
+	rowstore_free(&d->keys);
+	free(d);
+}
+
+int dimtab_write(const struct dimtab_opts *o, FILE *fp)
+{
+	struct dimtab *d;
+	int err = dimtab_load(&d, o);
+	if (!err)
+		err = dimtab_put(d, fp);
+	dimtab_free(d);
 	return err;
 }
