@@ -32,11 +32,22 @@ endif
 # Debian packages: one list, used by `make deps` and by the checks below.
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
-             libopenblas-dev liblapacke-dev
-DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man
+             libopenblas-dev liblapacke-dev libisal-dev
+DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man shellcheck
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
 DEB_BENCH := python3-torch
+
+# ISA-L's inflater (libisal-dev; 2-3x zlib's speed) reads gzip when it is
+# installed; ISAL=0 builds with zlib alone (give it its own BUILD and BIN, as
+# objects are not rebuilt when only ISAL changes).  Writing is always zlib.
+have_isal := $(or $(shell pkg-config --exists libisal 2>/dev/null && echo y),\
+                 $(wildcard /usr/include/isa-l/igzip_lib.h))
+ISAL ?= $(if $(have_isal),1,0)
+ifeq ($(ISAL),1)
+  ISAL_CFLAGS := -DGL_HAVE_ISAL $(shell pkg-config --cflags libisal 2>/dev/null)
+  ISAL_LIBS   := $(or $(shell pkg-config --libs libisal 2>/dev/null),-lisal)
+endif
 
 # Targets that must work before the libraries are installed (pipeline and
 # test install them first: make deps-build, make deps).
@@ -50,13 +61,15 @@ ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   $(call pc_need,lapacke,liblapacke-dev)
   $(if $(wildcard /usr/include/csv.h),,\
     $(error missing library csv: install Debian package libcsv-dev (run `make deps`)))
+  $(if $(filter 1,$(ISAL)),$(if $(have_isal),,\
+    $(error ISAL=1 but ISA-L is missing: install Debian package libisal-dev (run `make deps`) or build with ISAL=0)))
 endif
 
 # Asked of pkg-config at the first compile, not when this file is read:
 # `make test` may install the libraries (its deps step) in the same run.
-PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null))$(PKG_CFLAGS)
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags zlib yajl openblas lapacke 2>/dev/null) $$(ISAL_CFLAGS))$(PKG_CFLAGS)
 # libcsv ships no .pc file.
-PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) -lcsv -lm)$(PKG_LIBS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs zlib yajl openblas lapacke 2>/dev/null) $$(ISAL_LIBS) -lcsv -lm)$(PKG_LIBS)
 
 CFLAGS   = $(CSTD) $(OPT) $(WARN) -MMD -MP -Ilib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := -pthread $(LDSAN) $(EXTRA_LDFLAGS)
@@ -132,9 +145,10 @@ $(BUILD)/benches/%: $(BUILD)/bench/%.o $(STAGE_AS) $(LIB_A)
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- tests -----------------------------------------------------------------
-# tests/run.sh runs the unit binaries and the end-to-end cases and prints
-# "N passed, N failed" last.  test-sanitize repeats it with SAN=1 in its own
-# build tree so the two builds never mix objects.
+# tests/run.sh runs the unit binaries, the cases and the end-to-end scripts
+# (tests/e2e/lint.sh among them) and prints "N passed, N failed, N skipped"
+# last; tests/README.md says what covers what.  test-sanitize repeats it
+# with SAN=1 in its own build tree so the two builds never mix objects.
 
 .PHONY: test test-sanitize
 # On a fresh machine test sets itself up first, as pipeline does: deps
@@ -145,6 +159,14 @@ test: deps all $(UNITS) $(REPLAYS) ## run unit and end-to-end tests
 	GL_REPLAY=$(abspath $(BUILD)/replay) GL_ROOT=$(CURDIR) \
 	GL_MAKE_ARGS="BUILD=$(abspath $(BUILD)) BIN=$(abspath $(BIN)) SAN=$(SAN)" bash tests/run.sh
 
+# A sanitizer finding exits 86, a status no test expects, so a test that
+# expects exit 1 on bad input fails over a leak or an overflow on that error
+# path; UBSan stops at its first finding.  tests/run.sh gives each test its
+# own log_path and fails a test whose processes wrote a report, whatever
+# their exit status.
+test-sanitize: export ASAN_OPTIONS = exitcode=86:detect_leaks=1:halt_on_error=1
+test-sanitize: export LSAN_OPTIONS = exitcode=86
+test-sanitize: export UBSAN_OPTIONS = exitcode=86:halt_on_error=1:print_stacktrace=1
 test-sanitize: ## the same suite under AddressSanitizer and UBSan
 	$(MAKE) SAN=1 BUILD=build/san BIN=build/san/bin test
 
@@ -162,9 +184,17 @@ fuzz-build: $(FUZZERS) $(PROGS)
 
 # ---- benchmarks ------------------------------------------------------------
 
-.PHONY: bench
+# bench prints the figures and says which targets were missed; bench-check
+# is the same run with the targets enforced: exit 1 naming each missed one.
+# Neither is in CI (timings on a shared machine are noise); the closing note
+# of speed work quotes bench-check.  BENCH_ONLY=<glob>, BENCH_SCALE, see
+# bench/run.sh.
+.PHONY: bench bench-check
 bench: all $(BENCHES) ## speed and memory benchmarks (slow; ratios vs floors)
 	GL_BIN=$(abspath $(BIN)) GL_BENCH=$(abspath $(BUILD)/benches) bash bench/run.sh
+
+bench-check: all $(BENCHES) ## the benchmarks with their targets enforced (exit 1 names a missed one)
+	GL_BIN=$(abspath $(BIN)) GL_BENCH=$(abspath $(BUILD)/benches) BENCH_CHECK=1 bash bench/run.sh
 
 # ---- pipeline --------------------------------------------------------------
 # `make pipeline DATA=<recipe> [RAW=dir] [OUT=dir]`; see config/ and README.md.

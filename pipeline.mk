@@ -71,6 +71,15 @@ REPORT_ABOUT  ?= $(if $(filter 1,$(SYNTH)),$(if $(SAMPLE_ONLY),$(DESCRIPTION),fi
 REPORT_FLAGS  ?=
 KAGGLE_FLAGS  ?=
 
+# ---- the join's right table ---------------------------------------------
+# JOIN_RIGHT: the table titles come from, by default the one extract wrote
+# (OUT/JOIN_TABLE); a recipe may name a file of its own (csv: RAW/items.csv)
+# or leave it empty: items.titled.csv is then items.raw.csv as it is, with
+# no titles, and the log says so and why (JOIN_NONE).  JOIN_FLAGS: more
+# goodlens-join options (csv: --rename NAME=title).
+JOIN_RIGHT    ?= $(OUT)/$(JOIN_TABLE)
+JOIN_FLAGS    ?=
+
 # ---- the raw files ---------------------------------------------------------
 # FILES are required: without one, the pipeline stops before any stage and
 # says where to get it.  OPTIONAL_FILES are read when they are in RAW; a
@@ -154,7 +163,7 @@ $(1): FORCE
 	@printf '%s\n' $(call shq,$(2)) | cmp -s - $$@ || printf '%s\n' $(call shq,$(2)) >$$@
 endef
 $(eval $(call flag_stamp,$(OUT)/.extract.flags,$(EXTRACT_FLAGS) $(RAW_PATHS)))
-$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON) $(if $(JOIN_SKIP),without it)))
+$(eval $(call flag_stamp,$(OUT)/.join.flags,$(JOIN_MAP) $(JOIN_MAP_ON) $(JOIN_TABLE) $(JOIN_ON) $(JOIN_RIGHT) $(JOIN_FLAGS) $(if $(JOIN_SKIP),without it)))
 $(eval $(call flag_stamp,$(OUT)/.filter.flags,$(FILTER_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.train.flags,$(TRAIN_FLAGS)))
 $(eval $(call flag_stamp,$(OUT)/.report.flags,$(REPORT_TITLE) / $(REPORT_ABOUT) / $(REPORT_NOTES) $(REPORT_FLAGS)))
@@ -199,14 +208,23 @@ $(OUT)/ratings.raw.glr: $(RAW_PATHS) $(GL)extract $(OUT)/.extract.flags
 # comes from a missing optional file (MovieLens' movies, goodbooks'
 # books.csv), the items keep no titles: items.titled.csv is the item
 # dictionary as it is, and no join.stats.csv of an earlier run stays.
+# Every recipe joins left: an item without metadata keeps its ratings and
+# has no title (join.stats.csv and the report count them), since dropping
+# ratings for want of a title would change the model.  For the SQL inner
+# join of the ratings with the items (DuckDB's `r JOIN books USING
+# (book_id)`), the stages run by hand with `goodlens-join --kind inner` and
+# `goodlens-filter --inner` (docs/FILTER.md).
 JOIN_LEFT := $(OUT)/$(if $(JOIN_MAP),items.mapped.csv,items.raw.csv)
-$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags
+JOIN_USE  := $(if $(JOIN_SKIP),,$(strip $(JOIN_RIGHT)))
+# (JOIN_RIGHT outside OUT, as the csv recipe's RAW/items.csv, is a prerequisite)
+$(OUT)/items.titled.csv: $(OUT)/ratings.raw.glr $(GL)join $(OUT)/.join.flags $(wildcard $(filter-out $(OUT)/%,$(JOIN_USE)))
 	$(if $(JOIN_MAP),$(call timed,join-map) $(GL)join --kind left --on $(JOIN_MAP_ON) \
 		--stats $(OUT)/join-map.stats.csv -o $(OUT)/items.mapped.csv $(OUT)/items.raw.csv $(OUT)/$(JOIN_MAP))
-ifeq ($(JOIN_SKIP),)
-	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) --stats $(OUT)/join.stats.csv \
-		-o $@ $(JOIN_LEFT) $(OUT)/$(JOIN_TABLE)
+ifneq ($(JOIN_USE),)
+	$(call timed,join) $(GL)join --kind left --on $(JOIN_ON) $(JOIN_FLAGS) --stats $(OUT)/join.stats.csv \
+		-o $@ $(JOIN_LEFT) $(JOIN_USE)
 else
+	@echo "join: no item table ($(or $(JOIN_NONE),no $(JOIN_TABLE))): the items have no titles"
 	rm -f $(OUT)/join.stats.csv
 	$(call timed,join) cp $(JOIN_LEFT) $@.tmp
 	mv $@.tmp $@

@@ -2,8 +2,11 @@
 """fastai's collab_learner in plain PyTorch, for bench/fastai_compare.sh.
 
 fastai itself is not installable here (no PyPI), so this replicates what
-`collab_learner(dls, n_factors=50, y_range=(0, 5.5))` followed by
-`learn.fit_one_cycle(5, 5e-3, wd=0.1)` computes, from fastai 2's source:
+`collab_learner(dls, n_factors=50, y_range=(0, 5.5))` (--model dot) or
+`collab_learner(dls, use_nn=True, y_range=(0, 5.5))` (--model nn) followed
+by `learn.fit_one_cycle(5, 5e-3, wd=0.1)` computes, from fastai 2's source
+(the fastai book chapter's settings; fastai's own defaults are lr 1e-3, wd
+0.01 and no y_range):
 
 - data (fastai/collab.py, CollabDataLoaders.from_df): users and items are
   categorised on the training set with '#na#' as class 0, so the
@@ -14,6 +17,15 @@ fastai itself is not installable here (no PyPI), so this replicates what
   fastai Embedding initialised by trunc_normal_(std=0.01), which fastai
   computes as normal_().fmod_(2).mul_(std); forward =
   sigmoid(dot + u_bias + i_bias) * (hi - lo) + lo with y_range (0, 5.5);
+- model (EmbeddingNN, --model nn): collab_learner passes
+  layers=[n_factors] and get_emb_sz's sizes, emb_sz_rule(n) = min(600,
+  round(1.6 * n**0.56)) with n counting '#na#'; TabularModel(n_cont=0,
+  out_sz=1): the two embeddings concatenated (fastai Embedding, std 0.01),
+  then per hidden layer LinBnDrop(lin_first=True) = Linear(bias=False),
+  ReLU, BatchNorm1d made by fastai's BatchNorm() (weight 1, bias 1e-3),
+  then Linear(bias=True) to 1 output and SigmoidRange(0, 5.5); Linear
+  layers keep PyTorch's initialisation; Learner(wd_bn_bias=False): no
+  weight decay on BatchNorm parameters and biases;
 - loss MSELossFlat (mean over the batch), dense embedding gradients, so
   every parameter gets an optimizer step at every batch, as in fastai;
 - optimizer (fastai/optimizer.py, Adam with decouple_wd=True): for each
@@ -31,16 +43,15 @@ fastai itself is not installable here (no PyPI), so this replicates what
 
 Input: the training and validation ratings as CSV with columns
 user,item,rating (goodlens-export ratings-csv --subset train|valid).
-Output on stdout, key=value lines: n_train, n_valid, epochs, threads,
-train_seconds, ratings_per_s (training ratings x epochs / training
-seconds, validation excluded), ratings_per_cpu_s (the same per CPU-second
-of the process), valid_rmse, valid_mae, and valid_rmse per epoch on
-stderr.
+Output on stdout, key=value lines: epoch_valid_loss=EPOCH,MSE after each
+epoch (what goodlens-train's metrics.csv calls valid_loss), then n_train,
+n_valid, epochs, threads, train_seconds, ratings_per_s (training ratings x
+epochs / training seconds, validation excluded), ratings_per_cpu_s (the
+same per CPU-second of the process), valid_rmse, valid_mae.
 """
 import argparse
 import csv
 import math
-import sys
 import time
 
 import torch
@@ -92,6 +103,51 @@ class EmbeddingDotBias(torch.nn.Module):
         return torch.sigmoid(res) * (hi - lo) + lo
 
 
+def emb_sz_rule(n_cat):
+    """fastai/tabular/model.py: n_cat counts the '#na#' class."""
+    return min(600, round(1.6 * n_cat ** 0.56))
+
+
+class EmbeddingNN(torch.nn.Module):
+    """TabularModel(emb_szs, n_cont=0, out_sz=1, layers, y_range) as
+    collab_learner(use_nn=True) builds it (lin_first=True, no dropout)."""
+
+    def __init__(self, n_users, n_items, layers, y_range):
+        super().__init__()
+        self.y_range = y_range
+        du, di = emb_sz_rule(n_users), emb_sz_rule(n_items)
+        self.embeds = torch.nn.ModuleList([torch.nn.Embedding(n_users, du),
+                                           torch.nn.Embedding(n_items, di)])
+        for e in self.embeds:
+            with torch.no_grad():
+                trunc_normal_(e.weight, 0.01)
+        sizes = [du + di] + list(layers)
+        mods = []
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            bn = torch.nn.BatchNorm1d(b)
+            with torch.no_grad():   # fastai's BatchNorm(): _get_norm
+                bn.bias.fill_(1e-3)
+                bn.weight.fill_(1.0)
+            mods += [torch.nn.Linear(a, b, bias=False), torch.nn.ReLU(), bn]
+        mods.append(torch.nn.Linear(sizes[-1], 1))
+        self.layers = torch.nn.Sequential(*mods)
+
+    def forward(self, users, items):
+        x = torch.cat([self.embeds[0](users), self.embeds[1](items)], 1)
+        lo, hi = self.y_range
+        return torch.sigmoid(self.layers(x).squeeze(1)) * (hi - lo) + lo
+
+    def no_wd(self):
+        """fastai's norm_bias_params: BatchNorm parameters and biases."""
+        out = []
+        for m in self.modules():
+            if isinstance(m, torch.nn.BatchNorm1d):
+                out += list(m.parameters())
+            elif isinstance(m, torch.nn.Linear) and m.bias is not None:
+                out.append(m.bias)
+        return out
+
+
 def sched_cos(start, end, pos):
     return start + (1 + math.cos(math.pi * (1 - pos))) * (end - start) / 2
 
@@ -106,19 +162,22 @@ def combined_cos(pct, start, middle, end, pos):
 class FastaiAdam:
     """fastai's Adam(decouple_wd=True) as its callbacks compute it."""
 
-    def __init__(self, params, sqr_mom=0.99, eps=1e-5, wd=0.1):
+    def __init__(self, params, sqr_mom=0.99, eps=1e-5, wd=0.1, no_wd=()):
         self.params = list(params)
         self.sqr_mom, self.eps, self.wd = sqr_mom, eps, wd
+        skip = {id(p) for p in no_wd}
+        self.do_wd = [id(p) not in skip for p in self.params]
         self.state = [{"grad_avg": torch.zeros_like(p), "sqr_avg": torch.zeros_like(p), "step": 0}
                       for p in self.params]
 
     @torch.no_grad()
     def step(self, lr, mom):
-        for p, st in zip(self.params, self.state):
+        for p, st, do_wd in zip(self.params, self.state, self.do_wd):
             if p.grad is None:
                 continue
             g = p.grad
-            p.mul_(1 - lr * self.wd)                                    # weight_decay
+            if do_wd:
+                p.mul_(1 - lr * self.wd)                                # weight_decay
             st["grad_avg"].mul_(mom).add_(g, alpha=1 - mom)             # average_grad
             st["sqr_avg"].mul_(self.sqr_mom).addcmul_(g, g, value=1 - self.sqr_mom)
             st["step"] += 1                                             # step_stat
@@ -150,7 +209,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("train_csv")
     ap.add_argument("valid_csv")
-    ap.add_argument("--factors", type=int, default=50)
+    ap.add_argument("--model", choices=["dot", "nn"], default="dot")
+    ap.add_argument("--factors", type=int, default=50, help="n_factors (nn: layers=[n_factors])")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=5e-3)
     ap.add_argument("--wd", type=float, default=0.1)
@@ -169,8 +229,12 @@ def main():
     tr = torch.tensor(tr, dtype=torch.float32)
     vr = torch.tensor(vr, dtype=torch.float32)
 
-    model = EmbeddingDotBias(a.factors, n_users, n_items, (0.0, 5.5))
-    opt = FastaiAdam(model.parameters(), wd=a.wd)
+    if a.model == "nn":
+        model = EmbeddingNN(n_users, n_items, [a.factors], (0.0, 5.5))
+        opt = FastaiAdam(model.parameters(), wd=a.wd, no_wd=model.no_wd())
+    else:
+        model = EmbeddingDotBias(a.factors, n_users, n_items, (0.0, 5.5))
+        opt = FastaiAdam(model.parameters(), wd=a.wd)
     n_iter = len(tr) // a.bs  # drop_last
     total = a.epochs * n_iter
     train_secs = train_cpu = 0.0
@@ -191,7 +255,7 @@ def main():
         train_secs += time.perf_counter() - t0
         train_cpu += time.process_time() - c0
         rmse, _ = evaluate(model, vu, vi, vr)
-        print(f"epoch {epoch}: valid_rmse {rmse:.6f}", file=sys.stderr)
+        print(f"epoch_valid_loss={epoch},{rmse * rmse:.6f}", flush=True)
     rmse, mae = evaluate(model, vu, vi, vr)
     print(f"n_train={len(tr)}\nn_valid={len(vr)}\nepochs={a.epochs}\n"
           f"threads={torch.get_num_threads()}\ntrain_seconds={train_secs:.3f}\n"

@@ -20,8 +20,8 @@ nu=$(awk -v s="$scale" 'BEGIN { n = int(800000 * s); print (n < 20 ? 20 : n) }')
 ni=$(awk -v s="$scale" 'BEGIN { n = int(1500000 * s); print (n < 30 ? 30 : n) }')
 d=$BENCH_DIR/filter
 mkdir -p "$d"
-raw=$d/raw-$n-$nu-$ni.glr
-[ -s "$raw" ] || "$GL_BENCH/join_glrgen" "$raw" "$n" "$nu" "$ni"
+raw=$d/raw-v$(gen_version join_glrgen)-$n-$nu-$ni.glr
+if [ ! -s "$raw" ]; then "$GL_BENCH/join_glrgen" "$raw" "$n" "$nu" "$ni"; fi
 size=$(stat -c %s "$raw")
 echo "input: $n ratings, $nu users, $ni items, $((size / 1000000)) MB"
 
@@ -39,6 +39,7 @@ for i in $(seq "$repeat"); do
 done
 echo "filter: best ${f_s} s wall (${f_cpu} s CPU); floor best ${floor_s} s (${floor_cpu} s CPU)"
 echo "ratio filter / floor: wall $(ratio "$f_s" "$floor_s"), CPU $(ratio "$f_cpu" "$floor_cpu")"
-echo "peak RSS ${f_mb} MiB = $(ratio "$((f_mb * 1048576))" "$size") x the fact file (target <= 2)"
+echo "peak RSS ${f_mb} MiB"
+target "filter peak RSS / fact file size" "$(ratio "$((f_mb * 1048576))" "$size")" '<=' 2
 cat "$d/out/filter.stats.csv"
 rm -rf "$d/out"

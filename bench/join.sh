@@ -19,10 +19,11 @@ ni=$(awk -v s="$scale" 'BEGIN { n = int(2000000 * s); print (n < 100 ? 100 : n) 
 nb=$(awk -v s="$scale" 'BEGIN { n = int(2400000 * s); print (n < 120 ? 120 : n) }')
 d=$BENCH_DIR/join
 mkdir -p "$d"
-items=$d/items-$ni-$nb.csv
-books=$d/books-$nb.csv
-[ -s "$books" ] || "$GL_BENCH/join_gen" books "$nb" "$books"
-[ -s "$items" ] || "$GL_BENCH/join_gen" items "$ni" "$nb" "$items"
+v=$(gen_version join_gen)
+items=$d/items-v$v-$ni-$nb.csv
+books=$d/books-v$v-$nb.csv
+if [ ! -s "$books" ]; then "$GL_BENCH/join_gen" books "$nb" "$books"; fi
+if [ ! -s "$items" ]; then "$GL_BENCH/join_gen" items "$ni" "$nb" "$items"; fi
 mb() { echo $(($(stat -c %s "$1") / 1000000)); }
 echo "input: $ni items ($(mb "$items") MB) x $nb books ($(mb "$books") MB)"
 

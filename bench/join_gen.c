@@ -6,8 +6,12 @@
  *                                   distinct books drawn from NB plus 2%
  *                                   ids the books table lacks
  *
+ *   join_gen --version              the version below
+ *
  * Deterministic (fixed seed); titles hold commas and quotes now and then
- * so the CSV writer and reader do real quoting work.
+ * so the CSV writer and reader do real quoting work.  JOIN_GEN_VERSION goes
+ * into the names of cached inputs (bench/join.sh): bump it whenever the
+ * bytes written change.
  */
 #include "csvwrite.h"
 #include "rng.h"
@@ -15,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define JOIN_GEN_VERSION 1
 
 static const char *const words[] = {"Dragon", "Night", "Summer", "Girl", "House", "Wolf",
 				    "Secret", "Academy", "Heart", "Shadow", "River", "Crown"};
@@ -74,6 +80,10 @@ static int items(uint64_t ni, uint64_t nb, FILE *f)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("%d\n", JOIN_GEN_VERSION);
+		return 0;
+	}
 	if (argc < 4) {
 		fputs("usage: join_gen books N OUT | join_gen items NI NB OUT\n", stderr);
 		return 2;

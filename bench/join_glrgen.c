@@ -1,12 +1,16 @@
 /* join_glrgen - a raw Goodreads-like fact file for bench/filter.sh.
  *
  *   join_glrgen OUT.glr RATINGS USERS ITEMS
+ *   join_glrgen --version
  *
  * User activity and item popularity follow power laws (weights (rank+1)^-0.6
  * and ^-0.8), 30% of rows are rating 0 (shelved), the rest 1-5 stars; items
  * are drawn with replacement, so active users repeat popular items and the
  * dedupe step has real work.  Times are spread over ten years; every third
  * rating is marked read.  Deterministic (fixed seed).
+ *
+ * JOIN_GLRGEN_VERSION goes into the names of cached inputs
+ * (bench/filter.sh): bump it whenever the bytes written change.
  */
 #include "glr.h"
 #include "rng.h"
@@ -14,9 +18,16 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define JOIN_GLRGEN_VERSION 1
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("%d\n", JOIN_GLRGEN_VERSION);
+		return 0;
+	}
 	if (argc != 5) {
 		fputs("usage: join_glrgen OUT.glr RATINGS USERS ITEMS\n", stderr);
 		return 2;

@@ -27,7 +27,7 @@ scale=${BENCH_SCALE:-1}
 sz() { awk -v s="$scale" -v n="$1" 'BEGIN { v = int(n * s); print (v < 100 ? 100 : v) }'; }
 lines=$(sz 30000000) items=$(sz 1000000) users=$(sz 115000)
 d=$BENCH_DIR/pipeline
-raw=$d/raw-$lines out=$d/out-$lines
+raw=$d/raw-s$(sample_version)-$lines out=$d/out-$lines
 mkdir -p "$d"
 
 if [ ! -s "$raw/planted.txt" ]; then

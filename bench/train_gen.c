@@ -2,7 +2,13 @@
  * noise floor.
  *
  * usage: train_gen OUT.glr USERS ITEMS PER_USER [FACTORS NOISE SEED]
- * prints: floor_rmse=X floor_mae=Y n_valid=N
+ *        train_gen --version
+ * prints: floor_rmse=X floor_mae=Y n_valid=N (the floor of the validation
+ * ratings, test_train_planted.h)
+ *
+ * TRAIN_GEN_VERSION goes into the names of cached inputs (bench/train.sh,
+ * train_scale.sh): bump it whenever the bytes written for the same
+ * arguments change, here or in test_train_planted.h or etl/sample_model.c.
  */
 #include "../tests/unit/test_train_planted.h"
 
@@ -10,11 +16,18 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+
+#define TRAIN_GEN_VERSION 1
 
 int main(int argc, char **argv)
 {
 	struct planted p;
 	log_init("train_gen", LOG_NORMAL);
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("%d\n", TRAIN_GEN_VERSION);
+		return 0;
+	}
 	if (argc < 5) {
 		fprintf(stderr, "usage: train_gen OUT.glr USERS ITEMS PER_USER [FACTORS NOISE SEED]\n");
 		return 2;

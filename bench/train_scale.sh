@@ -1,9 +1,9 @@
 # bench/train_scale.sh - goodlens-train when the tables outgrow the caches:
 # a planted file the size of bench/pipeline.sh's Goodreads dump after its
 # filter (115,000 users x 842,443 items, 200 ratings a user, 18.4M training
-# ratings; BENCH_SCALE scales users and items), against train_floor on the
+# ratings; BENCH_SCALE scales users and items), against train_ref on the
 # same file (the dot products of the same ratings, no update: the random
-# reads alone).
+# reads alone; a reference, not a floor).  No targets: figures only.
 #
 # Per model: training ratings per second (best of BENCH_REPEAT runs,
 # default 1 here: each run is long) and peak RSS.  dot's parameter and Adam
@@ -17,12 +17,13 @@ set -eu
 . "$(dirname "$0")/train_lib.inc"
 
 scale=${BENCH_SCALE:-1}
+# shellcheck disable=SC2034 # read by train_lib.inc
 repeat=${BENCH_REPEAT:-1}
 users=$(awk -v s="$scale" 'BEGIN { printf "%d", 115000 * s }')
 items=$(awk -v s="$scale" 'BEGIN { printf "%d", 842443 * s }')
 [ "$users" -ge 100 ] || users=100
 [ "$items" -ge 400 ] || items=400
-data=$BENCH_DIR/train-scale-$users-$items.glr
+data=$BENCH_DIR/train-scale-v$(gen_version train_gen)-$users-$items.glr
 if [ ! -f "$data" ]; then
 	timed "generate $users x $items x 200 (not a figure)" \
 		"$GL_BENCH/train_gen" "$data" "$users" "$items" 200 8 0.7 5
@@ -34,21 +35,21 @@ n_train=$(goodlens-train --model mf --epochs 1 --factors 1 -o "$out" "$data" 2>&
 echo "data: $data ($(($(stat -c %s "$data") / 1048576)) MiB, $n_train training ratings)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-fl=$(floor_rate 50)
+fl=$(ref_rate 50)
 speed "dot fastai settings (1 epoch)" --model dot --epochs 1
-printf '  dot k=50 sparse Adam bs 64: %sM ratings/s (%sM per CPU-second); floor %sM/s; ratio %s; peak %d MiB\n' \
+printf '  dot k=50 sparse Adam bs 64: %sM ratings/s (%sM per CPU-second); reference %sM/s; ratio %s; peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
 grep "warning" "$out/log" | sed 's/^/  /'
 
-fl=$(floor_rate 32)
+fl=$(ref_rate 32)
 speed "mf k=32 (3 epochs)" --model mf --epochs 3
-printf '  mf k=32 1 thread: %sM updates/s (%sM per CPU-second); floor %sM/s; ratio %s; peak %d MiB\n' \
+printf '  mf k=32 1 thread: %sM updates/s (%sM per CPU-second); reference %sM/s; ratio %s; peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
 
 speed "als k=32 threads=2 (2 epochs)" --model als --epochs 2 --threads 2
 printf '  als k=32 threads=2: %sM ratings/s per epoch (%sM per CPU-second); peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$PEAK"
 
-speed "nn k=32 (1 epoch)" --model nn --factors 32 --epochs 1
+speed "nn emb 32, layers 100 (1 epoch)" --model nn --emb-size 32 --layers 100 --epochs 1
 printf '  nn k=32 fastai settings otherwise: %sM ratings/s; peak %d MiB\n' "$(m "$RATE")" "$PEAK"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -25,4 +25,4 @@ FILTER_FLAGS  := --min-user-ratings 5 --min-item-ratings 5 --split random:0.2 --
 # decoupled 0.1 for 5, and y_range (0.5, 5.5) centred on the 1..5 stars:
 # with about 14 training ratings a user fastai's defaults overfit and end
 # worse than biases only.  docs/PIPELINE.md has the measurements.
-TRAIN_FLAGS   := --model dot --wd-mode l2 --wd 3e-3 --y-range 0.5,5.5 --epochs 8 --seed 42
+TRAIN_FLAGS   := --model dot --wd-mode l2 --wd 6e-3 --y-range 0.5,5.5 --epochs 8 --seed 42

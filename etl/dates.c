@@ -98,3 +98,57 @@ int date_movielens(const char *s, size_t len, uint32_t *out)
 	*out = (uint32_t)v;
 	return 1;
 }
+
+/* The offset of a zone suffix "Z", "+hh", "+hh:mm", "+hhmm" in seconds
+ * east of UTC: 1 with *off, or 0 if z[0..n) is not one. */
+static int zone(const char *z, size_t n, long *off)
+{
+	*off = 0;
+	if (n == 1 && z[0] == 'Z')
+		return 1;
+	if ((n != 3 && n != 5 && n != 6) || (z[0] != '+' && z[0] != '-'))
+		return 0;
+	long h = digits(z + 1, 2), m = 0;
+	if (n == 6 && z[3] != ':')
+		return 0;
+	if (n > 3)
+		m = digits(z + n - 2, 2);
+	if (h < 0 || m < 0 || h > 14 || m > 59)
+		return 0;
+	*off = (h * 3600 + m * 60) * (z[0] == '-' ? -1 : 1);
+	return 1;
+}
+
+int date_iso(const char *s, size_t len, uint32_t *out)
+{
+	*out = 0;
+	if (len == 0)
+		return 0;
+	if (len < 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	long y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+	long h = 0, mi = 0, sec = 0, off = 0;
+	size_t i = 10;
+	if (y < 0 || mo < 0 || d < 0)
+		return -1;
+	if (i < len && (s[i] == 'T' || s[i] == ' ')) {
+		if (len < i + 6 || s[i + 3] != ':')
+			return -1;
+		h = digits(s + i + 1, 2);
+		mi = digits(s + i + 4, 2);
+		i += 6;
+		if (i < len && s[i] == ':') {
+			if (len < i + 3 || (sec = digits(s + i + 1, 2)) < 0)
+				return -1;
+			i += 3;
+			if (i < len && s[i] == '.')
+				for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+					;
+		}
+		if (h < 0 || mi < 0)
+			return -1;
+	}
+	if (i < len && !zone(s + i, len - i, &off))
+		return -1;
+	return finish(y, mo, d, h, mi, sec, off, out);
+}

@@ -20,6 +20,11 @@ int date_goodreads(const char *s, size_t len, uint32_t *out);
  * of ml-20m, "2005-04-02 23:53:47" taken as UTC. */
 int date_movielens(const char *s, size_t len, uint32_t *out);
 
+/* ISO 8601: "2017-08-28", "2017-08-28 13:55", "2017-08-28T13:55:01",
+ * with optional fractional seconds (dropped) and "Z", "+02:00", "-0700" or
+ * "+02" (applied; without one the time is taken as UTC). */
+int date_iso(const char *s, size_t len, uint32_t *out);
+
 /* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
 int64_t date_days(int64_t y, unsigned m, unsigned d);
 

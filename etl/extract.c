@@ -1,6 +1,7 @@
 #include "extract.h"
 
 #include "csvwrite.h"
+#include "delim.h"
 #include "err.h"
 #include "extract_kind.h"
 #include "extract_src.h"
@@ -41,6 +42,18 @@ int xsrc_is_num(const char *s, size_t len)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 	return 1;
+}
+
+const char *xsrc_num_problem(const char *s, size_t len)
+{
+	if (len == 0)
+		return "is empty";
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return "is not a number";
+	if (len > 19)
+		return "is longer than 19 digits";
+	return len > 1 && s[0] == '0' ? "has a leading zero" : "is fine";
 }
 
 static int key_limit(struct xctx *cx, struct xfile *f)
@@ -114,12 +127,20 @@ const char *xsrc_table_header(int kind)
 
 /* ---- planning: kinds, families, tables ------------------------------------------ */
 
-static int sniff(const char *path, int *kind)
+/* What the first non-blank line of a file says. */
+struct sniffed {
+	int kind;
+	int empty;      /* no line with text */
+	char line[200]; /* that line, cut to fit ("" when not read) */
+};
+
+static int sniff(const char *path, struct sniffed *sn)
 {
+	memset(sn, 0, sizeof *sn);
 	struct stat sb;
 	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
 		/* a pipe (<(zcat ...)) cannot be read twice: the name decides */
-		*kind = xkind_detect(path, NULL);
+		sn->kind = xkind_detect(path, NULL);
 		return 0;
 	}
 	struct gzl *z;
@@ -134,9 +155,45 @@ static int sniff(const char *path, int *kind)
 		;
 	if (rc == 1 && !ln.too_long)
 		line = ln.p;
-	*kind = xkind_detect(path, line);
+	sn->empty = rc == 0;
+	sn->kind = xkind_detect(path, line);
+	if (line)
+		snprintf(sn->line, sizeof sn->line, "%s", line);
 	gzl_close(z);
 	return rc < 0 ? rc : 0; /* a file broken from the start (logged) */
+}
+
+/* Say why a file's kind is unknown and what to do.  Returns the error. */
+static int unknown_kind(const char *path, const struct sniffed *sn)
+{
+	char how[256];
+	if (sn->empty) {
+		log_error("%s is empty", path);
+		return GL_EFORMAT;
+	}
+	const char *line = sn->line;
+	if (!line[0] || line[0] == '{' || delim_detect(&line, 1) == DELIM_NONE) {
+		/* JSON of another shape, a pipe, or text of one column: not a CSV */
+		log_error("%s: cannot tell what kind of file this is; name it with --source (see "
+			  "--help)",
+			  path);
+		return GL_EUSAGE;
+	}
+	int data = xkind_suggest(sn->line, how, sizeof how);
+	size_t len = strlen(sn->line);
+	log_error("%s: %s `%s%s` matches no layout; known layouts: %s; for another CSV use %s",
+		  path, data ? "first line" : "header", sn->line,
+		  len == sizeof sn->line - 1 ? "..." : "", xkind_layouts(), how);
+	return GL_EUSAGE;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return 0;
+	log_error("%s is a directory, expected a ratings or metadata file", path);
+	return 1;
 }
 
 static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
@@ -146,20 +203,19 @@ static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
 		r->tab_kind[t] = XK_NONE;
 	for (int i = 0; i < n; i++) {
 		int k = o->source;
+		if (is_dir(files[i]))
+			return GL_EIO;
 		if (k == XK_NONE) {
 			if (strcmp(files[i], "-") == 0) {
 				log_error("reading stdin needs --source to say what it holds");
 				return GL_EUSAGE;
 			}
-			int err = sniff(files[i], &k);
+			struct sniffed sn;
+			int err = sniff(files[i], &sn);
 			if (err)
 				return err;
-			if (k == XK_NONE) {
-				log_error("%s: cannot tell what kind of file this is; name it with "
-					  "--source (see --help)",
-					  files[i]);
-				return GL_EUSAGE;
-			}
+			if ((k = sn.kind) == XK_NONE)
+				return unknown_kind(files[i], &sn);
 		}
 		r->kinds[i] = k;
 		int fam = xkind_family(k), tab = xkind_table(k);
@@ -218,9 +274,11 @@ static int prepare(struct run *r)
 		}
 	if (!err && r->family != XF_NONE) {
 		const struct xfamily_info *fi = xfamily_info(r->family);
+		int csv = r->family == XF_CSV;
 		struct fb_opts fo = {.max_keys = o->max_keys, .sort_mem = o->sort_mem,
-				     .has_times = fi->has_times, .has_read = fi->has_read,
-				     .has_reviewed = fi->has_reviewed};
+				     .has_times = csv ? o->csv.name[XC_TIME] != NULL : fi->has_times,
+				     .has_read = fi->has_read, .has_reviewed = fi->has_reviewed,
+				     .scale = csv ? rscale_unit(&o->csv.scale) : 0.5f};
 		err = fb_open(&r->cx.fb, o->out_dir, &fo);
 	}
 	return err;
@@ -248,6 +306,7 @@ static int read_file(struct run *r, struct xfile *f)
 	case XK_GB_RATINGS:
 	case XK_GB_TO_READ:
 	case XK_GB_BOOKS: err = src_goodbooks(cx, f); break;
+	case XK_CSV: err = src_ratings_csv(cx, f); break;
 	default: err = src_movielens(cx, f); break;
 	}
 	progress_end(&cx->prog);
@@ -274,15 +333,22 @@ static int write_tables(struct run *r, int n)
 	int err = 0;
 	if (cx->fb) {
 		const struct xfamily_info *fi = xfamily_info(r->family);
+		char ucol[256], icol[256];
+		snprintf(ucol, sizeof ucol, "%s", fi->user_col);
+		snprintf(icol, sizeof icol, "%s", fi->item_col);
+		if (r->family == XF_CSV) {
+			xcols_key_name(&cx->o->csv, XC_USER, ucol, sizeof ucol);
+			xcols_key_name(&cx->o->csv, XC_ITEM, icol, sizeof icol);
+		}
 		total.users = fb_n_users(cx->fb);
 		total.items = fb_n_items(cx->fb);
 		err = open_out(r, OUT_USERS, "users.raw.csv");
 		if (!err)
-			err = fb_write_keys(cx->fb, 1, r->out[OUT_USERS].fp, "user", fi->user_col);
+			err = fb_write_keys(cx->fb, 1, r->out[OUT_USERS].fp, "user", ucol);
 		if (!err)
 			err = open_out(r, OUT_ITEMS, "items.raw.csv");
 		if (!err)
-			err = fb_write_keys(cx->fb, 0, r->out[OUT_ITEMS].fp, "item", fi->item_col);
+			err = fb_write_keys(cx->fb, 0, r->out[OUT_ITEMS].fp, "item", icol);
 	}
 	if (!err)
 		err = open_out(r, OUT_STATS, "extract.stats.csv");

@@ -13,6 +13,7 @@
 #ifndef GL_EXTRACT_H
 #define GL_EXTRACT_H
 
+#include "extract_columns.h"
 #include "extract_stats.h"
 
 #include <stddef.h>
@@ -28,7 +29,9 @@ struct xopts {
 	size_t max_line;   /* longest line or record kept; 0 = default */
 	uint32_t max_keys; /* distinct users (and items) allowed; 0 = no limit */
 	size_t sort_mem;   /* bytes for the ungrouped fallback; 0 = default */
+	int threads;       /* Goodreads JSON lines: parse threads; 1 = on the reading thread */
 	struct xrep rep;   /* --strict and --max-bad */
+	struct xcols csv;  /* --source csv: --columns, --no-header, --delimiter, --scale */
 };
 
 /* Run the extract over files[0..n).  0, GL_EUSAGE (bad combination of

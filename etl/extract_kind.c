@@ -1,21 +1,24 @@
 #include "extract_kind.h"
 
+#include "delim.h"
+
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const kind_names[XK_N + 1] = {
 	"goodreads-json",    "goodreads-books",   "goodreads-works",  "goodreads-authors",
 	"goodreads-csv",     "goodreads-user-map", "goodreads-book-map", "goodbooks-ratings",
 	"goodbooks-to-read", "goodbooks-books",   "ml-udata",         "ml-uitem",
 	"ml-dat-ratings",    "ml-dat-movies",     "ml-csv-ratings",   "ml-csv-movies",
-	NULL,
+	"csv",               NULL,
 };
 
 static const int kind_family[XK_N] = {
 	[XK_GR_JSON] = XF_GR_JSON,         [XK_GR_CSV] = XF_GR_CSV,
 	[XK_GB_RATINGS] = XF_GOODBOOKS,    [XK_GB_TO_READ] = XF_GOODBOOKS,
 	[XK_ML_UDATA] = XF_MOVIELENS,      [XK_ML_DAT_RATINGS] = XF_MOVIELENS,
-	[XK_ML_CSV_RATINGS] = XF_MOVIELENS,
+	[XK_ML_CSV_RATINGS] = XF_MOVIELENS, [XK_CSV] = XF_CSV,
 };
 
 static const int kind_table[XK_N] = {
@@ -27,6 +30,7 @@ static const int kind_table[XK_N] = {
 	[XK_ML_UDATA] = XT_NONE,        [XK_ML_UITEM] = XT_MOVIES,
 	[XK_ML_DAT_RATINGS] = XT_NONE,  [XK_ML_DAT_MOVIES] = XT_MOVIES,
 	[XK_ML_CSV_RATINGS] = XT_NONE,  [XK_ML_CSV_MOVIES] = XT_MOVIES,
+	[XK_CSV] = XT_NONE,
 };
 
 static const struct xfamily_info families[XF_N] = {
@@ -35,6 +39,7 @@ static const struct xfamily_info families[XF_N] = {
 	[XF_GR_CSV] = {"user_id_csv", "book_id_csv", 0, 1, 1},
 	[XF_GOODBOOKS] = {"user_id", "book_id", 0, 0, 0},
 	[XF_MOVIELENS] = {"user_id", "movie_id", 1, 0, 0},
+	[XF_CSV] = {"user_id", "item_id", 1, 0, 0},
 };
 
 static const char *const tab_files[XT_N] = {"books.csv",  "works.csv",       "authors.csv",
@@ -243,4 +248,78 @@ int xkind_detect(const char *path, const char *line)
 {
 	int k = line && *line ? from_line(line) : XK_NONE;
 	return k != XK_NONE ? k : from_name(path);
+}
+
+/* ---- when nothing tells: what the user can do ---------------------------------- */
+
+const char *xkind_layouts(void)
+{
+	return "userId,movieId,rating[,timestamp] (ml-csv-ratings), movieId,title,genres "
+	       "(ml-csv-movies), user_id,book_id,rating (goodbooks-ratings), user_id,book_id "
+	       "(goodbooks-to-read), book_id,goodreads_book_id,... (goodbooks-books), "
+	       "user_id,book_id,is_read,rating,is_reviewed (goodreads-csv), user_id_csv,user_id "
+	       "and book_id_csv,book_id (goodreads id maps), and the MovieLens u.data, "
+	       "ratings.dat and Goodreads JSON lines";
+}
+
+/* Column names that say a role, compared without case. */
+static const char *const role_words[4][24] = {
+	{"user", "userid", "user_id", "users", "rater", "raterid", "rater_id", "reader",
+	 "reviewer", "customer", "customer_id", "customerid", "member", "member_id", "person",
+	 "username", "uid", NULL},
+	{"item", "itemid", "item_id", "movie", "movieid", "movie_id", "film", "book", "bookid",
+	 "book_id", "product", "product_id", "productid", "title", "track", "song", "artist",
+	 "game", "anime", "anime_id", "isbn", "asin", "iid", NULL},
+	{"rating", "ratings", "score", "stars", "star", "rate", "grade", "points", "vote",
+	 "book_rating", "rating_value", NULL},
+	{"time", "timestamp", "date", "when", "datetime", "ts", "created_at", "date_added",
+	 "rated_at", NULL},
+};
+static const char *const role_names[4] = {"user", "item", "rating", "time"};
+
+static int role_of(const char *col)
+{
+	for (int r = 0; r < 4; r++)
+		for (int w = 0; role_words[r][w]; w++)
+			if (strcasecmp(col, role_words[r][w]) == 0)
+				return r;
+	return -1;
+}
+
+static int all_numbers(char cols[MAX_COLS][40], int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!all_digits(cols[i], strlen(cols[i])) && !(cols[i][0] == '-' && cols[i][1]))
+			return 0;
+	return 1;
+}
+
+int xkind_suggest(const char *line, char *out, size_t cap)
+{
+	static const char generic[] = "--source csv --columns user=COL,item=COL,rating=COL"
+				      "[,time=COL]";
+	int d = line ? delim_detect(&line, 1) : DELIM_NONE;
+	char cols[MAX_COLS][40];
+	int n = d == DELIM_NONE || d == DELIM_DCOLON ? 0 : header_cols(line, delim_text(d)[0], cols);
+	if (n >= 3 && all_numbers(cols, n)) {
+		snprintf(out, cap, "--source csv --no-header --columns user=1,item=2,rating=3%s",
+			 n >= 4 ? ",time=4" : "");
+		return 1;
+	}
+	const char *found[4] = {NULL, NULL, NULL, NULL};
+	for (int i = 0; i < n; i++) {
+		int r = role_of(cols[i]);
+		if (r >= 0 && !found[r])
+			found[r] = cols[i];
+	}
+	if (!found[0] || !found[1] || !found[2]) {
+		snprintf(out, cap, "%s", generic);
+		return 0;
+	}
+	size_t o = (size_t)snprintf(out, cap, "--source csv --columns");
+	for (int r = 0; r < 4 && o < cap; r++)
+		if (found[r])
+			o += (size_t)snprintf(out + o, cap - o, "%s%s=%s", r ? "," : " ", role_names[r],
+					      found[r]);
+	return 0;
 }

@@ -51,20 +51,21 @@ enum xkind {
 	XK_ML_DAT_MOVIES,
 	XK_ML_CSV_RATINGS,
 	XK_ML_CSV_MOVIES,
+	XK_CSV, /* any ratings CSV (--source csv --columns): never detected */
 	XK_N
 };
 
 /* Families of interaction kinds (XF_NONE for metadata). */
-enum xfamily { XF_NONE, XF_GR_JSON, XF_GR_CSV, XF_GOODBOOKS, XF_MOVIELENS, XF_N };
+enum xfamily { XF_NONE, XF_GR_JSON, XF_GR_CSV, XF_GOODBOOKS, XF_MOVIELENS, XF_CSV, XF_N };
 
 /* Output tables of metadata kinds. */
 enum xtab { XT_NONE = -1, XT_BOOKS, XT_WORKS, XT_AUTHORS, XT_MOVIES, XT_USER_MAP,
 	    XT_BOOK_MAP, XT_N };
 
 struct xfamily_info {
-	const char *user_col; /* key column of users.raw.csv */
+	const char *user_col; /* key column of users.raw.csv (XF_CSV: extract_columns.h) */
 	const char *item_col; /* key column of items.raw.csv */
-	int has_times, has_read, has_reviewed;
+	int has_times, has_read, has_reviewed; /* XF_CSV: times with a time column */
 };
 
 /* The --source name of a kind ("goodreads-json"), or NULL. */
@@ -83,5 +84,17 @@ const char *xtab_file(int tab);
 /* The kind of path given its first non-blank line (NUL-terminated, may be
  * NULL or empty), or XK_NONE when neither line nor name tells. */
 int xkind_detect(const char *path, const char *line);
+
+/* For a first line that told nothing: the known CSV layouts, one string
+ * ("userId,movieId,rating[,timestamp] (ml-csv-ratings), ..."). */
+const char *xkind_layouts(void);
+
+/* For a first line that told nothing: the --source csv options that would
+ * read it, guessed from its column names (rater, film, score, when ->
+ * "--source csv --columns user=rater,item=film,rating=score,time=when"), or
+ * for a line of numbers "--source csv --no-header --columns user=1,...";
+ * the generic form when no guess is sure.  Returns 1 when the line reads
+ * as data (numbers), 0 when as a header. */
+int xkind_suggest(const char *line, char *out, size_t cap);
 
 #endif

@@ -2,6 +2,7 @@
  * ratings fact file and dimension tables out.  Options here; the work is in
  * extract.c and the src_*.c readers. */
 #include "cli.h"
+#include "delim.h"
 #include "err.h"
 #include "extract.h"
 #include "extract_kind.h"
@@ -11,6 +12,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROG "goodlens-extract"
 
@@ -27,8 +29,10 @@ static void usage(void)
 "Writes into DIR (all or nothing: nothing is replaced if the run fails):\n"
 "  ratings.raw.glr    the ratings, CSR by user, dense ids in order of first\n"
 "                     appearance, scale 0.5 (byte = 2 x stars, 0 = shelved)\n"
-"  users.raw.csv      user,<key>   (user_id; user_id_csv for goodreads-csv)\n"
-"  items.raw.csv      item,<key>   (book_id, book_id_csv or movie_id)\n"
+"  users.raw.csv      user,<key>   (user_id; user_id_csv for goodreads-csv;\n"
+"                     for --source csv the user column's name)\n"
+"  items.raw.csv      item,<key>   (book_id, book_id_csv or movie_id; for\n"
+"                     --source csv the item column's name)\n"
 "  books.csv works.csv authors.csv movies.csv user_id_map.csv book_id_map.csv\n"
 "                     from metadata files (docs/ARCHITECTURE.md has columns)\n"
 "  extract.stats.csv  per file and total: bytes, lines, records, kept,\n"
@@ -41,9 +45,11 @@ static void usage(void)
 "                       goodreads-authors goodreads-csv goodreads-user-map\n"
 "                       goodreads-book-map goodbooks-ratings goodbooks-to-read\n"
 "                       goodbooks-books ml-udata ml-uitem ml-dat-ratings\n"
-"                       ml-dat-movies ml-csv-ratings ml-csv-movies\n"
+"                       ml-dat-movies ml-csv-ratings ml-csv-movies csv\n"
+"                       (csv: a ratings file of any layout, see below)\n"
 "      --max-bad N|P%%   fail when more than N records (or P percent of all\n"
-"                       records) are skipped; default: no limit\n"
+"                       records) are skipped; default 1%% (as make pipeline):\n"
+"                       a damaged file fails; 100%% keeps going whatever\n"
 "      --strict         fail at the first bad record (repairs included)\n"
 "      --max-line BYTES longest line or CSV record kept (default 4194304);\n"
 "                       longer ones are skipped as too_long in bounded memory\n"
@@ -51,6 +57,8 @@ static void usage(void)
 "                       limit below 2^32 - 2)\n"
 "      --sort-mem MIB   memory for ordering ratings that are not grouped by\n"
 "                       user (default 256); less memory means more passes\n"
+"      --threads N      threads parsing Goodreads JSON lines, 1..64 (default:\n"
+"                       the CPUs, at most 8); outputs are the same for every N\n"
 "      --encoding ENC   MovieLens text: auto (default: each field UTF-8 if it\n"
 "                       is valid, else Latin-1), utf8, latin1; u.item is\n"
 "                       always Latin-1 unless utf8 is given\n"
@@ -59,12 +67,35 @@ static void usage(void)
 "  -h, --help           this text\n"
 "  -V, --version        version\n"
 "\n"
+"A ratings file of any layout (--source csv; never detected):\n"
+"      --columns user=COL,item=COL,rating=COL[,time=COL]\n"
+"                       the columns that hold each, by header name (or by\n"
+"                       number from 1 with --no-header); e.g.\n"
+"                       --columns user=rater,item=film,rating=score,time=when\n"
+"      --no-header      the first line is data\n"
+"      --delimiter D    , ; | :: tab space (or comma semicolon pipe colons);\n"
+"                       default: detected from the first lines (',' when\n"
+"                       reading stdin or a pipe)\n"
+"      --scale LO,HI[,STEP]\n"
+"                       the ratings' scale (e.g. 1,10 or 0.5,5,0.1); STEP\n"
+"                       defaults to 1 for whole LO and HI, else 0.5.  Default\n"
+"                       0.5,5 in half steps (whole ratings are 1..5).  Values\n"
+"                       are stored exactly (.glr scale 0.5, or STEP when finer\n"
+"                       or HI is above 127.5); LO must be above 0 (0 means\n"
+"                       shelved) and HI/STEP at most 255.  A rating off the\n"
+"                       scale or not a number is a bad record (bad_rating)\n"
+"  time is unix seconds or an ISO 8601 date (2020-01-02, 2020-01-02T10:00:00Z);\n"
+"  users.raw.csv and items.raw.csv name their key column as the user and\n"
+"  item columns (user_id, item_id with --no-header or for columns called\n"
+"  user and item).  It reads goodlens-export ratings-csv back.\n"
+"\n"
 "Kinds are detected from the first line (JSON keys, CSV header, '::', tabs,\n"
 "'|') and else from the name without .gz: goodreads_interactions*.json,\n"
 "goodreads_reviews*.json, goodreads_books*.json, goodreads_book_works*.json,\n"
 "goodreads_book_authors*.json, goodreads_interactions*.csv, user_id_map.csv,\n"
 "book_id_map.csv, to_read.csv, u.data, u.item, ratings.dat, movies.dat,\n"
-"rating.csv, movie.csv, movies.csv.\n"
+"rating.csv, movie.csv, movies.csv.  A CSV of another layout is refused\n"
+"with the --source csv options that would read it.\n"
 "\n"
 "Bad records are skipped and counted by class: bad_json, bad_fields,\n"
 "missing_field, bad_type, bad_rating, bad_id, too_long; repaired and kept:\n"
@@ -75,7 +106,8 @@ static void usage(void)
 "Exit status: 0 success, 1 bad input or failure, 2 bad usage.\n");
 }
 
-enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING };
+enum { O_MAX_BAD = 256, O_STRICT, O_MAX_LINE, O_MAX_KEYS, O_SORT_MEM, O_ENCODING, O_COLUMNS,
+       O_NO_HEADER, O_DELIMITER, O_SCALE, O_THREADS };
 
 static const struct option longopts[] = {
 	{"out", required_argument, NULL, 'o'},
@@ -87,12 +119,53 @@ static const struct option longopts[] = {
 	{"max-keys", required_argument, NULL, O_MAX_KEYS},
 	{"sort-mem", required_argument, NULL, O_SORT_MEM},
 	{"encoding", required_argument, NULL, O_ENCODING},
+	{"columns", required_argument, NULL, O_COLUMNS},
+	{"no-header", no_argument, NULL, O_NO_HEADER},
+	{"delimiter", required_argument, NULL, O_DELIMITER},
+	{"scale", required_argument, NULL, O_SCALE},
+	{"threads", required_argument, NULL, O_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
 };
+
+static int parse_delimiter(const char *arg, int *out)
+{
+	if ((*out = delim_parse(arg)) != DELIM_NONE)
+		return 0;
+	log_error("invalid value for --delimiter: '%s' (one of , ; | :: tab space, or the names "
+		  "comma semicolon pipe colons tab space)",
+		  arg);
+	return GL_EUSAGE;
+}
+
+/* The --source csv options go together: 0 or GL_EUSAGE (logged). */
+static int check_csv(struct xopts *o)
+{
+	const struct xcols *c = &o->csv;
+	const char *opt = c->given         ? "--columns"
+			  : c->no_header   ? "--no-header"
+			  : c->delim >= 0  ? "--delimiter"
+			  : c->scale_given ? "--scale"
+					   : NULL;
+	if (o->source != XK_CSV) {
+		if (!opt)
+			return 0;
+		log_error("%s is for --source csv (a ratings file of any layout); add --source csv "
+			  "--columns user=COL,item=COL,rating=COL, or leave %s out for the "
+			  "built-in layouts",
+			  opt, opt);
+		return GL_EUSAGE;
+	}
+	if (!c->given) {
+		log_error("--source csv needs --columns user=COL,item=COL,rating=COL[,time=COL]: the "
+			  "names of those columns in the header (or their numbers with --no-header)");
+		return GL_EUSAGE;
+	}
+	return c->no_header ? xcols_positions(&o->csv) : 0;
+}
 
 /* Options into o: 0, GL_EUSAGE (logged), or DONE after --help/--version. */
 enum { DONE = 1 };
@@ -125,6 +198,20 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 			o->sort_mem = (size_t)v << 20;
 			break;
 		case O_ENCODING: err = cli_choice("--encoding", optarg, encodings, &o->encoding); break;
+		case O_COLUMNS: err = xcols_parse(&o->csv, optarg); break;
+		case O_NO_HEADER: o->csv.no_header = 1; break;
+		case O_DELIMITER: err = parse_delimiter(optarg, &o->csv.delim); break;
+		case O_SCALE:
+			err = rscale_parse(&o->csv.scale, optarg);
+			o->csv.scale_given = 1;
+			break;
+		case O_THREADS:
+			if (!(err = cli_u64("--threads", optarg, &v)) && (v < 1 || v > 64)) {
+				log_error("invalid value for --threads: '%s' (1 to 64)", optarg);
+				err = GL_EUSAGE;
+			}
+			o->threads = (int)v;
+			break;
 		case 'q': *verbosity = LOG_QUIET, o->quiet = 1; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;
 		case 'h': usage(); return DONE;
@@ -132,6 +219,8 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 		default: return cli_bad_option(c, argv, longopts);
 		}
 	}
+	if (!err)
+		err = check_csv(o);
 	if (!err && !o->out_dir) {
 		log_error("--out DIR is required");
 		err = GL_EUSAGE;
@@ -145,7 +234,12 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
-	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* --max-bad 1% by default: a damaged file fails here as in the pipeline */
+	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
+			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE},
+			  .threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus};
+	rscale_default(&o.csv.scale);
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);
 	int err = parse(argc, argv, &o, &verbosity);

@@ -61,12 +61,17 @@ void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z);
 /* Canonical unsigned decimal (no sign, no leading zero, 1-19 digits)? */
 int xsrc_is_num(const char *s, size_t len);
 
+/* Why s is not one, for messages: "is not a number", "has a leading zero",
+ * "is longer than 19 digits", "is empty". */
+const char *xsrc_num_problem(const char *s, size_t len);
+
 /* The readers. */
 int src_goodreads_json(struct xctx *cx, struct xfile *f);
 int src_goodreads_meta(struct xctx *cx, struct xfile *f);
 int src_goodreads_csv(struct xctx *cx, struct xfile *f);
 int src_goodbooks(struct xctx *cx, struct xfile *f);
 int src_movielens(struct xctx *cx, struct xfile *f);
+int src_ratings_csv(struct xctx *cx, struct xfile *f);
 
 /* The header a table gets when kind writes it. */
 const char *xsrc_table_header(int kind);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #define REC 13                       /* user u32, item u32, time u32, rating|flags */
-#define REC_READ 0x80                /* flags in the rating byte: ratings are < 64 */
+#define REC_READ 0x80                /* flags in the rating byte: ratings are then < 64 */
 #define REC_REVIEWED 0x40
 #define REC_RATING 0x3f
 #define WBUF_RECS 65536              /* spill write buffer, in records */
@@ -178,6 +178,10 @@ static int user_id(struct factb *fb, const char *key, size_t len, uint32_t *u)
 	return 0;
 }
 
+/* The spill's rating byte holds the read and reviewed bits too only when
+ * the file has those bitmaps: otherwise a rating has all eight bits. */
+static int has_flags(const struct factb *fb) { return fb->o.has_read || fb->o.has_reviewed; }
+
 static int add_now(struct factb *fb, const char *user, size_t ulen, const char *item,
 		   size_t ilen, uint8_t rating, uint32_t time, unsigned bits)
 {
@@ -197,8 +201,10 @@ static int add_now(struct factb *fb, const char *user, size_t ulen, const char *
 	memcpy(r, &u, 4);
 	memcpy(r + 4, &it, 4);
 	memcpy(r + 8, &time, 4);
-	r[12] = (unsigned char)((rating & REC_RATING) | (bits & GLR_BIT_READ ? REC_READ : 0) |
-				(bits & GLR_BIT_REVIEWED ? REC_REVIEWED : 0));
+	r[12] = !has_flags(fb) ? rating
+			       : (unsigned char)((rating & REC_RATING) |
+						 (bits & GLR_BIT_READ ? REC_READ : 0) |
+						 (bits & GLR_BIT_REVIEWED ? REC_REVIEWED : 0));
 	fb->wlen += REC;
 	fb->n++;
 	if (fb->wlen == (size_t)WBUF_RECS * REC)
@@ -323,10 +329,15 @@ static void cols_free(struct cols *c)
 	free(c->bits);
 }
 
-static void cols_put(struct cols *c, size_t k, const unsigned char *r)
+static void cols_put(struct cols *c, size_t k, const unsigned char *r, int flags)
 {
 	memcpy(&c->items[k], r + 4, 4);
 	memcpy(&c->times[k], r + 8, 4);
+	if (!flags) {
+		c->ratings[k] = r[12];
+		c->bits[k] = 0;
+		return;
+	}
 	c->ratings[k] = r[12] & REC_RATING;
 	c->bits[k] = (uint8_t)((r[12] & REC_READ ? GLR_BIT_READ : 0) |
 			       (r[12] & REC_REVIEWED ? GLR_BIT_REVIEWED : 0));
@@ -408,7 +419,7 @@ static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned ch
 			break;
 		}
 		for (long k = 0; k < got; k++)
-			cols_put(&c, (size_t)k, rbuf + (size_t)k * REC);
+			cols_put(&c, (size_t)k, rbuf + (size_t)k * REC, has_flags(e->fb));
 		err = emit(e, &c, 0, (size_t)got);
 	}
 	cols_free(&c);
@@ -417,7 +428,7 @@ static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned ch
 
 /* Fill the CSR positions [lo, lo + cap) from one pass over the spill. */
 static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uint64_t *rowptr,
-			uint64_t *cursor, uint64_t n_users, uint64_t lo, struct cols *c)
+			uint64_t *cursor, uint64_t n_users, uint64_t lo, struct cols *c, int flags)
 {
 	memcpy(cursor, rowptr, n_users * sizeof *cursor);
 	if (lseek(fd, 0, SEEK_SET) != 0) {
@@ -432,7 +443,7 @@ static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uin
 			memcpy(&u, r, 4);
 			uint64_t pos = cursor[u]++;
 			if (pos >= lo && pos - lo < c->cap)
-				cols_put(c, (size_t)(pos - lo), r);
+				cols_put(c, (size_t)(pos - lo), r, flags);
 		}
 	return got < 0 ? (int)got : 0;
 }
@@ -460,7 +471,7 @@ static int copy_scattered(struct emitter *e, int fd, const char *name, unsigned 
 		rowptr[u + 1] = rowptr[u] + fb->count[u];
 	for (uint64_t lo = 0; lo < fb->n && !err; lo += cap) {
 		size_t n = fb->n - lo < cap ? (size_t)(fb->n - lo) : cap;
-		err = scatter_pass(fd, name, rbuf, rowptr, cursor, nu, lo, &c);
+		err = scatter_pass(fd, name, rbuf, rowptr, cursor, nu, lo, &c, has_flags(fb));
 		if (!err)
 			err = emit(e, &c, 0, n);
 	}
@@ -474,7 +485,8 @@ done:
 int fb_write_glr(struct factb *fb, const char *path)
 {
 	struct glr_meta m = {.n_users = fb->users.n, .n_items = fb->items.n, .n_ratings = fb->n,
-			     .scale = 0.5f, .has_times = fb->o.has_times, .has_read = fb->o.has_read,
+			     .scale = fb->o.scale > 0 ? fb->o.scale : 0.5f,
+			     .has_times = fb->o.has_times, .has_read = fb->o.has_read,
 			     .has_reviewed = fb->o.has_reviewed};
 	struct glr_writer *w = NULL;
 	unsigned char *rbuf = malloc((size_t)RBUF_RECS * REC);
@@ -540,7 +552,9 @@ int fb_write_keys(const struct factb *fb, int users, FILE *f, const char *idcol,
 	char *key = malloc(cap), *block = malloc(block_cap);
 	if (!key || !block)
 		goto nomem;
-	fprintf(f, "%s,%s\n", idcol, keycol);
+	fprintf(f, "%s,", idcol);
+	csvw_str(f, keycol); /* a user's own column name may need quotes */
+	fputc('\n', f);
 	for (uint32_t id = 0; id < t->n; id++) {
 		size_t len = intern_key(t, id, key, cap);
 		if (len >= cap) {

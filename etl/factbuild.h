@@ -34,6 +34,7 @@ struct fb_opts {
 	int has_times;     /* write the times section */
 	int has_read;      /* write the read bitmap */
 	int has_reviewed;  /* write the reviewed bitmap */
+	float scale;       /* the .glr scale of the rating bytes; 0 = 0.5 */
 	int force_scatter; /* take the scatter path even for grouped input (tests) */
 };
 
@@ -43,7 +44,9 @@ struct factb;
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o);
 
 /* Add one rating: keys as bytes (not NUL-terminated), rating as the .glr
- * byte at scale 0.5 (0..63: 5 stars is 10), time in seconds (0 = unknown),
+ * byte at the scale of fb_opts (0..63 with a read or reviewed bitmap, whose
+ * bits share the spill's rating byte, else 0..255; at scale 0.5 five stars
+ * is 10), time in seconds (0 = unknown),
  * bits GLR_BIT_READ and GLR_BIT_REVIEWED (others are ignored), and where it
  * came from (line, byte offset).  Ratings wait in a ring of 16 so the cache
  * misses of their dictionary lookups overlap; the keys are copied.  0,

@@ -27,17 +27,18 @@ static int copy_header(struct xcsv *c, const struct csvr_rec *h)
 	return 0;
 }
 
-int xcsv_open(struct xctx *cx, struct xfile *f, struct xcsv *c, char delim, char quote,
-	      int latin1)
+int xcsv_open_opts(struct xctx *cx, struct xfile *f, struct xcsv *c, struct csvr_opts ro,
+		   int header)
 {
 	memset(c, 0, sizeof *c);
-	if (latin1 < 0)
-		latin1 = cx->o->encoding == XENC_LATIN1;
-	struct csvr_opts o = {.delim = delim, .quote = quote, .latin1 = latin1,
-			      .max_record = cx->o->max_line};
-	int err = csvr_open(&c->r, f->path, &o);
+	ro.max_record = cx->o->max_line;
+	int err = csvr_open(&c->r, f->path, &ro);
 	if (err)
 		return err;
+	if (!header) {
+		c->ready = 1;
+		return 0;
+	}
 	int rc = csvr_next(c->r, &c->rec);
 	if (rc <= 0)
 		return rc;
@@ -50,7 +51,17 @@ int xcsv_open(struct xctx *cx, struct xfile *f, struct xcsv *c, char delim, char
 		log_error("out of memory reading %s", f->path);
 		return GL_ENOMEM;
 	}
+	c->ready = 1;
 	return 0;
+}
+
+int xcsv_open(struct xctx *cx, struct xfile *f, struct xcsv *c, char delim, char quote,
+	      int latin1)
+{
+	if (latin1 < 0)
+		latin1 = cx->o->encoding == XENC_LATIN1;
+	struct csvr_opts o = {.delim = delim, .quote = quote, .latin1 = latin1};
+	return xcsv_open_opts(cx, f, c, o, 1);
 }
 
 int xcsv_col(const struct xcsv *c, const char *name)
@@ -72,7 +83,7 @@ int xcsv_need(struct xfile *f, const struct xcsv *c, const char *name)
 int xcsv_next(struct xctx *cx, struct xfile *f, struct xcsv *c, size_t nfields)
 {
 	for (;;) {
-		if (!c->r || !c->head.f)
+		if (!c->r || !c->ready)
 			return 0;
 		int rc = csvr_next(c->r, &c->rec);
 		if (rc <= 0)

@@ -10,6 +10,7 @@
 
 struct xcsv {
 	struct csvr *r;
+	int ready;             /* records follow (a header was read, or none is expected) */
 	struct csvr_rec rec;   /* the current record */
 	struct csvr_rec head;  /* header names, copied */
 	char *head_text;
@@ -21,6 +22,11 @@ struct xcsv {
  * an empty file is fine and has no header). */
 int xcsv_open(struct xctx *cx, struct xfile *f, struct xcsv *c, char delim, char quote,
 	      int latin1);
+
+/* The same with reader options ro (max_record from the run) and, when
+ * header is 0, no header: every record is data. */
+int xcsv_open_opts(struct xctx *cx, struct xfile *f, struct xcsv *c, struct csvr_opts ro,
+		   int header);
 
 /* Index of header column name, or -1. */
 int xcsv_col(const struct xcsv *c, const char *name);

@@ -13,6 +13,7 @@
  * column, goodreads_book_id first.  Ratings must be whole numbers 1..5.
  */
 #include "err.h"
+#include "extract_value.h"
 #include "src_csv.h"
 
 #include <stdio.h>
@@ -27,19 +28,30 @@ static int ratings(struct xctx *cx, struct xfile *f, struct xcsv *c, int to_read
 	int max = cu > cb ? cu : cb;
 	max = max > cr ? max : cr;
 	int rc, err = 0;
+	struct rscale stars; /* goodbooks: whole stars 1..5 */
+	rscale_set(&stars, RS_ONE, 5 * RS_ONE, RS_ONE);
 	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {
 		const struct csvr_rec *r = &c->rec;
-		const char *rt = r->f[cr];
-		if (!xsrc_is_num(r->f[cu], r->len[cu]) || !xsrc_is_num(r->f[cb], r->len[cb]))
-			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset,
-				       "user_id or book_id is not a number");
-		else if (!to_read && (r->len[cr] != 1 || rt[0] < '1' || rt[0] > '5'))
-			err = xsrc_bad(cx, f, XB_BAD_RATING, r->lineno, r->offset,
-				       "rating is not a whole number 1 to 5");
-		else
-			err = xsrc_rating(cx, f, r->f[cu], r->len[cu], r->f[cb], r->len[cb],
-					  to_read ? 0 : (uint8_t)(2 * (rt[0] - '0')), 0, 0, r->lineno,
-					  r->offset);
+		char msg[160];
+		uint8_t byte = 0;
+		int bad = !xsrc_is_num(r->f[cu], r->len[cu])   ? cu
+			  : !xsrc_is_num(r->f[cb], r->len[cb]) ? cb
+							       : -1;
+		int rs = bad >= 0 || to_read ? RS_OK
+					     : rscale_read(&stars, r->f[cr], r->len[cr], &byte, msg,
+							   sizeof msg);
+		if (bad >= 0) {
+			xval_quote(r->f[bad], r->len[bad], msg, sizeof msg);
+			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset, "%s %s %s",
+				       bad == cu ? "user_id" : "book_id", msg,
+				       xsrc_num_problem(r->f[bad], r->len[bad]));
+		} else if (rs != RS_OK) {
+			err = xsrc_bad(cx, f, rs == RS_EMPTY ? XB_MISSING_FIELD : XB_BAD_RATING,
+				       r->lineno, r->offset, "%s", msg);
+		} else {
+			err = xsrc_rating(cx, f, r->f[cu], r->len[cu], r->f[cb], r->len[cb], byte, 0,
+					  0, r->lineno, r->offset);
+		}
 	}
 	return err ? err : rc;
 }
@@ -96,8 +108,12 @@ static int books(struct xctx *cx, struct xfile *f, struct xcsv *c)
 	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {
 		const struct csvr_rec *r = &c->rec;
 		if (!xsrc_is_num(r->f[ci], r->len[ci]) || !xsrc_is_num(r->f[cg], r->len[cg])) {
+			int bad = !xsrc_is_num(r->f[ci], r->len[ci]) ? ci : cg;
+			char q[64];
+			xval_quote(r->f[bad], r->len[bad], q, sizeof q);
 			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset,
-				       "book id is not a number");
+				       "%s %s %s", c->head.f[bad], q,
+				       xsrc_num_problem(r->f[bad], r->len[bad]));
 			continue;
 		}
 		const char *row[BOOK_COLS];

@@ -14,6 +14,7 @@
  */
 #include "err.h"
 #include "glr.h"
+#include "extract_value.h"
 #include "src_csv.h"
 
 #include <string.h>
@@ -54,23 +55,27 @@ static int interactions(struct xctx *cx, struct xfile *f, struct xcsv *c)
 	int rc, err = 0;
 	while (!err && (rc = xcsv_next(cx, f, c, (size_t)max + 1)) == 1) {
 		const struct csvr_rec *r = &c->rec;
-		const char *rt = r->f[cg];
-		if (!xsrc_is_num(r->f[cu], r->len[cu]) || !xsrc_is_num(r->f[cb], r->len[cb]))
-			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset,
-				       "user_id or book_id is not a number");
-		else if (!is_flag(r, cr))
-			err = xsrc_bad(cx, f, XB_BAD_TYPE, r->lineno, r->offset,
-				       "is_read is not 0 or 1");
-		else if (cv >= 0 && !is_flag(r, cv))
-			err = xsrc_bad(cx, f, XB_BAD_TYPE, r->lineno, r->offset,
-				       "is_reviewed is not 0 or 1");
-		else if (r->len[cg] != 1 || rt[0] < '0' || rt[0] > '5')
-			err = xsrc_bad(cx, f, XB_BAD_RATING, r->lineno, r->offset,
-				       "rating is not a whole number 0 to 5");
-		else
+		char msg[128];
+		uint8_t stars;
+		int bad_col = !xsrc_is_num(r->f[cu], r->len[cu])   ? cu
+			      : !xsrc_is_num(r->f[cb], r->len[cb]) ? cb
+			      : !is_flag(r, cr)                    ? cr
+			      : cv >= 0 && !is_flag(r, cv)         ? cv
+								   : -1;
+		if (bad_col >= 0) {
+			xval_quote(r->f[bad_col], r->len[bad_col], msg, sizeof msg);
+			int id = bad_col == cu || bad_col == cb;
+			err = xsrc_bad(cx, f, id ? XB_BAD_ID : XB_BAD_TYPE, r->lineno, r->offset,
+				       "%s %s %s", c->head.f[bad_col], msg,
+				       id ? xsrc_num_problem(r->f[bad_col], r->len[bad_col])
+					  : "is not 0 or 1");
+		} else if (xval_stars05(r->f[cg], r->len[cg], &stars, msg, sizeof msg) != RS_OK) {
+			err = xsrc_bad(cx, f, XB_BAD_RATING, r->lineno, r->offset, "%s", msg);
+		} else {
 			err = xsrc_rating(cx, f, r->f[cu], r->len[cu], r->f[cb], r->len[cb],
-					  (uint8_t)(2 * (rt[0] - '0')), 0, flags(r, cr, cv), r->lineno,
+					  (uint8_t)(2 * stars), 0, flags(r, cr, cv), r->lineno,
 					  r->offset);
+		}
 	}
 	return err ? err : rc;
 }
@@ -87,8 +92,11 @@ static int map(struct xctx *cx, struct xfile *f, struct xcsv *c, int users)
 		const struct csvr_rec *r = &c->rec;
 		int ok2 = users ? is_hex32(r->f[b], r->len[b]) : xsrc_is_num(r->f[b], r->len[b]);
 		if (!xsrc_is_num(r->f[a], r->len[a]) || !ok2) {
-			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset, "%s or %s is not an id",
-				       k1, k2);
+			int bad = !xsrc_is_num(r->f[a], r->len[a]) ? a : b;
+			char q[64];
+			xval_quote(r->f[bad], r->len[bad], q, sizeof q);
+			err = xsrc_bad(cx, f, XB_BAD_ID, r->lineno, r->offset, "%s %s is not an id",
+				       bad == a ? k1 : k2, q);
 			continue;
 		}
 		const char *row[2] = {r->f[a], r->f[b]};

@@ -17,15 +17,19 @@
  */
 #include "err.h"
 #include "extract_src.h"
+#include "extract_value.h"
 #include "dates.h"
 #include "glr.h"
 #include "gzline.h"
 #include "jsonflat.h"
 #include "jsonl.h"
 #include "log.h"
+#include "parlines.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { F_NONE, F_USER, F_BOOK, F_RATING, F_READ, F_DATE, F_REVIEW, F_N };
@@ -191,93 +195,255 @@ static int is_hex32(const char *s, size_t len)
 	return 1;
 }
 
-/* Check the fields of a parsed object and hand it on. */
-static int use(struct xctx *cx, struct xfile *f, struct rec *r, const struct gzl_line *ln)
+/* One line's verdict: worked out on any thread (parse_line), acted on in
+ * input order on the reader's (apply). */
+enum { V_BLANK, V_RATING, V_BAD };
+
+struct verdict {
+	uint8_t what;     /* V_* */
+	uint8_t cls;      /* XB_* of a bad line */
+	uint8_t date_bad; /* a rating kept without its time */
+	uint8_t stars, blen;
+	unsigned bits;
+	uint32_t time;
+	size_t msg;       /* offset of the message in the batch's text (V_BAD, bad date) */
+	char user[32];
+	char book[20];
+};
+
+/* Note why a line is bad (the message goes to msg). */
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
 {
-	uint64_t line = ln->lineno, off = ln->offset;
+	char text[320];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (v->what == V_RATING)
+		v->date_bad = 1;
+	v->cls = (uint8_t)cls;
+	v->msg = msg->len;
+	return buf_add(msg, text, strlen(text) + 1);
+}
+
+/* Check the fields of a parsed object. */
+static int check(struct rec *r, struct verdict *v, struct buf *msg)
+{
 	for (int k = F_USER; k <= F_RATING; k++)
 		if (!r->have[k])
-			return xsrc_bad(cx, f, XB_MISSING_FIELD, line, off, "no %s", names[k]);
+			return bad(v, msg, XB_MISSING_FIELD, "no %s", names[k]);
 	if (r->type_bad)
-		return xsrc_bad(cx, f, XB_BAD_TYPE, line, off, "%s has the wrong type",
-				names[r->type_bad]);
-	if (!is_hex32(r->val[F_USER], r->len[F_USER]))
-		return xsrc_bad(cx, f, XB_BAD_ID, line, off,
-				"user_id is not 32 lowercase hex digits");
-	if (!xsrc_is_num(r->val[F_BOOK], r->len[F_BOOK]))
-		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "book_id is not a number");
-	if (r->len[F_RATING] != 1 || r->val[F_RATING][0] < '0' || r->val[F_RATING][0] > '5')
-		return xsrc_bad(cx, f, XB_BAD_RATING, line, off,
-				"rating is not a whole number 0 to 5");
-	uint32_t t = 0;
+		return bad(v, msg, XB_BAD_TYPE, "%s has the wrong type", names[r->type_bad]);
+	char q[64], why[128];
+	if (!is_hex32(r->val[F_USER], r->len[F_USER])) {
+		xval_quote(r->val[F_USER], r->len[F_USER], q, sizeof q);
+		return bad(v, msg, XB_BAD_ID, "user_id %s is not 32 lowercase hex digits", q);
+	}
+	if (!xsrc_is_num(r->val[F_BOOK], r->len[F_BOOK])) {
+		xval_quote(r->val[F_BOOK], r->len[F_BOOK], q, sizeof q);
+		return bad(v, msg, XB_BAD_ID, "book_id %s %s", q,
+			   xsrc_num_problem(r->val[F_BOOK],
+					    r->len[F_BOOK] < VAL_MAX ? r->len[F_BOOK] : VAL_MAX));
+	}
+	size_t rl = r->len[F_RATING] < VAL_MAX ? r->len[F_RATING] : VAL_MAX;
+	if (xval_stars05(r->val[F_RATING], rl, &v->stars, why, sizeof why) != RS_OK)
+		return bad(v, msg, XB_BAD_RATING, "%s", why);
+	v->what = V_RATING;
+	v->bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
+	memcpy(v->user, r->val[F_USER], 32);
+	v->blen = (uint8_t)r->len[F_BOOK]; /* 1..19 digits: xsrc_is_num */
+	memcpy(v->book, r->val[F_BOOK], v->blen);
+	v->time = 0;
 	if (r->have[F_DATE] && (r->len[F_DATE] > VAL_MAX ||
-				date_goodreads(r->val[F_DATE], r->len[F_DATE], &t) < 0)) {
-		int err = xsrc_bad(cx, f, XB_BAD_DATE, line, off,
-				   "date_added is not a Goodreads date (kept without a time)");
+				date_goodreads(r->val[F_DATE], r->len[F_DATE], &v->time) < 0)) {
+		v->time = 0;
+		xval_quote(r->val[F_DATE], r->len[F_DATE], q, sizeof q);
+		return bad(v, msg, XB_BAD_DATE,
+			   "date_added %s is not a Goodreads date (kept without a time)", q);
+	}
+	return 0;
+}
+
+/* A parser: yajl's handle and the record its callbacks fill. */
+struct parser {
+	struct jsonl j;
+	struct rec r;
+};
+
+/* Work out what line l (its text p) holds.  0 or GL_ENOMEM. */
+static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struct verdict *v,
+		      struct buf *msg)
+{
+	struct rec *r = &ps->r;
+	char why[256];
+	v->what = V_BAD;
+	v->date_bad = 0;
+	v->msg = 0;
+	if (l->too_long)
+		return bad(v, msg, XB_TOO_LONG, "line of %llu bytes is longer than --max-line",
+			   (unsigned long long)l->full_len);
+	memset(r, 0, offsetof(struct rec, val));
+	int failed = 0;
+	if (!jsonflat_scan(p, l->len, &callbacks, r)) {
+		memset(r, 0, offsetof(struct rec, val));
+		failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
+	}
+	if (failed == GL_ENOMEM)
+		return GL_ENOMEM;
+	if (!failed && r->objects == 0 && r->depth == 0 && jsonl_blank(p, l->len)) {
+		v->what = V_BLANK; /* blank or spaces only */
+		return 0;
+	}
+	if (!failed && (r->depth != 0 || r->objects == 0)) {
+		/* an object or a string still open: yajl would carry it into the
+		 * next line and fail a good record there */
+		snprintf(why, sizeof why, "invalid JSON: %s",
+			 r->depth ? "the object is not closed"
+				  : "no complete value (a string left open?)");
+		if (jsonl_reset(&ps->j))
+			return GL_ENOMEM;
+		failed = -1;
+	}
+	if (failed)
+		return bad(v, msg, XB_BAD_JSON, "%s", why);
+	return check(r, v, msg);
+}
+
+/* Act on a verdict, in input order: count, report, hand the rating on. */
+static int apply(struct xctx *cx, struct xfile *f, const struct verdict *v, const char *msg,
+		 uint64_t line, uint64_t off)
+{
+	f->st->lines++;
+	if (v->what == V_BLANK)
+		return 0;
+	f->st->records++;
+	if (v->what == V_BAD)
+		return xsrc_bad(cx, f, v->cls, line, off, "%s", msg);
+	if (v->date_bad) {
+		int err = xsrc_bad(cx, f, XB_BAD_DATE, line, off, "%s", msg);
 		if (err)
 			return err;
 	}
-	uint8_t stars = (uint8_t)(r->val[F_RATING][0] - '0');
-	unsigned bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
-	return xsrc_rating(cx, f, r->val[F_USER], 32, r->val[F_BOOK], r->len[F_BOOK],
-			   (uint8_t)(2 * stars), t, bits, line, off);
+	return xsrc_rating(cx, f, v->user, 32, v->book, v->blen, (uint8_t)(2 * v->stars), v->time,
+			   v->bits, line, off);
+}
+
+static void *parser_new(void)
+{
+	struct parser *ps = calloc(1, sizeof *ps);
+	if (ps && jsonl_init(&ps->j, &callbacks, &ps->r)) {
+		free(ps);
+		ps = NULL;
+	}
+	return ps;
+}
+
+static void parser_free(void *w)
+{
+	struct parser *ps = w;
+	if (!ps)
+		return;
+	jsonl_free(&ps->j);
+	free(ps);
+}
+
+static int parse_batch(void *w, struct pl_batch *b)
+{
+	struct verdict *v = b->out;
+	for (size_t i = 0; i < b->n; i++) {
+		int err = parse_line(w, b->text + b->line[i].at, &b->line[i], &v[i], &b->msg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Apply a parsed batch's verdicts in order. */
+static int apply_batch(struct xctx *cx, struct xfile *f, const struct gzl *z,
+		       const struct pl_batch *b)
+{
+	const struct verdict *v = b->out;
+	int err = b->err;
+	for (size_t i = 0; i < b->n && !err; i++) {
+		const struct pl_line *l = &b->line[i];
+		err = apply(cx, f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
+		xsrc_tick(cx, f, z);
+	}
+	return err;
+}
+
+/* One thread: parse and apply each line as it comes. */
+static int read_inline(struct xctx *cx, struct xfile *f, struct gzl *z)
+{
+	struct parser *ps = parser_new();
+	struct buf msg = {0};
+	struct gzl_line ln;
+	int err = ps ? 0 : GL_ENOMEM, rc = 0;
+	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+		struct pl_line l = {0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
+		struct verdict v = {0};
+		buf_clear(&msg);
+		err = parse_line(ps, ln.p, &l, &v, &msg);
+		if (!err)
+			err = apply(cx, f, &v, msg.p ? msg.p + v.msg : "", ln.lineno, ln.offset);
+		xsrc_tick(cx, f, z);
+	}
+	if (!ps)
+		log_error("out of memory starting the JSON parser");
+	parser_free(ps);
+	buf_free(&msg);
+	return err ? err : rc;
+}
+
+/* Several threads parse batches of lines; this one reads and applies. */
+static int read_parallel(struct xctx *cx, struct xfile *f, struct gzl *z, int workers)
+{
+	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, parser_free, parse_batch};
+	struct parlines *p;
+	int err = pl_open(&p, &cfg), rc = 1;
+	struct pl_batch *b;
+	while (!err && rc == 1) {
+		if (!(b = pl_get(p))) { /* every batch out: apply the oldest */
+			b = pl_take(p, 1);
+			err = apply_batch(cx, f, z, b);
+			pl_put(p, b);
+			continue;
+		}
+		struct gzl_line ln;
+		int full = 0;
+		while (!full && (rc = gzl_next(z, &ln)) == 1)
+			if ((full = pl_add(b, &ln)) < 0)
+				err = full;
+		if (b->n && !err)
+			pl_submit(p, b);
+		else
+			pl_put(p, b);
+		while (!err && (b = pl_take(p, 0))) {
+			err = apply_batch(cx, f, z, b);
+			pl_put(p, b);
+		}
+	}
+	while (p && (b = pl_take(p, 1))) { /* what is left, unless already failed */
+		if (!err)
+			err = apply_batch(cx, f, z, b);
+		pl_put(p, b);
+	}
+	pl_close(p);
+	return err ? err : rc < 0 ? rc : 0;
 }
 
 int src_goodreads_json(struct xctx *cx, struct xfile *f)
 {
 	struct gzl *z = NULL;
-	struct jsonl j = {0};
-	struct rec r;
-	struct gzl_line ln;
-	char msg[256];
 	int err = xsrc_open_lines(cx, f, &z);
-	if (!err)
-		err = jsonl_init(&j, &callbacks, &r);
-	int rc = 0;
-	while (!err && (rc = gzl_next(z, &ln)) == 1) {
-		f->st->lines++;
-		xsrc_tick(cx, f, z);
-		if (ln.too_long) {
-			f->st->records++;
-			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
-				       "line of %llu bytes is longer than --max-line",
-				       (unsigned long long)ln.full_len);
-			continue;
-		}
-		memset(&r, 0, offsetof(struct rec, val));
-		int bad = 0;
-		if (!jsonflat_scan(ln.p, ln.len, &callbacks, &r)) {
-			memset(&r, 0, offsetof(struct rec, val));
-			bad = jsonl_feed(&j, ln.p, ln.len, msg, sizeof msg);
-		}
-		if (bad == GL_ENOMEM) {
-			err = bad;
-			break;
-		}
-		if (!bad && r.objects == 0 && r.depth == 0 && jsonl_blank(ln.p, ln.len))
-			continue; /* blank or spaces only */
-		f->st->records++;
-		if (!bad && (r.depth != 0 || r.objects == 0)) {
-			/* an object or a string still open: yajl would carry it into
-			 * the next line and fail a good record there */
-			snprintf(msg, sizeof msg, "invalid JSON: %s",
-				 r.depth ? "the object is not closed"
-					 : "no complete value (a string left open?)");
-			if ((err = jsonl_reset(&j)))
-				break;
-			bad = -1;
-		}
-		if (bad) {
-			err = xsrc_bad(cx, f, XB_BAD_JSON, ln.lineno, ln.offset, "%s", msg);
-			continue;
-		}
-		err = use(cx, f, &r, &ln);
+	if (!err) {
+		int threads = cx->o->threads;
+		err = threads > 1 ? read_parallel(cx, f, z, threads) : read_inline(cx, f, z);
 	}
-	if (!err && rc < 0)
-		err = rc;
 	if (z)
 		xsrc_bytes(f, z);
-	jsonl_free(&j);
 	gzl_close(z);
 	return err;
 }

@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "err.h"
 #include "extract_src.h"
+#include "extract_value.h"
 #include "gzline.h"
 #include "jsonl.h"
 #include "log.h"
@@ -240,9 +241,12 @@ static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct g
 		return xsrc_bad(cx, f, XB_MISSING_FIELD, ln->lineno, ln->offset, "no %s",
 				m->key_name);
 	const char *key = m->vals.p + m->off[0];
-	if (!xsrc_is_num(key, strlen(key)))
-		return xsrc_bad(cx, f, XB_BAD_ID, ln->lineno, ln->offset, "%s is not a number",
-				m->key_name);
+	if (!xsrc_is_num(key, strlen(key))) {
+		char q[64];
+		xval_quote(key, strlen(key), q, sizeof q);
+		return xsrc_bad(cx, f, XB_BAD_ID, ln->lineno, ln->offset, "%s %s %s",
+				m->key_name, q, xsrc_num_problem(key, strlen(key)));
+	}
 	if (m->bad_utf8) {
 		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)m->bad_utf8, ln->lineno,
 				    ln->offset, "invalid UTF-8 or escape replaced by U+FFFD");

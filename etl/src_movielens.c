@@ -13,7 +13,7 @@
  *   ml-csv-movies   movies.csv / Kaggle movie.csv: movieId,title,genres
  *
  * Ratings are 0.5..5 in half stars ("4", "4.5", "4.0"); anything else is
- * bad_rating.  Ids are canonical decimals (bad_id).  A timestamp that is
+ * bad_rating (an empty one missing_field).  Ids are canonical decimals (bad_id).  A timestamp that is
  * missing or does not parse keeps the record with time 0 (bad_date).
  * movies.csv gets movie_id,title,year,genres: the title as the source has
  * it, year from its "(1995)" or "(2006-2007)" suffix (empty if none), and
@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "dates.h"
 #include "err.h"
+#include "extract_value.h"
 #include "gzline.h"
 #include "log.h"
 #include "src_csv.h"
@@ -66,37 +67,6 @@ static size_t split(const char *s, size_t len, const char *sep, struct field *f,
 			return n;
 		s = e + sl;
 	}
-}
-
-/* "4", "4.5", "3.50": 1 and the byte (2 x stars) when on the half-star grid
- * within 0.5..5, else 0. */
-static int ml_rating(const char *s, size_t len, uint8_t *out)
-{
-	size_t i = 0;
-	long whole = 0, frac = 0, scale = 1000;
-	if (len == 0 || len > 8)
-		return 0;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		whole = whole * 10 + (s[i] - '0');
-	if (i == 0)
-		return 0;
-	if (i < len) {
-		if (s[i++] != '.' || i == len)
-			return 0;
-		for (; i < len; i++) {
-			if (s[i] < '0' || s[i] > '9')
-				return 0;
-			scale /= 10;
-			frac += (s[i] - '0') * scale;
-			if (scale == 0)
-				return 0;
-		}
-	}
-	long v = whole * 1000 + frac;
-	if (v % 500 || v < 500 || v > 5000)
-		return 0;
-	*out = (uint8_t)(v / 500);
-	return 1;
 }
 
 /* Text in the source's encoding to UTF-8 in out; returns replacements or
@@ -140,14 +110,25 @@ static int one_rating(struct xctx *cx, struct xfile *f, const struct field *u,
 {
 	uint8_t byte;
 	uint32_t when = 0;
-	if (!xsrc_is_num(u->p, u->len) || !xsrc_is_num(m->p, m->len))
-		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "user or movie id is not a number");
-	if (!ml_rating(r->p, r->len, &byte))
-		return xsrc_bad(cx, f, XB_BAD_RATING, line, off,
-				"rating is not 0.5 to 5 in half stars");
+	char q[64], msg[160];
+	struct rscale half; /* MovieLens: 0.5..5 in half stars (whole stars before ml-10m) */
+	rscale_set(&half, RS_ONE / 2, 5 * RS_ONE, RS_ONE / 2);
+	if (!xsrc_is_num(u->p, u->len) || !xsrc_is_num(m->p, m->len)) {
+		int user = !xsrc_is_num(u->p, u->len);
+		xval_quote(user ? u->p : m->p, user ? u->len : m->len, q, sizeof q);
+		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "%s id %s %s", user ? "user" : "movie",
+				q, xsrc_num_problem(user ? u->p : m->p, user ? u->len : m->len));
+	}
+	int rc = rscale_read(&half, r->p, r->len, &byte, msg, sizeof msg);
+	if (rc != RS_OK)
+		return xsrc_bad(cx, f, rc == RS_EMPTY ? XB_MISSING_FIELD : XB_BAD_RATING, line, off,
+				"%s", msg);
 	if (date_movielens(t->p, t->len, &when) <= 0) {
-		int err = xsrc_bad(cx, f, XB_BAD_DATE, line, off,
-				   "timestamp is missing or not a time (kept without a time)");
+		xval_quote(t->p, t->len, q, sizeof q);
+		int err = t->len ? xsrc_bad(cx, f, XB_BAD_DATE, line, off,
+					    "timestamp %s is not a time (kept without a time)", q)
+				 : xsrc_bad(cx, f, XB_BAD_DATE, line, off,
+					    "timestamp is missing (kept without a time)");
 		if (err)
 			return err;
 	}
@@ -224,8 +205,12 @@ static int one_movie(struct xctx *cx, struct xfile *f, struct movie_out *mo, int
 		     const struct field *id, const struct field *title, const struct field *genres,
 		     uint64_t line, uint64_t off)
 {
-	if (!xsrc_is_num(id->p, id->len))
-		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "movie id is not a number");
+	if (!xsrc_is_num(id->p, id->len)) {
+		char q[64];
+		xval_quote(id->p, id->len, q, sizeof q);
+		return xsrc_bad(cx, f, XB_BAD_ID, line, off, "movie id %s %s", q,
+				xsrc_num_problem(id->p, id->len));
+	}
 	buf_clear(&mo->title);
 	buf_clear(&mo->genres);
 	long a = text(enc, title->p, title->len, &mo->title);

@@ -4,6 +4,7 @@
 #include "buildtab.h"
 #include "csvread.h"
 #include "csvwrite.h"
+#include "delim.h"
 #include "err.h"
 #include "joinkey.h"
 #include "log.h"
@@ -74,6 +75,27 @@ int join_parse_keys(struct join_opts *o, char *spec)
 	return 0;
 }
 
+int join_parse_renames(struct join_opts *o, char *spec)
+{
+	char *save = NULL;
+	for (char *tok = strtok_r(spec, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq || eq == tok || !eq[1]) {
+			log_error("invalid value for --rename: '%s' (expected OLD=NEW)", tok);
+			return GL_EUSAGE;
+		}
+		if (o->nrenames == JOIN_MAX_RENAMES) {
+			log_error("invalid value for --rename: more than %d columns", JOIN_MAX_RENAMES);
+			return GL_EUSAGE;
+		}
+		*eq = 0;
+		o->rename_from[o->nrenames] = tok;
+		o->rename_to[o->nrenames] = eq + 1;
+		o->nrenames++;
+	}
+	return 0;
+}
+
 /* Size of path for choosing the build side; UINT64_MAX for a pipe. */
 static uint64_t file_size(const char *path)
 {
@@ -83,12 +105,19 @@ static uint64_t file_size(const char *path)
 	return (uint64_t)st.st_size;
 }
 
-static int open_side(struct side *s, const char *path, const char *const *keys, size_t nkeys)
+static int open_side(struct side *s, const char *path, const char *const *keys, size_t nkeys,
+		     int delim)
 {
 	struct csvr_rec rec;
 	s->path = path;
-	int err = csvr_open(&s->r, path, NULL);
+	int err = delim == DELIM_NONE ? delim_sniff(path, &delim) : 0;
 	if (err)
+		return err;
+	if (delim == DELIM_NONE)
+		delim = DELIM_COMMA;
+	log_debug("%s: fields split on %s", path, delim_show(delim));
+	struct csvr_opts ro = {.delim = delim_text(delim)[0], .dcolon = delim == DELIM_DCOLON};
+	if ((err = csvr_open(&s->r, path, &ro)))
 		return err;
 	err = csvr_next(s->r, &rec);
 	if (err < 0)
@@ -107,7 +136,8 @@ static int open_side(struct side *s, const char *path, const char *const *keys, 
 	for (size_t k = 0; k < nkeys; k++) {
 		s->key[k] = csvr_find(&rec, keys[k]);
 		if (s->key[k] < 0) {
-			log_error("%s: no column '%s' in the header", path, keys[k]);
+			log_error("%s: no column '%s' in the header (split on %s)", path, keys[k],
+				  delim_show(delim));
 			return GL_EFORMAT;
 		}
 	}
@@ -400,6 +430,60 @@ static int finish_build(struct join *j)
 	return 0;
 }
 
+/* Name right column c name; another right column of that name steps aside
+ * with the suffix, so the renamed one keeps it. */
+static int set_name(struct side *r, size_t c, const char *name, const char *suffix)
+{
+	char *to = strdup(name);
+	if (!to)
+		return GL_ENOMEM;
+	free(r->names[c]);
+	r->names[c] = to;
+	for (size_t d = 0; d < r->nf; d++) {
+		if (d == c || strcmp(r->names[d], to) != 0)
+			continue;
+		struct buf b = {0};
+		int err = buf_adds(&b, to);
+		while (!err && taken(r->names, r->nf, b.p))
+			err = buf_adds(&b, suffix ? suffix : "_right");
+		if (err) {
+			buf_free(&b);
+			return GL_ENOMEM;
+		}
+		free(r->names[d]);
+		r->names[d] = b.p; /* the buffer's bytes, NUL-terminated, now owned here */
+	}
+	return 0;
+}
+
+/* --rename: give right columns their new names (keys found already). */
+static int rename_right(struct join *j)
+{
+	struct side *r = &j->s[R];
+	for (size_t k = 0; k < j->o->nrenames; k++) {
+		const char *from = j->o->rename_from[k];
+		size_t c = 0;
+		while (c < r->nf && strcmp(r->names[c], from) != 0)
+			c++;
+		if (c == r->nf) {
+			log_error("%s: no column '%s' to rename (--rename %s=%s)", r->path, from, from,
+				  j->o->rename_to[k]);
+			return GL_EFORMAT;
+		}
+		for (size_t i = 0; i < j->o->nkeys; i++)
+			if (r->key[i] == (int)c) {
+				log_error("--rename %s=%s: %s is a key column of %s, which the output "
+					  "names as the left side does",
+					  from, j->o->rename_to[k], from, r->path);
+				return GL_EUSAGE;
+			}
+		int err = set_name(r, c, j->o->rename_to[k], j->o->suffix);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* Which column of each side is a key; scratch for decoding build rows. */
 static int plan_columns(struct join *j)
 {
@@ -442,9 +526,11 @@ static int run(struct join *j, struct join_result *res)
 		j->s[s].st = &res->side[s];
 		res->side[s].file = s == L ? o->left : o->right;
 	}
-	int err = open_side(&j->s[L], o->left, o->lkeys, o->nkeys);
+	int err = open_side(&j->s[L], o->left, o->lkeys, o->nkeys, o->delim);
 	if (!err)
-		err = open_side(&j->s[R], o->right, o->rkeys, o->nkeys);
+		err = open_side(&j->s[R], o->right, o->rkeys, o->nkeys, o->delim);
+	if (!err)
+		err = rename_right(j);
 	if (!err)
 		err = plan_columns(j);
 	if (!err)

@@ -27,6 +27,12 @@
  *
  * Every row of a file must have as many fields as its header: a ragged row
  * is an error naming the file and line.
+ *
+ * Inputs may be separated by ',' ';' tab '|' "::" or ' ': each file's
+ * delimiter is detected from its first lines (lib/delim.h; ',' for a pipe
+ * or stdin) unless delim names one for both.  The output is always
+ * comma-separated.  renames give right columns another name in the output
+ * before the clash rule above applies, so a renamed column wins its name.
  */
 #ifndef GL_HASHJOIN_H
 #define GL_HASHJOIN_H
@@ -41,6 +47,7 @@ enum join_build { JOIN_BUILD_AUTO, JOIN_BUILD_LEFT, JOIN_BUILD_RIGHT };
 enum join_empty { JOIN_EMPTY_NULL, JOIN_EMPTY_VALUE };
 
 #define JOIN_MAX_KEYS 16
+#define JOIN_MAX_RENAMES 16
 #define JOIN_EXAMPLES 20
 
 struct join_opts {
@@ -54,6 +61,10 @@ struct join_opts {
 	const char *suffix;                   /* NULL = "_right" */
 	uint64_t max_build_rows;              /* 0 = no limit beyond 2^32 - 2 */
 	uint64_t max_build_bytes;             /* 0 = no limit */
+	int delim;                            /* DELIM_* of both inputs; DELIM_NONE: detect */
+	const char *rename_from[JOIN_MAX_RENAMES]; /* right columns renamed ... */
+	const char *rename_to[JOIN_MAX_RENAMES];   /* ... to these names */
+	size_t nrenames;
 	const char *out;                      /* joined CSV, "-" = stdout */
 	const char *stats;                    /* join.stats.csv, NULL = none */
 };
@@ -91,5 +102,10 @@ int join_write_stats(struct outfile *of, const char *path, const struct join_res
 /* Parse "a,b=c" into key name pairs (o->lkeys, o->rkeys, o->nkeys), each
  * name pointing into spec, which the call modifies.  0 or GL_EUSAGE. */
 int join_parse_keys(struct join_opts *o, char *spec);
+
+/* Parse "old=new[,old2=new2]" into o->rename_from/to (added to those
+ * before), names pointing into spec, which the call modifies.  0 or
+ * GL_EUSAGE (logged). */
+int join_parse_renames(struct join_opts *o, char *spec);
 
 #endif

@@ -1,5 +1,6 @@
 /* goodlens-join: an SQL-style hash join of two CSV files (join/hashjoin.h). */
 #include "cli.h"
+#include "delim.h"
 #include "err.h"
 #include "hashjoin.h"
 #include "log.h"
@@ -35,6 +36,14 @@ static void usage(void)
 	      "                          order of the other side (see below)\n"
 	      "      --suffix S          appended to a right column name that clashes\n"
 	      "                          with an earlier one (default _right)\n"
+	      "      --rename OLD=NEW    write RIGHT's column OLD as NEW (several:\n"
+	      "                          OLD=NEW,OLD2=NEW2); a RIGHT column already\n"
+	      "                          called NEW gets the suffix (name=title makes\n"
+	      "                          name the title column)\n"
+	      "      --delimiter D       field delimiter of both inputs: , ; | :: tab\n"
+	      "                          space (or comma semicolon pipe colons); default:\n"
+	      "                          detected per file from its first lines (',' for\n"
+	      "                          stdin or a pipe).  The output is always ','\n"
 	      "      --empty-keys MODE   null (default): a key with an empty column\n"
 	      "                          matches nothing, like SQL NULL; value: the\n"
 	      "                          empty string is a key like any other\n"
@@ -58,7 +67,8 @@ static void usage(void)
 	      stdout);
 }
 
-enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES };
+enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES, OPT_RENAME,
+       OPT_DELIMITER };
 
 static const struct option longopts[] = {
 	{"on", required_argument, NULL, 'k'},
@@ -71,6 +81,8 @@ static const struct option longopts[] = {
 	{"empty-keys", required_argument, NULL, OPT_EMPTY},
 	{"max-build-rows", required_argument, NULL, OPT_MAX_ROWS},
 	{"max-build-bytes", required_argument, NULL, OPT_MAX_BYTES},
+	{"rename", required_argument, NULL, OPT_RENAME},
+	{"delimiter", required_argument, NULL, OPT_DELIMITER},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -89,6 +101,7 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 	int c, err = 0;
 	o->out = "-";
 	o->max_build_bytes = (uint64_t)4 << 30;
+	o->delim = DELIM_NONE;
 	opterr = 0;
 	while (!err && (c = getopt_long(argc, argv, ":k:t:o:s:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -102,6 +115,15 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 		case OPT_MAX_ROWS: err = cli_u64("--max-build-rows", optarg, &o->max_build_rows); break;
 		case OPT_MAX_BYTES:
 			err = cli_u64("--max-build-bytes", optarg, &o->max_build_bytes);
+			break;
+		case OPT_RENAME: err = join_parse_renames(o, optarg); break;
+		case OPT_DELIMITER:
+			if ((o->delim = delim_parse(optarg)) == DELIM_NONE) {
+				log_error("invalid value for --delimiter: '%s' (one of , ; | :: tab "
+					  "space, or comma semicolon pipe colons)",
+					  optarg);
+				err = GL_EUSAGE;
+			}
 			break;
 		case 'q': *verbosity = LOG_QUIET; break;
 		case 'v': *verbosity = LOG_VERBOSE; break;

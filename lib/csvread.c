@@ -29,10 +29,15 @@ struct csvr {
 	int err;              /* allocation failure inside a callback */
 	int eof;
 	char quote;           /* the quote character, 0 with CSVR_NO_QUOTE */
+	int dcolon;           /* "::" separates fields: lines go through dline */
+	struct buf dline;     /* a line with each "::" turned into DCOLON_SEP */
 	int quotes_odd;       /* the record so far holds an odd number of quotes */
 	int skip_quoted;      /* dropping the rest of an oversize quoted field */
 	int no_fast;          /* every record through libcsv (csvr_opts) */
 };
+
+/* libcsv splits on one byte: "::" becomes this one, which text never holds. */
+#define DCOLON_SEP '\x1f'
 
 static int never_space(unsigned char c) { (void)c; return 0; }
 /* Only "\n" ends a record: a lone "\r" inside a line stays data. */
@@ -113,11 +118,14 @@ int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
 	}
 	r->latin1 = o && o->latin1;
 	r->no_fast = o && o->no_fast;
+	r->dcolon = o && o->dcolon;
+	struct csvr_opts po = {.delim = r->dcolon ? DCOLON_SEP : o ? o->delim : 0,
+			       .quote = o ? o->quote : 0};
 	r->quote = !o || !o->quote ? '"' : o->quote == CSVR_NO_QUOTE ? 0 : o->quote;
 	r->max_record = o && o->max_record ? o->max_record : GZL_MAX_LINE_DEFAULT;
 	struct gzl_opts zo = {.max_line = r->max_record, .no_thread = o && o->no_thread};
 	int err = gzl_open(&r->z, path, &zo);
-	if (!err && reset_parser(r, o)) {
+	if (!err && reset_parser(r, &po)) {
 		log_error("out of memory opening %s", path);
 		err = GL_ENOMEM;
 	}
@@ -304,6 +312,27 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 	return ok;
 }
 
+/* ln's text with every "::" as DCOLON_SEP, in r->dline; ln points there. */
+static int dcolon_line(struct csvr *r, struct gzl_line *ln)
+{
+	buf_clear(&r->dline);
+	if (buf_reserve(&r->dline, ln->len))
+		return GL_ENOMEM;
+	char *d = r->dline.p;
+	for (size_t i = 0; i < ln->len; i++) {
+		if (ln->p[i] == ':' && i + 1 < ln->len && ln->p[i + 1] == ':') {
+			*d++ = DCOLON_SEP;
+			i++;
+		} else {
+			*d++ = ln->p[i];
+		}
+	}
+	*d = 0;
+	ln->len = (size_t)(d - r->dline.p);
+	ln->p = r->dline.p;
+	return 0;
+}
+
 int csvr_next(struct csvr *r, struct csvr_rec *rec)
 {
 	struct gzl_line ln;
@@ -333,6 +362,11 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->rec_off = ln.offset;
 		}
 		r->rec_bytes += ln.full_len + 1;
+		/* before the fast path, which then splits on DCOLON_SEP as libcsv does */
+		if (r->dcolon && !ln.too_long && dcolon_line(r, &ln)) {
+			log_error("out of memory reading %s", gzl_name(r->z));
+			return GL_ENOMEM;
+		}
 		/* a record's first line: libcsv holds nothing of it yet */
 		if (r->rec_bytes == ln.full_len + 1 && !ln.too_long &&
 		    r->rec_bytes <= r->max_record) {
@@ -393,6 +427,7 @@ void csvr_close(struct csvr *r)
 		csv_free(&r->p);
 	gzl_close(r->z);
 	buf_free(&r->text);
+	buf_free(&r->dline);
 	free(r->off);
 	free(r->lens);
 	free(r->ptrs);

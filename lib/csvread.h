@@ -29,6 +29,9 @@ struct csvr;
 
 struct csvr_opts {
 	char delim;        /* 0 = ',' */
+	int dcolon;        /* fields are separated by "::" (MovieLens .dat), delim
+			    * unused; a byte 0x1f splits fields too, and a "::"
+			    * inside quotes reads as that byte */
 	char quote;        /* 0 = '"'; CSVR_NO_QUOTE for formats without quoting */
 	int latin1;        /* input is Latin-1 */
 	size_t max_record; /* 0 = GZL_MAX_LINE_DEFAULT */

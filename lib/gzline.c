@@ -3,6 +3,8 @@
 #include "err.h"
 #include "log.h"
 
+#include "gunzip.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -10,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define INBUF (1u << 20)
 
@@ -24,15 +25,17 @@ struct gzl {
 	int fd;
 	int own_fd;
 	size_t max_line;
+	const struct infl_engine *engine;
 
 	/* Producer side: only the reader thread (or fill() inline) touches it. */
 	int gzip;          /* 1 if the stream starts with the gzip magic */
-	int in_member;     /* inside a gzip member, its end not yet seen */
+	int gz_done;       /* the gzip stream ended cleanly */
 	int file_eof;
 	int deferred;      /* an error to report once the text before it is out */
-	z_stream zs;
-	int zs_ready;
+	struct gunzip *gz;
 	unsigned char *in;
+	const unsigned char *next_in; /* unconsumed input: next_in[0..avail_in) */
+	size_t avail_in;
 	uint64_t in_read;  /* file bytes read into `in` so far */
 	_Atomic uint64_t in_used; /* file bytes consumed by inflate or copy */
 
@@ -59,11 +62,17 @@ struct gzl {
 
 /* ---- producer: read and inflate one chunk ---------------------------------- */
 
+/* Read more input after what is unconsumed.  The INFL_LOOKBACK bytes
+ * consumed last stay in front of it: the inflater may hand them back. */
 static int read_more(struct gzl *z)
 {
-	size_t keep = z->zs.avail_in;
-	if (keep && z->zs.next_in != z->in)
-		memmove(z->in, z->zs.next_in, keep);
+	size_t back = (size_t)(z->next_in - z->in);
+	if (back > INFL_LOOKBACK)
+		back = INFL_LOOKBACK;
+	size_t keep = back + z->avail_in;
+	if (z->next_in - back != z->in)
+		memmove(z->in, z->next_in - back, keep);
+	z->next_in = z->in + back;
 	for (;;) {
 		ssize_t n = read(z->fd, z->in + keep, INBUF - keep);
 		if (n < 0 && errno == EINTR)
@@ -75,76 +84,54 @@ static int read_more(struct gzl *z)
 		if (n == 0)
 			z->file_eof = 1;
 		z->in_read += (uint64_t)n;
-		z->zs.next_in = z->in;
-		z->zs.avail_in = (uInt)(keep + (size_t)n);
+		z->avail_in += (size_t)n;
 		return 0;
 	}
 }
 
-static uint64_t consumed(const struct gzl *z) { return z->in_read - z->zs.avail_in; }
-
-/* After a member ends: another member, the end of the file, or garbage. */
-static int next_member(struct gzl *z)
-{
-	while (z->zs.avail_in < 2 && !z->file_eof) {
-		int err = read_more(z);
-		if (err)
-			return err;
-	}
-	if (z->zs.avail_in == 0)
-		return 0;
-	if (z->zs.avail_in >= 2 && z->zs.next_in[0] == 0x1f && z->zs.next_in[1] == 0x8b) {
-		inflateReset(&z->zs);
-		z->in_member = 1;
-		return 0;
-	}
-	log_at(z->name, LOG_NOPOS, consumed(z), "trailing garbage after gzip data");
-	return GL_EFORMAT;
-}
+static uint64_t consumed(const struct gzl *z) { return z->in_read - z->avail_in; }
 
 static int fill_gzip(struct gzl *z, struct slot *s)
 {
-	z->zs.next_out = (Bytef *)s->buf;
-	z->zs.avail_out = GZL_CHUNK;
+	struct infl_io io = {
+		.next_in = z->next_in,
+		.avail_in = z->avail_in,
+		.next_out = (unsigned char *)s->buf,
+		.avail_out = GZL_CHUNK,
+	};
 	int rc = 0;
-	while (z->zs.avail_out > 0 && !rc) {
-		if (!z->in_member)
+	while (io.avail_out > 0 && !z->gz_done) {
+		rc = gunzip_run(z->gz, &io, z->file_eof);
+		if (rc == GUNZIP_END)
+			z->gz_done = 1;
+		if (rc != GUNZIP_MORE)
 			break;
-		if (z->zs.avail_in == 0) {
-			if (z->file_eof) {
-				log_at(z->name, LOG_NOPOS, consumed(z),
-				       "truncated gzip stream (unexpected end of file)");
-				rc = GL_EFORMAT;
-			} else {
-				rc = read_more(z);
-			}
-			continue;
-		}
-		int zrc = inflate(&z->zs, Z_NO_FLUSH);
-		if (zrc == Z_STREAM_END) {
-			z->in_member = 0;
-			rc = next_member(z);
-		} else if (zrc == Z_MEM_ERROR) {
-			log_error("out of memory inflating %s", z->name);
-			rc = GL_ENOMEM;
-		} else if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
-			log_at(z->name, LOG_NOPOS, consumed(z), "corrupt gzip data: %s",
-			       z->zs.msg ? z->zs.msg : "inflate failed");
-			rc = GL_EFORMAT;
-		}
+		if (io.avail_out == 0)
+			break;
+		z->next_in = io.next_in;
+		z->avail_in = io.avail_in;
+		rc = read_more(z); /* gunzip wants input: it has used all there was */
+		if (rc)
+			break;
+		io.next_in = z->next_in;
+		io.avail_in = z->avail_in;
 	}
-	s->len = GZL_CHUNK - z->zs.avail_out;
+	z->next_in = io.next_in;
+	z->avail_in = io.avail_in;
+	s->len = GZL_CHUNK - io.avail_out;
 	atomic_store(&z->in_used, consumed(z));
-	return rc ? rc : s->len > 0;
+	if (rc < 0)
+		return rc;
+	return s->len > 0;
 }
 
 static int fill_plain(struct gzl *z, struct slot *s)
 {
 	/* Bytes read ahead while sniffing the magic come first. */
-	if (z->zs.avail_in) {
-		memcpy(s->buf, z->zs.next_in, z->zs.avail_in);
-		s->len = z->zs.avail_in;
-		z->zs.avail_in = 0;
+	if (z->avail_in) {
+		memcpy(s->buf, z->next_in, z->avail_in);
+		s->len = z->avail_in;
+		z->avail_in = 0;
 	}
 	while (s->len < GZL_CHUNK && !z->file_eof) {
 		ssize_t n = read(z->fd, s->buf + s->len, GZL_CHUNK - s->len);
@@ -355,23 +342,39 @@ int gzl_next(struct gzl *z, struct gzl_line *ln)
 
 /* ---- open and close -------------------------------------------------------- */
 
+/* Is it gzip?  Then start the inflater: the one opts name, else the one
+ * $GL_INFLATE names, else the fastest this build has. */
 static int sniff(struct gzl *z)
 {
-	while (z->zs.avail_in < 2 && !z->file_eof) {
+	while (z->avail_in < 2 && !z->file_eof) {
 		int err = read_more(z);
 		if (err)
 			return err;
 	}
-	z->gzip = z->zs.avail_in >= 2 && z->in[0] == 0x1f && z->in[1] == 0x8b;
+	z->gzip = z->avail_in >= 2 && z->in[0] == 0x1f && z->in[1] == 0x8b;
 	if (!z->gzip)
 		return 0;
-	if (inflateInit2(&z->zs, 15 + 16) != Z_OK) {
-		log_error("cannot start inflate for %s", z->name);
-		return GL_ENOMEM;
+	log_debug("%s: gzip, inflated by %s", z->name, z->engine->name);
+	return gunzip_new(&z->gz, z->name, z->engine);
+}
+
+static int pick_engine(struct gzl *z, const char *name)
+{
+	const char *from = "inflate option";
+	if (!name || !*name) {
+		name = getenv("GL_INFLATE");
+		from = "GL_INFLATE";
 	}
-	z->zs_ready = 1;
-	z->in_member = 1;
-	return 0;
+	if (!name || !*name) {
+		z->engine = infl_best();
+		return 0;
+	}
+	z->engine = infl_by_name(name);
+	if (z->engine)
+		return 0;
+	log_error("%s is \"%s\", an inflater this build lacks: use %s or unset it", from, name,
+		  infl_best() == &infl_zlib ? "zlib" : "isal or zlib");
+	return GL_EUSAGE;
 }
 
 int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
@@ -393,6 +396,9 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
 	for (int i = 0; i < (z->threaded ? GZL_SLOTS : 1); i++)
 		if (!(z->slots[i].buf = malloc(GZL_CHUNK)))
 			goto nomem;
+	err = pick_engine(z, opts ? opts->inflate : NULL);
+	if (err)
+		goto fail;
 	if (strcmp(path, "-") == 0) {
 		z->fd = 0;
 	} else {
@@ -405,7 +411,7 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
 		z->own_fd = 1;
 		posix_fadvise(z->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
-	z->zs.next_in = z->in;
+	z->next_in = z->in;
 	err = sniff(z);
 	if (err)
 		goto fail;
@@ -440,8 +446,7 @@ void gzl_close(struct gzl *z)
 		pthread_cond_destroy(&z->can_fill);
 		pthread_cond_destroy(&z->can_take);
 	}
-	if (z->zs_ready)
-		inflateEnd(&z->zs);
+	gunzip_free(z->gz);
 	if (z->own_fd)
 		close(z->fd);
 	for (int i = 0; i < GZL_SLOTS; i++)
@@ -454,6 +459,7 @@ void gzl_close(struct gzl *z)
 
 const char *gzl_name(const struct gzl *z) { return z->name; }
 int gzl_is_gzip(const struct gzl *z) { return z->gzip; }
+const char *gzl_inflater(const struct gzl *z) { return z->gzip ? z->engine->name : NULL; }
 uint64_t gzl_bytes_in(const struct gzl *z) { return atomic_load(&z->in_used); }
 uint64_t gzl_bytes_out(const struct gzl *z) { return z->out_bytes; }
 uint64_t gzl_lines(const struct gzl *z) { return z->lineno; }

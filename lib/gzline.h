@@ -14,9 +14,15 @@
  * and full_len its true length, so a file of one endless line costs no more
  * memory than any other.
  *
+ * Inflating is lib/gunzip's (gzip framing) over an engine of lib/inflate.h:
+ * ISA-L when the build has it, else zlib; opts->inflate or the environment
+ * variable GL_INFLATE ("zlib" or "isal") picks one, for tests and for
+ * comparing them.  Both give the same text and the same errors.
+ *
  * Errors (a truncated or corrupt gzip stream, trailing garbage after a gzip
  * member, a read error) are logged with the file name and the compressed
- * byte offset and returned after every complete line before them.
+ * byte offset (lib/gunzip.h says which offset) and returned after every
+ * complete line before them.
  */
 #ifndef GL_GZLINE_H
 #define GL_GZLINE_H
@@ -33,6 +39,7 @@ struct gzl;
 struct gzl_opts {
 	size_t max_line; /* 0 = GZL_MAX_LINE_DEFAULT */
 	int no_thread;   /* 1 = inflate in the caller's thread */
+	const char *inflate; /* "zlib" or "isal"; NULL = $GL_INFLATE, else the fastest */
 };
 
 struct gzl_line {
@@ -44,7 +51,8 @@ struct gzl_line {
 	int too_long;
 };
 
-/* Open path ("-" = stdin).  opts may be NULL.  0, GL_EIO or GL_ENOMEM. */
+/* Open path ("-" = stdin).  opts may be NULL.  0, GL_EIO, GL_ENOMEM, or
+ * GL_EUSAGE when the inflater asked for is not in this build (logged). */
 int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts);
 
 /* Next line: 1 with *ln filled, 0 at the end, or a negative gl_err. */
@@ -57,6 +65,7 @@ int gzl_chunk(struct gzl *z, const char **p, size_t *len);
 
 const char *gzl_name(const struct gzl *z);  /* the path as opened */
 int gzl_is_gzip(const struct gzl *z);
+const char *gzl_inflater(const struct gzl *z); /* "zlib", "isal"; NULL if not gzip */
 uint64_t gzl_bytes_in(const struct gzl *z);  /* file bytes consumed so far */
 uint64_t gzl_bytes_out(const struct gzl *z); /* text bytes handed out so far */
 uint64_t gzl_lines(const struct gzl *z);     /* lines handed out so far */

@@ -227,7 +227,8 @@ static long model_row(const struct csvtab *t)
 	long first = -1;
 	for (size_t i = 0; i < t->nrow; i++) {
 		const char *name = csvtab_get(t, i, cm);
-		if (!*name || !strcmp(name, "global_mean") || !strcmp(name, "biases"))
+		if (!*name || !strcmp(name, "global_mean") || !strcmp(name, "biases") ||
+		    !strcmp(name, "popularity"))
 			continue;
 		if (!strcmp(csvtab_get(t, i, cb), "mean"))
 			return (long)i;

@@ -29,7 +29,7 @@
 # FETCH_TRIES (default 5) attempts per file, each resuming the last.
 set -euo pipefail
 
-explain=0 about= cmd=make
+explain=0 about='' cmd=make
 while [ $# -gt 0 ]; do
 	case $1 in
 	--explain) explain=1; shift ;;

@@ -15,9 +15,9 @@ h2m=${HELP2MAN-help2man}
 if [ -n "$h2m" ] && command -v "$h2m" >/dev/null; then
 	"$h2m" --no-info --no-discard-stderr --name="$desc" --output="$out.tmp" "$exe"
 else
-	version=$("$exe" --version | awk '{ print $NF; exit }')
+	version=$("$exe" --version | awk 'NR == 1 { print $NF }')
 	{
-		printf '.TH %s 1 "" "goodlens %s" "User Commands"\n' "$(tr a-z A-Z <<<"$name")" "$version"
+		printf '.TH %s 1 "" "goodlens %s" "User Commands"\n' "$(tr '[:lower:]' '[:upper:]' <<<"$name")" "$version"
 		printf '.SH NAME\n%s \\- %s\n.SH DESCRIPTION\n.nf\n' "$name" "$desc"
 		# roff: a backslash is \e; a line starting with . or ' is protected by \&
 		"$exe" --help | sed -e 's/\\/\\e/g' -e "s/^[.']/\\\\\&&/"

@@ -22,7 +22,7 @@ done
 # model, rmse, mae, ndcg@10 on the validation ratings; lower rmse is better.
 echo "model          rmse     mae      ndcg@k"
 for m in "$a" "$b"; do
-	awk -F, -v m="$m" 'NR > 1 && ($1 != m || $2 == "0" || $2 == "") {
+	awk -F, -v m="$m" 'NR > 1 && $3 != "" && ($1 != m || $2 == "0" || $2 == "") {
 		printf "%-12s %8.4f %8.4f %8.4f\n", ($1 == m ? m : m "/" $1), $3, $4, $8 }' \
 		"$work/$m/train.summary.csv"
 done

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "glm.h"
 #include "glr.h"
+#include "keys.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
@@ -100,6 +101,7 @@ struct blend_run {
 	float lo, hi;
 	struct outfile metrics, summary, preds, table;
 	const char *dir;
+	struct keys keys;            /* users.csv, items.csv */
 };
 
 static double now(void)
@@ -368,7 +370,7 @@ static int write_predictions(struct blend_run *r, struct model *bm)
 		err = GL_ENOMEM;
 		goto done;
 	}
-	fputs("user,item,rating,prediction\n", f);
+	keys_predictions_header(f, &r->keys);
 	for (uint64_t u = 0; u < r->d.n_users; u++) {
 		size_t n = 0;
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
@@ -380,7 +382,7 @@ static int write_predictions(struct blend_run *r, struct model *bm)
 			continue;
 		bm->ops->predict(bm, (uint32_t)u, items, n, pred, NULL);
 		for (size_t x = 0; x < n; x++)
-			fprintf(f, "%" PRIu64 ",%u,%g,%.6f\n", u, items[x], rating[x], pred[x]);
+			keys_prediction_row(f, &r->keys, u, items[x], rating[x], pred[x]);
 	}
 done:
 	free(items);
@@ -389,7 +391,8 @@ done:
 	return err;
 }
 
-/* model.glm: the best member on the holdout, with the blend in its hparams. */
+/* model.glm: the best member on the holdout, with the blend in its hparams
+ * and the source it was trained on, as trainer.c writes it. */
 static int write_model(struct blend_run *r)
 {
 	struct glm g = {0};
@@ -419,8 +422,10 @@ static int write_model(struct blend_run *r)
 		b.p = NULL;
 		err = model_to_glm(m, 0, &g);
 	}
-	if (!err)
+	if (!err) {
+		keys_fill_source(&r->keys, &r->d, &g);
 		err = glm_save(&g, path);
+	}
 	if (err == GL_ENOMEM)
 		log_error("out of memory writing the model");
 	if (!err)
@@ -450,6 +455,12 @@ static int open_out(struct outfile *of, const char *dir, const char *name)
 
 int blend_run(const struct train_cfg *c, const char *path, const char *outdir)
 {
+	return blend_run_keyed(c, path, NULL, NULL, outdir);
+}
+
+int blend_run_keyed(const struct train_cfg *c, const char *path, const char *users,
+		    const char *items, const char *outdir)
+{
 	struct blend_run *r = calloc(1, sizeof *r);
 	if (!r) {
 		log_error("out of memory");
@@ -477,6 +488,8 @@ int blend_run(const struct train_cfg *c, const char *path, const char *outdir)
 		log_error("%s: more than %u users", path, UINT32_MAX - 1);
 		err = GL_ELIMIT;
 	}
+	if (!err)
+		err = keys_load(&r->keys, &r->d, users, items);
 	for (int j = 0; !err && j < r->n; j++)
 		decay_advise(&r->mc[j], &r->d); /* dot's weight-decay warning, as trainer_run gives */
 	/* the outputs first: a folder that cannot be made fails before the
@@ -512,6 +525,7 @@ int blend_run(const struct train_cfg *c, const char *path, const char *outdir)
 		outfile_abort(files[t]);
 	for (int j = 0; j < r->n; j++)
 		model_free(&r->members[j]); /* a member never made is zero: nothing to free */
+	keys_free(&r->keys);
 	tdata_free(&r->dh);
 	tdata_free(&r->d);
 	glr_close(&r->g);

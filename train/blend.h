@@ -16,14 +16,17 @@
  *
  * Outputs in outdir, as trainer.h's plus blend.csv:
  *   metrics.csv        step 4's epochs, with a member column (index in the list)
- *   predictions.csv    the blend's validation predictions
+ *   predictions.csv    the blend's validation predictions, in trainer.h's
+ *                      columns (the source keys beside the dense ids)
  *   train.summary.csv  the baselines, every member (model = its kind,
  *                      member = its index) and the blend (blend,all)
  *   blend.csv          member,model,weight,holdout_rmse,valid_rmse: the
  *                      intercept, each member, and the blend
  *   model.glm          the member with the best holdout RMSE, retrained on
  *                      all the training ratings (recommend and report use
- *                      a model of one kind); its hparams name the blend
+ *                      a model of one kind); its hparams name the blend,
+ *                      and its `source` section is trainer.c's (rating
+ *                      scale, key fingerprints)
  */
 #ifndef GL_TRAIN_BLEND_H
 #define GL_TRAIN_BLEND_H
@@ -33,8 +36,14 @@
 #include <stdint.h>
 
 /* Blend the models c->blend[0 .. c->n_blend) on the .glr file at path,
- * writing into outdir.  0 or a gl_err (logged). */
+ * writing into outdir.  The source keys come from users.csv and items.csv
+ * beside path, as trainer_run reads them (train/keys.h).  0 or a gl_err
+ * (logged). */
 int blend_run(const struct train_cfg *c, const char *path, const char *outdir);
+
+/* The same with the tables named: users and items (NULL: beside path). */
+int blend_run_keyed(const struct train_cfg *c, const char *path, const char *users,
+		    const char *items, const char *outdir);
 
 /* Fit w[0 .. m] (w[0] the intercept) to y[0 .. n) from the members'
  * predictions X (n rows of m, row-major): minimise

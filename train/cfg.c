@@ -46,8 +46,10 @@ void cfg_defaults(struct train_cfg *c, int kind)
 	switch (kind) {
 	case GLM_DOT:
 	case GLM_NN:
-		/* fastai collab_learner + fit_one_cycle(5, 5e-3, wd=0.1) */
-		c->factors = kind == GLM_DOT ? 50 : 0;
+		/* fastai collab_learner(n_factors=50) + the book's
+		 * fit_one_cycle(5, 5e-3, wd=0.1) and y_range (0, 5.5); nn:
+		 * layers=[n_factors], embeddings by emb_sz_rule (emb 0) */
+		c->factors = 50;
 		c->epochs = 5;
 		c->lr = 5e-3;
 		c->wd = 0.1;
@@ -57,7 +59,7 @@ void cfg_defaults(struct train_cfg *c, int kind)
 		c->update = UPD_SPARSE;
 		c->y_lo = 0;
 		c->y_hi = 5.5;
-		c->layers[0] = 100;
+		c->layers[0] = 50;
 		c->n_layers = 1;
 		c->bn = 1;
 		break;
@@ -121,8 +123,10 @@ static int bad(const char *what)
 
 int cfg_check(const struct train_cfg *c)
 {
-	if (c->kind != GLM_NN && c->factors == 0)
+	if (c->factors == 0)
 		return bad("--factors must be at least 1");
+	if (c->emb[0] > 4096 || c->emb[1] > 4096)
+		return bad("--emb-size must be at most 4096");
 	if (c->factors > 4096)
 		return bad("--factors must be at most 4096");
 	if (c->epochs == 0)
@@ -155,8 +159,10 @@ int cfg_check(const struct train_cfg *c)
 		return bad("--rank-k must be at least 1");
 	if (!(c->div > 0) || !(c->div_final > 0) || c->pct_start < 0 || c->pct_start > 1)
 		return bad("--div and --div-final must be positive and --pct-start in [0, 1]");
-	if (c->mom < 0 || c->mom >= 1 || c->beta2 < 0 || c->beta2 >= 1 || !(c->eps > 0))
-		return bad("momentum and beta2 must be in [0, 1) and eps positive");
+	/* eps >= 1e-12: sparse Adam's row update divides by a product of three
+	 * terms of at least eps each (train/kern.h), which must not underflow */
+	if (c->mom < 0 || c->mom >= 1 || c->beta2 < 0 || c->beta2 >= 1 || !(c->eps >= 1e-12))
+		return bad("momentum and beta2 must be in [0, 1) and eps at least 1e-12");
 	for (int i = 0; i < 3; i++)
 		if (c->moms[i] < 0 || c->moms[i] >= 1)
 			return bad("--moms values must be in [0, 1)");
@@ -209,8 +215,16 @@ int cfg_hparams(const struct train_cfg *c, char **text)
 			  c->eps);
 	err |= buf_printf(&b, "div=%.9g\ndiv_final=%.9g\npct_start=%.9g\nseed=%llu\nthreads=%u\n",
 			  c->div, c->div_final, c->pct_start, (unsigned long long)c->seed, c->threads);
-	err |= buf_printf(&b, "patience=%u\nensemble=%u\nadaptive=%d\ninit_sd=%.9g\nbn=%d\nlayers=",
+	err |= buf_printf(&b, "patience=%u\nensemble=%u\nadaptive=%d\ninit_sd=%.9g\nbn=%d\n",
 			  c->patience, c->ensemble, c->adaptive, c->init_sd, c->bn);
+	for (int s = 0; c->kind == GLM_NN && s < 2; s++) {
+		/* 0: fastai's emb_sz_rule of the file's counts */
+		err |= buf_adds(&b, s ? "," : "emb_size=");
+		err |= c->emb[s] ? buf_printf(&b, "%u", c->emb[s]) : buf_adds(&b, "rule");
+	}
+	if (c->kind == GLM_NN)
+		err |= buf_adds(&b, "\n");
+	err |= buf_adds(&b, "layers=");
 	for (int i = 0; i < c->n_layers; i++)
 		err |= buf_printf(&b, "%s%u", i ? "," : "", c->layers[i]);
 	err |= buf_adds(&b, "\n");

@@ -2,10 +2,13 @@
  * defaults.
  *
  * Defaults follow the tool each model comes from: dot and nn take fastai's
- * collab_learner + fit_one_cycle settings (50 factors, Adam 0.9/0.99,
- * eps 1e-5, decoupled weight decay 0.1, one-cycle for 5 epochs at 5e-3,
- * batch 64, y_range 0..5.5); mf takes plain SGD as LIBMF does; als solves
- * exactly and has no learning rate.  docs/TRAIN.md lists every knob.
+ * collab_learner (n_factors 50: dot's factors, nn's layers=[n_factors];
+ * nn's embedding sizes by emb_sz_rule; Adam 0.9/0.99, eps 1e-5, decoupled
+ * weight decay) with the fastai book chapter's fit_one_cycle(5, 5e-3,
+ * wd=0.1), batch 64 and y_range 0..5.5 (fastai's library defaults are lr
+ * 1e-3, wd 0.01 and no y_range); mf takes plain SGD as LIBMF does; als
+ * solves exactly and has no learning rate.  docs/TRAIN.md lists every
+ * knob.
  */
 #ifndef GL_TRAIN_CFG_H
 #define GL_TRAIN_CFG_H
@@ -24,6 +27,7 @@ enum train_implicit { IMPLICIT_NONE, IMPLICIT_USERS, IMPLICIT_ITEMS, IMPLICIT_BO
 /* bpmf's defaults (docs/TRAIN.md says how they were chosen) */
 #define CFG_BPMF_FACTORS 16
 #define CFG_BPMF_SWEEPS 200
+#define CFG_MF_ADAPTIVE_LR 0.1 /* mf --adaptive's default --lr: LIBMF's eta */
 #define CFG_BPMF_BURN_IN 50
 #define CFG_BPMF_IMPLICIT IMPLICIT_ITEMS
 #define CFG_BPMF_PRIOR PRIOR_WISHART
@@ -32,7 +36,8 @@ enum train_implicit { IMPLICIT_NONE, IMPLICIT_USERS, IMPLICIT_ITEMS, IMPLICIT_BO
 struct train_cfg {
 	int kind;             /* enum glm_kind */
 	int loss;             /* enum glm_loss */
-	uint32_t factors;     /* dot/mf/als: k; nn: 0 = fastai's size rule */
+	uint32_t factors;     /* dot/mf/als: k; nn: fastai's n_factors (layers) */
+	uint32_t emb[2];      /* nn: user and item embedding sizes, 0 = emb_sz_rule */
 	uint32_t epochs;
 	uint32_t bs;          /* ratings per batch (dot, nn) */
 	uint32_t accum;       /* batches summed before one optimizer step */
@@ -50,7 +55,7 @@ struct train_cfg {
 	double beta2, eps;
 	double div, div_final, pct_start;
 	uint64_t seed;
-	uint32_t layers[CFG_MAX_LAYERS]; /* nn hidden sizes */
+	uint32_t layers[CFG_MAX_LAYERS]; /* nn hidden sizes (fastai: [n_factors]) */
 	int n_layers;
 	int bn;               /* nn: BatchNorm after each hidden ReLU (fastai) */
 	int adaptive;         /* mf: per-row AdaGrad-like rates (LIBMF) */

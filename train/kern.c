@@ -140,6 +140,14 @@ void kern_grad_pair(float *restrict gp, float *restrict gq, const float *restric
 	}
 }
 
+/* The catch-up's drift of one element as num / *den (kern.h). */
+static inline float drift1(float mj, float vj, const struct kern_adam *a, float *den)
+{
+	float s = sqrt1(vj), d1 = s * a->cr1 + a->eps, d1b = s * a->cr2 + a->e2;
+	*den = d1 * d1b;
+	return mj * (a->cw1 * d1b + a->cw2 * d1);
+}
+
 /* One element of kern_adam_row.  With a catch-up and no l2 term the two
  * quotients share one division:
  *     (w - A / D1) f - B / D2 = w f - (f A D2 + B D1) / (D1 D2)
@@ -148,7 +156,7 @@ static inline void adam1(float *w, float *m, float *v, float g, const struct ker
 {
 	float wj = *w, mj = *m, vj = *v;
 	if (a->catch_up && a->l2 == 0.0f) {
-		float d1 = sqrt1(vj * a->inv_debias2) + a->eps, num1 = a->drift * mj;
+		float d1, num1 = drift1(mj, vj, a, &d1);
 		mj *= a->dm;
 		vj *= a->dv;
 		mj = a->mom * mj + a->damp1 * g;
@@ -160,7 +168,8 @@ static inline void adam1(float *w, float *m, float *v, float g, const struct ker
 		return;
 	}
 	if (a->catch_up) {
-		wj -= a->drift * mj / (sqrt1(vj * a->inv_debias2) + a->eps);
+		float d1, num1 = drift1(mj, vj, a, &d1);
+		wj -= num1 / d1;
 		mj *= a->dm;
 		vj *= a->dv;
 	}
@@ -173,33 +182,61 @@ static inline void adam1(float *w, float *m, float *v, float g, const struct ker
 }
 
 #ifdef KERN_AVX
+struct adam_v {
+	__m256 cw1, cw2, cr1, cr2, e2, dm, dv, f, l2, mom, d1, b2, d2, ss, id2, eps;
+};
+
+AVX static inline __m256 drift_avx(__m256 mj, __m256 vj, const struct adam_v *c, __m256 *den)
+{
+	__m256 s = _mm256_sqrt_ps(vj);
+	__m256 d1 = _mm256_add_ps(_mm256_mul_ps(s, c->cr1), c->eps);
+	__m256 d1b = _mm256_add_ps(_mm256_mul_ps(s, c->cr2), c->e2);
+	*den = _mm256_mul_ps(d1, d1b);
+	return _mm256_mul_ps(mj, _mm256_add_ps(_mm256_mul_ps(c->cw1, d1b), _mm256_mul_ps(c->cw2, d1)));
+}
+
+AVX static void adam_v_set(struct adam_v *c, const struct kern_adam *a)
+{
+	c->cw1 = _mm256_set1_ps(a->cw1);
+	c->cw2 = _mm256_set1_ps(a->cw2);
+	c->cr1 = _mm256_set1_ps(a->cr1);
+	c->cr2 = _mm256_set1_ps(a->cr2);
+	c->e2 = _mm256_set1_ps(a->e2);
+	c->dm = _mm256_set1_ps(a->dm);
+	c->dv = _mm256_set1_ps(a->dv);
+	c->f = _mm256_set1_ps(a->f);
+	c->l2 = _mm256_set1_ps(a->l2);
+	c->mom = _mm256_set1_ps(a->mom);
+	c->d1 = _mm256_set1_ps(a->damp1);
+	c->b2 = _mm256_set1_ps(a->beta2);
+	c->d2 = _mm256_set1_ps(a->damp2);
+	c->ss = _mm256_set1_ps(a->step_size);
+	c->id2 = _mm256_set1_ps(a->inv_debias2);
+	c->eps = _mm256_set1_ps(a->eps);
+}
+
 AVX static uint32_t adam_avx(float *restrict w, float *restrict m, float *restrict v,
 			     const float *restrict g, uint32_t n, const struct kern_adam *a)
 {
-	const __m256 drift = _mm256_set1_ps(a->drift), dm = _mm256_set1_ps(a->dm);
-	const __m256 dv = _mm256_set1_ps(a->dv), f = _mm256_set1_ps(a->f);
-	const __m256 l2 = _mm256_set1_ps(a->l2), mom = _mm256_set1_ps(a->mom);
-	const __m256 d1 = _mm256_set1_ps(a->damp1), b2 = _mm256_set1_ps(a->beta2);
-	const __m256 d2 = _mm256_set1_ps(a->damp2), ss = _mm256_set1_ps(a->step_size);
-	const __m256 id2 = _mm256_set1_ps(a->inv_debias2), eps = _mm256_set1_ps(a->eps);
+	struct adam_v c;
+	adam_v_set(&c, a);
 	const __m256 zero = _mm256_setzero_ps();
 	uint32_t j = 0;
 	if (a->catch_up && a->l2 == 0.0f) {
 		for (; j + LANES <= n; j += LANES) {
 			__m256 wj = _mm256_loadu_ps(w + j), mj = _mm256_loadu_ps(m + j);
 			__m256 vj = _mm256_loadu_ps(v + j), gj = g ? _mm256_loadu_ps(g + j) : zero;
-			__m256 den1 = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
-			__m256 num1 = _mm256_mul_ps(drift, mj);
-			mj = _mm256_mul_ps(mj, dm);
-			vj = _mm256_mul_ps(vj, dv);
-			mj = _mm256_add_ps(_mm256_mul_ps(mom, mj), _mm256_mul_ps(d1, gj));
-			vj = _mm256_add_ps(_mm256_mul_ps(b2, vj), _mm256_mul_ps(_mm256_mul_ps(d2, gj), gj));
-			__m256 den2 = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
-			__m256 num2 = _mm256_mul_ps(ss, mj);
-			__m256 top = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(f, num1), den2),
+			__m256 den1, num1 = drift_avx(mj, vj, &c, &den1);
+			mj = _mm256_mul_ps(mj, c.dm);
+			vj = _mm256_mul_ps(vj, c.dv);
+			mj = _mm256_add_ps(_mm256_mul_ps(c.mom, mj), _mm256_mul_ps(c.d1, gj));
+			vj = _mm256_add_ps(_mm256_mul_ps(c.b2, vj), _mm256_mul_ps(_mm256_mul_ps(c.d2, gj), gj));
+			__m256 den2 = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, c.id2)), c.eps);
+			__m256 num2 = _mm256_mul_ps(c.ss, mj);
+			__m256 top = _mm256_add_ps(_mm256_mul_ps(_mm256_mul_ps(c.f, num1), den2),
 						   _mm256_mul_ps(num2, den1));
 			__m256 q = _mm256_div_ps(top, _mm256_mul_ps(den1, den2));
-			_mm256_storeu_ps(w + j, _mm256_sub_ps(_mm256_mul_ps(wj, f), q));
+			_mm256_storeu_ps(w + j, _mm256_sub_ps(_mm256_mul_ps(wj, c.f), q));
 			_mm256_storeu_ps(m + j, mj);
 			_mm256_storeu_ps(v + j, vj);
 		}
@@ -210,17 +247,17 @@ AVX static uint32_t adam_avx(float *restrict w, float *restrict m, float *restri
 		__m256 wj = _mm256_loadu_ps(w + j), mj = _mm256_loadu_ps(m + j);
 		__m256 vj = _mm256_loadu_ps(v + j);
 		if (cu) {
-			__m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
-			wj = _mm256_sub_ps(wj, _mm256_div_ps(_mm256_mul_ps(drift, mj), den));
-			mj = _mm256_mul_ps(mj, dm);
-			vj = _mm256_mul_ps(vj, dv);
+			__m256 den, num = drift_avx(mj, vj, &c, &den);
+			wj = _mm256_sub_ps(wj, _mm256_div_ps(num, den));
+			mj = _mm256_mul_ps(mj, c.dm);
+			vj = _mm256_mul_ps(vj, c.dv);
 		}
-		__m256 gj = _mm256_add_ps(g ? _mm256_loadu_ps(g + j) : zero, _mm256_mul_ps(l2, wj));
-		__m256 wd = _mm256_mul_ps(wj, f);
-		mj = _mm256_add_ps(_mm256_mul_ps(mom, mj), _mm256_mul_ps(d1, gj));
-		vj = _mm256_add_ps(_mm256_mul_ps(b2, vj), _mm256_mul_ps(_mm256_mul_ps(d2, gj), gj));
-		__m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, id2)), eps);
-		_mm256_storeu_ps(w + j, _mm256_sub_ps(wd, _mm256_div_ps(_mm256_mul_ps(ss, mj), den)));
+		__m256 gj = _mm256_add_ps(g ? _mm256_loadu_ps(g + j) : zero, _mm256_mul_ps(c.l2, wj));
+		__m256 wd = _mm256_mul_ps(wj, c.f);
+		mj = _mm256_add_ps(_mm256_mul_ps(c.mom, mj), _mm256_mul_ps(c.d1, gj));
+		vj = _mm256_add_ps(_mm256_mul_ps(c.b2, vj), _mm256_mul_ps(_mm256_mul_ps(c.d2, gj), gj));
+		__m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_mul_ps(vj, c.id2)), c.eps);
+		_mm256_storeu_ps(w + j, _mm256_sub_ps(wd, _mm256_div_ps(_mm256_mul_ps(c.ss, mj), den)));
 		_mm256_storeu_ps(m + j, mj);
 		_mm256_storeu_ps(v + j, vj);
 	}
@@ -244,8 +281,29 @@ void kern_adam_catch_up(float *restrict w, float *restrict m, float *restrict v,
 			const struct kern_adam *a)
 {
 	for (uint32_t j = 0; j < n; j++) {
-		w[j] -= a->drift * m[j] / (sqrt1(v[j] * a->inv_debias2) + a->eps);
+		float den, num = drift1(m[j], v[j], a, &den);
+		w[j] -= num / den;
 		m[j] *= a->dm;
 		v[j] *= a->dv;
+	}
+}
+
+KERN void kern_cu_ring(double *restrict mr, double *restrict x, double *restrict bb,
+		       double *const mu[4], uint32_t n, double mom, double mf, double ib, double c,
+		       double q)
+{
+	double *restrict m0 = mu[0], *restrict m1 = mu[1], *restrict m2 = mu[2], *restrict m3 = mu[3];
+	for (uint32_t i = 0; i < n; i++) {
+		mr[i] *= mom;
+		x[i] *= mf;
+		bb[i] *= ib;
+		double k = c * x[i], u = q * bb[i];
+		m0[i] += k;
+		k *= u;
+		m1[i] += k;
+		k *= u;
+		m2[i] += k;
+		k *= u;
+		m3[i] += k;
 	}
 }

@@ -27,8 +27,10 @@ void kern_sgd_pair_g2(float *restrict p, float *restrict q, uint32_t k, float ds
 
 /* One row of Adam as optim.h describes it, every element in one pass:
  * first, when catch_up is set, what the row missed over the steps it was
- * absent (sparse updates)
- *     w -= drift * m / (sqrt(v * inv_debias2) + eps); m *= dm; v *= dv
+ * absent (sparse updates): with s = sqrt(v), the drift's two quadrature
+ * nodes as one quotient,
+ *     d1 = s cr1 + eps,  d1' = s cr2 + e2  (node 2 unused: cw2 0, e2 1)
+ *     w -= m (cw1 d1' + cw2 d1) / (d1 d1');  m *= dm;  v *= dv
  * then this step's update (g NULL is a zero gradient)
  *     g' = g + l2 * w;  w *= f
  *     m = mom * m + damp1 * g';  v = beta2 * v + damp2 * g' * g'
@@ -39,7 +41,7 @@ void kern_sgd_pair_g2(float *restrict p, float *restrict q, uint32_t k, float ds
  * kern_adam_catch_up does the first part alone (settling a tensor). */
 struct kern_adam {
 	int catch_up;
-	float drift, dm, dv;
+	float cw1, cw2, cr1, cr2, e2, dm, dv;
 	float f, l2;
 	float mom, damp1, beta2, damp2, step_size, inv_debias2, eps;
 };
@@ -47,6 +49,13 @@ void kern_adam_row(float *restrict w, float *restrict m, float *restrict v,
 		   const float *restrict g, uint32_t n, const struct kern_adam *a);
 void kern_adam_catch_up(float *restrict w, float *restrict m, float *restrict v, uint32_t n,
 			const struct kern_adam *a);
+
+/* Sparse Adam's ring (optim.h), n slots: add one step's term to each,
+ *     mr *= mom;  x *= mf;  bb *= ib;  k = c x;  u = q bb;
+ *     mu[0] += k;  mu[1] += k u;  mu[2] += k u^2;  mu[3] += k u^3
+ * (in that order of products, in double). */
+void kern_cu_ring(double *restrict mr, double *restrict x, double *restrict bb, double *const mu[4],
+		  uint32_t n, double mom, double mf, double ib, double c, double q);
 
 /* gp += ds * q and gq += ds * p over k floats (a rating's factor
  * gradients; the four arrays must not overlap). */

@@ -363,6 +363,7 @@ void model_free(struct model *m)
 		pt_free(&m->t[i]);
 	batch_free(&m->batch);
 	batch_free(&m->ahead);
+	optim_free(&m->opt);
 	memset(m, 0, sizeof *m);
 }
 
@@ -413,7 +414,9 @@ int model_mb_epoch(struct model *m, uint32_t epoch, model_fwdbwd fb, double *tra
 	for (uint64_t s = 0; s < m->steps_per_epoch; s++) {
 		struct hyper h;
 		sched_at(c, (double)(epoch * m->steps_per_epoch + s) / (double)total, &h);
-		optim_begin(&m->opt, &h);
+		int err = optim_begin(&m->opt, &h);
+		if (err)
+			return err;
 		/* ratings not yet trained on: the batcher's plus the one ahead */
 		uint64_t left = m->bt.left + m->ahead.n;
 		uint64_t n = left < group ? left : group;

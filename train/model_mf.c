@@ -32,8 +32,8 @@
  * the kernel runs over it with the user's row held in registers.
  *
  * The kernel covers the squared error with the identity link, the
- * default; --adaptive, --loss ce and --y-range take a per-rating path
- * through model_score_grad.  With the ce loss each thread trains its own
+ * default, with or without --adaptive (mfkern.h has both updates); --loss
+ * ce and --y-range take a per-rating path through model_score_grad.  With the ce loss each thread trains its own
  * copy of the class head and the copies are averaged after every
  * sub-epoch.
  */
@@ -239,9 +239,9 @@ static int mf_init(struct model *m)
 		return err;
 	model_init_trunc(m->P, &m->rng, c->init_sd);
 	model_init_trunc(m->Q, &m->rng, c->init_sd);
-	if (m->loss == GLM_MSE && !(m->y_lo < m->y_hi) && !c->adaptive) {
+	if (m->loss == GLM_MSE && !(m->y_lo < m->y_hi)) {
 		const char *name;
-		p->fast = mfk_select(&name);
+		p->fast = c->adaptive ? mfk_select_adaptive(&name) : mfk_select(&name);
 		log_debug("mf: %s kernel, rows of %u floats", name, p->kp);
 	}
 	return 0;
@@ -421,7 +421,7 @@ static void mf_block(void *arg, uint32_t t, uint32_t nt)
 	uint32_t ib = (t + j->sub + j->shift) % nt;
 	uint32_t base = p->istart[ib], width = p->istart[ib + 1] - base;
 	float l2 = (float)(2 * m->cfg->wd), lr = j->lr;
-	struct mfk_par par = {.kp = p->kp, .mu = m->mu, .lr = lr, .l2 = l2};
+	struct mfk_par par = {.kp = p->kp, .k = m->k, .mu = m->mu, .lr = lr, .l2 = l2};
 	uint32_t nc = m->n_classes;
 	float *head = p->heads ? p->heads + (size_t)t * 2 * nc : NULL;
 	float *hg = p->hgrad ? p->hgrad + (size_t)t * 2 * nc : NULL;
@@ -439,7 +439,8 @@ static void mf_block(void *arg, uint32_t t, uint32_t nt)
 			uint32_t us = p->order[x + (uint64_t)y];
 			size_t len = gather_user(m, p, j->epoch, us, base, width, &sc[y]);
 			run[y] = (struct mfk_run){.p = p->wp + (size_t)us * p->kp, .bu = p->wbu + us,
-						  .Q = p->wq, .bi = p->wbi, .it = sc[y].it,
+						  .gu = p->gu ? p->gu + us : NULL, .Q = p->wq,
+						  .bi = p->wbi, .gi = p->gi, .it = sc[y].it,
 						  .r = sc[y].r, .n = len};
 			seen += len;
 		}

@@ -3,17 +3,20 @@
  *   x = [U[u], I[i]]                       embedding sizes by fastai's
  *                                          emb_sz_rule: min(600, round(1.6 *
  *                                          n^0.56)), n counting fastai's
- *                                          extra '#na#' class
+ *                                          extra '#na#' class (or cfg emb)
  *   h = BN(ReLU(W_l h))  per hidden layer  (fastai LinBnDrop with
  *                                          lin_first: Linear without bias
  *                                          when BN follows; dropout 0)
  *   y = W_out h + b_out                    1 output, or one per class (ce)
  *   rating = sigmoid_range(y, y_lo, y_hi)  (mse)
  *
- * Initialisation as PyTorch's: embeddings trunc_normal_(std 0.01) (fastai's
- * Embedding), Linear weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)),
- * BatchNorm weight 1, bias 0, running mean 0 and variance 1, momentum 0.1,
- * eps 1e-5.  Weight decay skips BatchNorm parameters and Linear biases
+ * The hidden sizes are cfg layers, which default to [factors]: fastai's
+ * collab_learner(use_nn=True) passes layers=[n_factors] (50).
+ *
+ * Initialisation as fastai's: embeddings trunc_normal_(std 0.01) (fastai's
+ * Embedding), Linear weights and biases PyTorch's U(-1/sqrt(fan_in),
+ * 1/sqrt(fan_in)), BatchNorm as fastai's BatchNorm() makes it: weight 1,
+ * bias 1e-3, running mean 0 and variance 1, momentum 0.1, eps 1e-5.  Weight decay skips BatchNorm parameters and Linear biases
  * (fastai's wd_bn_bias=False).  Training normalises by the batch's
  * statistics (biased variance) and moves the running ones (unbiased
  * variance); prediction uses the running statistics.
@@ -33,6 +36,7 @@
 
 #define BN_EPS 1e-5f
 #define BN_MOM 0.1f
+#define BN_BIAS0 1e-3f /* fastai's _get_norm: bn.bias.data.fill_(1e-3) */
 
 struct nn_layer {
 	struct ptensor *w, *bn_w, *bn_b, *bn_mean, *bn_var;
@@ -128,8 +132,8 @@ static int nn_init(struct model *m)
 		return GL_ENOMEM;
 	}
 	m->priv = p;
-	p->du = c->factors ? c->factors : nn_emb_size(m->n_users);
-	p->di = c->factors ? c->factors : nn_emb_size(m->n_items);
+	p->du = c->emb[0] ? c->emb[0] : nn_emb_size(m->n_users);
+	p->di = c->emb[1] ? c->emb[1] : nn_emb_size(m->n_items);
 	p->D = p->du + p->di;
 	p->bn = c->bn;
 	p->n_layers = c->n_layers;
@@ -165,8 +169,11 @@ static int nn_init(struct model *m)
 		struct nn_layer *L = &p->l[l];
 		uniform(L->w, &m->rng, 1 / sqrt((double)L->in));
 		if (p->bn) {
-			for (uint32_t j = 0; j < L->out; j++)
-				L->bn_w->w[j] = 1, L->bn_var->w[j] = 1;
+			for (uint32_t j = 0; j < L->out; j++) {
+				L->bn_w->w[j] = 1;
+				L->bn_b->w[j] = BN_BIAS0;
+				L->bn_var->w[j] = 1;
+			}
 		} else {
 			uniform(L->bn_b, &m->rng, 1 / sqrt((double)L->in));
 		}

@@ -19,7 +19,7 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 	strncpy(t->name, name, GLM_NAME_LEN - 1);
 	t->rows = rows;
 	t->cols = cols;
-	t->dense = !!(flags & PT_DENSE);
+	t->dense = !!(flags & (PT_DENSE | PT_NO_DECAY));
 	t->decay = !(flags & PT_NO_DECAY);
 	t->internal = !!(flags & PT_INTERNAL);
 	if (t->dense || cap > rows)
@@ -124,7 +124,146 @@ void optim_init(struct optim *o, const struct train_cfg *c)
 	o->c = c;
 }
 
-void optim_begin(struct optim *o, const struct hyper *h)
+void optim_free(struct optim *o)
+{
+	free(o->mr);
+	free(o->b2pow);
+	free(o->past);
+	o->mr = o->b2pow = NULL;
+	o->past = NULL;
+	o->past_cap = 0;
+}
+
+/* The catch-up's window for c: a step's drift term shrinks by about
+ * rho = mom / (sqrt(beta2) (1 - lr wd)) per step after the row's last
+ * update (m decays by mom, sqrt(v) by sqrt(beta2)). */
+static uint32_t cu_window(const struct train_cfg *c)
+{
+	double mom = c->mom;
+	if (c->schedule == SCHED_ONE_CYCLE)
+		mom = fmax(c->moms[0], fmax(c->moms[1], c->moms[2]));
+	double f = c->wd_mode == WD_DECOUPLED ? 1 - c->lr * c->wd : 1;
+	double rho = mom / (sqrt(c->beta2) * f);
+	double w = rho < 1 ? ceil(OPTIM_CU_BITS * log(2.0) / -log(rho)) : INFINITY;
+	if (w > OPTIM_CU_MAX)
+		log_warn("sparse Adam: with momentum %g against beta2 %g the catch-up leaves out "
+			 "the drift of steps more than %d after a row's last update, where it is "
+			 "not yet negligible (--update dense is exact)",
+			 mom, c->beta2, OPTIM_CU_MAX);
+	return w < 16 ? 16 : w > OPTIM_CU_MAX ? OPTIM_CU_MAX : (uint32_t)w;
+}
+
+static void cu_reset(struct optim *o, uint32_t i)
+{
+	o->mr[i] = o->x[i] = o->bb[i] = 1;
+	for (int n = 0; n < 4; n++)
+		o->mu[n][i] = 0;
+}
+
+static int cu_alloc(struct optim *o)
+{
+	uint32_t w = cu_window(o->c);
+	o->mr = malloc((size_t)w * 7 * sizeof *o->mr);
+	o->b2pow = malloc((w + 1) * sizeof *o->b2pow);
+	if (!o->mr || !o->b2pow) {
+		optim_free(o);
+		log_error("out of memory for sparse Adam's catch-up");
+		return GL_ENOMEM;
+	}
+	o->win = w;
+	o->x = o->mr + w;
+	o->bb = o->mr + 2 * (size_t)w;
+	for (int n = 0; n < 4; n++)
+		o->mu[n] = o->mr + (3 + (size_t)n) * w;
+	for (uint32_t i = 0; i < w; i++)
+		cu_reset(o, i);
+	o->b2pow[0] = 1;
+	for (uint32_t n = 1; n <= w; n++)
+		o->b2pow[n] = o->b2pow[n - 1] * o->c->beta2;
+	return 0;
+}
+
+/* Room for the entry of step n. */
+static int cu_reserve(struct optim *o, uint64_t n)
+{
+	if (n < o->past_cap)
+		return 0;
+	uint64_t cap = o->past_cap ? 2 * o->past_cap : 4096;
+	while (cap <= n)
+		cap *= 2;
+	struct optim_past *p = realloc(o->past, cap * sizeof *p);
+	if (!p) {
+		log_error("out of memory for sparse Adam's catch-up (step %llu)",
+			  (unsigned long long)n);
+		return GL_ENOMEM;
+	}
+	if (!o->past)
+		p[0].lm = 0;
+	o->past = p;
+	o->past_cap = cap;
+	return 0;
+}
+
+/* The two-node Gauss rule of a measure on u > 0 with moments mu[0..3]:
+ * sum K_j / (s / u_j + eps) ~ cw[0] / (s cr[0] + eps) + cw[1] / (s cr[1]
+ * + eps), cr = 1 / node.  Nodes p(u) = u^2 + b u + c = 0, p orthogonal to
+ * 1 and u; one node (cw[1] = 0) when the measure is (nearly) one point,
+ * where the rule is exact to the spread's square. */
+static void cu_quad(const double *mu, float cw[2], float cr[2])
+{
+	double m0 = mu[0], m1 = mu[1], m2 = mu[2], m3 = mu[3];
+	cw[1] = cr[1] = 0;
+	cw[0] = (float)m0;
+	cr[0] = m1 > 0 ? (float)(m0 / m1) : 1;
+	double det = m0 * m2 - m1 * m1; /* m0^2 times the variance of u */
+	if (!(m0 > 0 && m1 > 0) || !(det > 1e-6 * m0 * m2))
+		return;
+	/* three divisions: a row waits for this when it returns */
+	double idet = 1 / det, b = (m1 * m2 - m0 * m3) * idet, c = (m1 * m3 - m2 * m2) * idet;
+	double disc = b * b - 4 * c;
+	if (!(disc > 0 && c > 0))
+		return;
+	double sd = sqrt(disc), u1 = (-b + sd) / 2, u2 = (-b - sd) / 2, ic = 1 / c;
+	double w1 = (m1 - u2 * m0) / sd, w2 = m0 - w1; /* u1 - u2 = sd */
+	if (!(u2 > 0 && w1 > 0 && w2 > 0))
+		return;
+	cw[0] = (float)w1;
+	cr[0] = (float)(u2 * ic); /* 1 / u1, as u1 u2 = c */
+	cw[1] = (float)w2;
+	cr[1] = (float)(u1 * ic);
+}
+
+/* Sparse Adam's bookkeeping at the start of step t (optim.h): the ring
+ * takes the previous step's term, the slot of step t-1 is started (what
+ * it held, step t-1-win, is kept as its quadrature), and this step's
+ * coefficients are kept for the next. */
+static int cu_begin(struct optim *o, const struct hyper *h, double debias1, double debias2,
+		    double decoupled)
+{
+	uint64_t t = o->step;
+	if (!o->mr && cu_alloc(o))
+		return GL_ENOMEM;
+	if (cu_reserve(o, t))
+		return GL_ENOMEM;
+	o->cu_ib = 1 / sqrt(o->c->beta2);
+	if (t >= 2)
+		kern_cu_ring(o->mr, o->x, o->bb, o->mu, o->win, o->cu_mom, o->cu_mf, o->cu_ib, o->cu_c,
+			     o->cu_q);
+	uint32_t i = (uint32_t)((t - 1) % o->win);
+	if (t - 1 >= o->win) {
+		double mu[4] = {o->mu[0][i], o->mu[1][i], o->mu[2][i], o->mu[3][i]};
+		cu_quad(mu, o->past[t - 1 - o->win].cw, o->past[t - 1 - o->win].cr);
+	}
+	cu_reset(o, i);
+	o->past[t].lm = o->past[t - 1].lm + log(fmax(h->mom, 1e-300));
+	o->cu_mom = h->mom;
+	o->cu_c = h->lr / debias1;
+	o->cu_q = sqrt(debias2);
+	o->cu_mf = h->mom / (1 - h->lr * decoupled);
+	return 0;
+}
+
+int optim_begin(struct optim *o, const struct hyper *h)
 {
 	const struct train_cfg *c = o->c;
 	o->step++;
@@ -143,31 +282,12 @@ void optim_begin(struct optim *o, const struct hyper *h)
 	double debias2 = 1 - pow(c->beta2, (double)o->step);
 	o->step_size = (float)(h->lr / debias1);
 	o->inv_debias2 = (float)(1 / debias2);
-	o->l2 = (float)(c->wd_mode == WD_L2 ? 2 * c->wd : 0);
+	/* fastai's l2_reg: p.grad += wd * p (the gradient of wd/2 * sum(p^2)) */
+	o->l2 = (float)(c->wd_mode == WD_L2 ? c->wd : 0);
 	o->dec = (float)(1 - h->lr * decoupled);
 	if (c->update != UPD_SPARSE || c->optimizer != OPT_ADAM)
-		return;
-	/* The catch-up's powers for this step's mom, once per step rather
-	 * than once per row. */
-	double rho = h->mom / sqrt(c->beta2), dm = 1, dv = 1, rn = 1;
-	for (int n = 0; n <= OPTIM_DRIFT_STEPS; n++) {
-		o->cu_dm[n] = dm;
-		o->cu_dv[n] = dv;
-		o->cu_geo[n] = rho == 1 ? (double)n : rho * (1 - rn) / (1 - rho);
-		dm *= h->mom;
-		dv *= c->beta2;
-		rn *= rho;
-	}
-	double dmd = o->cu_dm[OPTIM_DRIFT_STEPS], dvd = o->cu_dv[OPTIM_DRIFT_STEPS];
-	dm = dv = 1;
-	for (int a = 0; a < OPTIM_CU_HI; a++) {
-		o->cu_dmd[a] = dm;
-		o->cu_dvd[a] = dv;
-		dm *= dmd;
-		dv *= dvd;
-	}
-	o->log_mom = log(h->mom);
-	o->log_beta2 = log(c->beta2);
+		return 0;
+	return cu_begin(o, h, debias1, debias2, decoupled);
 }
 
 /* One row of SGD; g NULL = zero gradient; f is the decay factor. */
@@ -180,20 +300,38 @@ static void sgd_row(const struct optim *o, float *restrict w, const float *restr
 	}
 }
 
-/* What dense Adam did to a row over the s steps it was absent (before the
- * current one): moments decay, old momentum moves the weights. */
-static void catch_up_coef(const struct optim *o, uint64_t s, struct kern_adam *a)
+/* What dense Adam did to a row last updated at step a > 0 over the steps
+ * a+1 .. b, b being the current step or the one before (optim.h). */
+static void catch_up_coef(const struct optim *o, uint64_t a, uint64_t b, struct kern_adam *k)
 {
-	uint64_t n = s < OPTIM_DRIFT_STEPS ? s : OPTIM_DRIFT_STEPS;
-	a->drift = (float)(o->step_size * o->cu_geo[n]);
-	if (s / OPTIM_DRIFT_STEPS < OPTIM_CU_HI) {
-		uint64_t hi = s / OPTIM_DRIFT_STEPS, lo = s % OPTIM_DRIFT_STEPS;
-		a->dm = (float)(o->cu_dmd[hi] * o->cu_dm[lo]);
-		a->dv = (float)(o->cu_dvd[hi] * o->cu_dv[lo]);
+	uint64_t t = o->step, gap = b - a;
+	float cw[2], cr[2];
+	k->catch_up = 1;
+	k->dv = (float)(gap <= o->win ? o->b2pow[gap] : exp((double)gap * log(o->c->beta2)));
+	if (a + o->win >= t) {
+		/* in the ring: the sums run to t-1, and to t with this step's
+		 * term added the way kern_cu_ring adds it */
+		uint32_t i = (uint32_t)(a % o->win);
+		double mu[4] = {o->mu[0][i], o->mu[1][i], o->mu[2][i], o->mu[3][i]}, mr = o->mr[i];
+		if (b == t) {
+			double kk = o->cu_c * (o->x[i] * o->cu_mf);
+			double u = o->cu_q * (o->bb[i] * o->cu_ib);
+			mr *= o->h.mom;
+			for (int n = 0; n < 4; n++, kk *= u)
+				mu[n] += kk;
+		}
+		k->dm = (float)mr;
+		cu_quad(mu, cw, cr);
 	} else {
-		a->dm = (float)exp((double)s * o->log_mom);
-		a->dv = (float)exp((double)s * o->log_beta2);
+		k->dm = (float)exp(o->past[b].lm - o->past[a].lm);
+		memcpy(cw, o->past[a].cw, sizeof cw);
+		memcpy(cr, o->past[a].cr, sizeof cr);
 	}
+	k->cw1 = cw[0];
+	k->cr1 = cr[0];
+	k->cw2 = cw[1];
+	k->cr2 = cr[1];
+	k->e2 = cw[1] > 0 ? o->eps : 1.0f;
 }
 
 static void adam_coef(const struct optim *o, struct kern_adam *a, float f, float l2)
@@ -214,11 +352,11 @@ static void update_row(const struct optim *o, struct ptensor *t, uint32_t r)
 	size_t off = (size_t)r * t->cols;
 	struct kern_adam a = {0};
 	if (t->last) {
-		uint64_t skipped = o->step - 1 - t->last[r];
+		/* last 0: never updated, m and v are 0 and nothing drifts */
+		uint64_t last = t->last[r];
 		t->last[r] = (uint32_t)o->step;
-		a.catch_up = skipped > 0;
-		if (skipped)
-			catch_up_coef(o, skipped, &a);
+		if (last && last + 1 < o->step)
+			catch_up_coef(o, last, o->step - 1, &a);
 	}
 	int32_t s = t->slot[r];
 	const float *g = s >= 0 ? t->g + (size_t)s * t->cols : NULL;
@@ -271,18 +409,17 @@ void optim_apply(const struct optim *o, struct ptensor *t, uint32_t threads)
 
 void optim_settle(const struct optim *o, struct ptensor *t)
 {
-	/* Rows absent since their last update get the drift of those steps
-	 * (including the current one, which they also missed). */
+	/* Rows absent since their last update get what dense did in those
+	 * steps (including the current one, which they also missed). */
 	for (uint32_t r = 0; t->last && r < t->rows; r++) {
-		uint64_t skipped = o->step - t->last[r];
+		uint64_t last = t->last[r];
 		t->last[r] = (uint32_t)o->step;
-		if (!skipped)
+		if (!last || last == o->step)
 			continue;
 		struct kern_adam a = {0};
 		size_t off = (size_t)r * t->cols;
 		adam_coef(o, &a, 1.0f, 0.0f);
-		a.catch_up = 1;
-		catch_up_coef(o, skipped, &a);
+		catch_up_coef(o, last, o->step, &a);
 		kern_adam_catch_up(t->w + off, t->m + off, t->v + off, t->cols, &a);
 	}
 	if (!t->mark)

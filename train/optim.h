@@ -9,31 +9,39 @@
  * SGD:  w = w - lr * g
  * Weight decay, before the step as fastai orders its callbacks:
  *     decoupled  w = w * (1 - lr * wd)      (fastai's weight_decay)
- *     l2         g = g + 2 * wd * w         (loss + wd * sum(w^2))
+ *     l2         g = g + wd * w             (fastai's l2_reg: loss + wd/2 * sum(w^2))
  *
  * Gradients are kept per row: a tensor remembers which rows the current
  * step touched (pt_grad) and holds only those.  The update then runs
  *   dense   over every row, untouched ones with a zero gradient: exactly
- *           what PyTorch + fastai do with nn.Embedding (slow: O(params)
- *           per step)
+ *           what PyTorch + fastai do with nn.Embedding (O(params) per step)
  *   sparse  over the touched rows only (lazy Adam), catching up what dense
- *           would have done to a row while it was absent, when the row is
- *           next touched or the tensor is settled:
- *           - decoupled weight decay exactly: the product of the skipped
- *             (1 - lr_s * wd) factors (a running sum of logs, one double
- *             per row);
- *           - the moments exactly for a fixed momentum: m *= mom^s,
- *             v *= beta2^s;
- *           - the drift old momentum gives an absent row, in closed form:
- *             with zero gradients step j moves w by -lr/debias1 *
- *             m/(sqrt(v/debias2) + eps) * rho^j, rho = mom/sqrt(beta2),
- *             summed over the last min(s, 256) skipped steps (with
- *             one-cycle's mom 0.95, rho^64 is still 0.05, rho^256 7e-6)
- *             with the current step's lr, mom and debias.
- *           So sparse follows dense closely at O(rows in the batch) per
- *           step; what differs is the schedule's change across the skipped
- *           steps, eps's share of the drift, and l2 gradients of absent
- *           rows (docs/TRAIN.md measures the difference).
+ *           would have done to a row over the s steps it was absent, when
+ *           the row is next touched or the tensor is settled.  With a zero
+ *           gradient dense step j does, in this order: w *= f_j (decay),
+ *           m *= mom_j, v *= beta2, w -= c_j m / (sqrt(v id2_j) + eps),
+ *           c_j = lr_j / (1 - mom_j^j), id2_j = 1 / (1 - beta2^j).  So
+ *           after s steps, exactly:
+ *             m *= M = prod mom_j,   v *= beta2^s,   w *= F = prod f_j
+ *             w -= F * sum_j K_j m / (sqrt(v) r_j + eps)
+ *           with K_j = c_j M_j / F_j and r_j = beta2^(j/2) sqrt(id2_j)
+ *           (M_j, F_j: the products up to step j).  The decays are kept
+ *           exact: decoupled decay through a running sum of
+ *           -log(1 - lr wd) and one double per row (mark), m and v through
+ *           the products of the steps' own mom (a ring below).  The drift
+ *           sum is a function of the row's sqrt(v) per element, so eps
+ *           keeps it from a closed form; it is taken by a two-node Gauss
+ *           quadrature over the measure K_j at the nodes 1/r_j, built
+ *           from its first four moments (sums kept per starting step).
+ *           That is exact when eps is negligible beside sqrt(v) r_j (the
+ *           moments give sum K_j / r_j exactly), when v is 0, and when the
+ *           steps share one r_j; in between, on fastai's one-cycle, the
+ *           drift is off by at most 1.5% for a row last updated at the
+ *           first step of training, 0.3% from step 10, 0.015% from step
+ *           100 and 1e-5 from step 400 (bench/fastai_catchup.py).  Terms more than
+ *           OPTIM_CU_BITS halvings down (about 500 steps at one-cycle's
+ *           0.95) are left out.  l2 weight decay of absent rows (their
+ *           gradient wd * w) is not caught up.
  */
 #ifndef GL_TRAIN_OPTIM_H
 #define GL_TRAIN_OPTIM_H
@@ -56,7 +64,9 @@ struct ptensor {
 	float *g;            /* cap gradient rows */
 	uint32_t n_touched, cap;
 	int decay;           /* weight decay applies (fastai exempts linear biases, BN) */
-	int dense;           /* always update every row (small layers) */
+	int dense;           /* always update every row (small layers, and the
+			      * tensors exempt from decay: the catch-up assumes
+			      * decay) */
 	int internal;        /* training state only: not written to the model file */
 };
 
@@ -81,9 +91,17 @@ void pt_prefetch(const struct ptensor *t, uint32_t row);
 /* Forget the gradients of the current step without applying them. */
 void pt_clear_grad(struct ptensor *t);
 
-/* Skipped steps whose drift the sparse catch-up adds up. */
-#define OPTIM_DRIFT_STEPS 256
-#define OPTIM_CU_HI 128
+/* The catch-up's window: a drift term smaller than 2^-OPTIM_CU_BITS of
+ * the first is left out; the window is at most OPTIM_CU_MAX steps. */
+#define OPTIM_CU_BITS 32
+#define OPTIM_CU_MAX 16384
+
+/* What the catch-up knows of one starting step a once it has left the
+ * window (a row last updated at a, absent ever since). */
+struct optim_past {
+	double lm;           /* sum of log(mom) over steps 1..a */
+	float cw[2], cr[2];  /* the drift's quadrature over a+1..a+window */
+};
 
 struct optim {
 	const struct train_cfg *c;
@@ -92,27 +110,33 @@ struct optim {
 	struct hyper h;
 	/* derived for the current step */
 	float lr, mom, damp1, beta2, damp2, eps, step_size, inv_debias2, l2, dec;
-	/* sparse Adam's catch-up for a row absent s = D a + b steps (D =
-	 * OPTIM_DRIFT_STEPS): mom^s = cu_dmd[a] * cu_dm[b] (beta2 alike) for
-	 * a < OPTIM_CU_HI, from the logs beyond; the drift's geometric sum
-	 * cu_geo[min(s, D)] */
-	double cu_dm[OPTIM_DRIFT_STEPS + 1], cu_dv[OPTIM_DRIFT_STEPS + 1];
-	double cu_dmd[OPTIM_CU_HI], cu_dvd[OPTIM_CU_HI];
-	double cu_geo[OPTIM_DRIFT_STEPS + 1];
-	double log_mom, log_beta2;
+	/* sparse Adam's catch-up (allocated by the first optim_begin):
+	 * a ring of win slots, slot a % win for each step a of the last win,
+	 * holding over the steps a+1 .. current-1: M (mr), M/F (x),
+	 * beta2^(-(t-a)/2) (bb) and the moments sum K u^n, u = 1/r (mu[n]) */
+	uint32_t win;
+	double *mr, *x, *bb, *mu[4];
+	double *b2pow;       /* beta2^n, n <= win */
+	struct optim_past *past; /* per step; past_cap entries */
+	uint64_t past_cap;
+	double cu_c, cu_q, cu_mf, cu_mom; /* this step's c, 1/sqrt(id2), mom/f, mom */
+	double cu_ib;        /* 1 / sqrt(beta2) */
 };
 
 void optim_init(struct optim *o, const struct train_cfg *c);
+void optim_free(struct optim *o);
 
-/* Begin the next step with hyperparameters h. */
-void optim_begin(struct optim *o, const struct hyper *h);
+/* Begin the next step with hyperparameters h.  0 or GL_ENOMEM (logged):
+ * sparse Adam keeps 24 bytes per step. */
+int optim_begin(struct optim *o, const struct hyper *h);
 
 /* Apply the current step to t (rows split over threads when dense) and
  * clear its gradients. */
 void optim_apply(const struct optim *o, struct ptensor *t, uint32_t threads);
 
-/* Bring every row's pending decoupled weight decay up to date (sparse
- * mode); call before reading the weights. */
+/* Bring every row up to date (sparse mode: what it missed since it was
+ * last updated, through the current step); call before reading the
+ * weights. */
 void optim_settle(const struct optim *o, struct ptensor *t);
 
 #endif

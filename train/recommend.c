@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "score.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -63,75 +64,26 @@ void rec_close(struct recsys *s)
 
 int rec_is_factor(const struct recsys *s)
 {
-	return s->m[0].P && s->m[0].Q && s->m[0].bu && s->m[0].bi;
+	return score_is_factor(&s->m[0]);
 }
 
-/* Turn raw scores s (mu + b_u + b_i + p.q) into ratings. */
-static void link_row(const struct model *m, float *row, uint64_t n)
+/* The members as score.h takes them. */
+static void members(const struct recsys *s, struct model **ms)
 {
-	const float *cw = m->cw ? m->cw->w : NULL, *cb = m->cb ? m->cb->w : NULL;
-	for (uint64_t i = 0; i < n; i++)
-		row[i] = model_link(m, row[i], cw, cb, NULL);
-}
-
-/* out (n x n_items) = the member's ratings for the user rows in P. */
-static void factor_block(const struct model *m, const float *P, const float *bu, size_t n,
-			 float *out)
-{
-	uint64_t ni = m->n_items;
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)ni, (int)m->k, 1.0f, P,
-		    (int)m->k, m->Q->w, (int)m->k, 0.0f, out, (int)ni);
-	for (size_t r = 0; r < n; r++) {
-		float *row = out + r * ni;
-		for (uint64_t i = 0; i < ni; i++)
-			row[i] += m->mu + bu[r] + m->bi->w[i];
-		link_row(m, row, ni);
-	}
+	for (uint32_t j = 0; j < s->n_members; j++)
+		ms[j] = (struct model *)&s->m[j];
 }
 
 int rec_score_users(const struct recsys *s, const uint32_t *users, size_t n, float *out)
 {
-	uint64_t ni = s->n_items;
-	float *tmp = s->n_members > 1 ? malloc(n * ni * sizeof *tmp) : NULL;
-	uint32_t *all = malloc((ni ? ni : 1) * sizeof *all);
-	float *P = NULL, *bu = malloc(n * sizeof *bu);
-	if ((s->n_members > 1 && !tmp) || !all || !bu)
-		goto nomem;
-	for (uint64_t i = 0; i < ni; i++)
-		all[i] = (uint32_t)i;
-	for (uint32_t j = 0; j < s->n_members; j++) {
-		const struct model *m = &s->m[j];
-		float *dst = j ? tmp : out;
-		if (rec_is_factor(s)) {
-			free(P);
-			if (!(P = malloc(n * m->k * sizeof *P + 1)))
-				goto nomem;
-			for (size_t r = 0; r < n; r++) {
-				memcpy(P + r * m->k, m->P->w + (size_t)users[r] * m->k, m->k * sizeof *P);
-				bu[r] = m->bu->w[users[r]];
-			}
-			factor_block(m, P, bu, n, dst);
-		} else {
-			for (size_t r = 0; r < n; r++)
-				m->ops->predict(m, users[r], all, ni, dst + r * ni, NULL);
-		}
-		for (uint64_t x = 0; j && x < n * ni; x++)
-			out[x] += tmp[x];
-	}
-	for (uint64_t x = 0; s->n_members > 1 && x < n * ni; x++)
-		out[x] /= (float)s->n_members;
-	free(tmp);
-	free(all);
-	free(P);
-	free(bu);
-	return 0;
-nomem:
-	free(tmp);
-	free(all);
-	free(P);
-	free(bu);
-	log_error("out of memory scoring %zu users", n);
-	return GL_ENOMEM;
+	struct model *ms[9];
+	struct score_buf b = {0};
+	members(s, ms);
+	int err = score_users(ms, s->n_members, users, n, 0, s->n_items, out, &b);
+	score_buf_free(&b);
+	if (err)
+		log_error("out of memory scoring %zu users", n);
+	return err;
 }
 
 void rec_score_folded(const struct recsys *s, const float *p, const float *b, float *out)
@@ -154,21 +106,9 @@ void rec_score_folded(const struct recsys *s, const float *p, const float *b, fl
 
 void rec_score_bias(const struct recsys *s, float *out)
 {
-	uint64_t ni = s->n_items;
-	if (!rec_is_factor(s)) {
-		for (uint64_t i = 0; i < ni; i++)
-			out[i] = (float)s->trained[i];
-		return;
-	}
-	for (uint64_t i = 0; i < ni; i++)
-		out[i] = 0;
-	for (uint32_t j = 0; j < s->n_members; j++) {
-		const struct model *m = &s->m[j];
-		for (uint64_t i = 0; i < ni; i++)
-			out[i] += model_link(m, (double)m->mu + m->bi->w[i], m->cw ? m->cw->w : NULL,
-					     m->cb ? m->cb->w : NULL, NULL) /
-				  (float)s->n_members;
-	}
+	struct model *ms[9];
+	members(s, ms);
+	score_bias(ms, s->n_members, s->trained, 0, s->n_items, out);
 }
 
 /* Heap order: the worst hit at the root. */
@@ -229,6 +169,15 @@ void rec_mark_seen(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t va
 		return;
 	for (uint64_t k = s->r.rowptr[u]; k < s->r.rowptr[u + 1]; k++)
 		skip[s->r.items[k]] = value;
+}
+
+void rec_mark_trained(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t value)
+{
+	if (!s->have_r || u >= s->r.n_users)
+		return;
+	for (uint64_t k = s->r.rowptr[u]; k < s->r.rowptr[u + 1]; k++)
+		if (!glr_bit(s->r.split, k))
+			skip[s->r.items[k]] = value;
 }
 
 int rec_cosine(const struct recsys *s, uint32_t item, float *out)

@@ -1,9 +1,10 @@
 /* recommend.h - what goodlens-recommend computes from a trained model.
  *
  * Scores are predicted ratings (the model's link applied), averaged over
- * the members of an ensemble.  Factor models score a block of users
- * against every item with one cblas_sgemm (P_B Q'), then add mu and the
- * biases; nn runs its forward pass over every item.
+ * the members of an ensemble, computed by score.h (factor models: a block
+ * of users against every item with one cblas_sgemm, then mu and the
+ * biases; nn: its forward pass over every item), as the trainer's ranking
+ * metrics compute them.
  *
  * Items that had no training rating are never recommended: their factors
  * are whatever initialisation left, not something learnt.
@@ -60,6 +61,10 @@ size_t rec_top(const struct recsys *s, const float *score, const uint8_t *skip, 
 
 /* Mark in skip (n_items bytes) the items user u rated (train or valid). */
 void rec_mark_seen(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t value);
+
+/* The same for the items user u rated in training only (split bit clear):
+ * the candidates the trainer's ranking metrics rank (metrics.h). */
+void rec_mark_trained(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t value);
 
 /* Cosine similarity of item's factors (member 0) with every item's into
  * out (n_items).  0 or GL_EUSAGE for a model without item factors. */

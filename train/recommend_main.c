@@ -38,6 +38,10 @@ static void usage(void)
 	       "  --model FILE        the model goodlens-train wrote (required)\n"
 	       "  --ratings FILE      the ratings it was trained on: items a user rated are not\n"
 	       "                      recommended, nor items without training ratings\n"
+	       "  --exclude all|train  --user/--all-users: leave out every item the user rated\n"
+	       "                      (all, the default) or only those rated in training\n"
+	       "                      (train: the lists goodlens-train's ranking metrics\n"
+	       "                      score, validation items included)\n"
 	       "  --items FILE        items.csv (item,<key>,title,...) for keys and titles\n"
 	       "                      (default: items.csv beside --ratings, else beside --model)\n"
 	       "  --users FILE        users.csv (user,<key>,...) for user keys (default: as\n"
@@ -89,6 +93,7 @@ static const struct option longopts[] = {
 	{"all-users", no_argument, 0, 'A'},     {"similar", required_argument, 0, 's'},
 	{"similar-title", required_argument, 0, 't'}, {"new", required_argument, 0, 'N'},
 	{"by-key", no_argument, 0, 'k'},        {"lambda", required_argument, 0, 'l'},
+	{"exclude", required_argument, 0, 'x'},
 	{"out", required_argument, 0, 'o'},     {"quiet", no_argument, 0, 'q'},
 	CLI_OUT_ALIASES('o'),
 	{"verbose", no_argument, 0, 'v'},       {"help", no_argument, 0, 'h'},
@@ -157,6 +162,11 @@ static int parse(int argc, char **argv, struct rec_query *o, const char ***users
 		case 't': err = set_mode(o, REC_TITLE, optarg); break;
 		case 'N': err = set_mode(o, REC_NEW, optarg); break;
 		case 'k': o->by_key = 1; break;
+		case 'x': {
+			static const char *const ex[] = {"all", "train", NULL};
+			err = cli_choice("--exclude", optarg, ex, &o->exclude_train);
+			break;
+		}
 		case 'l': err = cli_double("--lambda", optarg, &o->lambda); break;
 		case 'n': err = cli_u64("-n", optarg, &o->n); break;
 		case 'o': o->out = optarg; break;

@@ -83,9 +83,13 @@ static void user_rows(struct rec_ctx *c, uint32_t u, const float *score, const f
 	const char *basis = cold ? (rec_is_factor(s) ? "bias" : "popularity") : "model";
 	if (cold)
 		log_info("user %u has no training ratings: ranked by %s", u, basis);
-	rec_mark_seen(s, u, skip, 1);
+	/* --exclude train leaves validation items in: the lists the ranking
+	 * metrics of goodlens-train score. */
+	void (*mark)(const struct recsys *, uint32_t, uint8_t *, uint8_t) =
+		c->q->exclude_train ? rec_mark_trained : rec_mark_seen;
+	mark(s, u, skip, 1);
 	size_t n = rec_top(s, cold ? bias : score, skip, c->q->n, hits);
-	rec_mark_seen(s, u, skip, 0);
+	mark(s, u, skip, 0);
 	for (size_t x = 0; x < n; x++) {
 		fprintf(c->f, "%u", u);
 		key_col(c->f, c->have_users, &c->users, u);

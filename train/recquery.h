@@ -41,6 +41,8 @@ struct rec_query {
 	int mode;            /* enum rec_mode */
 	int by_key;          /* users and items named by their source key */
 	const char *const *user_args; /* REC_USERS: dense ids, or keys with by_key */
+	int exclude_train;   /* users' lists skip only their training items
+			      * (--exclude train), not every rated one */
 	size_t n_users;
 	const char *const *titles;    /* REC_NEW: "TITLE=RATING" (split at the last =) */
 	size_t n_titles;

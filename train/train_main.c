@@ -22,18 +22,21 @@ static void usage(void)
 	       "Train a model on the training ratings of ratings.glr (split bit clear) and\n"
 	       "evaluate it on the validation ratings (split bit set).  Writes into the\n"
 	       "output folder: model.glm, metrics.csv (per epoch), predictions.csv (the\n"
-	       "validation set) and train.summary.csv (the model beside the global-mean and\n"
-	       "biases-only baselines, with precision/recall/NDCG@k).\n"
+	       "validation set) and train.summary.csv (the model beside the global-mean,\n"
+	       "biases-only and popularity baselines, with precision, recall, NDCG, hit\n"
+	       "rate and coverage at k over the whole catalogue).\n"
 	       "\n"
 	       "Model:\n"
 	       "  --model KIND        dot (fastai EmbeddingDotBias, default), mf (biased MF by\n"
 	       "                      parallel SGD), als (alternating least squares with\n"
 	       "                      biases), nn (fastai EmbeddingNN), bpmf (Bayesian MF with\n"
 	       "                      biases by Gibbs sampling; no tuning: below)\n"
-	       "  --factors N         latent factors (dot 50, mf/als 32, bpmf 16; nn: both\n"
-	       "                      embedding sizes, default fastai's rule\n"
-	       "                      min(600, round(1.6 n^0.56)))\n"
-	       "  --layers A,B,...    nn hidden layer sizes (default 100)\n"
+	       "  --factors N         latent factors (dot 50, mf/als 32, bpmf 16); nn: fastai's\n"
+	       "                      n_factors, the hidden layer size unless --layers (50)\n"
+	       "  --layers A,B,...    nn hidden layer sizes (default --factors: fastai's\n"
+	       "                      layers=[n_factors])\n"
+	       "  --emb-size U[,I]    nn user (and item) embedding sizes (default fastai's\n"
+	       "                      emb_sz_rule: min(600, round(1.6 (n+1)^0.56)))\n"
 	       "  --no-bn             nn: no BatchNorm after the hidden layers\n"
 	       "  --y-range LO,HI     output through sigmoid_range (default 0,5.5 for dot\n"
 	       "                      and nn); 'none' for a plain linear output\n"
@@ -42,22 +45,31 @@ static void usage(void)
 	       "\n"
 	       "Training:\n"
 	       "  --epochs N          passes over the training ratings (dot/nn 5, mf 30, als 10)\n"
-	       "  --lr X              (peak) learning rate (dot/nn 5e-3, mf 0.01)\n"
+	       "  --lr X              (peak) learning rate (dot/nn 5e-3, mf 0.01, mf --adaptive\n"
+	       "                      0.1, LIBMF's eta); dot/nn's lr 5e-3, wd 0.1 and y-range\n"
+	       "                      0,5.5 are the fastai book chapter's settings, not\n"
+	       "                      fastai's library defaults (lr 1e-3, wd 0.01 in its\n"
+	       "                      Adam, no y_range)\n"
 	       "  --bs N              ratings per batch (dot/nn, default 64)\n"
 	       "  --accum N           batches whose gradients are summed before one step (1)\n"
 	       "  --optimizer sgd|adam  (dot/nn adam, mf sgd)\n"
 	       "  --wd X              weight decay (dot/nn 0.1, mf 0.1, als: ridge 0.1)\n"
-	       "  --wd-mode l2|decoupled  l2 adds wd*sum(w^2) to the loss; decoupled shrinks\n"
-	       "                      every row by (1 - lr*wd) at every step as fastai does\n"
-	       "                      (dot/nn default); dot warns when wd*rows/bs > 20, where\n"
-	       "                      that flattens the rows a batch rarely touches\n"
+	       "  --wd-mode l2|decoupled  l2 adds wd*w to the gradient (fastai's l2_reg; mf:\n"
+	       "                      2*wd*w, LIBMF's lambda); decoupled shrinks every row by\n"
+	       "                      (1 - lr*wd) at every step as fastai does (dot/nn\n"
+	       "                      default); dot warns when wd*rows/bs > 20, where that\n"
+	       "                      flattens the rows a batch rarely touches\n"
 	       "  --schedule const|one-cycle|cosine  (dot/nn one-cycle, mf const)\n"
 	       "  --div X --div-final X --pct-start X  one-cycle shape (25, 1e5, 0.25)\n"
 	       "  --moms A,B,C        one-cycle momentum (0.95,0.85,0.95)\n"
 	       "  --mom X             Adam beta1 outside one-cycle (0.9)\n"
 	       "  --beta2 X --eps X   Adam (0.99, 1e-5)\n"
 	       "  --update sparse|dense  Adam/SGD on the rows in the batch only (default), or\n"
-	       "                      on every row every step as PyTorch does (exact, slow)\n"
+	       "                      on every row every step as PyTorch does (slow).  sparse\n"
+	       "                      catches up what dense did to absent rows: decay and\n"
+	       "                      moments exactly, the momentum's drift within 0.03%% of a\n"
+	       "                      row's movement (0.8%% for gradients near eps), l2 decay\n"
+	       "                      of absent rows not at all (docs/TRAIN.md)\n"
 	       "  --adaptive          mf: per-row adaptive learning rates (LIBMF)\n"
 	       "  --init-sd X         initial factor scale (dot/nn 0.01, mf/als/bpmf 0.1)\n"
 	       "  --patience N        stop after N epochs without a better valid loss and keep\n"
@@ -108,7 +120,9 @@ static void usage(void)
 	       "                      a table that side has dense ids only (said on stderr)\n"
 	       "\n"
 	       "Evaluation and output:\n"
-	       "  --rank-k N          k of precision/recall/NDCG@k (10)\n"
+	       "  --rank-k N          k of the ranking metrics (10): each user's top k of the\n"
+	       "                      items with a training rating not rated by the user in\n"
+	       "                      training (goodlens-recommend --exclude train's lists)\n"
 	       "  --relevant X        rating at which an item counts as relevant (4)\n"
 	       "  -o, --out DIR       where the outputs go, created with missing parents\n"
 	       "                      (default .)\n"
@@ -127,13 +141,14 @@ enum {
 	O_EPS, O_UPDATE, O_ADAPTIVE, O_INITSD, O_PATIENCE, O_ENSEMBLE, O_SEED, O_THREADS,
 	O_RANKK, O_RELEVANT,
 	O_SWEEPS, O_BURNIN, O_IMPLICIT, O_PRIOR, O_BLEND, O_BLEND_HOLDOUT,
-	O_USERS, O_ITEMS
+	O_USERS, O_ITEMS, O_EMB
 };
 
 static const struct option longopts[] = {
 	{"model", required_argument, 0, O_MODEL},
 	{"factors", required_argument, 0, O_FACTORS},
 	{"layers", required_argument, 0, O_LAYERS},
+	{"emb-size", required_argument, 0, O_EMB},
 	{"no-bn", no_argument, 0, O_NO_BN},
 	{"y-range", required_argument, 0, O_YRANGE},
 	{"loss", required_argument, 0, O_LOSS},
@@ -306,7 +321,7 @@ struct tables {
 static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir,
 		 struct tables *tab, int *verb)
 {
-	int kind, opt, err = 0, n;
+	int kind, opt, err = 0, n, layers_given = 0, lr_given = 0;
 	const char *knob = NULL;
 	int given[5] = {0}; /* --epochs, --sweeps, --burn-in, --implicit-side, --prior */
 	if (find_model(argc, argv, &kind))
@@ -317,6 +332,7 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		if (opt >= O_MODEL && opt <= O_ENSEMBLE && !knob)
 			knob = opt_name(opt);
 		given[0] |= opt == O_EPOCHS;
+		lr_given |= opt == O_LR;
 		given[1] |= opt == O_SWEEPS;
 		given[2] |= opt == O_BURNIN;
 		given[3] |= opt == O_IMPLICIT;
@@ -326,6 +342,16 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		case O_FACTORS: err = cli_u32("--factors", optarg, &c->factors); break;
 		case O_LAYERS:
 			err = parse_list("--layers", optarg, c->layers, CFG_MAX_LAYERS, &c->n_layers);
+			layers_given = 1;
+			break;
+		case O_EMB:
+			err = parse_list("--emb-size", optarg, c->emb, 2, &n);
+			if (!err && n == 1)
+				c->emb[1] = c->emb[0];
+			if (!err && (!c->emb[0] || !c->emb[1])) {
+				log_error("invalid value for --emb-size: '%s' (sizes start at 1)", optarg);
+				err = GL_EUSAGE;
+			}
 			break;
 		case O_NO_BN: c->bn = 0; break;
 		case O_YRANGE:
@@ -379,9 +405,18 @@ static int parse(int argc, char **argv, struct train_cfg *c, const char **outdir
 		default: return cli_bad_option(opt, argv, longopts);
 		}
 	}
-	(void)n;
 	if (err)
 		return err;
+	/* LIBMF's rule divides the rate by sqrt(G) >= 1 and starts from its
+	 * eta 0.1: at mf's plain 0.01 the factors barely move from their
+	 * initial values and the model stays at the biases-only baseline */
+	if (c->adaptive && !lr_given)
+		c->lr = CFG_MF_ADAPTIVE_LR;
+	if (kind == GLM_NN && !layers_given) {
+		/* fastai's collab_learner: layers=[n_factors] */
+		c->layers[0] = c->factors;
+		c->n_layers = 1;
+	}
 	if (optind != argc - 1) {
 		log_error(optind >= argc ? "no ratings file given" : "more than one ratings file given");
 		return GL_EUSAGE;
@@ -406,6 +441,6 @@ int main(int argc, char **argv)
 	log_init(prog, verb);
 	outfile_signals();
 	if (c.n_blend)
-		return cli_exit(blend_run(&c, argv[optind], outdir));
+		return cli_exit(blend_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 	return cli_exit(trainer_run_keyed(&c, argv[optind], tab.users, tab.items, outdir));
 }

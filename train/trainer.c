@@ -2,10 +2,9 @@
 
 #include "decay.h"
 #include "err.h"
-#include "csvwrite.h"
 #include "glm.h"
 #include "glr.h"
-#include "keytab.h"
+#include "keys.h"
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
@@ -25,8 +24,7 @@ struct run {
 	int n_members;
 	struct outfile metrics, summary, preds;
 	char *dir;
-	struct keytab keys[2]; /* users.csv, items.csv: source keys by dense id */
-	int have_keys[2];
+	struct keys keys; /* users.csv, items.csv */
 };
 
 static double now(void)
@@ -156,11 +154,27 @@ done:
 	return err;
 }
 
+/* A figure, or nothing where there is none (NaN: popularity predicts no
+ * rating). */
+static void summary_num(FILE *f, double v)
+{
+	if (isnan(v))
+		fputc(',', f);
+	else
+		fprintf(f, ",%.6f", v);
+}
+
 static void summary_row(FILE *f, const char *model, const char *member, const struct evalres *e,
 			uint32_t k)
 {
-	fprintf(f, "%s,%s,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%u\n", model, member, e->rmse, e->mae,
-		e->accuracy, e->precision, e->recall, e->ndcg, k);
+	fprintf(f, "%s,%s", model, member);
+	const double v[] = {e->rmse, e->mae, e->accuracy, e->precision, e->recall, e->ndcg};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		summary_num(f, v[i]);
+	fprintf(f, ",%u", k);
+	summary_num(f, e->hit_rate);
+	summary_num(f, e->coverage);
+	fputc('\n', f);
 }
 
 /* The model's figures beside the baselines', and a warning when it does
@@ -184,10 +198,11 @@ static int write_summary(struct run *r)
 	const struct train_cfg *c = r->c;
 	struct outfile of = r->summary;
 	struct model base = {0};
-	struct evalres e;
+	struct evalres e, pop;
 	double global = NAN, biases = NAN;
 	int err;
-	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k\n", of.fp);
+	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k,"
+	      "hit_rate_at_k,coverage_at_k\n", of.fp);
 	/* The biases model before fitting predicts the global mean. */
 	err = model_new(&base, &model_bias_ops, c, &r->d, 0);
 	struct model *bp[1] = {&base};
@@ -204,6 +219,11 @@ static int write_summary(struct run *r)
 	if (!err) {
 		summary_row(of.fp, "biases", "", &e, c->rank_k);
 		biases = e.rmse;
+		err = eval_popularity(&r->d, c->rank_k, c->relevant, c->threads, &pop);
+	}
+	if (!err) {
+		summary_row(of.fp, "popularity", "", &pop, c->rank_k);
+		log_info("baselines: global mean, biases only and popularity; see train.summary.csv");
 	}
 	const char *name = model_ops_of(c->kind)->name;
 	for (int j = 0; !err && j < r->n_members; j++) {
@@ -224,32 +244,12 @@ static int write_summary(struct run *r)
 	}
 	if (!err)
 		log_result(r->n_members > 1 ? "the ensemble" : name, &e, global, biases);
+	if (!err && !(e.ndcg > pop.ndcg))
+		log_warn("%s does not beat the popularity baseline on ranking: NDCG@%u %.4f against "
+			 "%.4f, precision@%u %.4f against %.4f (train.summary.csv)",
+			 name, c->rank_k, e.ndcg, pop.ndcg, c->rank_k, e.precision, pop.precision);
 	model_free(&base);
 	return err;
-}
-
-/* The dense id, then its source key when the table is known. */
-static void id_cols(FILE *f, const struct run *r, int side, uint64_t id)
-{
-	fprintf(f, "%" PRIu64, id);
-	if (r->have_keys[side]) {
-		putc(',', f);
-		csvw_str(f, keytab_key(&r->keys[side], id));
-	}
-}
-
-static void predictions_header(FILE *f, const struct run *r)
-{
-	static const char *const ids[2] = {"user", "item"};
-	for (int side = 0; side < 2; side++) {
-		fputs(ids[side], f);
-		putc(',', f);
-		if (r->have_keys[side]) {
-			csvw_str(f, r->keys[side].key_name);
-			putc(',', f);
-		}
-	}
-	fputs("rating,prediction\n", f);
 }
 
 static int write_predictions(struct run *r)
@@ -266,7 +266,7 @@ static int write_predictions(struct run *r)
 		err = GL_ENOMEM;
 		goto done;
 	}
-	predictions_header(of.fp, r);
+	keys_predictions_header(of.fp, &r->keys);
 	for (uint64_t u = 0; u < r->d.n_users; u++) {
 		size_t n = 0;
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
@@ -282,44 +282,15 @@ static int write_predictions(struct run *r)
 			for (size_t x = 0; j && x < n; x++)
 				pred[x] += one[x];
 		}
-		for (size_t x = 0; x < n; x++) {
-			id_cols(of.fp, r, 0, u);
-			putc(',', of.fp);
-			id_cols(of.fp, r, 1, items[x]);
-			fprintf(of.fp, ",%g,%.6f\n", rating[x],
-				r->n_members > 1 ? pred[x] / (float)r->n_members : pred[x]);
-		}
+		for (size_t x = 0; x < n; x++)
+			keys_prediction_row(of.fp, &r->keys, u, items[x], rating[x],
+					    r->n_members > 1 ? pred[x] / (float)r->n_members : pred[x]);
 	}
 done:
 	free(items);
 	free(rating);
 	free(pred);
 	free(one);
-	return err;
-}
-
-/* users.csv and items.csv: given, or found beside the ratings file; when
- * neither, the outputs carry dense ids only (said once).  A table that is
- * not this file's (an id out of range, a row missing) is an error. */
-static int load_keys(struct run *r, const char *path, const char *const given[2])
-{
-	static const char *const names[2] = {"users.csv", "items.csv"};
-	static const char *const idcol[2] = {"user", "item"}, *what[2] = {"users", "items"};
-	int err = 0;
-	for (int side = 0; !err && side < 2; side++) {
-		char *tab;
-		if ((err = keytab_locate(given[side], path, names[side], &tab)))
-			break;
-		if (!tab) {
-			log_info("no %s beside %s: predictions.csv has dense %s ids only and "
-				 "model.glm records no %s keys (--%s names the table)",
-				 names[side], path, idcol[side], idcol[side], what[side]);
-			continue;
-		}
-		err = keytab_load_for(&r->keys[side], tab, idcol[side], r->d.g, path, NULL, NULL);
-		r->have_keys[side] = !err;
-		free(tab);
-	}
 	return err;
 }
 
@@ -331,14 +302,7 @@ static int write_model(struct run *r)
 	for (int j = 0; !err && j < r->n_members; j++)
 		err = model_to_glm(&r->members[j], (uint32_t)j, &g);
 	/* What recommend and report check their inputs against. */
-	g.has_source = 1;
-	g.rating_lo = r->d.lo;
-	g.rating_hi = r->d.hi;
-	g.rating_step = r->d.step;
-	if (r->have_keys[0])
-		keytab_glm_keys(&r->keys[0], &g.user_keys);
-	if (r->have_keys[1])
-		keytab_glm_keys(&r->keys[1], &g.item_keys);
+	keys_fill_source(&r->keys, &r->d, &g);
 	if (!err)
 		err = glm_save(&g, path);
 	else if (err == GL_ENOMEM)
@@ -357,7 +321,6 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 		      const char *items, const char *outdir)
 {
 	struct run r = {.c = c};
-	const char *const given[2] = {users, items};
 	struct glr g;
 	int err = glr_open(&g, path, 0);
 	if (err)
@@ -373,7 +336,7 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 		err = GL_ELIMIT;
 	}
 	if (!err)
-		err = load_keys(&r, path, given);
+		err = keys_load(&r.keys, &r.d, users, items);
 	if (!err)
 		decay_advise(c, &r.d);
 	if (!err)
@@ -407,9 +370,7 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 		outfile_abort(tables[t]);
 	for (int j = 0; j < r.n_members; j++)
 		model_free(&r.members[j]);
-	for (int side = 0; side < 2; side++)
-		if (r.have_keys[side])
-			keytab_free(&r.keys[side]);
+	keys_free(&r.keys);
 	tdata_free(&r.d);
 	glr_close(&g);
 	free(r.dir);

@@ -119,4 +119,4 @@ for i in range(n):
 for c in sorted(k for k in cuts if k < len(src)):
     open("glm-cut-%05d.glm" % c, "wb").write(src[:c])
 PY
-echo "corpus inputs: $(ls | wc -l) entries in $dir"
+echo "corpus inputs: $(find . -mindepth 1 -maxdepth 1 | wc -l) entries in $dir"

@@ -65,7 +65,7 @@ fi
 
 # ---- --help shows -o, --out and hides the old names ------------------------
 for t in $tools; do
-	goodlens-$t --help >help.txt
+	"goodlens-$t" --help >help.txt
 	if ! grep -q -- '-o, --out ' help.txt; then fail "goodlens-$t --help has no '-o, --out'"; fi
 	if grep -qE -- '--(out-dir|outdir|output)\b' help.txt; then
 		fail "goodlens-$t --help shows an old name: $(grep -E -- '--(out-dir|outdir|output)' help.txt)"
@@ -77,7 +77,7 @@ done
 expect_usage() {
 	local t=$1 msg=$2 st=0
 	shift 2
-	goodlens-$t "$@" >out 2>err || st=$?
+	"goodlens-$t" "$@" >out 2>err || st=$?
 	printf 'goodlens-%s: %s\ntry '"'"'goodlens-%s --help'"'"'\n' "$t" "$msg" "$t" >want
 	if [ $st != 2 ] || ! cmp -s want err; then
 		echo "goodlens-$t $*: status $st, stderr:"
@@ -88,13 +88,13 @@ expect_usage() {
 }
 n=0
 for t in $tools; do
-	expect_usage $t "unknown option '--no-such-option'" --no-such-option x
-	expect_usage $t "unknown option '--no-such-option'" --no-such-option=3 x
-	expect_usage $t "unknown option '-Z'" -Z
-	expect_usage $t "option '--out' needs a value" --out
-	expect_usage $t "option '-o' needs a value" -o
-	expect_usage $t "option '--output' needs a value" --output
-	expect_usage $t "option '--quiet' takes no value" --quiet=yes
+	expect_usage "$t" "unknown option '--no-such-option'" --no-such-option x
+	expect_usage "$t" "unknown option '--no-such-option'" --no-such-option=3 x
+	expect_usage "$t" "unknown option '-Z'" -Z
+	expect_usage "$t" "option '--out' needs a value" --out
+	expect_usage "$t" "option '-o' needs a value" -o
+	expect_usage "$t" "option '--output' needs a value" --output
+	expect_usage "$t" "option '--quiet' takes no value" --quiet=yes
 	n=$((n + 7))
 done
 expect_usage filter "ambiguous option '--s' (--sample-users, --split, --seed)" --s 3

@@ -11,7 +11,7 @@ goodlens-sample --format goodreads --out raw --users 500 --items 300 --interacti
 goodlens-extract -q --out ex raw/*.json.gz
 mkdir u f1 f2
 goodlens-export ucsd-csv --in ex --out u
-head -n 1 u/goodreads_interactions.csv | grep -qx 'user_id,book_id,is_read,rating,is_reviewed'
+test "$(head -n 1 u/goodreads_interactions.csv)" = 'user_id,book_id,is_read,rating,is_reviewed'
 # The export's rows, keyed back through its maps, are the sample's lines.
 python3 - <<'PY'
 import csv, glob, gzip, json

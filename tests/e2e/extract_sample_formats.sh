@@ -8,14 +8,16 @@ goodlens-sample --format all --out s -q --users 150 --items 120 --interactions 3
 # check NAME ORACLE-KIND "RATING FILES" "OTHER FILES"
 check() {
 	local name=$1 kind=$2 rated=$3 meta=$4
-	local files=""
-	for f in $rated $meta; do files="$files s/$name/$f"; done
-	goodlens-extract -q --out "o-$name" $files
+	local files=() ratings=() f
+	for f in $rated; do ratings+=("s/$name/$f"); done
+	files=("${ratings[@]}")
+	for f in $meta; do files+=("s/$name/$f"); done
+	goodlens-extract -q --out "o-$name" "${files[@]}"
 	python3 "$fx/glrdump.py" "o-$name" >"o-$name/got.txt"
-	python3 "$fx/oracle.py" "$kind" $(for f in $rated; do echo "s/$name/$f"; done) >"o-$name/want.txt"
+	python3 "$fx/oracle.py" "$kind" "${ratings[@]}" >"o-$name/want.txt"
 	if ! cmp -s "o-$name/got.txt" "o-$name/want.txt"; then
 		echo "FAIL $name: ratings differ from the oracle"
-		diff "o-$name/want.txt" "o-$name/got.txt" | head -n 10
+		diff "o-$name/want.txt" "o-$name/got.txt" | awk 'NR <= 10'
 		return 1
 	fi
 	# every record kept, no problem counted (columns 10.. are the classes)
@@ -45,13 +47,13 @@ check ml-kaggle ml-csv rating.csv movie.csv
 
 # metadata tables: one row per input record, headers as documented
 test "$(($(wc -l <o-goodreads/books.csv) - 1))" -eq "$(sed -n 's/^metadata_books=//p' s/goodreads/planted.txt)"
-head -n 1 o-goodreads/books.csv | grep -qx 'book_id,work_id,title,title_without_series,author_id,author_ids,publication_year,language_code,isbn,isbn13,average_rating,ratings_count,image_url,url'
-head -n 1 o-ml-1m/movies.csv | grep -qx 'movie_id,title,year,genres'
-head -n 1 o-goodreads-csv/users.raw.csv | grep -qx 'user,user_id_csv'
-head -n 1 o-ml-csv/items.raw.csv | grep -qx 'item,movie_id'
+test "$(head -n 1 o-goodreads/books.csv)" = 'book_id,work_id,title,title_without_series,author_id,author_ids,publication_year,language_code,isbn,isbn13,average_rating,ratings_count,image_url,url'
+test "$(head -n 1 o-ml-1m/movies.csv)" = 'movie_id,title,year,genres'
+test "$(head -n 1 o-goodreads-csv/users.raw.csv)" = 'user,user_id_csv'
+test "$(head -n 1 o-ml-csv/items.raw.csv)" = 'item,movie_id'
 # the same movies from the three MovieLens text layouts carry the same titles
 # once transcoded (ml-1m Latin-1, ml-10m UTF-8) - every title is valid UTF-8
 for d in ml-100k ml-1m ml-10m ml-csv ml-kaggle goodbooks goodreads; do
-	python3 -c "import sys; [open(f, encoding='utf-8').read() for f in sys.argv[1:]]" o-$d/*.csv
+	python3 -c "import sys; [open(f, encoding='utf-8').read() for f in sys.argv[1:]]" "o-$d"/*.csv
 done
 echo "all formats ok"

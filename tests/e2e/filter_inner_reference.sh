@@ -50,7 +50,7 @@ check() { # USERS ITEMS options...
 	for f in ratings.csv filter.stats.csv; do
 		if ! cmp -s got/$f want/$f; then
 			echo "FAIL: $f differs; options: $users $items $*"
-			diff got/$f want/$f | head
+			diff got/$f want/$f >got/$f.diff || head got/$f.diff
 			exit 1
 		fi
 	done
@@ -59,7 +59,7 @@ check() { # USERS ITEMS options...
 		rows want/$f >want/$f.rows
 		if ! cmp -s got/$f.rows want/$f.rows; then
 			echo "FAIL: $f differs; options: $users $items $*"
-			diff got/$f.rows want/$f.rows | head
+			diff got/$f.rows want/$f.rows >got/$f.diff || head got/$f.diff
 			exit 1
 		fi
 	done

@@ -72,7 +72,7 @@ goodlens-export ratings-csv -o f/export.csv f/ratings.glr
 keyed f f/export.csv >got.txt
 if ! cmp -s want.txt got.txt; then
 	echo "FAIL: goodlens and SQLite differ (< SQLite, > goodlens)"
-	diff want.txt got.txt | head -20
+	diff want.txt got.txt >got.diff || head -n 20 got.diff
 	exit 1
 fi
 

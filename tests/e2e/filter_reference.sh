@@ -46,14 +46,16 @@ check() {
 	goodlens-filter -q --users users.raw.csv --items items.titled.csv -o got --split none raw.glr "$@"
 	python3 "$fx/filter_ref.py" raw.glr users.raw.csv items.titled.csv want "$@"
 	python3 "$fx/glr.py" dump got/ratings.glr | cut -d, -f1-5,7 >got/ratings.csv
-	python3 "$fx/glr.py" meta got/ratings.glr | tail -n 1 | grep -q ',1,meta|rowptr|items|ratings|times|read|reviewed|split$'
+	python3 "$fx/glr.py" meta got/ratings.glr >got/meta.csv
+	tail -n 1 got/meta.csv >got/meta.last
+	grep -q ',1,meta|rowptr|items|ratings|times|read|reviewed|split$' got/meta.last
 	for f in ratings.csv filter.stats.csv; do
-		cmp got/$f want/$f || { echo "options: $*"; diff got/$f want/$f | head; exit 1; }
+		cmp "got/$f" "want/$f" || { echo "options: $*"; diff "got/$f" "want/$f" | awk 'NR <= 10'; exit 1; }
 	done
 	for f in users.csv items.csv; do
-		rows got/$f >got/$f.rows
-		rows want/$f >want/$f.rows
-		cmp got/$f.rows want/$f.rows || { echo "options: $*"; diff got/$f.rows want/$f.rows | head; exit 1; }
+		rows "got/$f" >"got/$f.rows"
+		rows "want/$f" >"want/$f.rows"
+		cmp "got/$f.rows" "want/$f.rows" || { echo "options: $*"; diff "got/$f.rows" "want/$f.rows" | awk 'NR <= 10'; exit 1; }
 	done
 	n=$((n + 1))
 }
@@ -74,7 +76,9 @@ check --min-user-ratings 1000
 mkdir old new
 goodlens-filter -q --users users.raw.csv --items items.titled.csv -o old --split none old.glr
 goodlens-filter -q --users users.raw.csv --items items.titled.csv -o new --split none raw.glr
-python3 "$fx/glr.py" meta old/ratings.glr | tail -n 1 | grep -q ',1,meta|rowptr|items|ratings|times|read|split$'
+python3 "$fx/glr.py" meta old/ratings.glr >old.meta
+tail -n 1 old.meta >old.last
+grep -q ',1,meta|rowptr|items|ratings|times|read|split$' old.last
 python3 "$fx/glr.py" dump old/ratings.glr | cut -d, -f1-6 >old.csv
 python3 "$fx/glr.py" dump new/ratings.glr | cut -d, -f1-6 >new.csv
 cmp old.csv new.csv

@@ -2,6 +2,7 @@
 # validation counts, time and last-k splits that respect time, seeded
 # determinism (same seed, same bytes), and user sampling that keeps whole
 # users.
+. "$TESTS/e2e/lib.sh"
 fx=$TESTS/fixtures/join
 
 python3 - "$fx" <<'PY'
@@ -31,7 +32,8 @@ f s1 raw.glr --split none --sample-users 0.5 --seed 9
 f s2 raw.glr --split none --sample-users 37 --seed 9
 
 cmp r1/ratings.glr r2/ratings.glr
-! cmp -s r1/ratings.glr r3/ratings.glr
+# another seed, another split
+expect_differ r1/ratings.glr r3/ratings.glr
 
 python3 - <<'PY'
 import csv
@@ -47,6 +49,7 @@ for d in ("r1", "r3"):
     rs = load(d)
     assert [key(r) for r in rs] == [key(r) for r in base], d
     assert sum(r["valid"] == "1" for r in rs) == rnd(0.25 * n), d
+assert [r["valid"] for r in load("r1")] != [r["valid"] for r in load("r3")], "--seed 3 and 4 split alike"
 t = load("t")
 valid = [int(r["time"]) for r in t if r["valid"] == "1"]
 train = [int(r["time"]) for r in t if r["valid"] == "0"]

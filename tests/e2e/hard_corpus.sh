@@ -5,13 +5,14 @@
 IN=$TESTS/corpus/in
 GEN=$SCRATCH/gen
 export IN GEN TESTS
+. "$TESTS/e2e/lib.sh"
 bash "$TESTS/corpus/gen.sh" "$GEN" >/dev/null
-[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)"; exit 1; }
+[ -x /usr/bin/time ] || skip "/usr/bin/time missing (Debian package time; make deps installs it)"
 export TIME="/usr/bin/time -f %M -o rss"
 # ASan's shadow and quarantine make peak RSS meaningless: the normal build
 # checks the memory bounds, the sanitizer build everything else
 asan=0
-ldd "$(command -v goodlens-extract)" | grep -q libasan && asan=1
+if sanitized; then asan=1; fi
 
 failed=0 passed=0
 
@@ -26,7 +27,7 @@ stats_ok() {
 	for kv in "$@"; do
 		k=${kv%%=*} v=${kv#*=}
 		for i in "${!names[@]}"; do
-			[ "${names[$i]}" = "$k" ] && break
+			if [ "${names[$i]}" = "$k" ]; then break; fi
 		done
 		[ "${names[$i]}" = "$k" ] || { echo "no column $k"; return 1; }
 		[ "${vals[$i]}" = "$v" ] || { echo "$k is ${vals[$i]}, expected $v"; return 1; }
@@ -40,13 +41,14 @@ one() {
 	mkdir -p "$dir"
 	st=0
 	(cd "$dir" && eval "$cmd") >"$dir/.stdout" 2>"$dir/.stderr" </dev/null || st=$?
-	cd "$dir"
+	cd "$dir" || return 1
 	[ "$st" = "$c_exit" ] || why="exit $st, expected $c_exit"
 	[ -n "$why" ] || [ -z "$c_err" ] || grep -qF -- "$c_err" .stderr || why="stderr lacks '$c_err'"
+	# shellcheck disable=SC2086 # the entry's K=V words, split on purpose
 	[ -n "$why" ] || [ -z "$c_stats" ] || why=$(stats_ok $c_stats) || true
 	[ -n "$why" ] || [ -z "$c_check" ] || (eval "$c_check") || why="check failed: $c_check"
 	[ -n "$why" ] || [ -z "$c_nofiles" ] || [ ! -e "$c_nofiles" ] || [ -z "$(ls -A "$c_nofiles")" ] ||
-		why="$c_nofiles holds $(ls -A "$c_nofiles" | tr '\n' ' ')"
+		why="$c_nofiles holds $(find "$c_nofiles" -mindepth 1 -maxdepth 1 -printf '%f ')"
 	if [ -z "$why" ] && [ -n "$c_rss" ] && [ $asan = 0 ]; then
 		if [ ! -s rss ] || [ "$(tail -n 1 rss)" -gt "$c_rss" ]; then
 			why="peak RSS $(tail -n 1 rss 2>/dev/null) KB over $c_rss KB"
@@ -54,10 +56,10 @@ one() {
 			echo "   $name: peak RSS $(tail -n 1 rss) KB"
 		fi
 	fi
-	cd "$SCRATCH"
+	cd "$SCRATCH" || return 1
 	if [ -n "$why" ]; then
 		echo "FAIL $name: $why"
-		sed 's/^/     | /' "$dir/.stderr" | head -n 5
+		sed 's/^/     | /' "$dir/.stderr" | awk 'NR <= 5'
 		failed=$((failed + 1))
 	else
 		passed=$((passed + 1))
@@ -86,7 +88,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	case $key in
 	case)
 		flush
-		c_name=$val c_run= c_each= c_exit=0 c_err= c_stats= c_check= c_nofiles= c_rss=
+		c_name=$val c_run='' c_each='' c_exit=0 c_err='' c_stats='' c_check='' c_nofiles='' c_rss='' 
 		;;
 	run) c_run=$val ;;
 	each) c_each=$val ;;

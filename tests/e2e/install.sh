@@ -4,6 +4,7 @@
 # pipeline from any folder with the installed recipes (and a user's own in
 # ./config), explains missing files in its own terms, and make uninstall
 # removes it all.
+. "$TESTS/e2e/lib.sh"
 root=$GL_ROOT
 # shellcheck disable=SC2086
 mk() { make -C "$root" --no-print-directory $GL_MAKE_ARGS "$@"; }
@@ -14,12 +15,13 @@ mk install DESTDIR="$d" PREFIX=/usr/local >log 2>&1 || { cat log; exit 1; }
 for t in $tools; do
 	test -x "$d/usr/local/bin/goodlens-$t"
 	page=$d/usr/local/share/man/man1/goodlens-$t.1
-	grep -Eq "^\.TH \"?GOODLENS-$(echo "$t" | tr a-z A-Z)\"? \"?1" "$page"
+	grep -Eq "^\.TH \"?GOODLENS-${t^^}\"? \"?1" "$page"
 	MANWIDTH=1000 man -l "$page" >man.txt 2>/dev/null
 	grep -q "goodlens-$t - " man.txt
 	grep -q -- "--help" man.txt
 done
-man -l "$d/usr/local/share/man/man1/goodlens-extract.1" 2>/dev/null | grep -q -- "--max-bad"
+man -l "$d/usr/local/share/man/man1/goodlens-extract.1" >man.txt 2>/dev/null
+grep -q -- "--max-bad" man.txt
 for r in "$root"/config/*.mk; do cmp "$r" "$d/usr/local/share/goodlens/config/$(basename "$r")"; done
 cmp "$root/pipeline.mk" "$d/usr/local/share/goodlens/pipeline.mk"
 test -x "$d/usr/local/share/goodlens/scripts/fetch.sh"
@@ -27,19 +29,26 @@ test -x "$d/usr/local/share/goodlens/scripts/fetch.sh"
 grep -qx "share=/usr/local/share/goodlens" "$d/usr/local/bin/goodlens-pipeline"
 grep -qx "bin=/usr/local/bin" "$d/usr/local/bin/goodlens-pipeline"
 # Without help2man the page is the --help text as it is.
-HELP2MAN= bash "$root/scripts/manpage.sh" "$GL_BIN/goodlens-join" 'a join' join.1
-man -l join.1 2>/dev/null | grep -q -- "--max-build-rows N"
+HELP2MAN='' bash "$root/scripts/manpage.sh" "$GL_BIN/goodlens-join" 'a join' join.1
+man -l join.1 >man.txt 2>/dev/null
+grep -q -- "--max-build-rows N" man.txt
 
 # A real install, used from another folder.
 p=$SCRATCH/prefix
 mk install PREFIX="$p" >log 2>&1 || { cat log; exit 1; }
-mkdir work && cd work
+mkdir work
+cd work || exit 1
 gp=$p/bin/goodlens-pipeline
-"$gp" --version | grep -qx "goodlens-pipeline [0-9.]*"
-"$gp" --help | grep -q "usage: goodlens-pipeline"
-set +e; "$gp" --bogus 2>/dev/null; test $? = 2 || exit 1; set -e
-test "$("$gp" recipes | wc -l)" = "$(ls "$root"/config/*.mk | wc -l)"
-"$gp" recipes | grep -q "^ml-1m  *MovieLens 1M"
+"$gp" --version >out.txt
+grep -qx "goodlens-pipeline [0-9.]*" out.txt
+"$gp" --help >out.txt
+grep -q "usage: goodlens-pipeline" out.txt
+expect_status 2 "$gp" --bogus 2>/dev/null
+# Written to a file first: `goodlens-pipeline recipes | grep -q` took
+# SIGPIPE once when grep exited before make had written every recipe.
+"$gp" recipes >recipes.txt
+test "$(wc -l <recipes.txt)" = "$(find "$root"/config -maxdepth 1 -name '*.mk' | wc -l)"
+grep -q "^ml-1m  *MovieLens 1M" recipes.txt
 # The default recipe, with the installed executables, into ./out/sample.
 PATH=/usr/bin:/bin "$gp" >log 2>&1 || { cat log; exit 1; }
 test -s out/sample/report.html
@@ -51,11 +60,11 @@ PATH=/usr/bin:/bin "$gp" DATA=mine SYNTH=1 >log 2>&1 || { cat log; exit 1; }
 grep -q "<h1>mine: [0-9,]* ratings" out/mine/report.html
 grep -q "Source: files goodlens-sample generated in the layout of my own ratings" out/mine/report.html
 # Missing files: told in goodlens-pipeline's terms.
-"$gp" DATA=ml-1m >log 2>&1 && exit 1
+expect_status 1 "$gp" DATA=ml-1m >log 2>&1
 grep -q "download them with:  goodlens-pipeline fetch DATA=ml-1m RAW=data/raw/ml-1m" log
-"$gp" DATA=nosuch >log 2>&1 && exit 1
+expect_status 1 "$gp" DATA=nosuch >log 2>&1
 grep -q "no recipe nosuch (no nosuch.mk in config $p/share/goodlens/config)" log
-if "$gp" DATA=ML-1M >log 2>&1; then echo "FAIL: DATA=ML-1M ran" >&2; exit 1; fi
+expect_status 1 "$gp" DATA=ML-1M >log 2>&1
 grep -q "no recipe ML-1M; did you mean ml-1m?" log
 
 mk uninstall PREFIX="$p" >log 2>&1

@@ -2,7 +2,8 @@
 # for every join kind, both in-memory sides, both empty-key modes, and
 # single, renamed and composite keys, on generated tables with duplicate
 # keys, empty keys, quoted commas, quotes, newlines and non-ASCII text.
-command -v sqlite3 >/dev/null || { echo "sqlite3 missing: run make deps"; exit 1; }
+. "$TESTS/e2e/lib.sh"
+need sqlite3
 
 python3 - <<'PY'
 import csv, random
@@ -36,7 +37,7 @@ sql_for() {
 	done
 	for c in ${lcols//,/ }; do
 		local key=""
-		for i in "${!L[@]}"; do [ "${L[$i]}" = "$c" ] && key=${R[$i]}; done
+		for i in "${!L[@]}"; do if [ "${L[$i]}" = "$c" ]; then key=${R[$i]}; fi; done
 		if [ -n "$key" ] && { [ "$kind" = right ] || [ "$kind" = full ]; }; then
 			sel+="${sel:+, }COALESCE(l.\"$c\", r.\"$key\")"
 		else
@@ -49,7 +50,7 @@ sql_for() {
 	esac
 	for c in ${rcols//,/ }; do
 		local isk=0
-		for i in "${!R[@]}"; do [ "${R[$i]}" = "$c" ] && isk=1; done
+		for i in "${!R[@]}"; do if [ "${R[$i]}" = "$c" ]; then isk=1; fi; done
 		[ $isk = 1 ] || sel+=", r.\"$c\""
 	done
 	local j
@@ -83,7 +84,7 @@ run_case() { # kind build empty left right on lk rk lcols rcols rtable
 	canon got.csv header >got.txt
 	if ! cmp -s want.txt got.txt; then
 		echo "MISMATCH: kind=$kind build=$build empty=$empty on=$on"
-		diff want.txt got.txt | head -20
+		diff want.txt got.txt | awk 'NR <= 20'
 		exit 1
 	fi
 	checks=$((checks + 1))
@@ -101,6 +102,7 @@ for kind in inner left right full semi anti; do
 done
 
 # The clash suffix: r.csv's a becomes a_right.
-goodlens-join --on k1 l.csv r.csv | head -n 1 >hdr.txt
+goodlens-join --on k1 l.csv r.csv >all.csv
+head -n 1 all.csv >hdr.txt
 [ "$(cat hdr.txt)" = "k1,a,k2,b,c,a_right,k2_right" ] || { echo "header: $(cat hdr.txt)"; exit 1; }
 echo "$checks oracle comparisons agree"

@@ -16,7 +16,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 dirs=()
 for d in /sys /proc; do
 	if [ -d $d ] && ! touch $d/.goodlens-probe 2>/dev/null; then
-		dirs+=($d)
+		dirs+=("$d")
 	else
 		rm -f $d/.goodlens-probe
 	fi

@@ -17,7 +17,7 @@ typo pipeline ml-100K
 grep -qF "no recipe ml-100K; did you mean ml-100k? (no ml-100K.mk in config" err.txt ||
 	{ cat err.txt; fail "ml-100K: no suggestion"; }
 # the list of recipes follows
-grep -qF "the recipes are: goodbooks-10k goodreads " err.txt || fail "no list of recipes"
+grep -qF "the recipes are: csv goodbooks-10k goodreads " err.txt || fail "no list of recipes"
 grep -qF " ml-100k ml-10m ml-1m " err.txt || fail "the list lacks the MovieLens recipes"
 typo pipeline-run ml100k
 grep -qF "no recipe ml100k; did you mean ml-100k?" err.txt || { cat err.txt; fail "ml100k"; }

@@ -15,16 +15,21 @@ build=$(sed -n 's/.*BUILD=\([^ ]*\).*/\1/p' <<<"$GL_MAKE_ARGS")
 
 # make pipeline would install missing packages as root: run it only when
 # they are all here.
+# shellcheck disable=SC2016 # $($*) is make's, not the shell's
 pkgs=$(mk1 -s --eval 'gl-print-%: ; @echo $($*)' gl-print-DEB_BUILD 2>/dev/null) || {
 	echo "skip: the build packages are not all here"
 	exit 77
 }
 [ -n "$pkgs" ] || fail "no DEB_BUILD in the Makefile"
 for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || {
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) || st="not installed"
+	case $st in
+	*"ok installed"*) ;;
+	*)
 		echo "skip: Debian package $p is not installed"
 		exit 77
-	}
+		;;
+	esac
 done
 bin=$SCRATCH/bin
 mk1 pipeline BUILD="$build" BIN="$bin" DATA=ml-100k SYNTH=1 RAW="$SCRATCH/raw" OUT="$SCRATCH/out" \
@@ -37,12 +42,13 @@ for m in "$root"/*/*_main.c; do
 	n=$((n + 1))
 done
 [ $n -ge 8 ] || fail "only $n tools found"
-test -x "$bin/goodlens-recommend" && test -x "$bin/goodlens-export"
+test -x "$bin/goodlens-recommend" || fail "make pipeline did not build goodlens-recommend"
+test -x "$bin/goodlens-export" || fail "make pipeline did not build goodlens-export"
 
 # make -n test: the deps step (dpkg-query over the packages) comes first.
 mk1 -n test BUILD="$SCRATCH/nobuild" BIN="$SCRATCH/nobin" >dry.txt 2>&1 || { cat dry.txt; fail "make -n test"; }
-first=$(grep -n 'dpkg-query' dry.txt | head -n 1 | cut -d: -f1)
-cc=$(grep -n "^cc \|^\$(CC)\|^clang \|^gcc " dry.txt | head -n 1 | cut -d: -f1)
+first=$(awk '/dpkg-query/ { print NR; exit }' dry.txt)
+cc=$(awk '/^cc |^\$\(CC\)|^clang |^gcc / { print NR; exit }' dry.txt)
 [ -n "$first" ] || fail "make -n test has no deps step"
 [ -n "$cc" ] && [ "$first" -lt "$cc" ] || fail "the deps step (line $first) is not before the first compile (line $cc)"
 grep -q 'libcmocka-dev' dry.txt || fail "the deps step does not check the test packages"
@@ -65,4 +71,5 @@ grep -qx "run: sudo apt-get update && sudo apt-get install -y --no-install-recom
 	{ cat t.txt; fail "no exact sudo command"; }
 if [ -e "$SCRATCH/b2" ]; then fail "make test built something before its packages were there"; fi
 
+# shellcheck disable=SC2016 # the README's line, word for word
 grep -qF 'export PATH="$PWD/bin:$PATH"' "$root/README.md" || fail "README does not say how to put bin/ on PATH"

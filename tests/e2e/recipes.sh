@@ -99,7 +99,8 @@ elif os.path.exists(f("movies.dat")):
         p = l.rstrip(b"\n").split(b"::")
         title[p[0].decode()] = text(p[1])
 else:
-    key = "movie_id"
+    # the csv recipe (--source csv) names the key column as ratings.csv does
+    key = "movieId" if name == "csv" else "movie_id"
     title = {r["movieId"]: r["title"] for r in rows(f("movies.csv"))}
 
 # Titles: each item has the metadata's title, or none when it has no row.
@@ -170,16 +171,17 @@ run() {
 }
 
 mk all >/dev/null  # built once, before two makes share the tree
-recipes=$(cd "$root/config" && ls -- *.mk | sed 's/\.mk$//')
-test "$(echo "$recipes" | wc -l)" -ge 19
+mapfile -t recipes < <(cd "$root/config" && printf '%s\n' *.mk | sed 's/\.mk$//')
+test "${#recipes[@]}" -ge 19
 failed=0
-set -- $recipes
+set -- "${recipes[@]}"
 while [ $# -gt 0 ]; do
 	run "$1" & a=$!
 	b=
 	if [ $# -gt 1 ]; then run "$2" & b=$!; fi
 	wait $a || failed=1
 	if [ -n "$b" ]; then wait $b || failed=1; fi
-	shift; [ $# -gt 0 ] && shift
+	shift
+	if [ $# -gt 0 ]; then shift; fi
 done
 test $failed = 0

@@ -5,13 +5,13 @@
 # the unit test).
 set -eu
 
-args="--users 150 --items 100 --interactions 3000 --editions 2"
-goodlens-sample --format all --out a --seed 21 $args
-goodlens-sample --format all --out b --seed 21 $args
-goodlens-sample --format all --out c --seed 22 $args
+args=(--users 150 --items 100 --interactions 3000 --editions 2)
+goodlens-sample --format all --out a --seed 21 "${args[@]}"
+goodlens-sample --format all --out b --seed 21 "${args[@]}"
+goodlens-sample --format all --out c --seed 22 "${args[@]}"
 # gzip threads change the speed, never the bytes
-goodlens-sample --format goodreads --out t1 --seed 21 $args --threads 1
-goodlens-sample --format goodreads --out t3 --seed 21 $args --threads 3
+goodlens-sample --format goodreads --out t1 --seed 21 "${args[@]}" --threads 1
+goodlens-sample --format goodreads --out t3 --seed 21 "${args[@]}" --threads 3
 diff -r a/goodreads t1
 diff -r a/goodreads t3
 
@@ -32,8 +32,8 @@ done
 
 # --order: the same lines, another order
 for o in user random item; do
-	goodlens-sample --format goodreads --out "o-$o" --seed 4 $args --order "$o"
-	grep '^order=' "o-$o/planted.txt" | grep -qx "order=$o"
+	goodlens-sample --format goodreads --out "o-$o" --seed 4 "${args[@]}" --order "$o"
+	grep -qx "order=$o" "o-$o/planted.txt"
 done
 python3 - <<'EOF'
 import gzip, json

@@ -4,9 +4,9 @@
 # orders of ratings.csv.
 set -eu
 
-args="--seed 3 --users 300 --items 150 --interactions 6000"
-goodlens-sample --format goodbooks --out gb $args --dup-share 0.05
-goodlens-sample --format goodbooks --out old $args --dup-share 0.05 --goodbooks-order book
+args=(--seed 3 --users 300 --items 150 --interactions 6000)
+goodlens-sample --format goodbooks --out gb "${args[@]}" --dup-share 0.05
+goodlens-sample --format goodbooks --out old "${args[@]}" --dup-share 0.05 --goodbooks-order book
 
 python3 - <<'EOF'
 import csv, re

@@ -5,11 +5,11 @@
 # format writes the genre's share under the genre's file names.
 set -eu
 
-args="--seed 5 --users 250 --items 150 --interactions 5000 --editions 2"
-goodlens-sample --format goodreads --out json $args
-goodlens-sample --format goodreads-csv --out csv $args
-goodlens-sample --format goodreads-csv --out holes $args --map-missing 0.2
-goodlens-sample --format goodreads-genre --genre poetry --out poetry $args
+args=(--seed 5 --users 250 --items 150 --interactions 5000 --editions 2)
+goodlens-sample --format goodreads --out json "${args[@]}"
+goodlens-sample --format goodreads-csv --out csv "${args[@]}"
+goodlens-sample --format goodreads-csv --out holes "${args[@]}" --map-missing 0.2
+goodlens-sample --format goodreads-genre --genre poetry --out poetry "${args[@]}"
 
 python3 - <<'EOF'
 import csv, gzip, json

@@ -3,9 +3,9 @@
 # (Latin-1 for 100k and 1m, UTF-8 after), rating steps, timestamps, quoting.
 set -eu
 
-args="--seed 9 --users 200 --items 150 --interactions 5000"
+args=(--seed 9 --users 200 --items 150 --interactions 5000)
 for f in ml-100k ml-1m ml-10m ml-csv ml-kaggle; do
-	goodlens-sample --format "$f" --out "$f" $args
+	goodlens-sample --format "$f" --out "$f" "${args[@]}"
 done
 
 python3 - <<'EOF'

@@ -1,6 +1,7 @@
 # Every example script in scripts/ runs, in the order a user would chain
 # them, on a generated genre subset in the real layout, and does what its
 # header says: the files it promises exist and hold what they should.
+. "$TESTS/e2e/lib.sh"
 root=$GL_ROOT
 s=$root/scripts
 raw=$SCRATCH/raw work=$SCRATCH/work
@@ -9,12 +10,13 @@ goodlens-sample -q --format goodreads-genre --genre fantasy_paranormal --seed 5 
 
 # Without arguments each prints its usage and exits 2.
 for x in extract-genre join-titles filter export-fastai train-compare recommend-new-user pipe; do
-	set +e; bash "$s/$x.sh" >usage 2>&1; st=$?; set -e
-	test $st = 2 && grep -q "scripts/$x.sh" usage || { echo "$x: no usage"; cat usage; exit 1; }
+	expect_status 2 bash "$s/$x.sh" >usage 2>&1
+	grep -q "scripts/$x.sh" usage || { echo "$x: no usage"; cat usage; exit 1; }
 done
 
 bash "$s/extract-genre.sh" "$raw" fantasy_paranormal "$work" >log
-test -s "$work/ratings.raw.glr" && test -s "$work/books.csv"
+test -s "$work/ratings.raw.glr"
+test -s "$work/books.csv"
 grep -q "^total" log
 
 bash "$s/join-titles.sh" "$work" >log
@@ -23,7 +25,8 @@ test "$(wc -l <"$work/items.titled.csv")" = "$(wc -l <"$work/items.raw.csv")"
 test "$(grep -c . log)" -ge 8        # the stats, then a header and five rows
 
 bash "$s/filter.sh" "$work" 3 >log
-grep -q "^works," log && grep -q "^kcore," log
+grep -q "^works," log
+grep -q "^kcore," log
 python3 - "$work" <<'PY'
 import csv, sys
 w = sys.argv[1]
@@ -40,7 +43,10 @@ grep -q "ratings in $work/ratings.csv" log
 test "$(tail -n 3 log | awk 'NF == 3' | wc -l)" = 3     # three libmf lines
 
 bash "$s/train-compare.sh" "$work" >log
-for m in dot als; do test -s "$work/$m/model.glm" && test -s "$work/$m/train.summary.csv"; done
+for m in dot als; do
+	test -s "$work/$m/model.glm"
+	test -s "$work/$m/train.summary.csv"
+done
 grep -q "^best: \(dot\|als\)$" log
 grep -q "^dot/global_mean" log
 

@@ -16,6 +16,17 @@ mkdir -p f
 goodlens-filter -q -i ex/items.raw.csv -u ex/users.raw.csv -o f ex/ratings.raw.glr
 floor=$(sed -n 's/^floor_rmse=//p' raw/planted.txt)
 
+# expect_header FILE LINE: FILE's first line is LINE (read from the file,
+# not piped into grep -q: SIGPIPE under pipefail)
+expect_header() {
+	local h
+	h=$(head -n 1 "$1")
+	if [ "$h" != "$2" ]; then
+		echo "FAIL: $1 starts '$h', expected '$2'" >&2
+		exit 1
+	fi
+}
+
 # usage errors: exit 2 and a message naming what to change
 expect_usage() { # pattern, args...
 	local pat=$1 status
@@ -58,7 +69,7 @@ grep -q -- "--blend A,B" help.txt
 # bpmf: metrics.csv has one row per sweep in the usual columns, and the
 # model beats the biases and stays near the floor
 goodlens-train -q --model bpmf --sweeps 40 --threads 2 f/ratings.glr -o out-b
-head -n 1 out-b/metrics.csv | grep -qx "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"
+expect_header out-b/metrics.csv "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds"
 rows=$(($(wc -l <out-b/metrics.csv) - 1))
 if [ "$rows" != 40 ]; then
 	echo "FAIL: metrics.csv has $rows rows for 40 sweeps" >&2
@@ -75,8 +86,12 @@ if [ "$last" != "$summ" ]; then
 	echo "FAIL: last sweep's valid rmse $last, summary $summ" >&2
 	exit 1
 fi
-# predictions stay in the rating range (1..5 here)
-awk -F, 'NR > 1 && ($4 < 1 || $4 > 5) { bad++ } END { exit bad > 0 }' out-b/predictions.csv
+# predictions stay in the rating range (1..5 here); the column found by
+# name (the key columns user_id and movie_id sit before it)
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "prediction") c = i; next }
+	$c < 1 || $c > 5 { bad++ }
+	END { if (!c) print "FAIL: predictions.csv has no prediction column"; exit !c || bad > 0 }' \
+	out-b/predictions.csv
 
 # the implicit sides and the other prior run and learn
 for s in users items both; do
@@ -101,8 +116,8 @@ grep -q "bpmf (Bayesian MF" rep-out/report.html
 # blend.csv, the blend no worse on its holdout than any member, and
 # model.glm holding the best member
 goodlens-train -q --blend als,bpmf,mf --sweeps 30 f/ratings.glr -o out-bl
-head -n 1 out-bl/blend.csv | grep -qx "member,model,weight,holdout_rmse,valid_rmse"
-head -n 1 out-bl/metrics.csv | grep -qx "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds,member"
+expect_header out-bl/blend.csv "member,model,weight,holdout_rmse,valid_rmse"
+expect_header out-bl/metrics.csv "epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds,member"
 for m in "als,0" "bpmf,1" "mf,2" "blend,all"; do
 	grep -q "^$m," out-bl/train.summary.csv
 done

@@ -182,10 +182,13 @@ static inline void xfuzz_check(const char *out, const unsigned char *data, size_
 	}
 }
 
-/* Extract data as one file of the given kind and check the outcome. */
-static inline void xfuzz_extract(const unsigned char *data, size_t size, int kind, int encoding)
+/* Extract data as one file with the options of base (its source forced,
+ * out_dir, quiet and max_line set here) and check the outcome. */
+static inline void xfuzz_extract_opts(const unsigned char *data, size_t size,
+				      const struct xopts *base)
 {
 	char in[300], out[300];
+	int kind = base->source;
 	const char *dir = xfuzz_dir();
 	log_init("fuzz", LOG_QUIET);
 	snprintf(in, sizeof in, "%s/input", dir);
@@ -197,8 +200,10 @@ static inline void xfuzz_extract(const unsigned char *data, size_t size, int kin
 		abort();
 	close(fd);
 	xfuzz_empty(out);
-	struct xopts o = {.out_dir = out, .source = kind, .encoding = encoding, .quiet = 1,
-			  .max_line = XFUZZ_MAX_LINE};
+	struct xopts o = *base;
+	o.out_dir = out;
+	o.quiet = 1;
+	o.max_line = XFUZZ_MAX_LINE;
 	char *files[1] = {in};
 	int err = extract_run(&o, files, 1);
 	if (err == GL_ENOMEM || err == GL_EUSAGE)
@@ -209,6 +214,13 @@ static inline void xfuzz_extract(const unsigned char *data, size_t size, int kin
 		xfuzz_check(out, data, size, kind);
 	if (xfuzz_empty(out) != 0)
 		abort(); /* a temporary survived the run */
+}
+
+/* Extract data as one file of the given kind and check the outcome. */
+static inline void xfuzz_extract(const unsigned char *data, size_t size, int kind, int encoding)
+{
+	struct xopts o = {.source = kind, .encoding = encoding};
+	xfuzz_extract_opts(data, size, &o);
 }
 
 #endif

@@ -122,6 +122,7 @@ static void test_ratings_layouts(void **state)
 	struct rc_opts o = {.ratings = "r.glr", .items = "items.csv", .out = "o.csv",
 			    .format = RC_FASTAI};
 	assert_int_equal(export_ratings(&o), 0);
+	/* the item key beside the dense id, and is_valid for ColSplitter */
 	assert_string_equal(slurp("o.csv"), "user,item,rating,book_id,title,is_valid\n"
 					    "0,0,2,10,A,0\n"
 					    "0,1,4.5,11,\"B, the \"\"second\"\"\",1\n"
@@ -133,6 +134,8 @@ static void test_ratings_layouts(void **state)
 	o.format = RC_MOVIELENS;
 	o.subset = RC_VALID;
 	assert_int_equal(export_ratings(&o), 0);
+	/* the source's movie id (book_id 11) where the keys are integers; no
+	 * users.csv, so the user is dense id + 1 */
 	assert_string_equal(slurp("o.csv"), "userId,movieId,rating,timestamp\n1,11,4.5,200\n");
 	unlink("r.glr");
 	unlink("items.csv");

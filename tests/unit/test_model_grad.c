@@ -116,6 +116,7 @@ static void grad_case(int kind, int loss, int bn, double step, int y_range)
 	cfg_defaults(&c, kind);
 	c.loss = loss;
 	c.factors = 5;
+	c.emb[0] = c.emb[1] = 5; /* nn */
 	c.layers[0] = 7;
 	c.layers[1] = 6;
 	c.n_layers = 2;

@@ -94,7 +94,8 @@ static void test_adam_matches_fastai(void **state)
 	}
 	NEAR(t.w[0], w[0], 1e-6);
 	NEAR(t.w[1], w[1], 1e-6);
-	/* l2 mode: g + 2 wd w, no shrink; plain SGD */
+	/* l2 mode: fastai's l2_reg adds wd * p to the gradient (not 2 wd p);
+	 * no shrink; plain SGD */
 	c.optimizer = OPT_SGD;
 	c.wd_mode = WD_L2;
 	pt_free(&t);
@@ -105,7 +106,7 @@ static void test_adam_matches_fastai(void **state)
 	optim_begin(&o, &h);
 	pt_grad(&t, 0)[0] = 1;
 	optim_apply(&o, &t, 1);
-	NEAR(t.w[0], 2 - 0.1 * (1 + 2 * 0.1 * 2), 1e-6);
+	NEAR(t.w[0], 2 - 0.1 * (1 + 0.1 * 2), 1e-6);
 	pt_free(&t);
 }
 
@@ -344,7 +345,8 @@ static void test_cfg_check(void **state)
 	cfg_defaults(&c, GLM_NN);
 	assert_int_equal(cfg_hparams(&c, &h), 0);
 	assert_non_null(strstr(h, "model=nn\n"));
-	assert_non_null(strstr(h, "layers=100\n"));
+	assert_non_null(strstr(h, "layers=50\n"));
+	assert_non_null(strstr(h, "emb_size=rule,rule\n"));
 	free(h);
 }
 

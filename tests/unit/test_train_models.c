@@ -86,11 +86,17 @@ static double train_eval(const struct train_cfg *c, const char *path, struct eva
 	return train_eval_w(c, path, out, NULL, NULL);
 }
 
+/* The valid RMSE is at most tol over the noise floor of the validation
+ * ratings, and not below floor_rmse_lo (the floor less its sampling noise,
+ * -1.2% here: below it a model has seen the validation ratings).  The
+ * models reach dot +2.4%, mf +2.2%, als +2.3%, nn +2.9% on this set: the
+ * bounds are 3% (nn 4%), docs/TRAIN.md's for dot, mf and als. */
 static void expect_near_floor(const char *what, double rmse, double tol)
 {
-	fprintf(stderr, "%s: valid rmse %.4f, floor %.4f (%+.1f%%)\n", what, rmse, dense.floor_rmse,
-		100 * (rmse / dense.floor_rmse - 1));
+	fprintf(stderr, "%s: valid rmse %.4f, floor %.4f (%+.1f%%), lowest by chance %.4f\n", what,
+		rmse, dense.floor_rmse, 100 * (rmse / dense.floor_rmse - 1), dense.floor_rmse_lo);
 	assert_true(rmse <= dense.floor_rmse * (1 + tol));
+	assert_true(rmse >= dense.floor_rmse_lo);
 }
 
 static void test_dot_near_floor(void **state)
@@ -167,7 +173,7 @@ static void test_als_item_chunks(void **state)
 		r_whole, r_cut, p.floor_rmse);
 	assert_int_equal(nw, nc);
 	assert_memory_equal(whole, cut, nw * sizeof *whole);
-	assert_true(r_whole < p.floor_rmse * 1.2);
+	assert_true(r_whole < p.floor_rmse * 1.2 && r_whole >= p.floor_rmse_lo);
 	free(whole);
 	free(cut);
 	unlink("chunks.glr");
@@ -207,12 +213,13 @@ static void test_nn_near_floor(void **state)
 	/* docs/TRAIN.md's tuned settings (bench/train.sh measures them on the
 	 * 1M-rating set) */
 	cfg_defaults(&c, GLM_NN);
-	c.factors = 8;
+	c.emb[0] = c.emb[1] = 8; /* --emb-size 8 --layers 100 */
+	c.layers[0] = 100;
 	c.bs = 256;
 	c.lr = 1e-2;
 	c.epochs = 10;
 	c.wd = 0.02;
-	expect_near_floor("nn", train_eval(&c, "dense.glr", NULL), 0.06);
+	expect_near_floor("nn", train_eval(&c, "dense.glr", NULL), 0.04);
 }
 
 /* ce: a classifier over the 5 star values, scored on its expected rating. */
@@ -227,13 +234,15 @@ static void test_ce_losses_learn(void **state)
 		c.loss = GLM_CE;
 		c.factors = 4;
 		if (kinds[k] == GLM_NN)
-			c.bs = 256, c.lr = 1e-2;
+			c.bs = 256, c.lr = 1e-2, c.emb[0] = c.emb[1] = 4, c.layers[0] = 100;
 		if (kinds[k] == GLM_MF)
 			c.wd = 0.03, c.epochs = 20, c.lr = 0.005;
 		double rmse = train_eval(&c, "dense.glr", &e);
 		fprintf(stderr, "%s ce: rmse %.4f accuracy %.3f\n", glm_kind_names[kinds[k]], rmse,
 			e.accuracy);
+		/* they reach +2.7% (mf) to +6.5% (nn) */
 		assert_true(rmse < dense.floor_rmse * 1.08);
+		assert_true(rmse >= dense.floor_rmse_lo);
 		assert_true(e.accuracy > 0.45); /* the global mean gets about 0.35 */
 	}
 }
@@ -347,7 +356,7 @@ static void test_reproducible(void **state)
 			c.epochs = 2;
 			c.threads = th;
 			if (k == GLM_NN)
-				c.layers[0] = 16;
+				c.layers[0] = 16, c.emb[0] = c.emb[1] = 6;
 			run_to(&c, "ra");
 			run_to(&c, "rb");
 			expect_same_outputs("ra", "rb");

@@ -7,7 +7,12 @@
  * items drawn uniformly, so the data is as dense as asked; each rating goes
  * to the validation split with probability valid_frac.  The noise floor
  * (the RMSE and MAE of the best possible predictor, E[written | truth]) is
- * computed exactly on the validation ratings with sample_floor().
+ * computed exactly on the validation ratings with sample_floor(), and
+ * floor_rmse_lo below it by three standard deviations of that predictor's
+ * mean squared error over these n_valid ratings (from Var[e^2] ~ 2 var^2,
+ * the normal value: the rounding makes it a little smaller): an RMSE below
+ * floor_rmse_lo is not chance but a model that has seen the validation
+ * ratings.
  *
  * Header-only on purpose: unit tests and bench/train_gen.c include it.
  */
@@ -30,6 +35,7 @@ struct planted {
 	uint64_t seed;
 	/* out */
 	double floor_rmse, floor_mae;
+	double floor_rmse_lo;  /* floor less 3 sd of its sampling noise */
 	double truth_rmse;     /* RMSE of the clamped truth: the best a linear model can do */
 	uint64_t n_valid;
 };
@@ -73,7 +79,7 @@ static int planted_write(const char *path, struct planted *p)
 	uint8_t *rates = malloc(p->per_user), *bits = malloc(p->per_user);
 	uint8_t *taken = calloc(p->items, 1);
 	float *pu = malloc(p->factors * sizeof *pu);
-	double var_sum = 0, mae_sum = 0, truth_se = 0;
+	double var_sum = 0, mae_sum = 0, truth_se = 0, var2_sum = 0;
 	p->n_valid = 0;
 	if (!items || !rates || !bits || !taken || !pu || p->per_user > p->items) {
 		err = GL_ENOMEM;
@@ -107,6 +113,7 @@ static int planted_write(const char *path, struct planted *p)
 				double e = tc - code * p->step;
 				truth_se += e * e;
 				var_sum += var;
+				var2_sum += var * var;
 				mae_sum += mae;
 				p->n_valid++;
 			}
@@ -118,6 +125,11 @@ static int planted_write(const char *path, struct planted *p)
 	else if (w)
 		glr_writer_abort(w);
 	p->floor_rmse = p->n_valid ? sqrt(var_sum / (double)p->n_valid) : 0;
+	if (p->n_valid) {
+		double n = (double)p->n_valid, mse = var_sum / n;
+		double lo = mse - 3 * sqrt(2 * var2_sum) / n;
+		p->floor_rmse_lo = lo > 0 ? sqrt(lo) : 0;
+	}
 	p->floor_mae = p->n_valid ? mae_sum / (double)p->n_valid : 0;
 	p->truth_rmse = p->n_valid ? sqrt(truth_se / (double)p->n_valid) : 0;
 done:

@@ -3,7 +3,7 @@ set -eu
 # | ;), no quoting (bit 2), Latin-1 (bit 3), inline inflate (bit 4) and the
 # record limit (bits 5-7: 64 << 2k bytes).  Quoted newlines, doubled
 # quotes, CRLF, a BOM, and the tables later stages read.
-bin=$1 dir=$2 tmp=$3
+dir=$2 tmp=$3
 mkdir -p "$dir/csvread"
 printf '\xe0\xef\xbb\xbfa,b,c\r\n1,"x, ""y""\nz",3\r\n\r\n4,,"\xc3\xa9"\n5,6' >"$dir/csvread/quoted.csv"
 printf '\xe1u\ti\tr\n1\t2\t3\n' >"$dir/csvread/tabs.tsv"

@@ -7,7 +7,7 @@ mkdir -p "$dir/goodbooks"
 	--users 20 --items 15 --interactions 100 --goodbooks-order book
 i=0
 for f in ratings to_read books; do
-	{ printf "\\x0$i"; head -n 6 "$tmp/gb/$f.csv"; } >"$dir/goodbooks/$f.csv"
+	{ printf "%b" "\\x0$i"; head -n 6 "$tmp/gb/$f.csv"; } >"$dir/goodbooks/$f.csv"
 	i=$((i + 1))
 done
 # the older books.csv header: id,book_id,... instead of book_id,goodreads_book_id,...

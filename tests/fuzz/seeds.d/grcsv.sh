@@ -7,6 +7,6 @@ mkdir -p "$dir/grcsv"
 	--users 20 --items 15 --interactions 100
 i=0
 for f in goodreads_interactions user_id_map book_id_map; do
-	{ printf "\\x0$i"; head -n 12 "$tmp/grcsv/$f.csv"; } >"$dir/grcsv/$f.csv"
+	{ printf "%b" "\\x0$i"; head -n 12 "$tmp/grcsv/$f.csv"; } >"$dir/grcsv/$f.csv"
 	i=$((i + 1))
 done

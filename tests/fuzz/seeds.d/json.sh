@@ -1,7 +1,7 @@
 # Seeds for fuzz_json: Goodreads interaction lines, plain and gzip'd, from
 set -eu
 # the goodreads sample seeds.sh made in $3/raw.
-bin=$1 dir=$2 tmp=$3
+dir=$2 tmp=$3
 mkdir -p "$dir/json"
 zcat "$tmp/raw/goodreads_interactions_dedup.json.gz" | head -n 12 >"$dir/json/plain.json"
 gzip -c "$dir/json/plain.json" >"$dir/json/small.json.gz"

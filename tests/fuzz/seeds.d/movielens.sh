@@ -9,7 +9,7 @@ for fmt in ml-100k ml-1m ml-10m ml-csv ml-kaggle; do
 		--users 15 --items 12 --interactions 60
 done
 seed() { # selector file name
-	{ printf "\\x$(printf %02x "$1")"; head -n 6 "$2"; } >"$dir/movielens/$3"
+	{ printf "%b" "\\x$(printf %02x "$1")"; head -n 6 "$2"; } >"$dir/movielens/$3"
 }
 seed 0 "$tmp/ml-100k/u.data" u.data
 seed 1 "$tmp/ml-100k/u.item" u.item

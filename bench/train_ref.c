@@ -1,9 +1,14 @@
-/* train_floor - the floor of bench/train.sh: one pass over the training
- * ratings of a .glr file in CSR order computing the k-dim dot product of
- * each rating's user and item rows (what an SGD update reads, without the
- * update), timed in-process.
+/* train_ref - the reference rate of bench/train.sh and train_scale.sh:
+ * one pass over the training ratings of a .glr file in CSR order computing
+ * the k-dim dot product of each rating's user and item rows (what an SGD
+ * update reads, without the update), timed in-process.
  *
- * usage: train_floor FILE.glr K PASSES
+ * A reference, not a floor: it is a plain loop, one rating at a time, so
+ * goodlens-train's mf kernel (two users interleaved, the user row in
+ * registers, FMA) can and does beat it (ratio above 1).  It measures how
+ * fast this machine reads the rows, in the same run as the model.
+ *
+ * usage: train_ref FILE.glr K PASSES
  * prints: dots_per_s=X
  */
 #include "../train/kern.h"
@@ -26,9 +31,9 @@ int main(int argc, char **argv)
 {
 	struct glr g;
 	struct rng r;
-	log_init("train_floor", LOG_NORMAL);
+	log_init("train_ref", LOG_NORMAL);
 	if (argc != 4) {
-		fprintf(stderr, "usage: train_floor FILE.glr K PASSES\n");
+		fprintf(stderr, "usage: train_ref FILE.glr K PASSES\n");
 		return 2;
 	}
 	uint32_t k = (uint32_t)strtoul(argv[2], NULL, 10), passes = (uint32_t)strtoul(argv[3], NULL, 10);

@@ -1,0 +1,297 @@
+/* Unit tests for lib/outfile: a file appears whole or not at all, the
+ * earlier file survives a failed or aborted run, devices and "-" are
+ * written in place, mkdir -p, and the signal cleanup (in a child process).
+ * The messages are checked for the path they name, not word for word. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "err.h"
+#include "log.h"
+#include "outfile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The names in dir starting with '.' (but . and ..), or 0. */
+static int hidden_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, cap - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* stderr of a call, through a temporary file */
+static int saved_err = -1;
+static FILE *err_file;
+static void err_start(void)
+{
+	fflush(stderr);
+	err_file = tmpfile();
+	assert_non_null(err_file);
+	saved_err = dup(2);
+	dup2(fileno(err_file), 2);
+}
+static void err_end(char *buf, size_t cap)
+{
+	fflush(stderr);
+	dup2(saved_err, 2);
+	close(saved_err);
+	rewind(err_file);
+	size_t n = fread(buf, 1, cap - 1, err_file);
+	buf[n] = 0;
+	fclose(err_file);
+}
+
+static void test_whole_or_nothing(void **state)
+{
+	(void)state;
+	char buf[256];
+	assert_int_equal(outfile_mkdirs("w"), 0);
+	struct outfile of;
+	assert_int_equal(outfile_open(&of, "w/out.csv"), 0);
+	assert_non_null(of.tmp);
+	assert_int_equal(strncmp(of.tmp, "w/.out.csv.", 11), 0);
+	fputs("a,b\n1,2\n", of.fp);
+	/* nothing under the final name until the commit */
+	assert_int_equal(access("w/out.csv", F_OK), -1);
+	assert_int_equal(hidden_in("w"), 1);
+	assert_int_equal(outfile_flush(&of), 0);
+	assert_int_equal(access("w/out.csv", F_OK), -1);
+	assert_int_equal(outfile_commit(&of), 0);
+	slurp("w/out.csv", buf, sizeof buf);
+	assert_string_equal(buf, "a,b\n1,2\n");
+	assert_int_equal(hidden_in("w"), 0);
+	assert_null(of.path);
+	assert_null(of.tmp);
+	/* the mode is 0666 less the umask, as fopen would make it */
+	struct stat st;
+	mode_t mask = umask(0);
+	umask(mask);
+	assert_int_equal(stat("w/out.csv", &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0666 & ~mask);
+}
+
+static void test_earlier_file_kept(void **state)
+{
+	(void)state;
+	char buf[256];
+	assert_int_equal(outfile_mkdirs("k"), 0);
+	spit("k/t.csv", "old\n");
+	struct outfile of;
+	assert_int_equal(outfile_open(&of, "k/t.csv"), 0);
+	fputs("new, half written", of.fp);
+	fflush(of.fp);
+	slurp("k/t.csv", buf, sizeof buf);
+	assert_string_equal(buf, "old\n");
+	outfile_abort(&of);
+	slurp("k/t.csv", buf, sizeof buf);
+	assert_string_equal(buf, "old\n");
+	assert_int_equal(hidden_in("k"), 0);
+	/* abort is safe twice and on a zeroed outfile */
+	outfile_abort(&of);
+	struct outfile zero;
+	memset(&zero, 0, sizeof zero);
+	outfile_abort(&zero);
+	/* a commit replaces it whole */
+	assert_int_equal(outfile_open(&of, "k/t.csv"), 0);
+	fputs("new\n", of.fp);
+	assert_int_equal(outfile_commit(&of), 0);
+	slurp("k/t.csv", buf, sizeof buf);
+	assert_string_equal(buf, "new\n");
+}
+
+static void test_open_fails(void **state)
+{
+	(void)state;
+	char msg[512];
+	struct outfile of;
+	err_start();
+	int err = outfile_open(&of, "no/such/dir/out.csv");
+	err_end(msg, sizeof msg);
+	assert_int_equal(err, GL_EIO);
+	assert_non_null(strstr(msg, "no/such/dir")); /* the folder is named */
+	assert_null(of.path);
+	assert_null(of.fp);
+	outfile_abort(&of); /* released: safe */
+}
+
+/* A device is written in place: no temporary beside it, the node stays. */
+static void test_devices_in_place(void **state)
+{
+	(void)state;
+	struct outfile of;
+	assert_int_equal(outfile_open(&of, "/dev/null"), 0);
+	assert_null(of.tmp);
+	fputs("discarded\n", of.fp);
+	assert_int_equal(outfile_commit(&of), 0);
+	struct stat st;
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	/* a full device: the commit's flush fails, and says which file */
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	char msg[512];
+	assert_int_equal(outfile_open(&of, "/dev/full"), 0);
+	assert_null(of.tmp);
+	for (int i = 0; i < 2000; i++)
+		fputs("0123456789abcdef0123456789abcdef\n", of.fp);
+	err_start();
+	int err = outfile_commit(&of);
+	err_end(msg, sizeof msg);
+	assert_int_equal(err, GL_EIO);
+	assert_non_null(strstr(msg, "/dev/full"));
+	assert_int_equal(stat("/dev/full", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+}
+
+static void test_stdout(void **state)
+{
+	(void)state;
+	struct outfile of;
+	assert_int_equal(outfile_open(&of, "-"), 0);
+	assert_true(of.fp == stdout);
+	assert_null(of.tmp);
+	assert_int_equal(outfile_commit(&of), 0);
+	/* stdout stays open for the rest of the program */
+	assert_true(fileno(stdout) == 1);
+	assert_int_equal(fflush(stdout), 0);
+}
+
+static void test_mkdirs(void **state)
+{
+	(void)state;
+	char msg[512];
+	struct stat st;
+	assert_int_equal(outfile_mkdirs("m/a/b/c"), 0);
+	assert_int_equal(stat("m/a/b/c", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(outfile_mkdirs("m/a/b/c"), 0); /* exists: fine */
+	assert_int_equal(outfile_mkdirs("m/a/b/c/"), 0);
+	spit("m/file", "x");
+	err_start();
+	int err = outfile_mkdirs("m/file/sub");
+	err_end(msg, sizeof msg);
+	assert_int_equal(err, GL_EIO);
+	assert_non_null(strstr(msg, "m/file"));
+	char *longp = malloc(5000);
+	assert_non_null(longp);
+	memset(longp, 'd', 4999);
+	longp[4999] = 0;
+	err_start();
+	err = outfile_mkdirs(longp);
+	err_end(msg, sizeof msg);
+	free(longp);
+	assert_int_equal(err, GL_EUSAGE);
+}
+
+/* In a child: SIGTERM with a temporary open removes it and the child dies
+ * of SIGTERM; the earlier file is untouched. */
+static void test_signal_cleanup(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_int_equal(outfile_mkdirs("s"), 0);
+	spit("s/keep.csv", "old\n");
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		log_init("test_outfile", LOG_QUIET);
+		outfile_signals();
+		struct outfile a, b;
+		if (outfile_open(&a, "s/keep.csv") || outfile_open(&b, "s/new.csv"))
+			_exit(3);
+		fputs("half", a.fp);
+		fflush(a.fp);
+		if (hidden_in("s") != 2)
+			_exit(4);
+		raise(SIGTERM);
+		_exit(5); /* not reached */
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGTERM);
+	assert_int_equal(hidden_in("s"), 0);
+	assert_int_equal(access("s/new.csv", F_OK), -1);
+	slurp("s/keep.csv", buf, sizeof buf);
+	assert_string_equal(buf, "old\n");
+}
+
+/* Past `ulimit -f` the write fails (SIGXFSZ is ignored): the commit
+ * reports it and nothing is left. */
+static void test_file_size_limit(void **state)
+{
+	(void)state;
+	assert_int_equal(outfile_mkdirs("f"), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		log_init("test_outfile", LOG_QUIET);
+		if (!freopen("/dev/null", "w", stderr)) /* the expected "File too large" */
+			_exit(2);
+		outfile_signals();
+		struct rlimit rl = {.rlim_cur = 4096, .rlim_max = 4096};
+		if (setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(3);
+		struct outfile of;
+		if (outfile_open(&of, "f/big.csv"))
+			_exit(4);
+		for (int i = 0; i < 1000; i++)
+			fputs("0123456789abcdef0123456789abcdef\n", of.fp);
+		_exit(outfile_commit(&of) == GL_EIO ? 0 : 6);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(access("f/big.csv", F_OK), -1);
+	assert_int_equal(hidden_in("f"), 0);
+}
+
+int main(void)
+{
+	log_init("test_outfile", LOG_NORMAL);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_whole_or_nothing), cmocka_unit_test(test_earlier_file_kept),
+		cmocka_unit_test(test_open_fails),	 cmocka_unit_test(test_devices_in_place),
+		cmocka_unit_test(test_stdout),		 cmocka_unit_test(test_mkdirs),
+		cmocka_unit_test(test_signal_cleanup),	 cmocka_unit_test(test_file_size_limit),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

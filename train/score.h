@@ -1,0 +1,44 @@
+/* score.h - predicted ratings of a block of users for a range of items:
+ * the one code path goodlens-recommend's lists and the trainer's ranking
+ * metrics (metrics.h) share, so that both rank with the same bits.
+ *
+ * Factor models (member 0 has user and item factors and biases: dot, mf,
+ * als) score the block with one cblas_sgemm of the users' factor rows
+ * against the item rows, then add mu + b_u + b_i in float and apply the
+ * link; other models run ops->predict per user.  An ensemble's score is
+ * the members' sum divided by their count.  A user without training
+ * ratings is scored by score_bias instead (both callers decide that).
+ */
+#ifndef GL_TRAIN_SCORE_H
+#define GL_TRAIN_SCORE_H
+
+#include "model.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Scratch grown on demand; zero it before first use, free with
+ * score_buf_free. */
+struct score_buf {
+	float *P, *bu, *tmp;
+	uint32_t *ids;
+	size_t cap_p, cap_u, cap_tmp, cap_ids;
+};
+
+void score_buf_free(struct score_buf *b);
+
+/* out[r * ni + x] = the ensemble ms[0..nm)'s predicted rating of
+ * users[r] for item i0 + x, r < n, x < ni.  0 or GL_ENOMEM (not logged). */
+int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, size_t n,
+		uint64_t i0, uint64_t ni, float *out, struct score_buf *b);
+
+/* out[x] for items i0 + x, x < ni: from the item biases alone, the mean
+ * over members of link(mu + b_i); for a model without biases the items'
+ * training-rating counts trained[]. */
+void score_bias(struct model *const *ms, uint32_t nm, const uint32_t *trained, uint64_t i0,
+		uint64_t ni, float *out);
+
+/* 1 when ms[0] scores through factors and biases (dot, mf, als). */
+int score_is_factor(const struct model *m);
+
+#endif
