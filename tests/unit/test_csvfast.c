@@ -32,7 +32,7 @@ static uint32_t rnd(uint32_t n)
 
 /* Bytes CSV fields are made of, the awkward ones many times over. */
 static const char *const pieces[] = {"a", "b", "7", ",", ",", "\"", "\"", "\"\"", " ", "\r",
-				     "\t", "|", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xff",
+				     "\t", "|", ":", "\x01", "\xc3\xa9", "\xe2\x82\xac", "\xff",
 				     "\xc3", "\n", "\n"};
 #define NPIECES (sizeof pieces / sizeof *pieces)
 
@@ -51,7 +51,8 @@ static size_t random_text(char *out, size_t cap, uint32_t most)
 }
 
 /* A file of mostly well-formed records (some fields quoted), with every
- * kind of damage the fast path must hand to libcsv mixed in. */
+ * kind of damage the fast path must hand to libcsv mixed in.  delim ':'
+ * stands for "::" (csvr_opts.dcolon). */
 static void random_csv(const char *path, char delim)
 {
 	FILE *f = fopen(path, "wb");
@@ -62,7 +63,7 @@ static void random_csv(const char *path, char delim)
 			char t[64];
 			size_t n = random_text(t, sizeof t, 6);
 			if (i)
-				putc(delim, f);
+				fputs(delim == ':' ? "::" : (char[]){delim, 0}, f);
 			if (rnd(3) == 0) { /* quoted whole, quotes doubled */
 				putc('"', f);
 				for (size_t j = 0; j < n; j++) {
@@ -121,11 +122,11 @@ static void same_records(const char *path, struct csvr_opts o)
 static void test_read_fast_equals_libcsv(void **state)
 {
 	(void)state;
-	static const char delims[] = {',', '\t', '|'};
-	for (int round = 0; round < 60; round++) {
-		char d = delims[round % 3];
+	static const char delims[] = {',', '\t', '|', ':'};
+	for (int round = 0; round < 80; round++) {
+		char d = delims[round % 4];
 		random_csv("f.csv", d);
-		struct csvr_opts o = {.delim = d, .no_thread = 1};
+		struct csvr_opts o = {.delim = d == ':' ? 0 : d, .dcolon = d == ':', .no_thread = 1};
 		same_records("f.csv", o);
 		o.quote = CSVR_NO_QUOTE;
 		same_records("f.csv", o);
@@ -159,6 +160,18 @@ static void test_read_fast_fields(void **state)
 	assert_int_equal(rec.len[1] + rec.len[2], 0);
 	assert_int_equal(rec.lineno, 3);
 	assert_int_equal(csvr_next(r, &rec), 0);
+	csvr_close(r);
+	/* "::" (MovieLens .dat) splits the same on the fast path */
+	f = fopen("g.csv", "wb");
+	assert_non_null(f);
+	fputs("1::A, b::x:y\n", f);
+	assert_int_equal(fclose(f), 0);
+	struct csvr_opts o = {.dcolon = 1};
+	assert_int_equal(csvr_open(&r, "g.csv", &o), 0);
+	assert_int_equal(csvr_next(r, &rec), 1);
+	assert_int_equal(rec.n, 3);
+	assert_string_equal(rec.f[1], "A, b");
+	assert_string_equal(rec.f[2], "x:y");
 	csvr_close(r);
 	unlink("g.csv");
 }
