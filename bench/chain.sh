@@ -26,24 +26,23 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 : "${GL_BIN:?}" "${GL_BENCH:?}" "${BENCH_DIR:?}"
-# bench/lib.sh may predate `target`: then a figure is printed, not checked.
-if ! declare -F target >/dev/null; then
-	target() { echo "target $1: $2 ($3 $4)"; }
-fi
 scale=${BENCH_SCALE:-1}
 repeat=${BENCH_REPEAT:-3}
 sz() { awk -v s="$scale" -v n="$1" -v m="$2" 'BEGIN { v = int(n * s); print (v < m ? m : v) }'; }
 lines=$(sz 5000000 20000) users=$(sz 19200 200) works=$(sz 170000 1000)
 d=$BENCH_DIR/chain
-raw=$d/raw-$lines-$users-$works ex=$d/ex-$lines-$users-$works o=$d/out
+# the versions in the names: a changed goodlens-sample or goodlens-extract
+# never feeds this a stale dump or extract
+sv=s$(sample_version) xv=x$(sha256sum "$GL_BIN/goodlens-extract" | cut -c1-12)
+raw=$d/raw-$sv-$lines-$users-$works ex=$d/ex-$sv-$xv-$lines-$users-$works o=$d/out
 mkdir -p "$d"
 if [ ! -s "$raw/planted.txt" ]; then
-	rm -rf "$raw"
+	rm -rf "$d"/raw-* # another version's or size's dump: one on disk at a time
 	"$GL_BIN/goodlens-sample" -q --format goodreads --seed 7 --editions 3 \
 		--users "$users" --items "$works" --interactions "$lines" --out "$raw"
 fi
 if [ ! -s "$ex/books.csv" ]; then
-	rm -rf "$ex"
+	rm -rf "$d"/ex-*
 	"$GL_BIN/goodlens-extract" -q --out "$ex" "$raw"/goodreads_interactions_dedup.json.gz \
 		"$raw"/goodreads_books.json.gz "$raw"/goodreads_book_works.json.gz \
 		"$raw"/goodreads_book_authors.json.gz
