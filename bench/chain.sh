@@ -21,10 +21,11 @@
 # RSS, the floor's, and the ratio stage / floor (target <= 1.0: a stage
 # costs no more than reading its input); `cat` of the same files is printed
 # too, for the bytes alone.  So is a write floor, with no target: the
-# stage's outputs copied once into a new file (`cat OUT... > copy`), since
-# an export writes several times the bytes it reads and the kernel's cost
-# of taking them is part of any stage's time; stage / (read floor + write
-# floor) says how much of the rest is the stage's own work.  Every export
+# stage's outputs copied once into a new file and synced to disk as
+# lib/outfile syncs them (`cat OUT... > copy; sync copy`), since an export
+# writes several times the bytes it reads and storing them is part of any
+# stage's time; stage / (read floor + write floor) says how much of the
+# rest is the stage's own work.  Every export
 # is also compared at one thread and at the default count (the bytes must
 # not differ).
 set -eu
@@ -80,7 +81,7 @@ stage() {
 		smb=$TIMED_MB
 		# shellcheck disable=SC2016 # expanded by the inner shell
 		timed "floor: outputs written (run $i)" \
-			sh -c 'out=$1; shift; cat "$@" >"$out"' sh "$o/copy" "${outs[@]}"
+			sh -c 'out=$1; shift; cat "$@" >"$out" && sync "$out"' sh "$o/copy" "${outs[@]}"
 		ws=$(best "$TIMED_S" "$ws")
 		rm -f "$o/copy"
 	done
