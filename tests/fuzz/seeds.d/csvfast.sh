@@ -9,3 +9,4 @@ printf '\xe0id,title,x\n1,"A, ""quoted"" title",\n2,,""\n3,"",\xc3\xa9t\xc3\xa9\
 printf '\xe0%s\n' "$(printf 'field%02d,' $(seq 1 40))last" >"$dir/csvread/long.csv"
 printf '\xe0"a"b,c\nd"e,f\ng,\xff\nh,i\x00j\n"k""l",m\n' >"$dir/csvread/leave.csv"
 printf '\xe1a\t"b\tc"\t\n' >"$dir/csvread/fast.tsv"
+printf '\xe31::Toy Story (1995)::Animation|Children'"'"'s\n2::"a::b"::x:y\n3:::::\n' >"$dir/csvread/dcolon.dat"
