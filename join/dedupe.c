@@ -44,16 +44,40 @@ static void settle(struct fstate *s, int mode, uint32_t u, uint64_t base, const 
 		s->rating[best] = (uint8_t)((2 * sum + n) / (2 * n));
 }
 
+/* 1 when user u rates an effective item twice among its kept ratings.
+ * seen[i] holds u + 1 once user u's row has shown item i: one look-up per
+ * rating instead of a sort, and most users have no duplicate at all. */
+static int has_repeat(const struct fstate *s, uint64_t u, uint32_t *seen)
+{
+	const struct glr *g = s->g;
+	uint32_t mark = (uint32_t)(u + 1);
+	for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+		if (!fstate_kept(s, k))
+			continue;
+		uint32_t i = fstate_item(s, k);
+		if (seen[i] == mark)
+			return 1;
+		seen[i] = mark;
+	}
+	return 0;
+}
+
 int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
 {
 	const struct glr *g = s->g;
 	uint64_t found = 0, cap = 0;
 	uint64_t *keys = NULL;
+	uint32_t *seen = calloc(s->n_items ? s->n_items : 1, sizeof *seen);
 	int err = 0;
+	if (!seen) {
+		log_error("out of memory deduplicating ratings");
+		err = GL_ENOMEM;
+		goto done;
+	}
 	if (mode == DEDUPE_MEAN && (err = fstate_own_ratings(s)))
 		goto done;
 	for (uint64_t u = 0; u < g->n_users; u++) {
-		if (s->ucount[u] < 2)
+		if (s->ucount[u] < 2 || !has_repeat(s, u, seen))
 			continue;
 		uint64_t base = g->rowptr[u], len = g->rowptr[u + 1] - base;
 		if (len > UINT32_MAX) {
@@ -90,6 +114,7 @@ int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
 			 mode == DEDUPE_LATEST ? "last" : "first");
 done:
 	free(keys);
+	free(seen);
 	if (pairs)
 		*pairs = found;
 	return err;

@@ -31,23 +31,49 @@ struct dimtab {
 	uint64_t dup_line;
 };
 
-static void stats_cols(FILE *fp, const struct dimtab_opts *o, uint32_t id)
+/* Rows are built in memory and written this many bytes at a time. */
+#define FLUSH_AT ((size_t)1 << 20)
+
+/* ",n_ratings,mean_rating" and the newline. */
+static void stats_cols(struct csvb *b, const struct dimtab_opts *o, uint32_t id)
 {
 	uint32_t n = o->cnt[id];
-	fprintf(fp, ",%u,%.4f\n", n, n ? (double)o->sum[id] * o->scale / n : 0.0);
+	csvb_byte(b, ',');
+	csvb_u64(b, n);
+	csvb_byte(b, ',');
+	csvb_fixed(b, n ? (double)o->sum[id] * o->scale / n : 0.0, 4);
+	csvb_byte(b, '\n');
+}
+
+/* Write b out once it holds FLUSH_AT bytes (at the end: whatever it holds).
+ * 0 or GL_ENOMEM; a failed write shows in fp's error flag, which the
+ * caller's outfile_commit reports with the file's name. */
+static int flush(struct csvb *b, FILE *fp, int end)
+{
+	int err = end || b->len >= FLUSH_AT ? csvb_write(b, fp) : b->err;
+	return err == GL_EIO ? 0 : err;
 }
 
 /* No source table: <id>,raw_<id>,n_ratings,mean_rating. */
-static void write_bare(const struct dimtab_opts *o, FILE *fp)
+static int write_bare(const struct dimtab_opts *o, FILE *fp)
 {
+	struct csvb b = {0};
+	int err = 0;
 	fprintf(fp, "%s,raw_%s,n_ratings,mean_rating\n", o->idcol, o->idcol);
-	for (uint64_t r = 0; r < o->n_raw; r++) {
+	for (uint64_t r = 0; r < o->n_raw && !err; r++) {
 		uint32_t id = o->rowmap[r];
 		if (id == NONE)
 			continue;
-		fprintf(fp, "%u,%llu", id, (ull)r);
-		stats_cols(fp, o, id);
+		csvb_u64(&b, id);
+		csvb_byte(&b, ',');
+		csvb_u64(&b, r);
+		stats_cols(&b, o, id);
+		err = flush(&b, fp, 0);
 	}
+	if (!err)
+		err = flush(&b, fp, 1);
+	csvb_free(&b);
+	return err;
 }
 
 static int is_stat_col(const char *name)
@@ -206,7 +232,7 @@ static int group_lists(struct dimtab *d, uint64_t **start, uint32_t **members)
 	return 0;
 }
 
-static int write_group(FILE *fp, const struct dimtab *d, const uint64_t *st,
+static int write_group(struct csvb *out, const struct dimtab *d, const uint64_t *st,
 		       const uint32_t *mem, uint32_t id, struct buf *b)
 {
 	buf_clear(b);
@@ -217,8 +243,8 @@ static int write_group(FILE *fp, const struct dimtab *d, const uint64_t *st,
 		if ((j > st[id] && buf_addc(b, '|')) || buf_add(b, k, kl))
 			return GL_ENOMEM;
 	}
-	putc(',', fp);
-	csvw_field(fp, b->p ? b->p : "", b->len);
+	csvb_byte(out, ',');
+	csvb_field(out, b->p ? b->p : "", b->len);
 	return 0;
 }
 
@@ -228,6 +254,7 @@ static int write_rows(struct dimtab *d, FILE *fp)
 	uint64_t *st = NULL;
 	uint32_t *mem = NULL;
 	struct buf b = {0};
+	struct csvb out = {0};
 	const char **f = malloc(d->nf * sizeof *f);
 	size_t *len = malloc(d->nf * sizeof *len);
 	int err = f && len ? 0 : GL_ENOMEM;
@@ -246,22 +273,26 @@ static int write_rows(struct dimtab *d, FILE *fp)
 		putc('s', fp);
 	}
 	fputs(",n_ratings,mean_rating\n", fp);
-	for (uint64_t id = 0; id < o->n_new; id++) {
+	for (uint64_t id = 0; id < o->n_new && !err; id++) {
 		rowstore_get(&d->rows, d->slot[id], f, len, d->nf);
 		for (size_t c = 0; c < d->nplan; c++) {
 			if (c)
-				putc(',', fp);
+				csvb_byte(&out, ',');
 			if (d->plan[c] == d->idcol)
-				fprintf(fp, "%llu", (ull)id);
+				csvb_u64(&out, id);
 			else
-				csvw_field(fp, f[d->plan[c]], len[d->plan[c]]);
+				csvb_field(&out, f[d->plan[c]], len[d->plan[c]]);
 		}
-		if (o->groupcol && (err = write_group(fp, d, st, mem, (uint32_t)id, &b)))
+		if (o->groupcol && (err = write_group(&out, d, st, mem, (uint32_t)id, &b)))
 			goto done;
-		stats_cols(fp, o, (uint32_t)id);
+		stats_cols(&out, o, (uint32_t)id);
+		err = flush(&out, fp, 0);
 	}
+	if (!err)
+		err = flush(&out, fp, 1);
 done:
 	buf_free(&b);
+	csvb_free(&out);
 	free(f);
 	free(len);
 	free(st);
@@ -269,28 +300,59 @@ done:
 	return err;
 }
 
-int dimtab_write(const struct dimtab_opts *o, FILE *fp)
+int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
 {
-	if (!o->in) {
-		write_bare(o, fp);
-		return 0;
+	struct dimtab *d = calloc(1, sizeof *d);
+	*out = NULL;
+	if (!d) {
+		log_error("out of memory rewriting %s", o->in ? o->in : "a table");
+		return GL_ENOMEM;
 	}
-	struct dimtab d;
-	memset(&d, 0, sizeof d);
-	d.o = o;
-	d.groupcol = d.keycol = -1;
-	int err = read_rows(&d);
-	if (!err)
-		err = write_rows(&d, fp);
+	d->o = o;
+	d->groupcol = d->keycol = -1;
+	int err = o->in ? read_rows(d) : 0;
 	if (err == GL_ENOMEM)
 		log_error("out of memory rewriting %s", o->in);
-	for (size_t i = 0; d.names && i < d.nf; i++)
-		free(d.names[i]);
-	free(d.names);
-	free(d.plan);
-	free(d.slot);
-	free(d.keyidx);
-	rowstore_free(&d.rows);
-	rowstore_free(&d.keys);
+	if (err) {
+		dimtab_free(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int dimtab_put(struct dimtab *d, FILE *fp)
+{
+	const struct dimtab_opts *o = d->o;
+	int err = o->in ? write_rows(d, fp) : write_bare(o, fp);
+	if (err == GL_ENOMEM && o->in)
+		log_error("out of memory rewriting %s", o->in);
+	else if (err == GL_ENOMEM)
+		log_error("out of memory writing the %s table", o->idcol);
+	return err;
+}
+
+void dimtab_free(struct dimtab *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; d->names && i < d->nf; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->plan);
+	free(d->slot);
+	free(d->keyidx);
+	rowstore_free(&d->rows);
+	rowstore_free(&d->keys);
+	free(d);
+}
+
+int dimtab_write(const struct dimtab_opts *o, FILE *fp)
+{
+	struct dimtab *d;
+	int err = dimtab_load(&d, o);
+	if (!err)
+		err = dimtab_put(d, fp);
+	dimtab_free(d);
 	return err;
 }

@@ -40,7 +40,18 @@ struct dimtab_opts {
 
 /* Write the table to fp (the caller's open output, committed by the
  * caller, so several outputs can appear together or not at all).  0 or a
- * gl_err (logged with file and line). */
+ * gl_err (logged with file and line).  dimtab_load then dimtab_put. */
 int dimtab_write(const struct dimtab_opts *o, FILE *fp);
+
+/* The same in two steps, so the source table can be read (on another
+ * thread) while the counts in o (cnt, sum) are still being made: load
+ * reads the rows it will write, which needs only in, idcol, n_raw, rowmap,
+ * n_new and the grouping; put writes them with the counts, which must be
+ * final by then.  o must outlive d.  0 or a gl_err (logged); on failure
+ * *d is NULL. */
+struct dimtab;
+int dimtab_load(struct dimtab **d, const struct dimtab_opts *o);
+int dimtab_put(struct dimtab *d, FILE *fp);
+void dimtab_free(struct dimtab *d);
 
 #endif

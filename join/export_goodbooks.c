@@ -1,6 +1,7 @@
 #include "export_goodbooks.h"
 
 #include "buf.h"
+#include "csvwrite.h"
 #include "dedupe.h"
 #include "dimid.h"
 #include "err.h"
@@ -10,16 +11,21 @@
 #include "kcore.h"
 #include "log.h"
 #include "outfile.h"
+#include "parwrite.h"
 #include "ratingsel.h"
 #include "rowstore.h"
 #include "topn.h"
 #include "usort.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef unsigned long long ull;
+
+/* Raw ratings per chunk of rows formatted at once. */
+#define GB_CHUNK 65536
 
 struct gb {
 	const struct gb_opts *o;
@@ -28,8 +34,8 @@ struct gb {
 	uint32_t *book;      /* raw item -> book_id (1..N) or 0 */
 	uint64_t nbooks;
 	uint32_t *user;      /* raw user -> user_id (1..) or 0 */
-	uint64_t *keys;      /* scratch for one row */
-	uint64_t cap;
+	struct csv_gtab gtab; /* each rating byte's text */
+	uint64_t *ustart;    /* row chunk c: users [ustart[c], ustart[c + 1]) */
 	struct buf path[5];
 };
 
@@ -77,68 +83,116 @@ static int choose(struct gb *b)
 	return 0;
 }
 
-static int reserve(struct gb *b, uint64_t n)
+/* Scratch keys for one user's row, grown as needed (one per chunk). */
+struct keys {
+	uint64_t *k, *tmp;
+	uint64_t cap;
+};
+
+static int reserve(struct keys *s, uint64_t n)
 {
-	if (n <= b->cap)
+	if (n <= s->cap)
 		return 0;
-	free(b->keys);
-	b->cap = n > 1024 ? n : 1024;
-	if (!(b->keys = malloc(b->cap * sizeof *b->keys))) {
-		b->cap = 0;
-		log_error("out of memory writing ratings.csv");
+	free(s->k);
+	free(s->tmp);
+	s->cap = n > 1024 ? n : 1024;
+	s->k = malloc(s->cap * sizeof *s->k);
+	s->tmp = malloc(s->cap * sizeof *s->tmp);
+	if (!s->k || !s->tmp) {
+		s->cap = 0;
 		return GL_ENOMEM;
 	}
 	return 0;
 }
 
-static int write_ratings(struct gb *b, FILE *fp)
+/* Chunk c of ratings.csv: each kept user's ratings by book_id. */
+static int fill_ratings(void *ctx, uint64_t c, struct csvb *out)
 {
+	const struct gb *b = ctx;
 	const struct glr *g = &b->g;
-	fputs("user_id,book_id,rating\n", fp);
-	for (uint64_t u = 0; u < g->n_users; u++) {
+	struct keys s = {0};
+	int err = 0;
+	for (uint64_t u = b->ustart[c]; !err && u < b->ustart[c + 1]; u++) {
 		if (!b->user[u])
 			continue;
 		uint64_t base = g->rowptr[u], n = 0;
-		if (reserve(b, g->rowptr[u + 1] - base))
-			return GL_ENOMEM;
+		if ((err = reserve(&s, g->rowptr[u + 1] - base)))
+			break;
 		for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 			if (fstate_kept(&b->s, k))
-				b->keys[n++] = (uint64_t)b->book[g->items[k]] << 32 | (k - base);
-		usort_u64(b->keys, n);
+				s.k[n++] = (uint64_t)b->book[g->items[k]] << 32 | (k - base);
+		usort_u64_hi(s.k, s.tmp, n); /* positions ascend: gathered in order */
+		char head[24];
+		size_t hn = csv_u64(head, b->user[u]);
+		head[hn++] = ',';
 		for (uint64_t i = 0; i < n; i++) {
-			uint64_t k = base + (uint32_t)b->keys[i];
-			fprintf(fp, "%u,%u,%g\n", b->user[u], (uint32_t)(b->keys[i] >> 32),
-				(double)fstate_value(&b->s, k) * g->scale);
+			csvb_add(out, head, hn);
+			csvb_u64(out, s.k[i] >> 32);
+			csvb_byte(out, ',');
+			csvb_gtab(out, &b->gtab, fstate_value(&b->s, base + (uint32_t)s.k[i]));
+			csvb_byte(out, '\n');
 		}
 	}
-	return 0;
+	free(s.k);
+	free(s.tmp);
+	return err ? err : out->err;
 }
 
-/* Pairs of kept users and chosen books with a rating-0 row and no rated
- * row, by user then book. */
-static int write_to_read(struct gb *b, FILE *fp)
+/* Chunk c of to_read.csv: pairs of kept users and chosen books with a
+ * rating-0 row and no rated row, by user then book. */
+static int fill_to_read(void *ctx, uint64_t c, struct csvb *out)
 {
+	const struct gb *b = ctx;
 	const struct glr *g = &b->g;
-	fputs("user_id,book_id\n", fp);
-	for (uint64_t u = 0; u < g->n_users; u++) {
+	struct keys s = {0};
+	int err = 0;
+	for (uint64_t u = b->ustart[c]; !err && u < b->ustart[c + 1]; u++) {
 		if (!b->user[u])
 			continue;
 		uint64_t n = 0;
-		if (reserve(b, g->rowptr[u + 1] - g->rowptr[u]))
-			return GL_ENOMEM;
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+		if ((err = reserve(&s, g->rowptr[u + 1] - g->rowptr[u])))
+			break;
+		uint64_t base = g->rowptr[u];
+		for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 			if (b->book[g->items[k]])
-				b->keys[n++] = (uint64_t)b->book[g->items[k]] << 1 | (g->ratings[k] != 0);
-		usort_u64(b->keys, n);
+				s.k[n++] = (uint64_t)b->book[g->items[k]] << 32 | (k - base);
+		usort_u64_hi(s.k, s.tmp, n); /* positions ascend: gathered in order */
+		char head[24];
+		size_t hn = csv_u64(head, b->user[u]);
+		head[hn++] = ',';
 		for (uint64_t i = 0, j; i < n; i = j) {
 			int rated = 0;
-			for (j = i; j < n && b->keys[j] >> 1 == b->keys[i] >> 1; j++)
-				rated |= (int)(b->keys[j] & 1);
-			if (!rated)
-				fprintf(fp, "%u,%llu\n", b->user[u], (ull)(b->keys[i] >> 1));
+			for (j = i; j < n && s.k[j] >> 32 == s.k[i] >> 32; j++)
+				rated |= g->ratings[base + (uint32_t)s.k[j]] != 0;
+			if (!rated) {
+				csvb_add(out, head, hn);
+				csvb_u64(out, s.k[i] >> 32);
+				csvb_byte(out, '\n');
+			}
 		}
 	}
-	return 0;
+	free(s.k);
+	free(s.tmp);
+	return err ? err : out->err;
+}
+
+/* ratings.csv and to_read.csv, their rows made by o->threads threads. */
+static int write_rows(struct gb *b, FILE *ratings, FILE *to_read)
+{
+	const struct glr *g = &b->g;
+	uint64_t n_chunks;
+	csv_gtab_init(&b->gtab, g->scale, 1);
+	int err = parw_cut(g->rowptr, g->n_users, GB_CHUNK, &b->ustart, &n_chunks);
+	fputs("user_id,book_id,rating\n", ratings);
+	if (!err)
+		err = parw_run(ratings, n_chunks, b->o->threads, fill_ratings, b);
+	fputs("user_id,book_id\n", to_read);
+	if (!err)
+		err = parw_run(to_read, n_chunks, b->o->threads, fill_to_read, b);
+	if (err == GL_ENOMEM)
+		log_error("out of memory writing ratings.csv and to_read.csv");
+	/* a failed write stopped the rows; outfile_flush says why */
+	return err == GL_EIO ? 0 : err;
 }
 
 /* The Goodreads ids of the chosen books, in book_id order. */
@@ -172,6 +226,22 @@ static int book_ids(struct gb *b, struct rowstore *ids)
 	return err;
 }
 
+struct books_job {
+	FILE *fp;
+	const struct rowstore *ids;
+	const char *books, *works, *authors;
+	int err;
+};
+
+static void *books_thread(void *arg)
+{
+	struct books_job *j = arg;
+	j->err = j->books && j->works && j->authors
+			 ? gbbooks_write(j->fp, j->ids, j->books, j->works, j->authors)
+			 : GL_ENOMEM;
+	return NULL;
+}
+
 static int write_all(struct gb *b)
 {
 	static const char *const names[] = {"ratings.csv", "to_read.csv", "books.csv"};
@@ -187,15 +257,22 @@ static int write_all(struct gb *b)
 			break;
 		setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
 	}
+	/* books.csv (reading three metadata tables) on a thread of its own
+	 * while the rows are written */
+	struct books_job job = {.fp = n == 3 ? of[2].fp : NULL, .ids = &ids,
+				.books = in_path(b, 2, "books.csv"),
+				.works = in_path(b, 3, "works.csv"),
+				.authors = in_path(b, 4, "authors.csv")};
+	pthread_t tid;
+	int threaded = !err && pthread_create(&tid, NULL, books_thread, &job) == 0;
 	if (!err)
-		err = write_ratings(b, of[0].fp);
+		err = write_rows(b, of[0].fp, of[1].fp);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else if (!err)
+		books_thread(&job);
 	if (!err)
-		err = write_to_read(b, of[1].fp);
-	const char *books = in_path(b, 2, "books.csv"), *works = in_path(b, 3, "works.csv");
-	const char *authors = in_path(b, 4, "authors.csv");
-	if (!err)
-		err = books && works && authors ? gbbooks_write(of[2].fp, &ids, books, works, authors)
-						: GL_ENOMEM;
+		err = job.err;
 	/* flush all before the first rename: after it only a rename can fail */
 	for (int i = 0; i < n && !err; i++)
 		err = outfile_flush(&of[i]);
@@ -228,7 +305,7 @@ int export_goodbooks(const struct gb_opts *o)
 done:
 	free(b.book);
 	free(b.user);
-	free(b.keys);
+	free(b.ustart);
 	for (int i = 0; i < 5; i++)
 		buf_free(&b.path[i]);
 	return err;

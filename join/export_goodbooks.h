@@ -29,6 +29,7 @@ struct gb_opts {
 	uint64_t books;      /* N, 10000 */
 	uint32_t min_user;   /* 2 */
 	int dedupe;          /* enum dedupe_mode */
+	int threads;         /* rows formatted by this many threads (parwrite.h) */
 };
 
 /* 0 or a gl_err (logged). */

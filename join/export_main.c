@@ -7,6 +7,7 @@
 #include "export_ucsd.h"
 #include "log.h"
 #include "outfile.h"
+#include "parwrite.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -64,6 +65,9 @@ static void usage(void)
 	      "      --subset S            all (default), train or valid\n"
 	      "\n"
 	      "  -i, --in DIR              input folder (default .)\n"
+	      "      --threads N           threads formatting the rows (default: the\n"
+	      "                            CPUs, at most 8; the output is the same for\n"
+	      "                            any N)\n"
 	      "  -o, --out PATH            goodbooks, ucsd-csv: the output folder (default\n"
 	      "                            .; created if missing); ratings-csv: the output\n"
 	      "                            file (default '-': stdout)\n"
@@ -77,7 +81,8 @@ static void usage(void)
 	      stdout);
 }
 
-enum { OPT_BOOKS = 256, OPT_MIN_USER, OPT_DEDUPE, OPT_FORMAT, OPT_ITEMS, OPT_SUBSET };
+enum { OPT_BOOKS = 256, OPT_MIN_USER, OPT_DEDUPE, OPT_FORMAT, OPT_ITEMS, OPT_SUBSET, OPT_THREADS };
+#define MAX_THREADS 64
 
 static const struct option longopts[] = {
 	{"in", required_argument, NULL, 'i'},
@@ -90,6 +95,7 @@ static const struct option longopts[] = {
 	{"items", required_argument, NULL, OPT_ITEMS},
 	{"subset", required_argument, NULL, OPT_SUBSET},
 	{"users", required_argument, NULL, OPT_USERS},
+	{"threads", required_argument, NULL, OPT_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -109,6 +115,7 @@ struct opts {
 	struct gb_opts gb;
 	struct rc_opts rc;
 	int verbosity;
+	uint32_t threads;
 };
 
 static int option(int c, const char *arg, struct opts *o)
@@ -123,6 +130,15 @@ static int option(int c, const char *arg, struct opts *o)
 	case OPT_ITEMS: o->rc.items = arg; return 0;
 	case OPT_USERS: o->rc.users = arg; return 0;
 	case OPT_SUBSET: return cli_choice("--subset", arg, subsets, &o->rc.subset);
+	case OPT_THREADS:
+		if (cli_u32("--threads", arg, &o->threads))
+			return GL_EUSAGE;
+		if (o->threads < 1 || o->threads > MAX_THREADS) {
+			log_error("invalid value for --threads: '%s' (expected 1..%d)", arg,
+				  MAX_THREADS);
+			return GL_EUSAGE;
+		}
+		return 0;
 	case 'q': o->verbosity = LOG_QUIET; return 0;
 	case 'v': o->verbosity = LOG_VERBOSE; return 0;
 	default: return GL_EUSAGE;
@@ -137,6 +153,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->gb.books = 10000;
 	o->gb.min_user = 2;
 	o->verbosity = LOG_NORMAL;
+	o->threads = (uint32_t)parw_default_threads();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:o:qvhV", longopts, NULL)) != -1) {
 		if (c == 'h') {
@@ -178,12 +195,13 @@ static int run(struct opts *o)
 {
 	int err;
 	o->gb.indir = o->indir;
+	o->gb.threads = o->rc.threads = (int)o->threads;
 	o->gb.outdir = o->outdir;
 	if (o->layout != RATINGS && (err = outfile_mkdirs(o->outdir)))
 		return err;
 	switch (o->layout) {
 	case GOODBOOKS: return export_goodbooks(&o->gb);
-	case UCSD: return export_ucsd(o->indir, o->outdir);
+	case UCSD: return export_ucsd(o->indir, o->outdir, (int)o->threads);
 	default: return export_ratings(&o->rc);
 	}
 }

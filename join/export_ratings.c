@@ -6,6 +6,7 @@
 #include "keytab.h"
 #include "log.h"
 #include "outfile.h"
+#include "parwrite.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,9 @@ typedef unsigned long long ull;
 
 enum { USERS, ITEMS };
 
+/* Ratings per chunk of rows formatted at once (about 2 MB of text). */
+#define RC_CHUNK 32768
+
 struct rc_run {
 	const struct rc_opts *o;
 	struct glr g;
@@ -22,6 +26,10 @@ struct rc_run {
 	int have[2];
 	int title;           /* items.csv's title slot, -1 without */
 	int ml_key[2];       /* movielens: write the side's keys (all integers) */
+	struct csv_gtab gtab; /* each rating byte's text */
+	struct csvb itext;   /* each item's parts of a row (item_parts) */
+	uint64_t *ioff;
+	uint64_t *ustart;    /* chunk c: users [ustart[c], ustart[c + 1]) */
 };
 
 /* One table, given or beside the ratings file; its absence is said. */
@@ -59,59 +67,117 @@ static void fastai_header(FILE *fp, const struct rc_run *r)
 	putc('\n', fp);
 }
 
-static void fastai_row(FILE *fp, const struct rc_run *r, uint64_t u, uint32_t i, double v,
-		       int valid)
+/* A row is [user head][item head][rating][user tail][item tail][end]:
+ *   fastai     "u," "i," rating ",<user key>" ",<item key>,<title>" [",0|1"] "\n"
+ *   libmf      "u " "i " rating "" "" "\n"
+ *   movielens  "<id>," "<id>," rating "" "" ",<time>\n"
+ * The item parts are made once per item (item_parts), the user's once per
+ * user, so a row is a few copies. */
+static void head(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 {
-	fprintf(fp, "%llu,%u,%g", (ull)u, i, v);
-	for (int side = 0; side < 2; side++)
-		if (r->have[side]) {
-			putc(',', fp);
-			csvw_str(fp, keytab_key(&r->t[side], side == USERS ? u : i));
+	switch (r->o->format) {
+	case RC_LIBMF: csvb_u64(b, id); csvb_byte(b, ' '); return;
+	case RC_MOVIELENS:
+		if (r->ml_key[side]) {
+			const char *k = keytab_key(&r->t[side], id);
+			csvb_add(b, k, strlen(k)); /* an integer: never quoted */
+		} else {
+			csvb_u64(b, id + 1);
 		}
-	if (r->title >= 0) {
-		const char *t = keytab_get(&r->t[ITEMS], i, r->title);
-		putc(',', fp);
-		csvw_str(fp, t ? t : "");
+		csvb_byte(b, ',');
+		return;
+	default: csvb_u64(b, id); csvb_byte(b, ',');
 	}
-	if (r->g.split)
-		fprintf(fp, ",%d", valid);
-	putc('\n', fp);
 }
 
-/* A MovieLens id: the source's integer key, or the dense id plus 1. */
-static void ml_id(FILE *fp, const struct rc_run *r, int side, uint64_t id)
+static void tail(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 {
-	if (r->ml_key[side])
-		fputs(keytab_key(&r->t[side], id), fp);
-	else
-		fprintf(fp, "%llu", (ull)id + 1);
+	if (r->o->format != RC_FASTAI)
+		return;
+	if (r->have[side]) {
+		const char *k = keytab_key(&r->t[side], id);
+		csvb_byte(b, ',');
+		csvb_field(b, k, strlen(k));
+	}
+	if (side == ITEMS && r->title >= 0) {
+		const char *t = keytab_get(&r->t[ITEMS], id, r->title);
+		csvb_byte(b, ',');
+		if (t)
+			csvb_field(b, t, strlen(t));
+	}
 }
 
-static void write_rows(FILE *fp, const struct rc_run *r)
+/* Every item's head and tail, back to back in r->itext: item i's head is
+ * [ioff[2i], ioff[2i+1]), its tail [ioff[2i+1], ioff[2i+2]). */
+static int item_parts(struct rc_run *r)
+{
+	uint64_t n = r->g.n_items;
+	if (!(r->ioff = malloc((2 * n + 1) * sizeof *r->ioff)))
+		return GL_ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		r->ioff[2 * i] = r->itext.len;
+		head(&r->itext, r, ITEMS, i);
+		r->ioff[2 * i + 1] = r->itext.len;
+		tail(&r->itext, r, ITEMS, i);
+	}
+	r->ioff[2 * n] = r->itext.len;
+	return r->itext.err;
+}
+
+/* Chunk c: the rows of users [ustart[c], ustart[c + 1]). */
+static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
+{
+	const struct rc_run *r = ctx;
+	const struct glr *g = &r->g;
+	const char *it = r->itext.p;
+	struct csvb ub = {0}; /* the user's head, then its tail */
+	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1]; u++) {
+		ub.len = 0;
+		head(&ub, r, USERS, u);
+		size_t uh = ub.len;
+		tail(&ub, r, USERS, u);
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+			int valid = glr_bit(g->split, k);
+			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
+				continue;
+			const uint64_t *io = r->ioff + 2 * (uint64_t)g->items[k];
+			csvb_add(b, ub.p, uh);
+			csvb_add(b, it + io[0], io[1] - io[0]);
+			csvb_gtab(b, &r->gtab, g->ratings[k]);
+			csvb_add(b, ub.p + uh, ub.len - uh);
+			csvb_add(b, it + io[1], io[2] - io[1]);
+			if (r->o->format == RC_MOVIELENS) {
+				csvb_byte(b, ',');
+				csvb_u64(b, g->times ? g->times[k] : 0);
+			} else if (r->o->format == RC_FASTAI && g->split) {
+				csvb_add(b, valid ? ",1" : ",0", 2);
+			}
+			csvb_byte(b, '\n');
+		}
+	}
+	int err = ub.err ? ub.err : b->err;
+	csvb_free(&ub);
+	return err;
+}
+
+static int write_rows(FILE *fp, struct rc_run *r)
 {
 	const struct glr *g = &r->g;
 	if (r->o->format == RC_FASTAI)
 		fastai_header(fp, r);
 	else if (r->o->format == RC_MOVIELENS)
 		fputs("userId,movieId,rating,timestamp\n", fp);
-	for (uint64_t u = 0; u < g->n_users; u++)
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
-			int valid = glr_bit(g->split, k);
-			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
-				continue;
-			uint32_t i = g->items[k];
-			double v = glr_value(g, k);
-			switch (r->o->format) {
-			case RC_LIBMF: fprintf(fp, "%llu %u %g\n", (ull)u, i, v); break;
-			case RC_MOVIELENS:
-				ml_id(fp, r, USERS, u);
-				putc(',', fp);
-				ml_id(fp, r, ITEMS, i);
-				fprintf(fp, ",%g,%u\n", v, g->times ? g->times[k] : 0);
-				break;
-			default: fastai_row(fp, r, u, i, v, valid);
-			}
-		}
+	csv_gtab_init(&r->gtab, g->scale, 0);
+	uint64_t n_chunks;
+	int err = item_parts(r);
+	if (!err)
+		err = parw_cut(g->rowptr, g->n_users, RC_CHUNK, &r->ustart, &n_chunks);
+	if (!err)
+		err = parw_run(fp, n_chunks, r->o->threads, fill_rows, r);
+	if (err == GL_ENOMEM)
+		log_error("out of memory writing %s", r->o->out);
+	/* a failed write stopped the rows; outfile_commit says why */
+	return err == GL_EIO ? 0 : err;
 }
 
 /* MovieLens ids are integers: a side whose keys are not keeps dense ids. */
@@ -146,12 +212,18 @@ int export_ratings(const struct rc_opts *o)
 		err = outfile_open(&of, o->out);
 	if (!err) {
 		setvbuf(of.fp, NULL, _IOFBF, (size_t)1 << 20);
-		write_rows(of.fp, &r);
-		err = outfile_commit(&of);
+		err = write_rows(of.fp, &r);
+		if (err)
+			outfile_abort(&of);
+		else
+			err = outfile_commit(&of);
 	}
 	for (int side = 0; side < 2; side++)
 		if (r.have[side])
 			keytab_free(&r.t[side]);
+	csvb_free(&r.itext);
+	free(r.ioff);
+	free(r.ustart);
 	glr_close(&r.g);
 	return err;
 }

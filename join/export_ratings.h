@@ -31,6 +31,7 @@ struct rc_opts {
 	const char *out;      /* "-" = stdout */
 	int format;
 	int subset;
+	int threads;          /* rows formatted by this many threads (parwrite.h) */
 };
 
 /* 0 or a gl_err (logged). */

@@ -7,6 +7,7 @@
 #include "glr.h"
 #include "log.h"
 #include "outfile.h"
+#include "parwrite.h"
 #include "rowstore.h"
 
 #include <stdio.h>
@@ -15,11 +16,17 @@
 
 typedef unsigned long long ull;
 
+/* Ratings per chunk formatted at once, and the bytes a map holds before
+ * they are written. */
+#define UCSD_CHUNK 65536
+#define UCSD_FLUSH ((size_t)1 << 20)
+
 /* Write "<key>_csv,<key>" from a `<idcol>,<key>` table, in id order; every
  * id below n must have a row. */
 static int write_map(FILE *fp, const char *path, const char *idcol, uint64_t n)
 {
 	struct rowstore keys = {0};
+	struct csvb b = {0};
 	uint32_t *slot = NULL;
 	char *name = NULL;
 	int err = dimid_column(path, idcol, NULL, n, &keys, &slot, &name);
@@ -37,26 +44,65 @@ static int write_map(FILE *fp, const char *path, const char *idcol, uint64_t n)
 			break;
 		}
 		rowstore_get(&keys, slot[id], &f, &len, 1);
-		fprintf(fp, "%llu,", (ull)id);
-		csvw_field(fp, f, len);
-		putc('\n', fp);
+		csvb_u64(&b, id);
+		csvb_byte(&b, ',');
+		csvb_field(&b, f, len);
+		csvb_byte(&b, '\n');
+		if (b.len >= UCSD_FLUSH)
+			err = csvb_write(&b, fp);
 	}
+	if (!err)
+		err = csvb_write(&b, fp);
+	if (err == GL_EIO)
+		err = 0; /* outfile_flush says which file and why */
+	csvb_free(&b);
 	rowstore_free(&keys);
 	free(slot);
 	free(name);
 	return err;
 }
 
-static void write_interactions(FILE *fp, const struct glr *g)
+struct interactions {
+	const struct glr *g;
+	struct csv_gtab gtab;
+	uint64_t *ustart; /* chunk c: users [ustart[c], ustart[c + 1]) */
+};
+
+static int fill_interactions(void *ctx, uint64_t c, struct csvb *b)
 {
-	fputs("user_id,book_id,is_read,rating,is_reviewed\n", fp);
-	for (uint64_t u = 0; u < g->n_users; u++)
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
-			fprintf(fp, "%llu,%u,%d,%g,%d\n", (ull)u, g->items[k], glr_bit(g->read, k),
-				(double)glr_value(g, k), glr_bit(g->reviewed, k));
+	const struct interactions *x = ctx;
+	const struct glr *g = x->g;
+	static const char bit[2][3] = {",0,", ",1,"};
+	for (uint64_t u = x->ustart[c]; u < x->ustart[c + 1]; u++) {
+		char head[24];
+		size_t hn = csv_u64(head, u);
+		head[hn++] = ',';
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+			csvb_add(b, head, hn);
+			csvb_u64(b, g->items[k]);
+			csvb_add(b, bit[glr_bit(g->read, k)], 3);
+			csvb_gtab(b, &x->gtab, g->ratings[k]);
+			csvb_add(b, bit[glr_bit(g->reviewed, k)], 2);
+			csvb_byte(b, '\n');
+		}
+	}
+	return b->err;
 }
 
-int export_ucsd(const char *indir, const char *outdir)
+static int write_interactions(FILE *fp, const struct glr *g, int threads)
+{
+	struct interactions x = {.g = g};
+	uint64_t n_chunks;
+	fputs("user_id,book_id,is_read,rating,is_reviewed\n", fp);
+	csv_gtab_init(&x.gtab, g->scale, 0);
+	int err = parw_cut(g->rowptr, g->n_users, UCSD_CHUNK, &x.ustart, &n_chunks);
+	if (!err)
+		err = parw_run(fp, n_chunks, threads, fill_interactions, &x);
+	free(x.ustart);
+	return err;
+}
+
+int export_ucsd(const char *indir, const char *outdir, int threads)
 {
 	static const char *const names[] = {"goodreads_interactions.csv", "user_id_map.csv",
 					    "book_id_map.csv"};
@@ -78,10 +124,10 @@ int export_ucsd(const char *indir, const char *outdir)
 			break;
 		setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
 	}
-	if (!err) {
-		write_interactions(of[0].fp, &g);
+	if (!err && (err = write_interactions(of[0].fp, &g, threads)) == GL_EIO)
+		err = 0; /* likewise */
+	if (!err)
 		err = write_map(of[1].fp, users.p, "user", g.n_users);
-	}
 	if (!err)
 		err = write_map(of[2].fp, items.p, "item", g.n_items);
 	/* flush all before the first rename: after it only a rename can fail */

@@ -19,8 +19,9 @@
 #ifndef GL_EXPORT_UCSD_H
 #define GL_EXPORT_UCSD_H
 
-/* indir holds ratings.raw.glr, users.raw.csv, items.raw.csv.  0 or a
- * gl_err (logged). */
-int export_ucsd(const char *indir, const char *outdir);
+/* indir holds ratings.raw.glr, users.raw.csv, items.raw.csv; threads
+ * format the interactions (parwrite.h: the same bytes for any count).  0
+ * or a gl_err (logged). */
+int export_ucsd(const char *indir, const char *outdir, int threads);
 
 #endif

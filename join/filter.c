@@ -11,21 +11,52 @@
 #include "kcore.h"
 #include "log.h"
 #include "outfile.h"
-#include "outfile.h"
 #include "ratingsel.h"
 #include "remap.h"
 #include "topn.h"
 #include "usample.h"
 #include "works.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef unsigned long long ull;
 
+/* --item-key work: the item table's works, read on a thread of their own
+ * while the steps before the merge work on the ratings. */
+struct works_job {
+	const char *path;
+	uint64_t n_raw;
+	uint32_t *imap;     /* the result, until merge_works takes it */
+	uint64_t n_works;
+	int err;
+	pthread_t tid;
+	int started, done;
+};
+
+static void *works_thread(void *arg)
+{
+	struct works_job *j = arg;
+	j->err = works_load(j->path, j->n_raw, &j->imap, &j->n_works);
+	return NULL;
+}
+
+/* The result: the thread's, or read now when no thread could start. */
+static int works_finish(struct works_job *j)
+{
+	if (j->started && !j->done)
+		pthread_join(j->tid, NULL);
+	else if (!j->done)
+		works_thread(j);
+	j->done = 1;
+	return j->err;
+}
+
 struct run {
 	const struct filter_opts *o;
+	struct works_job wj;
 	struct glr g;
 	struct fstate s;
 	struct fstats st;
@@ -63,9 +94,12 @@ static int merge_works(struct run *r)
 		log_error("--item-key work needs --items (items.titled.csv with a work_id column)");
 		return GL_EUSAGE;
 	}
-	int err = works_load(o->items, r->g.n_items, &imap, &n_works);
+	int err = works_finish(&r->wj);
 	if (err)
 		return err;
+	imap = r->wj.imap;
+	n_works = r->wj.n_works;
+	r->wj.imap = NULL;
 	r->rep = malloc((n_works ? n_works : 1) * sizeof *r->rep);
 	if (!r->rep) {
 		free(imap);
@@ -93,6 +127,10 @@ static int steps(struct run *r)
 		if ((err = inner_run(&r->s, o->users, o->items)))
 			return err;
 		census(r, "inner");
+	}
+	if (o->works && o->items) { /* after --inner, which reads the table too */
+		r->wj = (struct works_job){.path = o->items, .n_raw = r->g.n_items};
+		r->wj.started = pthread_create(&r->wj.tid, NULL, works_thread, &r->wj) == 0;
 	}
 	if (o->zeros != ZEROS_KEEP) {
 		if ((err = ratingsel_zeros(&r->s, o->zeros)))
@@ -149,40 +187,59 @@ static int write_ratings(struct run *r, struct glr_writer **w)
 	return 0;
 }
 
-static int write_users(struct run *r, FILE *fp)
+/* users.csv and items.csv: their source tables are read on a thread of
+ * their own while the ratings are written (reading needs only the new ids;
+ * the counts the rows carry come from the ratings pass and are used when
+ * the rows are written). */
+struct tables {
+	struct dimtab_opts opt[2];
+	uint32_t *rowmap, *groupmap; /* works: the items' own maps */
+	struct dimtab *t[2];
+	int err;
+};
+
+static int plan_tables(struct run *r, struct tables *t)
 {
-	struct dimtab_opts d = {.in = r->o->users, .idcol = "user", .n_raw = r->g.n_users,
-				.rowmap = r->m.unew, .n_new = r->m.n_users, .cnt = r->m.ucnt,
-				.sum = r->m.usum, .scale = r->g.scale};
-	return dimtab_write(&d, fp);
+	t->opt[0] = (struct dimtab_opts){.in = r->o->users, .idcol = "user", .n_raw = r->g.n_users,
+					 .rowmap = r->m.unew, .n_new = r->m.n_users,
+					 .cnt = r->m.ucnt, .sum = r->m.usum, .scale = r->g.scale};
+	t->opt[1] = (struct dimtab_opts){.in = r->o->items, .idcol = "item", .n_raw = r->g.n_items,
+					 .rowmap = r->m.inew, .n_new = r->m.n_items,
+					 .cnt = r->m.icnt, .sum = r->m.isum, .scale = r->g.scale};
+	if (!r->o->works)
+		return 0;
+	/* Rows from each work's chosen edition; every edition's key listed. */
+	t->rowmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *t->rowmap);
+	t->groupmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *t->groupmap);
+	if (!t->rowmap || !t->groupmap) {
+		log_error("out of memory merging works");
+		return GL_ENOMEM;
+	}
+	for (uint64_t i = 0; i < r->g.n_items; i++) {
+		uint32_t w = r->s.imap[i];
+		t->groupmap[i] = r->m.inew[w];
+		t->rowmap[i] = r->rep[w] == i ? r->m.inew[w] : REMAP_NONE;
+	}
+	t->opt[1].rowmap = t->rowmap;
+	t->opt[1].groupmap = t->groupmap;
+	t->opt[1].groupcol = "work_id";
+	return 0;
 }
 
-static int write_items(struct run *r, FILE *fp)
+static void *load_tables(void *arg)
 {
-	struct dimtab_opts d = {.in = r->o->items, .idcol = "item", .n_raw = r->g.n_items,
-				.rowmap = r->m.inew, .n_new = r->m.n_items, .cnt = r->m.icnt,
-				.sum = r->m.isum, .scale = r->g.scale};
-	if (!r->o->works)
-		return dimtab_write(&d, fp);
-	/* Rows from each work's chosen edition; every edition's key listed. */
-	uint32_t *rowmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *rowmap);
-	uint32_t *groupmap = malloc((r->g.n_items ? r->g.n_items : 1) * sizeof *groupmap);
-	int err = rowmap && groupmap ? 0 : GL_ENOMEM;
-	for (uint64_t i = 0; !err && i < r->g.n_items; i++) {
-		uint32_t w = r->s.imap[i];
-		groupmap[i] = r->m.inew[w];
-		rowmap[i] = r->rep[w] == i ? r->m.inew[w] : REMAP_NONE;
-	}
-	d.rowmap = rowmap;
-	d.groupmap = groupmap;
-	d.groupcol = "work_id";
-	if (!err)
-		err = dimtab_write(&d, fp);
-	else
-		log_error("out of memory merging works");
-	free(rowmap);
-	free(groupmap);
-	return err;
+	struct tables *t = arg;
+	for (int k = 0; k < 2 && !t->err; k++)
+		t->err = dimtab_load(&t->t[k], &t->opt[k]);
+	return NULL;
+}
+
+static void free_tables(struct tables *t)
+{
+	dimtab_free(t->t[0]);
+	dimtab_free(t->t[1]);
+	free(t->rowmap);
+	free(t->groupmap);
 }
 
 /* Write every output, then commit them together: a failure anywhere
@@ -200,12 +257,24 @@ static int outputs(struct run *r)
 		if (err)
 			break;
 	}
+	struct tables t = {0};
+	pthread_t tid;
+	int threaded = 0;
+	if (!err && !(err = plan_tables(r, &t)))
+		threaded = pthread_create(&tid, NULL, load_tables, &t) == 0;
+	if (!err && !threaded)
+		load_tables(&t);
 	if (!err)
 		err = write_ratings(r, &w); /* also sums the ratings per id */
+	if (threaded)
+		pthread_join(tid, NULL);
 	if (!err)
-		err = write_users(r, of[USERS].fp);
+		err = t.err;
 	if (!err)
-		err = write_items(r, of[ITEMS].fp);
+		err = dimtab_put(t.t[0], of[USERS].fp);
+	if (!err)
+		err = dimtab_put(t.t[1], of[ITEMS].fp);
+	free_tables(&t);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
 	/* the tables flushed and the ratings file committed before any table
@@ -240,6 +309,9 @@ int filter_run(const struct filter_opts *o)
 		err = remap_build(&r.m, &r.s);
 	if (!err)
 		err = outputs(&r);
+	if (r.wj.started && !r.wj.done)
+		pthread_join(r.wj.tid, NULL); /* a step before the merge failed */
+	free(r.wj.imap);
 	split_free(&r.sp);
 	remap_free(&r.m);
 	free(r.rep);

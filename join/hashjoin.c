@@ -38,6 +38,7 @@ struct join {
 	struct buildtab bt;
 	struct intern miss;       /* the streamed side's unmatched keys */
 	struct outfile of;
+	struct csvb out;          /* output rows, written to of a block at a time */
 	int *lkey;                /* per left column: its key index or -1 */
 	uint8_t *rkey;            /* per right column: 1 = a key column */
 	const char **bf;          /* a decoded build row */
@@ -225,29 +226,36 @@ static int write_header(struct join *j)
 	return err;
 }
 
-/* One output row from a left row (lf/ll, NULL when absent) and a right row. */
+/* Output rows are built in memory and written this many bytes at a time. */
+#define JOIN_FLUSH ((size_t)1 << 20)
+
+/* One output row from a left row (lf/ll, NULL when absent) and a right row.
+ * A failed allocation stays in j->out.err and a failed write in the
+ * FILE's error flag, both reported when the output is flushed. */
 static void emit(struct join *j, const char *const *lf, const size_t *ll, const char *const *rf,
 		 const size_t *rl)
 {
-	FILE *fp = j->of.fp;
+	struct csvb *b = &j->out;
 	const struct side *l = &j->s[L], *r = &j->s[R];
 	for (size_t i = 0; i < l->nf; i++) {
 		if (i)
-			putc_unlocked(',', fp);
+			csvb_byte(b, ',');
 		if (lf)
-			csvw_field(fp, lf[i], ll[i]);
+			csvb_field(b, lf[i], ll[i]);
 		else if (j->lkey[i] >= 0)
-			csvw_field(fp, rf[r->key[j->lkey[i]]], rl[r->key[j->lkey[i]]]);
+			csvb_field(b, rf[r->key[j->lkey[i]]], rl[r->key[j->lkey[i]]]);
 	}
 	if (j->o->kind != JOIN_SEMI && j->o->kind != JOIN_ANTI)
 		for (size_t c = 0; c < r->nf; c++)
 			if (!j->rkey[c]) {
-				putc_unlocked(',', fp);
+				csvb_byte(b, ',');
 				if (rf)
-					csvw_field(fp, rf[c], rl[c]);
+					csvb_field(b, rf[c], rl[c]);
 			}
-	putc_unlocked('\n', fp);
+	csvb_byte(b, '\n');
 	j->out_rows++;
+	if (b->len >= JOIN_FLUSH)
+		csvb_write(b, j->of.fp);
 }
 
 /* Emit a streamed row with a build row (or none), each on its own side. */
@@ -537,6 +545,9 @@ static int run(struct join *j, struct join_result *res)
 		err = stream(j);
 	if (!err)
 		err = finish_build(j);
+	/* the rows still in memory; a failed write is outfile_flush's to report */
+	if (!err && (err = csvb_write(&j->out, j->of.fp)) == GL_EIO)
+		err = 0;
 	progress_end(&j->prog);
 	if (err == GL_ENOMEM)
 		log_error("out of memory");
@@ -592,6 +603,7 @@ int join_run(const struct join_opts *o, struct join_result *res)
 	free(j.bf);
 	free(j.blen);
 	buf_free(&j.key);
+	csvb_free(&j.out);
 	if (res == &tmp || err)
 		join_result_free(res);
 	return err;

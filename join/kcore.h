@@ -4,8 +4,12 @@
  * Each pass reads every kept rating once (users with none are skipped
  * whole) and drops those whose user or item count is below its minimum,
  * updating the counts at once so later ratings of the same pass see them.
- * Passes repeat until one drops nothing.  The result does not depend on the
- * order: it is the largest subset in which every count meets its minimum.
+ * A rating the pass keeps met both minimums when it was read; it can only
+ * be in breach afterwards if a later drop pushed its user's or item's count
+ * from at least the minimum to below it (and not to zero).  Passes repeat
+ * while one does that, so the pass that would drop nothing is never made.
+ * The result does not depend on the order: it is the largest subset in
+ * which every count meets its minimum.
  */
 #ifndef GL_KCORE_H
 #define GL_KCORE_H
@@ -13,7 +17,7 @@
 #include "fstate.h"
 
 /* Run to the fixed point; *passes (may be NULL) receives the number of
- * passes, the last of which dropped nothing.  Always 0. */
+ * passes made.  Always 0. */
 int kcore_run(struct fstate *s, uint32_t min_user, uint32_t min_item, uint32_t *passes);
 
 #endif

@@ -50,7 +50,7 @@ int remap_build(struct remap *m, const struct fstate *s)
 
 /* Buffers for one output row. */
 struct row {
-	uint64_t *keys, *raw;
+	uint64_t *keys, *tmp, *raw;
 	uint32_t *items, *times;
 	uint8_t *ratings, *bits;
 	uint64_t cap;
@@ -62,24 +62,28 @@ static int row_reserve(struct row *r, uint64_t n)
 		return 0;
 	uint64_t cap = n > 1024 ? n : 1024;
 	free(r->keys);
+	free(r->tmp);
 	free(r->raw);
 	free(r->items);
 	free(r->times);
 	free(r->ratings);
 	free(r->bits);
 	r->keys = malloc(cap * 8);
+	r->tmp = malloc(cap * 8);
 	r->raw = malloc(cap * 8);
 	r->items = malloc(cap * 4);
 	r->times = malloc(cap * 4);
 	r->ratings = malloc(cap);
 	r->bits = malloc(cap);
-	r->cap = r->keys && r->raw && r->items && r->times && r->ratings && r->bits ? cap : 0;
-	return r->cap ? 0 : GL_ENOMEM;
+	int ok = r->keys && r->tmp && r->raw && r->items && r->times && r->ratings && r->bits;
+	r->cap = ok ? cap : 0;
+	return ok ? 0 : GL_ENOMEM;
 }
 
 static void row_free(struct row *r)
 {
 	free(r->keys);
+	free(r->tmp);
 	free(r->raw);
 	free(r->items);
 	free(r->times);
@@ -96,7 +100,7 @@ static size_t gather(const struct remap *m, const struct fstate *s, uint64_t u, 
 	for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 		if (fstate_kept(s, k))
 			r->keys[n++] = (uint64_t)m->inew[fstate_item(s, k)] << 32 | (k - base);
-	usort_u64(r->keys, n);
+	usort_u64_hi(r->keys, r->tmp, n); /* positions ascend: gathered in order */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = base + (uint32_t)r->keys[i];
 		r->raw[i] = k;

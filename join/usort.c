@@ -1,5 +1,7 @@
 #include "usort.h"
 
+#include <string.h>
+
 static void insertion(uint64_t *a, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
@@ -94,4 +96,48 @@ void usort_u64(uint64_t *a, size_t n)
 	for (size_t m = n; m > 1; m >>= 1)
 		depth += 2;
 	quick(a, n, depth);
+}
+
+/* Below this a row is sorted by comparisons: a radix pass costs its 256
+ * counters whatever n is. */
+#define RADIX_MIN 128
+
+void usort_u64_hi(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	if (n < RADIX_MIN || n > UINT32_MAX) { /* counts are 32-bit */
+		usort_u64(a, n);
+		return;
+	}
+	/* only the bytes some key sets: item ids are rarely above 2^24 */
+	uint32_t any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= (uint32_t)(a[i] >> 32);
+	int digits = 0;
+	while (digits < 4 && any >> (8 * digits))
+		digits++;
+	uint32_t count[4][256];
+	memset(count, 0, (size_t)digits * sizeof count[0]);
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < digits; d++)
+			count[d][(a[i] >> (32 + 8 * d)) & 0xff]++;
+	uint64_t *src = a, *dst = tmp;
+	for (int d = 0; d < digits; d++) {
+		uint32_t *c = count[d];
+		unsigned shift = 32 + 8 * (unsigned)d;
+		if (c[(src[0] >> shift) & 0xff] == n)
+			continue; /* every key has this byte: nothing to move */
+		uint32_t at = 0;
+		for (int v = 0; v < 256; v++) {
+			uint32_t m = c[v];
+			c[v] = at;
+			at += m;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[c[(src[i] >> shift) & 0xff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
 }

@@ -14,4 +14,11 @@
 
 void usort_u64(uint64_t *a, size_t n);
 
+/* The same result for keys whose low 32 bits already ascend (item << 32 |
+ * position, gathered in position order): a stable sort on the high 32 bits
+ * then orders the whole keys.  A radix sort by bytes of the high half
+ * (skipping bytes every key shares) for long arrays, usort_u64 for short
+ * ones.  tmp is scratch for n keys. */
+void usort_u64_hi(uint64_t *a, uint64_t *tmp, size_t n);
+
 #endif

@@ -33,6 +33,7 @@ struct csvr {
 	struct buf dline;     /* a line with each "::" turned into DCOLON_SEP */
 	int quotes_odd;       /* the record so far holds an odd number of quotes */
 	int skip_quoted;      /* dropping the rest of an oversize quoted field */
+	int no_fast;          /* every record through libcsv (csvr_opts) */
 };
 
 /* libcsv splits on one byte: "::" becomes this one, which text never holds. */
@@ -42,26 +43,34 @@ static int never_space(unsigned char c) { (void)c; return 0; }
 /* Only "\n" ends a record: a lone "\r" inside a line stays data. */
 static int is_lf(unsigned char c) { return c == '\n'; }
 
+/* Room for one more field's offset, length and pointer.  0 or GL_ENOMEM. */
+static int field_slot(struct csvr *r)
+{
+	if (r->nf < r->cap)
+		return 0;
+	size_t cap = r->cap ? 2 * r->cap : 16;
+	size_t *o = realloc(r->off, cap * sizeof *o);
+	size_t *l = o ? realloc(r->lens, cap * sizeof *l) : NULL;
+	char **p = l ? realloc(r->ptrs, cap * sizeof *p) : NULL;
+	if (o)
+		r->off = o;
+	if (l)
+		r->lens = l;
+	if (!p)
+		return GL_ENOMEM;
+	r->ptrs = p;
+	r->cap = cap;
+	return 0;
+}
+
 static void on_field(void *data, size_t len, void *ctx)
 {
 	struct csvr *r = ctx;
 	if (r->err || r->oversize)
 		return;
-	if (r->nf == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 16;
-		size_t *o = realloc(r->off, cap * sizeof *o);
-		size_t *l = o ? realloc(r->lens, cap * sizeof *l) : NULL;
-		char **p = l ? realloc(r->ptrs, cap * sizeof *p) : NULL;
-		if (o)
-			r->off = o;
-		if (l)
-			r->lens = l;
-		if (!p) {
-			r->err = GL_ENOMEM;
-			return;
-		}
-		r->ptrs = p;
-		r->cap = cap;
+	if (field_slot(r)) {
+		r->err = GL_ENOMEM;
+		return;
 	}
 	size_t start = r->text.len;
 	long bad = data ? utf8_clean(data, len, r->latin1, &r->text) : 0;
@@ -108,6 +117,7 @@ int csvr_open(struct csvr **out, const char *path, const struct csvr_opts *o)
 		return GL_ENOMEM;
 	}
 	r->latin1 = o && o->latin1;
+	r->no_fast = o && o->no_fast;
 	r->dcolon = o && o->dcolon;
 	struct csvr_opts po = {.delim = r->dcolon ? DCOLON_SEP : o ? o->delim : 0,
 			       .quote = o ? o->quote : 0};
@@ -160,6 +170,148 @@ static void finish(struct csvr *r, struct csvr_rec *rec)
 	rec->too_long = r->oversize;
 }
 
+/* Where the 16 bytes at s hold the delimiter, the quote, and bytes that
+ * are not plain ASCII (a high bit, or NUL): bit i for byte i. */
+struct marks {
+	unsigned delim, quote, odd;
+};
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+static struct marks marks16(const char *s, char delim, char quote)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	struct marks m;
+	m.delim = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(delim)));
+	m.quote = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(quote)));
+	m.odd = (unsigned)(_mm_movemask_epi8(v) |
+			   _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	return m;
+}
+#else
+static struct marks marks16(const char *s, char delim, char quote)
+{
+	struct marks m = {0, 0, 0};
+	for (unsigned i = 0; i < 16; i++) {
+		m.delim |= (unsigned)(s[i] == delim) << i;
+		m.quote |= (unsigned)(s[i] == quote) << i;
+		m.odd |= (unsigned)((unsigned char)s[i] >= 0x80 || s[i] == 0) << i;
+	}
+	return m;
+}
+#endif
+
+/* A line with quotes: field by field, each unquoted without a quote
+ * inside, or quoted whole ("..." with "" for a quote) and followed by the
+ * delimiter or the end.  1 with the fields in place, 0 otherwise (nothing
+ * kept), GL_ENOMEM.  Room for them is reserved. */
+static int quoted_line(struct csvr *r, const char *p, size_t n, char delim, char quote)
+{
+	const char *end = p + n;
+	const char *nq = memchr(p, quote, n); /* the next quote at or after p */
+	char *t = r->text.p, *d = t;
+	r->nf = 0;
+	for (;;) {
+		if (field_slot(r))
+			return GL_ENOMEM;
+		r->off[r->nf] = (size_t)(d - t);
+		if (p < end && *p == quote) {
+			for (p++;;) {
+				const char *q = memchr(p, quote, (size_t)(end - p));
+				if (!q)
+					return 0; /* the field goes on over the next line */
+				memcpy(d, p, (size_t)(q - p));
+				d += q - p;
+				p = q + 1;
+				if (p == end || *p != quote)
+					break;
+				*d++ = quote; /* "" */
+				p++;
+			}
+			if (p < end && *p != delim)
+				return 0;
+			if (!(nq = memchr(p, quote, (size_t)(end - p))))
+				nq = end;
+		} else {
+			const char *e = memchr(p, delim, (size_t)(end - p));
+			if (!e)
+				e = end;
+			if (nq < e)
+				return 0; /* a quote inside an unquoted field */
+			memcpy(d, p, (size_t)(e - p));
+			d += e - p;
+			p = e;
+		}
+		r->lens[r->nf] = (size_t)(d - t) - r->off[r->nf];
+		*d++ = 0;
+		r->nf++;
+		if (p == end)
+			break;
+		p++; /* the delimiter; a field follows it, if only an empty one */
+	}
+	r->text.len = (size_t)(d - t);
+	return 1;
+}
+
+/* The common record without libcsv, byte for byte what libcsv makes of
+ * it: one line of valid UTF-8 (not Latin-1) whose fields are each either
+ * unquoted without a quote inside, or quoted whole.  Returns 1 with the
+ * record's fields in place, 0 (nothing kept) for any other line, which
+ * libcsv then reads: a quoted field going on to the next line, a stray
+ * quote, text after a closing quote, invalid UTF-8, Latin-1; or
+ * GL_ENOMEM.  libcsv costs a callback per byte.  Here a line without
+ * quotes is copied whole and its delimiters, found 16 bytes at a time,
+ * become the fields' NULs: the same bytes as fields copied one by one. */
+static int fast_line(struct csvr *r, const char *p, size_t n)
+{
+	if (r->no_fast || r->latin1)
+		return 0;
+	const char delim = (char)csv_get_delim(&r->p), quote = (char)csv_get_quote(&r->p);
+	/* the fields' bytes and a NUL each (at most 2n + 1), and 16 bytes of
+	 * zeros after the copy, so the last block reads nothing else */
+	if (buf_reserve(&r->text, 2 * n + 17))
+		return GL_ENOMEM;
+	char *t = r->text.p;
+	memcpy(t, p, n);
+	memset(t + n, 0, 16);
+	unsigned quoted = 0, odd = 0;
+	size_t start = 0;
+	r->nf = 0;
+	for (size_t at = 0; at < n && !quoted; at += 16) {
+		struct marks m = marks16(t + at, delim, quote);
+		unsigned in = n - at >= 16 ? 0xffffu : (1u << (n - at)) - 1;
+		quoted = m.quote & in;
+		odd |= m.odd & in;
+		for (unsigned dm = m.delim & in; dm && !quoted; dm &= dm - 1) {
+			size_t pos = at + (size_t)__builtin_ctz(dm);
+			if (field_slot(r))
+				return GL_ENOMEM;
+			r->off[r->nf] = start;
+			r->lens[r->nf++] = pos - start;
+			t[pos] = 0;
+			start = pos + 1;
+		}
+	}
+	int ok = 1;
+	if (odd | quoted)
+		ok = utf8_valid_prefix(p, n) == n; /* a NUL fails it too */
+	if (ok && quoted)
+		ok = quoted_line(r, p, n, delim, quote);
+	else if (ok) {
+		if (field_slot(r))
+			return GL_ENOMEM;
+		r->off[r->nf] = start;
+		r->lens[r->nf++] = n - start;
+		t[n] = 0;
+		r->text.len = n + 1;
+	}
+	if (ok <= 0) {
+		r->nf = 0;
+		buf_clear(&r->text);
+	}
+	return ok;
+}
+
 /* ln's text with every "::" as DCOLON_SEP, in r->dline; ln points there. */
 static int dcolon_line(struct csvr *r, struct gzl_line *ln)
 {
@@ -210,6 +362,24 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->rec_off = ln.offset;
 		}
 		r->rec_bytes += ln.full_len + 1;
+		/* before the fast path, which then splits on DCOLON_SEP as libcsv does */
+		if (r->dcolon && !ln.too_long && dcolon_line(r, &ln)) {
+			log_error("out of memory reading %s", gzl_name(r->z));
+			return GL_ENOMEM;
+		}
+		/* a record's first line: libcsv holds nothing of it yet */
+		if (r->rec_bytes == ln.full_len + 1 && !ln.too_long &&
+		    r->rec_bytes <= r->max_record) {
+			int fast = fast_line(r, ln.p, ln.len);
+			if (fast < 0) {
+				log_error("out of memory reading %s", gzl_name(r->z));
+				return fast;
+			}
+			if (fast) {
+				finish(r, rec);
+				return 1;
+			}
+		}
 		if (!ln.too_long)
 			count_quotes(r, ln.p, ln.len);
 		if (ln.too_long || r->rec_bytes > r->max_record) {
@@ -224,10 +394,6 @@ int csvr_next(struct csvr *r, struct csvr_rec *rec)
 			r->oversize = 1;
 			finish(r, rec);
 			return 1;
-		}
-		if (r->dcolon && dcolon_line(r, &ln)) {
-			log_error("out of memory reading %s", gzl_name(r->z));
-			return GL_ENOMEM;
 		}
 		if (csv_parse(&r->p, ln.p, ln.len, on_field, on_record, r) != ln.len ||
 		    csv_parse(&r->p, "\n", 1, on_field, on_record, r) != 1)

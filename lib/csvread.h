@@ -3,6 +3,9 @@
  * Lines come from gzline (gzip or plain, BOM and CR/LF handled, line-length
  * limit) and are fed to libcsv one at a time, so every record knows the line
  * and byte offset where it starts, and a quoted field may hold newlines.
+ * The common record, one line of valid UTF-8 with plain or wholly quoted
+ * fields, is split without libcsv (memchr per field, not a callback per
+ * byte), into exactly the fields libcsv would give.
  * Unquoted fields are kept exactly (libcsv's space trimming is off: pandas
  * keeps spaces too).  Fields leave as NUL-terminated UTF-8: Latin-1 input is
  * transcoded on request, invalid UTF-8 is replaced and counted.
@@ -33,6 +36,8 @@ struct csvr_opts {
 	int latin1;        /* input is Latin-1 */
 	size_t max_record; /* 0 = GZL_MAX_LINE_DEFAULT */
 	int no_thread;     /* passed to gzline */
+	int no_fast;       /* 1: every record through libcsv, none through the
+			    * one-line fast path (the tests compare the two) */
 };
 
 #define CSVR_NO_QUOTE '\x01'

@@ -2,6 +2,9 @@
 
 #include "err.h"
 
+#include <stdint.h>
+#include <string.h>
+
 /* Length of the valid sequence at s (1-4), or 0 if invalid there. */
 static size_t seq_len(const unsigned char *s, size_t n)
 {
@@ -28,11 +31,24 @@ static size_t seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Eight ASCII bytes, none of them NUL (most text): one test, not eight. */
+static int ascii8(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return !(v & 0x8080808080808080ull) &&
+	       !((v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull);
+}
+
 size_t utf8_valid_prefix(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < len) {
+		while (i + 8 <= len && ascii8(u + i))
+			i += 8;
+		if (i >= len)
+			break;
 		if (u[i] >= 0x01 && u[i] < 0x80) {
 			i++;
 			continue;

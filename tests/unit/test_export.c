@@ -150,13 +150,13 @@ static void test_ucsd(void **state)
 	write_file("ucsd_in/users.raw.csv", "user,user_id\n1,bbb\n0,aaa\n");
 	write_file("ucsd_in/items.raw.csv", "item,book_id\n0,10\n1,11\n");
 	mkdir("ucsd_out", 0777);
-	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out"), 0);
+	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out", 1), 0);
 	assert_string_equal(slurp("ucsd_out/goodreads_interactions.csv"),
 			    "user_id,book_id,is_read,rating,is_reviewed\n"
 			    "0,0,0,2,0\n0,1,0,4.5,0\n1,1,0,5,0\n");
 	/* The flags come from the bitmaps, each on its own column. */
 	make_sorted("ucsd_in/ratings.raw.glr", 1);
-	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out"), 0);
+	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out", 1), 0);
 	assert_string_equal(slurp("ucsd_out/goodreads_interactions.csv"),
 			    "user_id,book_id,is_read,rating,is_reviewed\n"
 			    "0,0,1,2,1\n0,1,0,4.5,1\n1,1,1,5,0\n");
@@ -165,7 +165,7 @@ static void test_ucsd(void **state)
 	/* A user without a map row: an error, and the earlier outputs stay. */
 	write_file("ucsd_in/users.raw.csv", "user,user_id\n1,ccc\n");
 	log_init("test", LOG_QUIET);
-	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out"), GL_EFORMAT);
+	assert_int_equal(export_ucsd("ucsd_in", "ucsd_out", 1), GL_EFORMAT);
 	log_init("test", LOG_NORMAL);
 	assert_string_equal(slurp("ucsd_out/user_id_map.csv"), "user_id_csv,user_id\n0,aaa\n1,bbb\n");
 	unlink("ucsd_in/ratings.raw.glr");

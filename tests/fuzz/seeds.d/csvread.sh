@@ -1,6 +1,6 @@
 # Seeds for fuzz_csvread: the first byte picks delimiter (bits 0-1: , tab
 set -eu
-# | ;), no quoting (bit 2), Latin-1 (bit 3), inline inflate (bit 4) and the
+# | ::), no quoting (bit 2), Latin-1 (bit 3), inline inflate (bit 4) and the
 # record limit (bits 5-7: 64 << 2k bytes).  Quoted newlines, doubled
 # quotes, CRLF, a BOM, and the tables later stages read.
 dir=$2 tmp=$3
