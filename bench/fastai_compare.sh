@@ -17,8 +17,11 @@
 # split.
 #
 # Bounds (exit 1 when one is missed, after printing everything): goodlens'
-# final valid RMSE within RMSE_BOUND (0.5%) of the replica's and its valid
-# loss within EPOCH_BOUND (1%) at every epoch, for dot sparse and dense;
+# final valid RMSE within RMSE_BOUND (0.5%) of the replica's, for dot sparse
+# and dense; the valid loss within EPOCH_BOUND (1%) at every epoch for dense
+# (fastai's exact update), within SPARSE_EPOCH_BOUND (2%) for sparse, whose
+# loss sits 1-1.5% above dense's after the first of the five epochs and
+# within 0.1% at the end (docs/TRAIN.md, "Dense and sparse Adam");
 # nn within NN_RMSE_BOUND (1%) and NN_EPOCH_BOUND (2%).  The two sides
 # draw different random numbers (initialisation, batches), so they agree
 # in distribution, not bit for bit; the bounds are for BENCH_SCALE=1 (at
@@ -51,6 +54,7 @@ if [ -z "$py" ]; then
 fi
 rmse_bound=${RMSE_BOUND:-0.005}
 epoch_bound=${EPOCH_BOUND:-0.01}
+sparse_epoch_bound=${SPARSE_EPOCH_BOUND:-0.02}
 nn_rmse_bound=${NN_RMSE_BOUND:-0.01}
 nn_epoch_bound=${NN_EPOCH_BOUND:-0.02}
 missed=0
@@ -179,7 +183,7 @@ printf '  goodlens dot --update dense (fastai'"'"'s exact update): valid rmse %.
 
 within "dot (sparse) final valid rmse" "$dot_rmse" "$fa_rmse" "$rmse_bound"
 within "dot --update dense final valid rmse" "$dense_rmse" "$fa_rmse" "$rmse_bound"
-epochs "dot (sparse)" "$d/gl-dot" "$d/replica.log" "$epoch_bound"
+epochs "dot (sparse)" "$d/gl-dot" "$d/replica.log" "$sparse_epoch_bound"
 epochs "dot --update dense" "$d/gl-dense" "$d/replica.log" "$epoch_bound"
 
 run "$d/replica-nn.log" "$py" "$here/fastai_replica.py" --model nn "$d/train.csv" "$d/valid.csv"
