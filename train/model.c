@@ -4,6 +4,8 @@
 #include "kern.h"
 #include "log.h"
 
+_Static_assert(DATA_MAX_CLASSES <= GLM_MAX_CLASSES, "the link holds every class");
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,37 +112,39 @@ void model_settle(struct model *m)
 		m->ops->publish(m);
 }
 
+void model_link_params(const struct model *m, struct glm_link *l)
+{
+	l->loss = m->loss;
+	l->y_lo = m->y_lo;
+	l->y_hi = m->y_hi;
+	l->n_classes = m->n_classes;
+	l->class_lo = m->class_lo;
+	l->class_step = m->class_step;
+	l->clip = m->clip;
+	l->r_lo = m->r_lo;
+	l->r_hi = m->r_hi;
+}
+
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob)
 {
-	if (m->loss == GLM_CE) {
-		float local[DATA_MAX_CLASSES];
-		float *p = prob ? prob : local;
-		uint32_t nc = m->n_classes;
-		float zmax = -INFINITY;
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = (float)(cw[c] * s + cb[c]);
-			if (p[c] > zmax)
-				zmax = p[c];
-		}
-		double sum = 0, ev = 0;
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = expf(p[c] - zmax);
-			sum += p[c];
-		}
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = (float)(p[c] / sum);
-			ev += p[c] * (m->class_lo + (double)c * m->class_step);
-		}
-		return (float)ev;
-	}
-	if (m->y_lo < m->y_hi)
-		return (float)(m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-s)));
-	/* mf and als score without bounds: mu + b_u + b_i + p.q of a keen
-	 * user and a loved item passes 5 stars, and a prediction of 5.4 for a
-	 * rating of 5 is an error no rating can have (Surprise clips too). */
-	if (m->clip)
-		s = s < m->r_lo ? m->r_lo : s > m->r_hi ? m->r_hi : s;
-	return (float)s;
+	struct glm_link l;
+	model_link_params(m, &l);
+	return glm_link_rating(&l, s, cw, cb, prob);
+}
+
+void model_factors(const struct model *m, struct glm_factors *f)
+{
+	f->n_users = m->n_users;
+	f->n_items = m->n_items;
+	f->k = m->k;
+	f->mu = m->mu;
+	f->P = m->P->w;
+	f->Q = m->Q->w;
+	f->bu = m->bu->w;
+	f->bi = m->bi->w;
+	f->cw = m->cw ? m->cw->w : NULL;
+	f->cb = m->cb ? m->cb->w : NULL;
+	model_link_params(m, &f->link);
 }
 
 double model_score_grad(const struct model *m, double s, float r, float scale, const float *cw,
@@ -322,16 +326,16 @@ int model_from_glm(struct model *m, const struct glm *g, uint32_t j, const char 
 	m->n_items = g->n_items;
 	m->k = g->factors;
 	m->mu = g->global_mean;
-	m->y_lo = g->y_lo;
-	m->y_hi = g->y_hi;
-	m->n_classes = g->n_classes;
-	m->class_lo = g->class_lo;
-	m->class_step = g->class_step;
-	/* the rating range: n_classes values from class_lo (0 in files that
-	 * recorded it for the ce loss only: no clipping then) */
-	m->clip = g->n_classes > 0;
-	m->r_lo = g->class_lo;
-	m->r_hi = g->class_lo + (float)(g->n_classes ? g->n_classes - 1 : 0) * g->class_step;
+	struct glm_link l;
+	glm_link_of(g, &l);
+	m->y_lo = l.y_lo;
+	m->y_hi = l.y_hi;
+	m->n_classes = l.n_classes;
+	m->class_lo = l.class_lo;
+	m->class_step = l.class_step;
+	m->clip = l.clip;
+	m->r_lo = l.r_lo;
+	m->r_hi = l.r_hi;
 	m->threads = 1;
 	if (m->loss == GLM_CE && (m->n_classes < 2 || m->n_classes > DATA_MAX_CLASSES)) {
 		log_error("%s: a ce model needs 2 to %d classes, not %u", path, DATA_MAX_CLASSES,

@@ -7,14 +7,8 @@
  * and free.  Saving and loading go through lib/glm generically: tensors by
  * name, so adding a model is one file and one entry in model_ops_of().
  *
- * Every factor model (dot, mf, als, bpmf) scores
- *     s = mu + user_bias[u] + item_bias[i] + user_factors[u] . item_factors[i]
- * and turns s into a rating by its link: identity, sigmoid_range(s) =
- * y_lo + (y_hi - y_lo) * sigmoid(s) when y_lo < y_hi, or with the ce loss
- * the expected rating under softmax(class_w * s + class_b) over the classes
- * class_lo + c * class_step.  The identity link clips to the rating range
- * (r_lo..r_hi: the training file's values, or the model file's), as
- * sigmoid_range bounds dot's output: a score past 5 stars predicts 5.
+ * Every factor model (dot, mf, als, bpmf) scores and links as lib/glmscore.h
+ * says; model_link and model_factors hand a model to that code.
  */
 #ifndef GL_TRAIN_MODEL_H
 #define GL_TRAIN_MODEL_H
@@ -23,6 +17,7 @@
 #include "cfg.h"
 #include "data.h"
 #include "glm.h"
+#include "glmscore.h"
 #include "optim.h"
 #include "rng.h"
 
@@ -122,10 +117,18 @@ void model_init_trunc(struct ptensor *t, struct rng *r, double sd);
  * and publish them (ops->publish). */
 void model_settle(struct model *m);
 
-/* The rating for score s; with the ce loss prob (may be NULL) receives the
- * class probabilities.  cw, cb: the class head (ce only).  The identity
- * link clips s to the rating range when m->clip is set. */
+/* The rating for score s (glm_link_rating with m's link); with the ce loss
+ * prob (may be NULL) receives the class probabilities.  cw, cb: the class
+ * head (ce only).  The identity link clips s to the rating range when
+ * m->clip is set. */
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob);
+
+/* m's link (loss, output and rating ranges) as lib/glmscore.h takes it. */
+void model_link_params(const struct model *m, struct glm_link *l);
+
+/* A factor model's tensors and link as lib/glmscore.h scores them (m->P,
+ * m->Q, m->bu and m->bi set). */
+void model_factors(const struct model *m, struct glm_factors *f);
 
 /* d(loss)/d(score) of one rating with score s, times scale, into *ds; returns
  * the loss.  With ce, cw and cb are the class head used and gw, gb receive
