@@ -81,17 +81,19 @@ for kind in dot mf als nn bpmf; do
 	# kernel by the block's shape, so a block of several users may differ
 	# in the last bit from one user alone
 	echo "user,item,score" >"$kind/recs.csv"
-	for user in $(cut -d, -f1 "$kind/rep/recommendations.csv" | sed 1d | sort -un); do
+	cut -d, -f1 "$kind/rep/recommendations.csv" | sed 1d | sort -un >"$kind/users.txt"
+	while read -r user; do
 		goodlens-recommend -q --model "$kind/model.glm" --ratings "$kind/ratings.glr" \
-			--user "$user" -n "$n_items" -o "$kind/one.csv"
+			--user "$user" -n "$n_items" -o "$kind/one.csv" </dev/null
 		cols user item score <"$kind/one.csv" >>"$kind/recs.csv"
-	done
+	done <"$kind/users.txt"
 	echo "item,similar_item,cosine" >"$kind/similar.csv"
-	for item in $(cut -d, -f1 "$kind/rep/similar.csv" | sed 1d | sort -un); do
+	cut -d, -f1 "$kind/rep/similar.csv" | sed 1d | sort -un >"$kind/items.txt"
+	while read -r item; do
 		goodlens-recommend -q --model "$kind/model.glm" --ratings "$kind/ratings.glr" \
-			--similar "$item" -n "$n_items" -o "$kind/one.csv"
+			--similar "$item" -n "$n_items" -o "$kind/one.csv" </dev/null
 		cols item similar_item cosine <"$kind/one.csv" >>"$kind/similar.csv"
-	done
+	done <"$kind/items.txt"
 	python3 compare.py "$kind" "$kind/rep" "$kind/recs.csv" "$kind/similar.csv"
 done
 echo "report_recommend_scores: all checks passed"
