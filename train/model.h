@@ -4,8 +4,8 @@
  * and five operations: init (allocate and draw the starting values), epoch
  * (one pass over the training ratings), predict (ratings for one user and a
  * list of items), attach (after the tensors were loaded from a model file)
- * and free.  Saving and loading go through lib/glm generically: tensors by
- * name, so adding a model is one file and one entry in model_ops_of().
+ * and free.  Saving and loading (model_file.h) go through lib/glm
+ * generically: tensors by name.
  *
  * Every factor model (dot, mf, als, bpmf) scores and links as lib/glmscore.h
  * says; model_link and model_factors hand a model to that code.
@@ -84,13 +84,6 @@ struct model {
 	void *priv;
 };
 
-/* The operations of kind (enum glm_kind); NULL when unknown. */
-const struct model_ops *model_ops_of(int kind);
-
-/* The biases-only baseline (not a glm kind): mu + b_u + b_i fitted by
- * regularised alternating means.  Its tensors are user_bias, item_bias. */
-extern const struct model_ops model_bias_ops;
-
 /* Set up m for training member (0-based) of cfg on d with ops, and run
  * ops->init.  0 or a gl_err (logged); on failure m needs model_free. */
 int model_new(struct model *m, const struct model_ops *ops, const struct train_cfg *cfg,
@@ -154,25 +147,7 @@ size_t model_size(const struct model *m);
 void model_snapshot(const struct model *m, float *buf);
 void model_restore(struct model *m, const float *buf);
 
-/* The tensors a model file holds for one member (all but PT_INTERNAL). */
-int model_saved_tensors(const struct model *m);
-
-/* Put member j's tensors into g (member 0 under the plain names, member j
- * under "m<j>." + name) and, for member 0, the scalars.  PT_INTERNAL
- * tensors are left out.  0 or a gl_err. */
-int model_to_glm(const struct model *m, uint32_t j, struct glm *g);
-
-/* Rebuild member j of a loaded model file as a model that can predict.
- * 0 or GL_EFORMAT (logged, naming path). */
-int model_from_glm(struct model *m, const struct glm *g, uint32_t j, const char *path);
-
-/* The number of members a model file holds (1 plus each "m<j>.*" set). */
-uint32_t model_glm_members(const struct glm *g);
-
 void model_free(struct model *m);
-
-/* nn: fastai's embedding size for n ids, min(600, round(1.6 (n+1)^0.56)). */
-uint32_t nn_emb_size(uint64_t n);
 
 /* Loss of one prediction: squared error, or -log p(class) with ce. */
 double model_loss1(const struct model *m, float pred, const float *prob, float rating);
