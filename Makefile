@@ -33,7 +33,8 @@ endif
 
 DEB_BUILD := build-essential pkg-config zlib1g-dev libyajl-dev libcsv-dev curl unzip \
              libopenblas-dev liblapacke-dev libisal-dev
-DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man shellcheck
+DEB_TEST  := libcmocka-dev sqlite3 chromium valgrind clang python3 time help2man shellcheck \
+             universal-ctags
 DEB_PKGS  := $(DEB_BUILD) $(DEB_TEST)
 # Only for bench/fastai_compare.sh (a PyTorch replica of fastai's learner).
 DEB_BENCH := python3-torch

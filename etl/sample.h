@@ -13,6 +13,9 @@
 #ifndef GL_SAMPLE_H
 #define GL_SAMPLE_H
 
+#include "sample_model.h"
+#include "sample_order.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,12 +32,10 @@ enum sample_format {
 	SAMPLE_ALL,
 };
 
-/* NULL-terminated name lists, indexed by the enums (for cli_choice). */
+/* --format's names, indexed by enum sample_format, NULL-terminated (for
+ * cli_choice).  --genre's are sample_genre_names (sample_model.h), --order's
+ * sample_order_names (sample_order.h). */
 extern const char *const sample_format_names[];
-/* The eight Goodreads genre files, in the order of the latent genres. */
-extern const char *const sample_genre_names[];
-/* --order: user, random, item (enum sample_order). */
-extern const char *const sample_order_names[];
 
 struct sample_opts {
 	int format;                 /* enum sample_format */

@@ -4,7 +4,8 @@
  * isbn13 as "9.78043902348e+12", averages as Python floats, blanks for NaN. */
 #include "err.h"
 #include "log.h"
-#include "sample_write.h"
+#include "sample_goodbooks.h"
+#include "sample_grmeta.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,8 @@
 #include "err.h"
 #include "log.h"
 #include "sample_date.h"
-#include "sample_write.h"
+#include "sample_goodreads.h"
+#include "sample_grmeta.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const sample_genre_names[] = {
+	"children", "comics_graphic", "fantasy_paranormal", "history_biography",
+	"mystery_thriller_crime", "poetry", "romance", "young_adult", NULL,
+};
+
 /* Stream number of the item-side draws; user streams live elsewhere
  * (sample_gen.h) in a range that cannot meet it. */
 #define STREAM_MODEL 1

@@ -23,6 +23,10 @@
 
 #define SAMPLE_GENRES 8
 
+/* The eight Goodreads genre files, in the order of the latent genres
+ * (NULL-terminated, for cli_choice). */
+extern const char *const sample_genre_names[];
+
 /* The rating scale: values lo, lo+step, ..., hi (step 1 or 0.5). */
 struct sample_scale {
 	double lo, hi, step;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const sample_order_names[] = { "user", "random", "item", NULL };
+
 #define RANDOM_BUCKET_BITS 16
 
 /* A line and the key it sorts by; seq breaks ties so the order is total

@@ -21,6 +21,9 @@
 
 enum sample_order { SAMPLE_ORDER_USER, SAMPLE_ORDER_RANDOM, SAMPLE_ORDER_ITEM };
 
+/* --order: user, random, item (NULL-terminated, for cli_choice). */
+extern const char *const sample_order_names[];
+
 /* Order of a user's lines in user order. */
 enum sample_within {
 	SAMPLE_WITHIN_NEWEST, /* date added, newest first (Goodreads) */

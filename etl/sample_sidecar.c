@@ -3,7 +3,7 @@
 #include "cli.h"
 #include "err.h"
 #include "log.h"
-#include "sample_write.h"
+#include "sample_sidecar.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -5,7 +5,11 @@
  * line() formats one generated line, and after the line files are committed
  * meta() writes the metadata files, which may use the per-book statistics
  * the lines left behind (counts, rating histograms).  Writers keep their
- * state in the ctx and write every file through sample_file_open/commit.
+ * state in the ctx and write every file through sample_file_open/close.
+ * The functions here (sample_write.c) call nothing of the driver or the
+ * writers: the writers (sample_goodreads.h, sample_goodbooks.h,
+ * sample_movielens.h, sample_grmeta.h) and the sidecar (sample_sidecar.h)
+ * call them, and sample.c calls those.
  */
 #ifndef GL_SAMPLE_WRITE_H
 #define GL_SAMPLE_WRITE_H
@@ -121,45 +125,5 @@ void sample_work_hist(const struct sample_ctx *c, uint32_t w, uint64_t *hist);
 
 /* Publication year of work w, plausible for the format. */
 int sample_work_year(const struct sample_ctx *c, uint32_t w);
-
-/* Everything about a work that its books repeat (sample_grmeta.c). */
-struct sample_work {
-	uint64_t hist[16];                       /* metadata rating histogram */
-	uint64_t ratings, sum, text_reviews, reviews;
-	char title[SAMPLE_TITLE_MAX];            /* without series */
-	char full[2 * SAMPLE_TITLE_MAX + 16];    /* with "(Series, #n)" */
-	char series[SAMPLE_TITLE_MAX];
-	int series_no;
-	uint32_t series_id;
-	int year, month, day;
-	uint32_t author2;                        /* SAMPLE_NONE if none */
-	const char *role2;
-};
-void sample_work_info(const struct sample_ctx *c, uint32_t w, struct sample_work *g);
-
-/* Goodreads books, works and authors files (sample_grmeta.c). */
-int sample_goodreads_meta(struct sample_ctx *c);
-
-/* The writers. */
-extern const struct sample_writer sample_writer_goodreads;
-extern const struct sample_writer sample_writer_goodreads_csv;
-extern const struct sample_writer sample_writer_goodbooks;
-extern const struct sample_writer sample_writer_ml100k;
-extern const struct sample_writer sample_writer_ml1m;
-extern const struct sample_writer sample_writer_ml10m;
-extern const struct sample_writer sample_writer_mlcsv;
-extern const struct sample_writer sample_writer_mlkaggle;
-
-/* Statistics and sidecars (sample_sidecar.c). */
-
-/* Zeroed counters sized for c's catalogue and users.  0 or GL_ENOMEM. */
-int sample_stats_init(struct sample_ctx *c);
-/* Release the counters; s is zeroed. */
-void sample_stats_free(struct sample_stats *s);
-/* Count one written line (and its floor terms, if it is a rating). */
-void sample_stats_add(struct sample_ctx *c, const struct sample_event *e);
-/* planted_items.csv, then planted.txt: its presence marks a complete
- * folder.  0 or an error (logged). */
-int sample_sidecar_write(struct sample_ctx *c);
 
 #endif

@@ -1,11 +1,11 @@
 #include "page.h"
 
 #include "cli.h"
-#include "err.h"
 #include "html.h"
-#include "svg.h"
-
-#include <string.h>
+#include "page_data.h"
+#include "page_factors.h"
+#include "page_parts.h"
+#include "page_train.h"
 
 /* Inline, so the page needs nothing but itself; the print rules drop the
  * navigation and keep figures and table rows whole across pages.  Table
@@ -47,85 +47,6 @@ static const char css[] =
 	"h2{break-after:avoid}figure,tr,.cards div{break-inside:avoid}section{overflow:visible}"
 	"a{color:inherit;text-decoration:none}th{background:#eee}}\n"
 	"@page{margin:1.5cm}\n";
-
-void pg_section(FILE *f, const char *id, const char *heading)
-{
-	fprintf(f, "<section id=\"%s\">\n<h2>%s</h2>\n", id, heading);
-}
-
-void pg_end_section(FILE *f) { fputs("</section>\n", f); }
-
-void pg_missing(FILE *f, const char *file, const char *writer)
-{
-	fputs("<p class=\"missing\">The input folder has no <code>", f);
-	html_text(f, file);
-	fputs("</code> (", f);
-	html_text(f, writer);
-	fputs(" writes it), so there is nothing to show here.</p>\n", f);
-}
-
-static void cut_text(FILE *f, const char *s, size_t max)
-{
-	int cut = 0;
-	size_t n = max ? svg_cut(s, max, &cut) : strlen(s);
-	html_textn(f, s, n);
-	if (cut)
-		fputs("\xe2\x80\xa6", f);
-}
-
-void pg_td(FILE *f, const char *s, size_t max)
-{
-	int cut = 0;
-	if (max)
-		svg_cut(s, max, &cut);
-	if (cut) {
-		fputs("<td title=\"", f);
-		html_text(f, s);
-		fputs("\">", f);
-	} else {
-		fputs("<td>", f);
-	}
-	cut_text(f, s, max);
-	fputs("</td>", f);
-}
-
-void pg_td_num(FILE *f, const char *formatted)
-{
-	fputs("<td class=\"num\">", f);
-	html_text(f, formatted);
-	fputs("</td>", f);
-}
-
-void pg_item(FILE *f, const struct report *r, uint32_t i, size_t max)
-{
-	const char *t = rep_item_title(&r->in, i), *k = rep_item_key(&r->in, i);
-	if (t) {
-		cut_text(f, t, max);
-	} else if (*k) {
-		html_text(f, r->in.items.key_name);
-		fputc(' ', f);
-		cut_text(f, k, max);
-	} else {
-		fprintf(f, "item %u", i);
-	}
-}
-
-void pg_td_item(FILE *f, const struct report *r, uint32_t i, size_t max)
-{
-	const char *t = rep_item_title(&r->in, i);
-	int cut = 0;
-	if (t && max)
-		svg_cut(t, max, &cut);
-	if (cut) {
-		fputs("<td title=\"", f);
-		html_text(f, t);
-		fputs("\">", f);
-	} else {
-		fputs("<td>", f);
-	}
-	pg_item(f, r, i, max);
-	fputs("</td>", f);
-}
 
 /* The heading names the data (--title) and what was measured in it, never
  * what a recipe says the published dataset holds: a recipe run on part of

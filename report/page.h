@@ -1,11 +1,12 @@
 /* page.h - report.html: one self-contained page (inline CSS and SVG, no
  * script, no external resource), readable on a laptop and printable.
  *
- * page_write() writes the frame and calls one function per section; the
- * section writers live in page_data.c (dataset, join), page_train.c
- * (training, biases) and page_factors.c (PCA map, similar items,
- * recommendations, crosstab).  The helpers below are what they share.
- * Every string from data goes through html_text().
+ * page_write() writes the frame (page.c) and calls one function per
+ * section; the section writers live in page_data.c (dataset, join),
+ * page_train.c (training, biases) and page_factors.c (PCA map, similar
+ * items, recommendations, crosstab), each with its header, and build on
+ * the pieces of page_parts.h.  Every string from data goes through
+ * html_text().
  */
 #ifndef GL_REPORT_PAGE_H
 #define GL_REPORT_PAGE_H
@@ -14,47 +15,9 @@
 
 #include <stdio.h>
 
-/* Write the page to f.  0 or a gl_err (logged). */
+/* Write the page to f.  Returns 0: nothing in it can fail but the writes,
+ * and a failed write stays in f's error flag for the caller to find (as
+ * with the CSV tables, outfile_flush reports it). */
 int page_write(const struct report *r, FILE *f);
-
-/* ---- sections ------------------------------------------------------------ */
-
-void page_dataset(FILE *f, const struct report *r);
-void page_join(FILE *f, const struct report *r);
-void page_training(FILE *f, const struct report *r);
-void page_biases(FILE *f, const struct report *r);
-void page_pca(FILE *f, const struct report *r);
-void page_similar(FILE *f, const struct report *r);
-void page_recs(FILE *f, const struct report *r);
-void page_crosstab(FILE *f, const struct report *r);
-
-/* ---- shared pieces ------------------------------------------------------- */
-
-/* <section id="id"><h2>heading</h2> (both ours, not data). */
-void pg_section(FILE *f, const char *id, const char *heading);
-void pg_end_section(FILE *f);
-
-/* A paragraph saying file is absent from the input folder, so the section
- * has nothing to show; writer is the stage that makes it. */
-void pg_missing(FILE *f, const char *file, const char *writer);
-
-/* <td> holding s escaped and cut to max characters (0 = whole); a cut
- * cell carries the whole text in its title attribute. */
-void pg_td(FILE *f, const char *s, size_t max);
-/* <td class="num"> holding a formatted number. */
-void pg_td_num(FILE *f, const char *formatted);
-
-/* The label of item i (title, else key) into a cell, cut to max. */
-void pg_td_item(FILE *f, const struct report *r, uint32_t i, size_t max);
-
-/* The label of item i escaped and cut, for lists and captions. */
-void pg_item(FILE *f, const struct report *r, uint32_t i, size_t max);
-
-/* The rating records goodlens-extract read (extract.stats.csv, the
- * funnel's first row), or -1 when unknown. */
-double pg_records_read(const struct report *r);
-
-/* The longest title shown in a table cell, in characters. */
-#define PG_CELL_CHARS 90
 
 #endif

@@ -1,5 +1,5 @@
 /* The dataset and the join: what went in and what survived. */
-#include "page.h"
+#include "page_data.h"
 
 #include "html.h"
 #include "svg.h"
@@ -15,14 +15,6 @@ static void card(FILE *f, const char *label, const char *value)
 	fputs("</dt><dd>", f);
 	html_text(f, value);
 	fputs("</dd></div>\n", f);
-}
-
-double pg_records_read(const struct report *r)
-{
-	for (size_t i = 0; i < r->fu.n; i++)
-		if (!strcmp(r->fu.r[i].stage, "extract") && !strcmp(r->fu.r[i].step, "read"))
-			return isfinite(r->fu.r[i].rows) ? r->fu.r[i].rows : -1;
-	return -1;
 }
 
 /* Every card is a count measured in the files read, none from a recipe. */

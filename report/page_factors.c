@@ -1,6 +1,6 @@
 /* What the item factors mean: the PCA map, neighbours, recommendations,
  * and the crosstab of the densest corner of the data. */
-#include "page.h"
+#include "page_factors.h"
 
 #include "buf.h"
 #include "html.h"

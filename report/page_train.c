@@ -1,5 +1,5 @@
 /* Training and biases: how the model learned, and what its biases say. */
-#include "page.h"
+#include "page_train.h"
 
 #include "html.h"
 #include "svg.h"

@@ -153,60 +153,12 @@ void similar_free(struct similar *s)
 
 /* ---- recommendations ----------------------------------------------------- */
 
-struct parts {
-	const struct glm_tensor *ub, *ib, *uf, *itf;
-};
-
-static const char *model_parts(const struct rep_in *in, struct parts *p)
+/* Why in's model cannot be scored here, or NULL with *f set. */
+static const char *model_parts(const struct rep_in *in, struct glm_factors *f)
 {
-	const struct glm *m = &in->model;
 	if (!in->have_model)
 		return "there is no model.glm";
-	if (m->kind == GLM_NN)
-		return "the nn model scores through its network: use goodlens-recommend";
-	if (m->loss != GLM_MSE)
-		return "a model trained with the ce loss scores through its classes: use "
-		       "goodlens-recommend";
-	p->ub = glm_find(m, "user_bias");
-	p->ib = glm_find(m, "item_bias");
-	p->uf = glm_find(m, "user_factors");
-	p->itf = glm_find(m, "item_factors");
-	if (!p->ub || !p->ib || !p->uf || !p->itf || p->ub->rows != m->n_users ||
-	    p->ib->rows != m->n_items || p->uf->rows != m->n_users ||
-	    p->itf->rows != m->n_items || p->uf->cols != p->itf->cols || p->ub->cols != 1 ||
-	    p->ib->cols != 1)
-		return "model.glm lacks user_bias, item_bias, user_factors or item_factors of "
-		       "matching shapes";
-	return NULL;
-}
-
-/* As goodlens-train's model_link: sigmoid_range, or the identity clipped
- * to the n_classes rating values from class_lo. */
-static float out_range(const struct glm *m, double x)
-{
-	if (m->y_lo < m->y_hi)
-		return (float)(m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-x)));
-	if (m->n_classes) {
-		double hi = m->class_lo + (double)(m->n_classes - 1) * m->class_step;
-		x = x < m->class_lo ? m->class_lo : x > hi ? hi : x;
-	}
-	return (float)x;
-}
-
-float recs_predict(const struct glm *m, uint32_t u, uint32_t i)
-{
-	const struct glm_tensor *ub = glm_find(m, "user_bias"), *ib = glm_find(m, "item_bias");
-	const struct glm_tensor *uf = glm_find(m, "user_factors"), *itf = glm_find(m, "item_factors");
-	double x = m->global_mean;
-	if (ub)
-		x += ub->data[u];
-	if (ib)
-		x += ib->data[i];
-	if (uf && itf && uf->cols == itf->cols)
-		for (uint32_t j = 0; j < uf->cols; j++)
-			x += (double)uf->data[(size_t)u * uf->cols + j] *
-			     itf->data[(size_t)i * itf->cols + j];
-	return out_range(m, x);
+	return glm_factors_of(&in->model, f);
 }
 
 /* Distinct users with at least min ratings, chosen by seed; fewer when
@@ -262,23 +214,18 @@ static int cmp_rated(const void *a, const void *b, void *ctx)
 }
 
 static int one_user(struct recs *r, uint32_t j, const struct rep_in *in, const struct census *c,
-		    const struct parts *p, uint32_t min_ratings, float *sc, uint64_t *row)
+		    const struct glm_factors *f, uint32_t min_ratings, float *sc, uint64_t *row)
 {
 	const struct glr *g = &in->g;
-	const struct glm *m = &in->model;
-	uint32_t u = r->user[j], f = p->itf->cols, used = 0;
-	cblas_sgemv(CblasRowMajor, CblasNoTrans, (blasint)c->n_items, (blasint)f, 1.0f,
-		    p->itf->data, (blasint)f, p->uf->data + (size_t)u * f, 1, 0.0f, sc, 1);
+	uint32_t u = r->user[j], used = 0;
+	glm_score_user(f, u, sc);
 	for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
 		sc[g->items[k]] = NAN; /* rated: not a recommendation */
 	uint32_t *top = r->top + (size_t)j * r->n_top;
 	float *val = r->score + (size_t)j * r->n_top;
 	for (uint64_t i = 0; i < c->n_items; i++)
 		if (!isnan(sc[i]) && c->item_n[i] >= min_ratings)
-			keep_best(top, val, &used, r->n_top, (uint32_t)i, sc[i] + p->ib->data[i]);
-	double base = m->global_mean + p->ub->data[u];
-	for (uint32_t t = 0; t < used; t++)
-		val[t] = out_range(m, base + val[t]);
+			keep_best(top, val, &used, r->n_top, (uint32_t)i, sc[i]);
 	uint64_t n = g->rowptr[u + 1] - g->rowptr[u];
 	for (uint64_t k = 0; k < n; k++)
 		row[k] = g->rowptr[u] + k;
@@ -294,7 +241,7 @@ static int one_user(struct recs *r, uint32_t j, const struct rep_in *in, const s
 int recs_run(struct recs *r, const struct rep_in *in, const struct census *c, uint32_t n_users,
 	     uint32_t n_top, uint32_t n_rated, uint32_t min_ratings, uint64_t seed)
 {
-	struct parts p;
+	struct glm_factors p;
 	float *sc = NULL;
 	uint64_t *row = NULL;
 	int err = GL_ENOMEM;

@@ -2,9 +2,10 @@
  * top-N recommendations for a few sample users.
  *
  * Both score every candidate item with OpenBLAS (sgemm over blocks of
- * normalised factor rows; sgemv for a user) and keep the best in a small
- * sorted list, so memory is the factors plus one block, whatever the
- * number of items.  Items with fewer than min_ratings ratings are not
+ * normalised factor rows; for a user the sgemm of lib/glmscore.h, the
+ * code goodlens-recommend scores with) and keep the best in a small sorted
+ * list, so memory is the factors plus one block, whatever the number of
+ * items.  Items with fewer than min_ratings ratings are not
  * candidates: their factors have barely moved from the initialisation.
  */
 #ifndef GL_REPORT_SIMILAR_H
@@ -12,6 +13,7 @@
 
 #include "census.h"
 #include "glm.h"
+#include "glmscore.h"
 #include "inputs.h"
 
 #include <stdint.h>
@@ -55,16 +57,12 @@ struct recs {
 	float *rating;         /* their ratings */
 };
 
-/* The model's prediction for user u and item i, as goodlens-train scores
- * every factor model: global_mean + b_u + b_i + p_u . q_i, through
- * sigmoid_range when y_lo < y_hi.  An ensemble's member 0 (the tensors
- * without an "m<j>." prefix). */
-float recs_predict(const struct glm *m, uint32_t u, uint32_t i);
-
 /* Pick n_users users with at least min_ratings ratings (by seed), score
- * every unrated candidate for each and keep the n_top best, and the n_rated
- * they rated highest.  A model that cannot be scored here (nn, ce loss,
- * missing tensors) sets why_not and returns 0.  0 or a gl_err (logged). */
+ * every unrated candidate for each as goodlens-recommend does
+ * (glm_score_user, lib/glmscore.h: member 0 of an ensemble) and keep the
+ * n_top best, and the n_rated they rated highest.  A model that cannot be
+ * scored here (nn, missing tensors) sets why_not and returns 0.  0 or a
+ * gl_err (logged). */
 int recs_run(struct recs *r, const struct rep_in *in, const struct census *c, uint32_t n_users,
 	     uint32_t n_top, uint32_t n_rated, uint32_t min_ratings, uint64_t seed);
 

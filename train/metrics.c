@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "model_bias.h"
 #include "score.h"
 #include "threads.h"
 

@@ -4,30 +4,12 @@
 #include "kern.h"
 #include "log.h"
 
+_Static_assert(DATA_MAX_CLASSES <= GLM_MAX_CLASSES, "the link holds every class");
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-extern const struct model_ops model_dot_ops, model_mf_ops, model_als_ops, model_nn_ops,
-	model_bpmf_ops;
-
-const struct model_ops *model_ops_of(int kind)
-{
-	switch (kind) {
-	case GLM_DOT:
-		return &model_dot_ops;
-	case GLM_MF:
-		return &model_mf_ops;
-	case GLM_ALS:
-		return &model_als_ops;
-	case GLM_NN:
-		return &model_nn_ops;
-	case GLM_BPMF:
-		return &model_bpmf_ops;
-	}
-	return NULL;
-}
 
 int model_new(struct model *m, const struct model_ops *ops, const struct train_cfg *cfg,
 	      const struct tdata *d, uint32_t member)
@@ -110,37 +92,39 @@ void model_settle(struct model *m)
 		m->ops->publish(m);
 }
 
+void model_link_params(const struct model *m, struct glm_link *l)
+{
+	l->loss = m->loss;
+	l->y_lo = m->y_lo;
+	l->y_hi = m->y_hi;
+	l->n_classes = m->n_classes;
+	l->class_lo = m->class_lo;
+	l->class_step = m->class_step;
+	l->clip = m->clip;
+	l->r_lo = m->r_lo;
+	l->r_hi = m->r_hi;
+}
+
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob)
 {
-	if (m->loss == GLM_CE) {
-		float local[DATA_MAX_CLASSES];
-		float *p = prob ? prob : local;
-		uint32_t nc = m->n_classes;
-		float zmax = -INFINITY;
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = (float)(cw[c] * s + cb[c]);
-			if (p[c] > zmax)
-				zmax = p[c];
-		}
-		double sum = 0, ev = 0;
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = expf(p[c] - zmax);
-			sum += p[c];
-		}
-		for (uint32_t c = 0; c < nc; c++) {
-			p[c] = (float)(p[c] / sum);
-			ev += p[c] * (m->class_lo + (double)c * m->class_step);
-		}
-		return (float)ev;
-	}
-	if (m->y_lo < m->y_hi)
-		return (float)(m->y_lo + (m->y_hi - m->y_lo) / (1 + exp(-s)));
-	/* mf and als score without bounds: mu + b_u + b_i + p.q of a keen
-	 * user and a loved item passes 5 stars, and a prediction of 5.4 for a
-	 * rating of 5 is an error no rating can have (Surprise clips too). */
-	if (m->clip)
-		s = s < m->r_lo ? m->r_lo : s > m->r_hi ? m->r_hi : s;
-	return (float)s;
+	struct glm_link l;
+	model_link_params(m, &l);
+	return glm_link_rating(&l, s, cw, cb, prob);
+}
+
+void model_factors(const struct model *m, struct glm_factors *f)
+{
+	f->n_users = m->n_users;
+	f->n_items = m->n_items;
+	f->k = m->k;
+	f->mu = m->mu;
+	f->P = m->P->w;
+	f->Q = m->Q->w;
+	f->bu = m->bu->w;
+	f->bi = m->bi->w;
+	f->cw = m->cw ? m->cw->w : NULL;
+	f->cb = m->cb ? m->cb->w : NULL;
+	model_link_params(m, &f->link);
 }
 
 double model_score_grad(const struct model *m, double s, float r, float scale, const float *cw,
@@ -188,6 +172,26 @@ void model_factor_predict(const struct model *m, uint32_t u, const uint32_t *ite
 		double s = (double)base + m->bi->w[items[j]] + dot;
 		pred[j] = model_link(m, s, cw, cb, prob ? prob + j * m->n_classes : NULL);
 	}
+}
+
+int model_factor_attach(struct model *m)
+{
+	m->P = model_get(m, "user_factors");
+	m->Q = model_get(m, "item_factors");
+	m->bu = model_get(m, "user_bias");
+	m->bi = model_get(m, "item_bias");
+	m->cw = model_get(m, "class_w");
+	m->cb = model_get(m, "class_b");
+	if (!m->P || !m->Q || !m->bu || !m->bi)
+		return GL_EFORMAT;
+	if (m->P->rows != m->n_users || m->Q->rows != m->n_items || m->P->cols != m->k ||
+	    m->Q->cols != m->k || m->bu->rows != m->n_users || m->bi->rows != m->n_items ||
+	    m->bu->cols != 1 || m->bi->cols != 1)
+		return GL_EFORMAT;
+	if (m->loss == GLM_CE &&
+	    (!m->cw || !m->cb || m->cw->rows != m->n_classes || m->cb->rows != m->n_classes))
+		return GL_EFORMAT;
+	return 0;
 }
 
 int model_add_class_head(struct model *m, uint32_t flags)
@@ -242,117 +246,6 @@ void model_restore(struct model *m, const float *buf)
 		memcpy(m->t[i].w, buf, n * sizeof *buf);
 		buf += n;
 	}
-}
-
-int model_saved_tensors(const struct model *m)
-{
-	int n = 0;
-	for (int i = 0; i < m->n_t; i++)
-		n += !m->t[i].internal;
-	return n;
-}
-
-int model_to_glm(const struct model *m, uint32_t j, struct glm *g)
-{
-	if (j == 0) {
-		g->kind = (uint32_t)m->kind;
-		g->loss = (uint32_t)m->loss;
-		g->n_users = m->n_users;
-		g->n_items = m->n_items;
-		g->factors = m->k;
-		g->n_classes = m->n_classes;
-		g->class_lo = m->class_lo;
-		g->class_step = m->class_step;
-		g->global_mean = m->mu;
-		g->y_lo = m->y_lo;
-		g->y_hi = m->y_hi;
-	}
-	for (int i = 0; i < m->n_t; i++) {
-		const struct ptensor *t = &m->t[i];
-		char name[GLM_NAME_LEN + 8];
-		if (t->internal)
-			continue;
-		if (j)
-			snprintf(name, sizeof name, "m%u.%s", j, t->name);
-		else
-			snprintf(name, sizeof name, "%s", t->name);
-		float *dst;
-		int err = glm_add(g, name, t->rows, t->cols, &dst);
-		if (err)
-			return err;
-		memcpy(dst, t->w, (size_t)t->rows * t->cols * sizeof *dst);
-	}
-	return 0;
-}
-
-/* The member a tensor name belongs to, and its name within the member. */
-static uint32_t member_of(const char *name, const char **base)
-{
-	if (name[0] == 'm' && name[1] >= '1' && name[1] <= '9' && name[2] == '.') {
-		*base = name + 3;
-		return (uint32_t)(name[1] - '0');
-	}
-	*base = name;
-	return 0;
-}
-
-uint32_t model_glm_members(const struct glm *g)
-{
-	uint32_t n = 1;
-	for (int i = 0; i < g->n_tensors; i++) {
-		const char *base;
-		uint32_t j = member_of(g->t[i].name, &base);
-		if (j + 1 > n)
-			n = j + 1;
-	}
-	return n;
-}
-
-int model_from_glm(struct model *m, const struct glm *g, uint32_t j, const char *path)
-{
-	memset(m, 0, sizeof *m);
-	m->ops = model_ops_of((int)g->kind);
-	if (!m->ops) {
-		log_error("%s: unknown model kind %u", path, g->kind);
-		return GL_EFORMAT;
-	}
-	m->kind = (int)g->kind;
-	m->loss = (int)g->loss;
-	m->n_users = g->n_users;
-	m->n_items = g->n_items;
-	m->k = g->factors;
-	m->mu = g->global_mean;
-	m->y_lo = g->y_lo;
-	m->y_hi = g->y_hi;
-	m->n_classes = g->n_classes;
-	m->class_lo = g->class_lo;
-	m->class_step = g->class_step;
-	/* the rating range: n_classes values from class_lo (0 in files that
-	 * recorded it for the ce loss only: no clipping then) */
-	m->clip = g->n_classes > 0;
-	m->r_lo = g->class_lo;
-	m->r_hi = g->class_lo + (float)(g->n_classes ? g->n_classes - 1 : 0) * g->class_step;
-	m->threads = 1;
-	if (m->loss == GLM_CE && (m->n_classes < 2 || m->n_classes > DATA_MAX_CLASSES)) {
-		log_error("%s: a ce model needs 2 to %d classes, not %u", path, DATA_MAX_CLASSES,
-			  m->n_classes);
-		return GL_EFORMAT;
-	}
-	for (int i = 0; i < g->n_tensors; i++) {
-		const char *base;
-		if (member_of(g->t[i].name, &base) != j)
-			continue;
-		struct ptensor *t;
-		int err = model_add(m, base, g->t[i].rows, g->t[i].cols, 0, PT_NO_GRAD, &t);
-		if (err)
-			return err;
-		memcpy(t->w, g->t[i].data, (size_t)t->rows * t->cols * sizeof *t->w);
-	}
-	int err = m->ops->attach(m);
-	if (err)
-		log_error("%s: member %u of the %s model is incomplete or misshapen", path, j,
-			  m->ops->name);
-	return err;
 }
 
 void model_free(struct model *m)

@@ -4,24 +4,18 @@
  * and five operations: init (allocate and draw the starting values), epoch
  * (one pass over the training ratings), predict (ratings for one user and a
  * list of items), attach (after the tensors were loaded from a model file)
- * and free.  Saving and loading go through lib/glm generically: tensors by
- * name.  A new model is one file, train/model_<name>.c with its struct
- * model_ops, and one entry in each of the six places that list the kinds:
- * enum glm_kind (lib/glm.h; appended, since the number is stored in
- * model.glm), glm_kind_names (lib/glm.c: the --model name), the extern and
- * case in model_ops_of() (model.c), cfg_defaults() and cfg_check() (cfg.c:
- * its defaults and the options it refuses), goodlens-train --help
- * (train_main.c) and the report's kind_name (report/page_train.c); and its
- * section in docs/TRAIN.md.
+ * and free.  Saving and loading (model_file.h) go through lib/glm
+ * generically: tensors by name.  A new model is one file,
+ * train/model_<name>.c with its struct model_ops, and one entry in each of
+ * the six places that list the kinds: enum glm_kind (lib/glm.h; appended,
+ * since the number is stored in model.glm), glm_kind_names (lib/glm.c: the
+ * --model name), the extern and case in model_ops_of() (model_file.c),
+ * cfg_defaults() and cfg_check() (cfg.c: its defaults and the options it
+ * refuses), goodlens-train --help (train_main.c) and the report's kind_name
+ * (report/page_train.c); and its section in docs/TRAIN.md.
  *
- * Every factor model (dot, mf, als, bpmf) scores
- *     s = mu + user_bias[u] + item_bias[i] + user_factors[u] . item_factors[i]
- * and turns s into a rating by its link: identity, sigmoid_range(s) =
- * y_lo + (y_hi - y_lo) * sigmoid(s) when y_lo < y_hi, or with the ce loss
- * the expected rating under softmax(class_w * s + class_b) over the classes
- * class_lo + c * class_step.  The identity link clips to the rating range
- * (r_lo..r_hi: the training file's values, or the model file's), as
- * sigmoid_range bounds dot's output: a score past 5 stars predicts 5.
+ * Every factor model (dot, mf, als, bpmf) scores and links as lib/glmscore.h
+ * says; model_link and model_factors hand a model to that code.
  */
 #ifndef GL_TRAIN_MODEL_H
 #define GL_TRAIN_MODEL_H
@@ -30,6 +24,7 @@
 #include "cfg.h"
 #include "data.h"
 #include "glm.h"
+#include "glmscore.h"
 #include "optim.h"
 #include "rng.h"
 
@@ -96,13 +91,6 @@ struct model {
 	void *priv;
 };
 
-/* The operations of kind (enum glm_kind); NULL when unknown. */
-const struct model_ops *model_ops_of(int kind);
-
-/* The biases-only baseline (not a glm kind): mu + b_u + b_i fitted by
- * regularised alternating means.  Its tensors are user_bias, item_bias. */
-extern const struct model_ops model_bias_ops;
-
 /* Set up m for training member (0-based) of cfg on d with ops, and run
  * ops->init.  0 or a gl_err (logged); on failure m needs model_free. */
 int model_new(struct model *m, const struct model_ops *ops, const struct train_cfg *cfg,
@@ -129,10 +117,18 @@ void model_init_trunc(struct ptensor *t, struct rng *r, double sd);
  * and publish them (ops->publish). */
 void model_settle(struct model *m);
 
-/* The rating for score s; with the ce loss prob (may be NULL) receives the
- * class probabilities.  cw, cb: the class head (ce only).  The identity
- * link clips s to the rating range when m->clip is set. */
+/* The rating for score s (glm_link_rating with m's link); with the ce loss
+ * prob (may be NULL) receives the class probabilities.  cw, cb: the class
+ * head (ce only).  The identity link clips s to the rating range when
+ * m->clip is set. */
 float model_link(const struct model *m, double s, const float *cw, const float *cb, float *prob);
+
+/* m's link (loss, output and rating ranges) as lib/glmscore.h takes it. */
+void model_link_params(const struct model *m, struct glm_link *l);
+
+/* A factor model's tensors and link as lib/glmscore.h scores them (m->P,
+ * m->Q, m->bu and m->bi set). */
+void model_factors(const struct model *m, struct glm_factors *f);
 
 /* d(loss)/d(score) of one rating with score s, times scale, into *ds; returns
  * the loss.  With ce, cw and cb are the class head used and gw, gb receive
@@ -158,25 +154,7 @@ size_t model_size(const struct model *m);
 void model_snapshot(const struct model *m, float *buf);
 void model_restore(struct model *m, const float *buf);
 
-/* The tensors a model file holds for one member (all but PT_INTERNAL). */
-int model_saved_tensors(const struct model *m);
-
-/* Put member j's tensors into g (member 0 under the plain names, member j
- * under "m<j>." + name) and, for member 0, the scalars.  PT_INTERNAL
- * tensors are left out.  0 or a gl_err. */
-int model_to_glm(const struct model *m, uint32_t j, struct glm *g);
-
-/* Rebuild member j of a loaded model file as a model that can predict.
- * 0 or GL_EFORMAT (logged, naming path). */
-int model_from_glm(struct model *m, const struct glm *g, uint32_t j, const char *path);
-
-/* The number of members a model file holds (1 plus each "m<j>.*" set). */
-uint32_t model_glm_members(const struct glm *g);
-
 void model_free(struct model *m);
-
-/* nn: fastai's embedding size for n ids, min(600, round(1.6 (n+1)^0.56)). */
-uint32_t nn_emb_size(uint64_t n);
 
 /* Loss of one prediction: squared error, or -log p(class) with ce. */
 double model_loss1(const struct model *m, float pred, const float *prob, float rating);

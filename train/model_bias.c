@@ -8,6 +8,7 @@
  * clips them, and as the models it is compared with are.
  */
 #include "model.h"
+#include "model_bias.h"
 
 #include "err.h"
 #include "log.h"

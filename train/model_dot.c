@@ -125,26 +125,6 @@ static void dot_free(struct model *m)
 }
 
 /* Shared by dot, mf and als: the four factor tensors (and the class head). */
-int model_factor_attach(struct model *m)
-{
-	m->P = model_get(m, "user_factors");
-	m->Q = model_get(m, "item_factors");
-	m->bu = model_get(m, "user_bias");
-	m->bi = model_get(m, "item_bias");
-	m->cw = model_get(m, "class_w");
-	m->cb = model_get(m, "class_b");
-	if (!m->P || !m->Q || !m->bu || !m->bi)
-		return GL_EFORMAT;
-	if (m->P->rows != m->n_users || m->Q->rows != m->n_items || m->P->cols != m->k ||
-	    m->Q->cols != m->k || m->bu->rows != m->n_users || m->bi->rows != m->n_items ||
-	    m->bu->cols != 1 || m->bi->cols != 1)
-		return GL_EFORMAT;
-	if (m->loss == GLM_CE &&
-	    (!m->cw || !m->cb || m->cw->rows != m->n_classes || m->cb->rows != m->n_classes))
-		return GL_EFORMAT;
-	return 0;
-}
-
 const struct model_ops model_dot_ops = {
 	.name = "dot",
 	.init = dot_init,

@@ -24,6 +24,7 @@
  * Forward and backward run over the whole batch with cblas_sgemm.
  */
 #include "model.h"
+#include "model_nn.h"
 
 #include "err.h"
 #include "log.h"

@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "model_file.h"
 #include "score.h"
 
 #include <cblas.h>

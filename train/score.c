@@ -2,7 +2,6 @@
 
 #include "err.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 
 void score_buf_free(struct score_buf *b)
@@ -31,29 +30,6 @@ int score_is_factor(const struct model *m)
 	return m->P && m->Q && m->bu && m->bi;
 }
 
-/* Turn raw scores s (mu + b_u + b_i + p.q) into ratings. */
-static void link_row(const struct model *m, float *row, uint64_t n)
-{
-	const float *cw = m->cw ? m->cw->w : NULL, *cb = m->cb ? m->cb->w : NULL;
-	for (uint64_t i = 0; i < n; i++)
-		row[i] = model_link(m, row[i], cw, cb, NULL);
-}
-
-/* out (n x ni) = member m's ratings for the users whose factor rows are in
- * P and biases in bu, items i0 ... */
-static void factor_block(const struct model *m, const float *P, const float *bu, size_t n,
-			 uint64_t i0, uint64_t ni, float *out)
-{
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)ni, (int)m->k, 1.0f, P,
-		    (int)m->k, m->Q->w + i0 * m->k, (int)m->k, 0.0f, out, (int)ni);
-	for (size_t r = 0; r < n; r++) {
-		float *row = out + r * ni;
-		for (uint64_t i = 0; i < ni; i++)
-			row[i] += m->mu + bu[r] + m->bi->w[i0 + i];
-		link_row(m, row, ni);
-	}
-}
-
 int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, size_t n,
 		uint64_t i0, uint64_t ni, float *out, struct score_buf *b)
 {
@@ -76,7 +52,9 @@ int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, siz
 					b->P[r * m->k + f] = src[f];
 				b->bu[r] = m->bu->w[users[r]];
 			}
-			factor_block(m, b->P, b->bu, n, i0, ni, dst);
+			struct glm_factors f;
+			model_factors(m, &f);
+			glm_score_block(&f, b->P, b->bu, n, i0, ni, dst);
 		} else {
 			for (size_t r = 0; r < n; r++)
 				m->ops->predict(m, users[r], b->ids, ni, dst + r * ni, NULL);

@@ -3,9 +3,10 @@
  * metrics (metrics.h) share, so that both rank with the same bits.
  *
  * Factor models (member 0 has user and item factors and biases: dot, mf,
- * als) score the block with one cblas_sgemm of the users' factor rows
- * against the item rows, then add mu + b_u + b_i in float and apply the
- * link; other models run ops->predict per user.  An ensemble's score is
+ * als, bpmf) score the block with glm_score_block (lib/glmscore.h: one
+ * cblas_sgemm of the users' factor rows against the item rows, then
+ * mu + b_u + b_i in float and the link), as goodlens-report does; other
+ * models run ops->predict per user.  An ensemble's score is
  * the members' sum divided by their count.  A user without training
  * ratings is scored by score_bias instead (both callers decide that).
  */

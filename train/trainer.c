@@ -8,6 +8,8 @@
 #include "log.h"
 #include "metrics.h"
 #include "model.h"
+#include "model_file.h"
+#include "model_bias.h"
 #include "outfile.h"
 
 #include <inttypes.h>

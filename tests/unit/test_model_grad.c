@@ -16,6 +16,7 @@
 #include "test_train_planted.h"
 
 #include "../../train/model.h"
+#include "../../train/model_file.h"
 #include "err.h"
 #include "log.h"
 

@@ -15,6 +15,7 @@
 #include "../../train/gibbs.h"
 #include "../../train/metrics.h"
 #include "../../train/model.h"
+#include "../../train/model_file.h"
 #include "../../train/trainer.h"
 #include "err.h"
 #include "log.h"

@@ -10,6 +10,8 @@
 #include "test_train_planted.h"
 
 #include "../../train/model.h"
+#include "../../train/model_file.h"
+#include "../../train/model_bias.h"
 #include "err.h"
 #include "glm.h"
 #include "log.h"

@@ -11,6 +11,8 @@
 #include "test_train_planted.h"
 
 #include "../../train/model.h"
+#include "../../train/model_file.h"
+#include "../../train/model_nn.h"
 #include "../../train/optim.h"
 #include "../../train/sched.h"
 #include "err.h"

@@ -12,6 +12,7 @@
 #include "../../train/foldin.h"
 #include "../../train/metrics.h"
 #include "../../train/model.h"
+#include "../../train/model_file.h"
 #include "../../train/trainer.h"
 #include "err.h"
 #include "log.h"

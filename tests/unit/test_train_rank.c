@@ -12,6 +12,8 @@
 
 #include "../../train/metrics.h"
 #include "../../train/model.h"
+#include "../../train/model_file.h"
+#include "../../train/model_bias.h"
 #include "err.h"
 #include "glr.h"
 #include "log.h"
