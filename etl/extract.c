@@ -1,6 +1,5 @@
 #include "extract.h"
 
-#include "csvwrite.h"
 #include "delim.h"
 #include "err.h"
 #include "extract_kind.h"
@@ -27,103 +26,11 @@ struct run {
 	struct xstats *st;
 	int family;
 	int tab_kind[XT_N]; /* kind that writes each table, XK_NONE if none */
+	FILE *tab[XT_N];    /* the open tables */
 	struct outfile out[OUT_N];
 	int open[OUT_N];
 	char *path[OUT_N + 1]; /* final names; [OUT_N] is the ratings file */
 };
-
-/* ---- helpers the readers share ----------------------------------------------- */
-
-int xsrc_is_num(const char *s, size_t len)
-{
-	if (len == 0 || len > 19 || (len > 1 && s[0] == '0'))
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-const char *xsrc_num_problem(const char *s, size_t len)
-{
-	if (len == 0)
-		return "is empty";
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return "is not a number";
-	if (len > 19)
-		return "is longer than 19 digits";
-	return len > 1 && s[0] == '0' ? "has a leading zero" : "is fine";
-}
-
-static int key_limit(struct xctx *cx, struct xfile *f)
-{
-	uint64_t line, off;
-	fb_fail_pos(cx->fb, &line, &off);
-	log_at(f->path, line, off, "too many distinct users or items (--max-keys %" PRIu32 ")",
-	       cx->o->max_keys ? cx->o->max_keys : UINT32_MAX - 1);
-	return GL_ELIMIT;
-}
-
-int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
-		const char *item, size_t ilen, uint8_t rating, uint32_t time, unsigned bits,
-		uint64_t line, uint64_t off)
-{
-	int err = fb_add(cx->fb, user, ulen, item, ilen, rating, time, bits, line, off);
-	if (!err)
-		f->st->kept++;
-	return err == GL_ELIMIT ? key_limit(cx, f) : err;
-}
-
-void xsrc_row(struct xctx *cx, struct xfile *f, const char *const *fields, size_t n)
-{
-	csvw_row(cx->tab[xkind_table(f->kind)], fields, n);
-	f->st->kept++;
-}
-
-int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z)
-{
-	struct gzl_opts zo = {.max_line = cx->o->max_line};
-	return gzl_open(z, f->path, &zo);
-}
-
-void xsrc_bytes(struct xfile *f, const struct gzl *z)
-{
-	f->st->bytes_in = gzl_bytes_in(z);
-	f->st->bytes_text = gzl_bytes_out(z);
-}
-
-void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z)
-{
-	progress_tick(&cx->prog, f->st->records, gzl_bytes_in(z));
-}
-
-const char *xsrc_table_header(int kind)
-{
-	switch (kind) {
-	case XK_GR_BOOKS:
-		return "book_id,work_id,title,title_without_series,author_id,author_ids,"
-		       "publication_year,language_code,isbn,isbn13,average_rating,ratings_count,"
-		       "image_url,url";
-	case XK_GB_BOOKS:
-		return "book_id,work_id,title,title_without_series,author_id,author_ids,"
-		       "publication_year,language_code,isbn,isbn13,average_rating,ratings_count,"
-		       "image_url,url,goodreads_book_id,best_book_id,authors,original_title,"
-		       "books_count,work_ratings_count,work_text_reviews_count,ratings_1,"
-		       "ratings_2,ratings_3,ratings_4,ratings_5,small_image_url";
-	case XK_GR_WORKS:
-		return "work_id,best_book_id,original_title,original_publication_year,"
-		       "ratings_count,text_reviews_count,ratings_1,ratings_2,ratings_3,ratings_4,"
-		       "ratings_5";
-	case XK_GR_AUTHORS: return "author_id,name,average_rating,ratings_count";
-	case XK_GR_USER_MAP: return "user_id_csv,user_id";
-	case XK_GR_BOOK_MAP: return "book_id_csv,book_id";
-	case XK_ML_UITEM:
-	case XK_ML_DAT_MOVIES:
-	case XK_ML_CSV_MOVIES: return "movie_id,title,year,genres";
-	default: return NULL;
-	}
-}
 
 /* ---- planning: kinds, families, tables ------------------------------------------ */
 
@@ -218,7 +125,7 @@ static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
 				return unknown_kind(files[i], &sn);
 		}
 		r->kinds[i] = k;
-		int fam = xkind_family(k), tab = xkind_table(k);
+		int fam = xkind_family(k), tab = xkind_info(k)->table;
 		if (fam != XF_NONE) {
 			if (r->family != XF_NONE && r->family != fam) {
 				log_error("%s: %s ratings cannot share a ratings file with the %s "
@@ -230,7 +137,8 @@ static int plan(struct run *r, const struct xopts *o, char *const *files, int n)
 		}
 		if (tab != XT_NONE) {
 			int prev = r->tab_kind[tab];
-			if (prev != XK_NONE && strcmp(xsrc_table_header(prev), xsrc_table_header(k))) {
+			if (prev != XK_NONE &&
+			    strcmp(xkind_info(prev)->header, xkind_info(k)->header) != 0) {
 				log_error("%s: a %s file and a %s file would both write %s", files[i],
 					  xkind_name(prev), xkind_name(k), xtab_file(tab));
 				return GL_EUSAGE;
@@ -269,8 +177,8 @@ static int prepare(struct run *r)
 	int err = outfile_mkdirs(o->out_dir);
 	for (int t = 0; t < XT_N && !err; t++)
 		if (r->tab_kind[t] != XK_NONE && !(err = open_out(r, OUT_TAB0 + t, xtab_file(t)))) {
-			r->cx.tab[t] = r->out[OUT_TAB0 + t].fp;
-			fprintf(r->cx.tab[t], "%s\n", xsrc_table_header(r->tab_kind[t]));
+			r->tab[t] = r->out[OUT_TAB0 + t].fp;
+			fprintf(r->tab[t], "%s\n", xkind_info(r->tab_kind[t])->header);
 		}
 	if (!err && r->family != XF_NONE) {
 		const struct xfamily_info *fi = xfamily_info(r->family);
@@ -294,24 +202,15 @@ static int read_file(struct run *r, struct xfile *f)
 	struct stat sb;
 	uint64_t size = strcmp(f->path, "-") != 0 && stat(f->path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 	progress_start(&cx->prog, f->path, size, cx->o->quiet);
-	int err;
-	switch (f->kind) {
-	case XK_GR_JSON: err = src_goodreads_json(cx, f); break;
-	case XK_GR_BOOKS:
-	case XK_GR_WORKS:
-	case XK_GR_AUTHORS: err = src_goodreads_meta(cx, f); break;
-	case XK_GR_CSV:
-	case XK_GR_USER_MAP:
-	case XK_GR_BOOK_MAP: err = src_goodreads_csv(cx, f); break;
-	case XK_GB_RATINGS:
-	case XK_GB_TO_READ:
-	case XK_GB_BOOKS: err = src_goodbooks(cx, f); break;
-	case XK_CSV: err = src_ratings_csv(cx, f); break;
-	default: err = src_movielens(cx, f); break;
+	const struct xkind_info *ki = xkind_info(f->kind);
+	if (ki->table != XT_NONE) {
+		f->tab = r->tab[ki->table];
+		f->header = ki->header;
 	}
+	int err = ki->read(cx, f);
 	progress_end(&cx->prog);
 	if (!err && cx->fb && (err = fb_flush(cx->fb)) == GL_ELIMIT)
-		err = key_limit(cx, f);
+		err = xsrc_key_limit(cx, f);
 	if (cx->fb && xkind_family(f->kind) != XF_NONE) {
 		f->st->users = fb_file_users(cx->fb);
 		f->st->items = fb_file_items(cx->fb);

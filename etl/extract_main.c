@@ -40,13 +40,8 @@ static void usage(void)
 "\n"
 "Options:\n"
 "  -o, --out DIR        output folder (created if missing)\n"
-"  -s, --source KIND    kind of every FILE instead of detecting it; one of:\n"
-"                       goodreads-json goodreads-books goodreads-works\n"
-"                       goodreads-authors goodreads-csv goodreads-user-map\n"
-"                       goodreads-book-map goodbooks-ratings goodbooks-to-read\n"
-"                       goodbooks-books ml-udata ml-uitem ml-dat-ratings\n"
-"                       ml-dat-movies ml-csv-ratings ml-csv-movies csv\n"
-"                       (csv: a ratings file of any layout, see below)\n"
+"  -s, --source KIND    kind of every FILE instead of detecting it: one of the\n"
+"                       kinds below (csv: a ratings file of any layout)\n"
 "      --max-bad N|P%%   fail when more than N records (or P percent of all\n"
 "                       records) are skipped; default 1%% (as make pipeline):\n"
 "                       a damaged file fails; 100%% keeps going whatever\n"
@@ -66,7 +61,9 @@ static void usage(void)
 "  -v, --verbose        say what each file is and what was written\n"
 "  -h, --help           this text\n"
 "  -V, --version        version\n"
-"\n"
+"\n");
+	xkind_help(stdout);
+	printf("\n"
 "A ratings file of any layout (--source csv; never detected):\n"
 "      --columns user=COL,item=COL,rating=COL[,time=COL]\n"
 "                       the columns that hold each, by header name (or by\n"
@@ -88,14 +85,6 @@ static void usage(void)
 "  users.raw.csv and items.raw.csv name their key column as the user and\n"
 "  item columns (user_id, item_id with --no-header or for columns called\n"
 "  user and item).  It reads goodlens-export ratings-csv back.\n"
-"\n"
-"Kinds are detected from the first line (JSON keys, CSV header, '::', tabs,\n"
-"'|') and else from the name without .gz: goodreads_interactions*.json,\n"
-"goodreads_reviews*.json, goodreads_books*.json, goodreads_book_works*.json,\n"
-"goodreads_book_authors*.json, goodreads_interactions*.csv, user_id_map.csv,\n"
-"book_id_map.csv, to_read.csv, u.data, u.item, ratings.dat, movies.dat,\n"
-"rating.csv, movie.csv, movies.csv.  A CSV of another layout is refused\n"
-"with the --source csv options that would read it.\n"
 "\n"
 "Bad records are skipped and counted by class: bad_json, bad_fields,\n"
 "missing_field, bad_type, bad_rating, bad_id, too_long; repaired and kept:\n"
@@ -171,13 +160,14 @@ static int check_csv(struct xopts *o)
 static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 {
 	static const char *const encodings[] = {"auto", "utf8", "latin1", NULL};
+	const char *kinds[XK_N + 1];
 	uint64_t v;
 	int c, err = 0;
 	opterr = 0;
 	while (!err && (c = getopt_long(argc, argv, ":o:s:qvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out_dir = optarg; break;
-		case 's': err = cli_choice("--source", optarg, xkind_names(), &o->source); break;
+		case 's': err = cli_choice("--source", optarg, xkind_names(kinds), &o->source); break;
 		case O_MAX_BAD: err = xrep_parse_max(&o->rep, optarg); break;
 		case O_STRICT: o->rep.strict = 1; break;
 		case O_MAX_LINE:

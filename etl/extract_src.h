@@ -1,21 +1,28 @@
-/* extract_src.h - what a source reader gets from the extract driver, and
- * the readers themselves (one per family of formats, in src_*.c).
+/* extract_src.h - what a source reader gets from the extract driver: the
+ * run's context, the file it reads, and the helpers every reader shares.
  *
- * A reader opens its file (lib/gzline or lib/csvread), parses records,
- * reports bad ones through xsrc_bad() (which may say stop), hands ratings to
- * xsrc_rating() and metadata rows to xsrc_row(), and fills the byte and line
- * counts of its xstats.  It returns 0, or a gl_err that ends the run
- * (already logged): a read or gzip error, --strict, --max-bad, a full disk.
+ * A reader (src_*.h, one per family of formats; extract_kind.c names the
+ * reader of each kind) opens its file (lib/gzline or src_csv.h), parses
+ * records, reports bad ones through xsrc_bad() (which may say stop), hands
+ * ratings to xsrc_rating() and metadata rows to xsrc_row(), and fills the
+ * byte and line counts of its xstats.  It returns 0, or a gl_err that ends
+ * the run (already logged): a read or gzip error, --strict, --max-bad, a
+ * full disk.
+ *
+ * These helpers sit below the readers and call nothing above them (not the
+ * driver, not the kind table), so every call goes one way: main -> driver
+ * (extract.c) -> kind table (extract_kind.c) -> readers (src_*.c) -> these
+ * and lib.
  */
 #ifndef GL_EXTRACT_SRC_H
 #define GL_EXTRACT_SRC_H
 
 #include "extract.h"
-#include "extract_kind.h"
 #include "extract_stats.h"
 #include "factbuild.h"
 #include "progress.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct gzl;
@@ -24,15 +31,19 @@ struct xctx {
 	const struct xopts *o;
 	struct xrep rep;
 	struct factb *fb;           /* NULL when no interaction file was given */
-	FILE *tab[XT_N];            /* open metadata tables, NULL if unused */
 	struct progress prog;
 };
 
 struct xfile {
 	const char *path;
-	int kind;
-	struct xstats *st;
+	int kind;                   /* XK_* (extract_kind.h) */
+	struct xstats *st;          /* st->kind is the kind's --source name */
+	FILE *tab;                  /* a metadata kind's open table, else NULL */
+	const char *header;         /* that table's header line, else NULL */
 };
+
+/* A reader: read f to the end.  0 or a gl_err (logged). */
+typedef int xsrc_reader(struct xctx *cx, struct xfile *f);
 
 /* Count and maybe report a problem (extract_stats.h): 0 or GL_EFORMAT. */
 #define xsrc_bad(cx, f, cls, line, off, ...) \
@@ -45,9 +56,13 @@ int xsrc_rating(struct xctx *cx, struct xfile *f, const char *user, size_t ulen,
 		const char *item, size_t ilen, uint8_t rating, uint32_t time, unsigned bits,
 		uint64_t line, uint64_t off);
 
-/* Write one metadata row of n fields to the kind's table and count the
- * record kept. */
-void xsrc_row(struct xctx *cx, struct xfile *f, const char *const *fields, size_t n);
+/* Say that --max-keys (or the 2^32 - 2 ids of the format) was reached at
+ * the record factbuild last failed on.  Returns GL_ELIMIT. */
+int xsrc_key_limit(struct xctx *cx, struct xfile *f);
+
+/* Write one metadata row of n fields to f's table and count the record
+ * kept. */
+void xsrc_row(struct xfile *f, const char *const *fields, size_t n);
 
 /* Open path as lines with the run's --max-line.  0 or a gl_err (logged). */
 int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z);
@@ -64,16 +79,5 @@ int xsrc_is_num(const char *s, size_t len);
 /* Why s is not one, for messages: "is not a number", "has a leading zero",
  * "is longer than 19 digits", "is empty". */
 const char *xsrc_num_problem(const char *s, size_t len);
-
-/* The readers. */
-int src_goodreads_json(struct xctx *cx, struct xfile *f);
-int src_goodreads_meta(struct xctx *cx, struct xfile *f);
-int src_goodreads_csv(struct xctx *cx, struct xfile *f);
-int src_goodbooks(struct xctx *cx, struct xfile *f);
-int src_movielens(struct xctx *cx, struct xfile *f);
-int src_ratings_csv(struct xctx *cx, struct xfile *f);
-
-/* The header a table gets when kind writes it. */
-const char *xsrc_table_header(int kind);
 
 #endif

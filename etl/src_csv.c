@@ -74,7 +74,7 @@ int xcsv_need(struct xfile *f, const struct xcsv *c, const char *name)
 	int i = xcsv_col(c, name);
 	if (i < 0 && c->head.f) {
 		log_at(f->path, 1, 0, "the header has no column %s (a %s file needs it)", name,
-		       xkind_name(f->kind));
+		       f->st->kind);
 		return GL_EFORMAT;
 	}
 	return i;

@@ -12,6 +12,8 @@
  * are empty (goodbooks has names, not ids); then every other goodbooks
  * column, goodreads_book_id first.  Ratings must be whole numbers 1..5.
  */
+#include "src_goodbooks.h"
+
 #include "err.h"
 #include "extract_value.h"
 #include "src_csv.h"
@@ -133,18 +135,31 @@ static int books(struct xctx *cx, struct xfile *f, struct xcsv *c)
 			snprintf(year, sizeof year, "%.*s", (int)n, r->f[cy]);
 			row[6] = n < sizeof year ? year : r->f[cy];
 		}
-		xsrc_row(cx, f, row, BOOK_COLS);
+		xsrc_row(f, row, BOOK_COLS);
 	}
 	return err ? err : rc;
 }
 
-int src_goodbooks(struct xctx *cx, struct xfile *f)
+/* ratings.csv or to_read.csv: a comma CSV with a header. */
+static int ratings_file(struct xctx *cx, struct xfile *f, int to_read)
 {
 	struct xcsv c;
 	int err = xcsv_open(cx, f, &c, ',', 0, 0);
 	if (!err)
-		err = f->kind == XK_GB_BOOKS ? books(cx, f, &c)
-					     : ratings(cx, f, &c, f->kind == XK_GB_TO_READ);
+		err = ratings(cx, f, &c, to_read);
+	xcsv_close(f, &c);
+	return err;
+}
+
+int src_goodbooks_ratings(struct xctx *cx, struct xfile *f) { return ratings_file(cx, f, 0); }
+int src_goodbooks_to_read(struct xctx *cx, struct xfile *f) { return ratings_file(cx, f, 1); }
+
+int src_goodbooks_books(struct xctx *cx, struct xfile *f)
+{
+	struct xcsv c;
+	int err = xcsv_open(cx, f, &c, ',', 0, 0);
+	if (!err)
+		err = books(cx, f, &c);
 	xcsv_close(f, &c);
 	return err;
 }

@@ -12,6 +12,8 @@
  * CSV id must be a decimal and user_id 32 lowercase hex digits or book_id a
  * decimal (bad_id).
  */
+#include "src_goodreads_csv.h"
+
 #include "err.h"
 #include "glr.h"
 #include "extract_value.h"
@@ -100,7 +102,7 @@ static int map(struct xctx *cx, struct xfile *f, struct xcsv *c, int users)
 			continue;
 		}
 		const char *row[2] = {r->f[a], r->f[b]};
-		xsrc_row(cx, f, row, 2);
+		xsrc_row(f, row, 2);
 	}
 	return err ? err : rc;
 }
@@ -110,8 +112,21 @@ int src_goodreads_csv(struct xctx *cx, struct xfile *f)
 	struct xcsv c;
 	int err = xcsv_open(cx, f, &c, ',', 0, 0);
 	if (!err)
-		err = f->kind == XK_GR_CSV ? interactions(cx, f, &c)
-					   : map(cx, f, &c, f->kind == XK_GR_USER_MAP);
+		err = interactions(cx, f, &c);
 	xcsv_close(f, &c);
 	return err;
 }
+
+/* user_id_map.csv (users) or book_id_map.csv: a comma CSV with a header. */
+static int map_file(struct xctx *cx, struct xfile *f, int users)
+{
+	struct xcsv c;
+	int err = xcsv_open(cx, f, &c, ',', 0, 0);
+	if (!err)
+		err = map(cx, f, &c, users);
+	xcsv_close(f, &c);
+	return err;
+}
+
+int src_goodreads_user_map(struct xctx *cx, struct xfile *f) { return map_file(cx, f, 1); }
+int src_goodreads_book_map(struct xctx *cx, struct xfile *f) { return map_file(cx, f, 0); }

@@ -15,8 +15,9 @@
  * missing_field, bad_type, bad_id, bad_rating; a bad date_added keeps the
  * record with time 0 (bad_date).
  */
+#include "src_goodreads_json.h"
+
 #include "err.h"
-#include "extract_src.h"
 #include "extract_value.h"
 #include "dates.h"
 #include "glr.h"

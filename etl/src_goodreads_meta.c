@@ -1,5 +1,6 @@
 /* src_goodreads_meta.c - UCSD Goodreads metadata as JSON lines: books,
- * works and authors, to books.csv, works.csv and authors.csv.
+ * works and authors, to books.csv, works.csv and authors.csv.  The table's
+ * header (extract_kind.c) says which keys are kept and where they go.
  *
  * Every scalar of these dumps is a string ("" for missing); numbers,
  * booleans and null are taken as their text ("" for null) so a slightly
@@ -12,9 +13,10 @@
  * utf8_clean: lone surrogates, \u0000 and invalid UTF-8 become U+FFFD and
  * count as bad_utf8, the record kept.
  */
+#include "src_goodreads_meta.h"
+
 #include "buf.h"
 #include "err.h"
-#include "extract_src.h"
 #include "extract_value.h"
 #include "gzline.h"
 #include "jsonl.h"
@@ -28,31 +30,17 @@
 #define MAX_COLS 16
 enum { C_NONE = -1, C_AUTHORS = -2, C_DIST = -3 };
 
-struct spec {
-	const char *key;
-	int col;
-};
-
-static const struct spec book_spec[] = {
-	{"book_id", 0},     {"work_id", 1},         {"title", 2},
-	{"title_without_series", 3}, {"authors", C_AUTHORS}, {"publication_year", 6},
-	{"language_code", 7}, {"isbn", 8},          {"isbn13", 9},
-	{"average_rating", 10}, {"ratings_count", 11}, {"image_url", 12},
-	{"url", 13},        {NULL, 0},
-};
-static const struct spec work_spec[] = {
-	{"work_id", 0},        {"best_book_id", 1},      {"original_title", 2},
-	{"original_publication_year", 3}, {"ratings_count", 4}, {"text_reviews_count", 5},
-	{"rating_dist", C_DIST}, {NULL, 0},
-};
-static const struct spec author_spec[] = {
-	{"author_id", 0}, {"name", 1}, {"average_rating", 2}, {"ratings_count", 3}, {NULL, 0},
+/* The table's columns, from its header. */
+struct table {
+	char text[512];             /* the header, cut into names */
+	const char *name[MAX_COLS];
+	int ncols;
+	int author_id, author_ids;  /* filled from "authors" (books), or -1 */
+	int rating[5];              /* ratings_1..5 filled from "rating_dist" (works), or -1 */
 };
 
 struct meta {
-	const struct spec *spec;
-	int ncols;
-	const char *key_name;
+	const struct table *tab;
 	/* the record */
 	int depth, objects;
 	int col;           /* where the next top-level value goes */
@@ -67,11 +55,66 @@ struct meta {
 	int nomem;
 };
 
-static int lookup(const struct spec *sp, const unsigned char *k, size_t len)
+static int col_of(const struct table *t, const char *name)
 {
-	for (; sp->key; sp++)
-		if (strlen(sp->key) == len && memcmp(sp->key, k, len) == 0)
-			return sp->col;
+	for (int c = 0; c < t->ncols; c++)
+		if (strcmp(t->name[c], name) == 0)
+			return c;
+	return -1;
+}
+
+/* Cut header into t.  0, or GL_EUSAGE (logged) for a header this reader
+ * was not made for: a table of extract_kind.c given to the wrong reader. */
+static int table_init(struct table *t, const char *header)
+{
+	memset(t, 0, sizeof *t);
+	size_t len = strlen(header);
+	int cols = 1;
+	for (const char *p = header; *p; p++)
+		cols += *p == ',';
+	if (len < sizeof t->text && cols <= MAX_COLS) {
+		memcpy(t->text, header, len + 1);
+		char *p = t->text;
+		for (t->ncols = 0; t->ncols < cols; t->ncols++, p++) {
+			t->name[t->ncols] = p;
+			p += strcspn(p, ",");
+			*p = 0;
+		}
+		t->author_ids = col_of(t, "author_ids");
+		t->author_id = t->author_ids >= 0 ? col_of(t, "author_id") : -1;
+		for (int d = 0; d < 5; d++) {
+			char name[16];
+			snprintf(name, sizeof name, "ratings_%d", d + 1);
+			t->rating[d] = col_of(t, name);
+		}
+		if (t->author_ids < 0 || t->author_id >= 0)
+			return 0;
+	}
+	log_error("goodreads metadata: a table of columns %s is not one this reader writes", header);
+	return GL_EUSAGE;
+}
+
+/* A computed column takes no key of its own. */
+static int computed(const struct table *t, int c)
+{
+	if (c == t->author_id || c == t->author_ids)
+		return 1;
+	for (int d = 0; d < 5; d++)
+		if (c == t->rating[d])
+			return 1;
+	return 0;
+}
+
+/* The column a top-level key fills, or C_AUTHORS, C_DIST, C_NONE. */
+static int lookup(const struct table *t, const unsigned char *k, size_t len)
+{
+	if (t->author_ids >= 0 && len == 7 && memcmp(k, "authors", 7) == 0)
+		return C_AUTHORS;
+	if (t->rating[0] >= 0 && len == 11 && memcmp(k, "rating_dist", 11) == 0)
+		return C_DIST;
+	for (int c = 0; c < t->ncols; c++)
+		if (strlen(t->name[c]) == len && memcmp(t->name[c], k, len) == 0)
+			return computed(t, c) ? C_NONE : c;
 	return C_NONE;
 }
 
@@ -140,7 +183,7 @@ static int on_key(void *ctx, const unsigned char *k, size_t len)
 {
 	struct meta *m = ctx;
 	if (m->depth == 1)
-		m->col = lookup(m->spec, k, len);
+		m->col = lookup(m->tab, k, len);
 	else
 		m->author_key = m->in_authors && m->depth == 3 && len == 9 &&
 				memcmp(k, "author_id", 9) == 0;
@@ -212,40 +255,41 @@ static void start_record(struct meta *m)
 	m->nomem = 0;
 }
 
-/* Spread rating_dist "5:7|4:4|3:2|2:0|1:0|total:13" over columns 6..10. */
+/* Spread rating_dist "5:7|4:4|3:2|2:0|1:0|total:13" over ratings_1..5. */
 static void spread_dist(struct meta *m)
 {
 	const char *p = m->dist.p ? m->dist.p : "";
 	while (*p) {
 		size_t n = strcspn(p, "|");
 		if (n >= 3 && p[0] >= '1' && p[0] <= '5' && p[1] == ':')
-			put(m, 6 + (p[0] - '1'), p + 2, n - 2);
+			put(m, m->tab->rating[p[0] - '1'], p + 2, n - 2);
 		p += n + (p[n] == '|');
 	}
 }
 
 static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct gzl_line *ln)
 {
-	if (m->spec == book_spec) {
+	const struct table *t = m->tab;
+	if (t->author_ids >= 0) {
 		size_t first = m->authors.len ? strcspn(m->authors.p, "|") : 0;
-		put(m, 4, m->authors.p ? m->authors.p : "", first);
-		put(m, 5, m->authors.p ? m->authors.p : "", m->authors.len);
-	} else if (m->spec == work_spec) {
-		spread_dist(m);
+		put(m, t->author_id, m->authors.p ? m->authors.p : "", first);
+		put(m, t->author_ids, m->authors.p ? m->authors.p : "", m->authors.len);
 	}
+	if (t->rating[0] >= 0)
+		spread_dist(m);
 	if (m->nomem) {
 		log_error("out of memory reading %s", f->path);
 		return GL_ENOMEM;
 	}
 	if (!m->set[0] || m->vals.p[m->off[0]] == 0)
 		return xsrc_bad(cx, f, XB_MISSING_FIELD, ln->lineno, ln->offset, "no %s",
-				m->key_name);
+				t->name[0]);
 	const char *key = m->vals.p + m->off[0];
 	if (!xsrc_is_num(key, strlen(key))) {
 		char q[64];
 		xval_quote(key, strlen(key), q, sizeof q);
 		return xsrc_bad(cx, f, XB_BAD_ID, ln->lineno, ln->offset, "%s %s %s",
-				m->key_name, q, xsrc_num_problem(key, strlen(key)));
+				t->name[0], q, xsrc_num_problem(key, strlen(key)));
 	}
 	if (m->bad_utf8) {
 		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)m->bad_utf8, ln->lineno,
@@ -254,26 +298,25 @@ static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct g
 			return err;
 	}
 	const char *fields[MAX_COLS];
-	for (int c = 0; c < m->ncols; c++)
+	for (int c = 0; c < t->ncols; c++)
 		fields[c] = m->set[c] ? m->vals.p + m->off[c] : "";
-	xsrc_row(cx, f, fields, (size_t)m->ncols);
+	xsrc_row(f, fields, (size_t)t->ncols);
 	return 0;
 }
 
 int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 {
+	struct table t;
 	struct meta m;
 	memset(&m, 0, sizeof m);
-	switch (f->kind) {
-	case XK_GR_BOOKS: m.spec = book_spec, m.ncols = 14, m.key_name = "book_id"; break;
-	case XK_GR_WORKS: m.spec = work_spec, m.ncols = 11, m.key_name = "work_id"; break;
-	default: m.spec = author_spec, m.ncols = 4, m.key_name = "author_id"; break;
-	}
+	m.tab = &t;
 	struct gzl *z = NULL;
 	struct jsonl j = {0};
 	struct gzl_line ln;
 	char msg[256];
-	int err = xsrc_open_lines(cx, f, &z);
+	int err = table_init(&t, f->header);
+	if (!err)
+		err = xsrc_open_lines(cx, f, &z);
 	if (!err)
 		err = jsonl_init(&j, &callbacks, &m);
 	int rc = 0;

@@ -24,6 +24,8 @@
  * valid UTF-8 and as Latin-1 otherwise.  u.item is Latin-1 and the CSV
  * files UTF-8 unless --encoding says otherwise.
  */
+#include "src_movielens.h"
+
 #include "buf.h"
 #include "dates.h"
 #include "err.h"
@@ -230,7 +232,7 @@ static int one_movie(struct xctx *cx, struct xfile *f, struct movie_out *mo, int
 	snprintf(idbuf, sizeof idbuf, "%.*s", (int)id->len, id->p);
 	title_year(mo->title.p, mo->title.len, year);
 	const char *row[4] = {idbuf, mo->title.p, year, mo->genres.p};
-	xsrc_row(cx, f, row, 4);
+	xsrc_row(f, row, 4);
 	return 0;
 }
 
@@ -339,14 +341,9 @@ static int csv_movies(struct xctx *cx, struct xfile *f)
 	return err;
 }
 
-int src_movielens(struct xctx *cx, struct xfile *f)
-{
-	switch (f->kind) {
-	case XK_ML_UDATA: return line_ratings(cx, f, "\t");
-	case XK_ML_DAT_RATINGS: return line_ratings(cx, f, "::");
-	case XK_ML_CSV_RATINGS: return csv_ratings(cx, f);
-	case XK_ML_UITEM: return line_movies(cx, f, 1);
-	case XK_ML_DAT_MOVIES: return line_movies(cx, f, 0);
-	default: return csv_movies(cx, f);
-	}
-}
+int src_ml_udata(struct xctx *cx, struct xfile *f) { return line_ratings(cx, f, "\t"); }
+int src_ml_dat_ratings(struct xctx *cx, struct xfile *f) { return line_ratings(cx, f, "::"); }
+int src_ml_csv_ratings(struct xctx *cx, struct xfile *f) { return csv_ratings(cx, f); }
+int src_ml_uitem(struct xctx *cx, struct xfile *f) { return line_movies(cx, f, 1); }
+int src_ml_dat_movies(struct xctx *cx, struct xfile *f) { return line_movies(cx, f, 0); }
+int src_ml_csv_movies(struct xctx *cx, struct xfile *f) { return csv_movies(cx, f); }

@@ -11,6 +11,8 @@
  * for files without times); anything else keeps the rating without a time
  * (bad_date).
  */
+#include "src_ratings_csv.h"
+
 #include "dates.h"
 #include "delim.h"
 #include "err.h"
