@@ -31,6 +31,21 @@ int score_is_factor(const struct model *m)
 	return m->P && m->Q && m->bu && m->bi;
 }
 
+/* GCC's -O2 cost model will not vectorise loops of unknown length; the
+ * bias pass below runs once per user-item pair (kern.c does the same). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define SCORE_VEC __attribute__((target_clones("avx2", "default"), optimize("O3")))
+#elif defined(__GNUC__) && !defined(__clang__)
+#define SCORE_VEC __attribute__((optimize("O3")))
+#else
+#define SCORE_VEC
+#endif
+
+float score_link(const struct model *m, float s)
+{
+	return model_link(m, s, m->cw ? m->cw->w : NULL, m->cb ? m->cb->w : NULL, NULL);
+}
+
 /* Turn raw scores s (mu + b_u + b_i + p.q) into ratings. */
 static void link_row(const struct model *m, float *row, uint64_t n)
 {
@@ -39,19 +54,109 @@ static void link_row(const struct model *m, float *row, uint64_t n)
 		row[i] = model_link(m, row[i], cw, cb, NULL);
 }
 
-/* out (n x ni) = member m's ratings for the users whose factor rows are in
- * P and biases in bu, items i0 ... */
-static void factor_block(const struct model *m, const float *P, const float *bu, size_t n,
-			 uint64_t i0, uint64_t ni, float *out)
+/* row[i] += c + bi[i]: (mu + b_u) + b_i, the order of the scalar sum
+ * mu + b_u + b_i (no fused multiply-add: ISO C mode). */
+SCORE_VEC static void add_bias(float *restrict row, const float *restrict bi, float c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		row[i] += c + bi[i];
+}
+
+/* out (n x ni) = member m's raw scores for the users whose factor rows are
+ * in P and biases in bu, items i0 ... */
+static void factor_raw(const struct model *m, const float *P, const float *bu, size_t n,
+		       uint64_t i0, uint64_t ni, float *out)
 {
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)ni, (int)m->k, 1.0f, P,
 		    (int)m->k, m->Q->w + i0 * m->k, (int)m->k, 0.0f, out, (int)ni);
+	for (size_t r = 0; r < n; r++)
+		add_bias(out + r * ni, m->bi->w + i0, m->mu + bu[r], ni);
+}
+
+/* b->P and b->bu = member m's rows of users. */
+static int gather(const struct model *m, const uint32_t *users, size_t n, struct score_buf *b)
+{
+	if (grow(&b->P, &b->cap_p, n * m->k, sizeof *b->P) ||
+	    grow(&b->bu, &b->cap_u, n, sizeof *b->bu))
+		return GL_ENOMEM;
 	for (size_t r = 0; r < n; r++) {
-		float *row = out + r * ni;
-		for (uint64_t i = 0; i < ni; i++)
-			row[i] += m->mu + bu[r] + m->bi->w[i0 + i];
-		link_row(m, row, ni);
+		const float *src = m->P->w + (size_t)users[r] * m->k;
+		for (uint32_t f = 0; f < m->k; f++)
+			b->P[r * m->k + f] = src[f];
+		b->bu[r] = m->bu->w[users[r]];
 	}
+	return 0;
+}
+
+int score_raw_monotone(struct model *const *ms, uint32_t nm)
+{
+	const struct model *m = ms[0];
+	if (nm != 1 || !score_is_factor(m) || m->loss == GLM_CE)
+		return 0;
+	/* model_link: sigmoid_range, else clipping to [r_lo, r_hi], else s */
+	return m->y_lo < m->y_hi || !m->clip || m->r_lo <= m->r_hi;
+}
+
+int score_users_dot(struct model *const *ms, const uint32_t *users, size_t n, uint64_t i0,
+		    uint64_t ni, float *dot, float *base, struct score_buf *b)
+{
+	const struct model *m = ms[0];
+	if (gather(m, users, n, b))
+		return GL_ENOMEM;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)ni, (int)m->k, 1.0f, b->P,
+		    (int)m->k, m->Q->w + i0 * m->k, (int)m->k, 0.0f, dot, (int)ni);
+	for (size_t r = 0; r < n; r++)
+		base[r] = m->mu + b->bu[r];
+	return 0;
+}
+
+float score_raw(const struct model *m, const float *dot, float base, uint64_t i0, uint64_t x)
+{
+	return dot[x] + (base + m->bi->w[i0 + x]);
+}
+
+/* The scan tests 8 scores per instruction where the CPU has AVX2 (as
+ * kern.c chooses); each lane adds as the scalar code does, so both give
+ * the same answer. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SCAN_AVX 1
+
+/* From x = from in steps of 16, the first step holding a score above t
+ * (or where fewer than 16 are left). */
+__attribute__((target("avx2"))) static uint64_t scan_avx(const float *dot, const float *bi,
+							  float base, float t, uint64_t from,
+							  uint64_t n)
+{
+	__m256 vb = _mm256_set1_ps(base), vt = _mm256_set1_ps(t);
+	uint64_t x = from;
+	for (; x + 16 <= n; x += 16) {
+		__m256 s0 = _mm256_add_ps(_mm256_loadu_ps(dot + x),
+					  _mm256_add_ps(vb, _mm256_loadu_ps(bi + x)));
+		__m256 s1 = _mm256_add_ps(_mm256_loadu_ps(dot + x + 8),
+					  _mm256_add_ps(vb, _mm256_loadu_ps(bi + x + 8)));
+		__m256 a = _mm256_or_ps(_mm256_cmp_ps(s0, vt, _CMP_GT_OQ),
+					_mm256_cmp_ps(s1, vt, _CMP_GT_OQ));
+		if (_mm256_movemask_ps(a))
+			break;
+	}
+	return x;
+}
+#endif
+
+uint64_t score_next_above(const struct model *m, const float *dot, float base, uint64_t i0,
+			  uint64_t from, uint64_t n, float t)
+{
+	const float *bi = m->bi->w + i0;
+	uint64_t x = from;
+#ifdef SCAN_AVX
+	if (__builtin_cpu_supports("avx2"))
+		x = scan_avx(dot, bi, base, t, from, n);
+#endif
+	for (; x < n; x++)
+		if (dot[x] + (base + bi[x]) > t)
+			return x;
+	return n;
 }
 
 int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, size_t n,
@@ -59,7 +164,6 @@ int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, siz
 {
 	int factor = score_is_factor(ms[0]);
 	if ((nm > 1 && grow(&b->tmp, &b->cap_tmp, n * ni, sizeof *b->tmp)) ||
-	    grow(&b->bu, &b->cap_u, n, sizeof *b->bu) ||
 	    (!factor && grow(&b->ids, &b->cap_ids, ni, sizeof *b->ids)))
 		return GL_ENOMEM;
 	for (uint64_t i = 0; !factor && i < ni; i++)
@@ -68,15 +172,11 @@ int score_users(struct model *const *ms, uint32_t nm, const uint32_t *users, siz
 		const struct model *m = ms[j];
 		float *dst = j ? b->tmp : out;
 		if (factor) {
-			if (grow(&b->P, &b->cap_p, n * m->k, sizeof *b->P))
+			if (gather(m, users, n, b))
 				return GL_ENOMEM;
-			for (size_t r = 0; r < n; r++) {
-				const float *src = m->P->w + (size_t)users[r] * m->k;
-				for (uint32_t f = 0; f < m->k; f++)
-					b->P[r * m->k + f] = src[f];
-				b->bu[r] = m->bu->w[users[r]];
-			}
-			factor_block(m, b->P, b->bu, n, i0, ni, dst);
+			factor_raw(m, b->P, b->bu, n, i0, ni, dst);
+			for (size_t r = 0; r < n; r++)
+				link_row(m, dst + r * ni, ni);
 		} else {
 			for (size_t r = 0; r < n; r++)
 				m->ops->predict(m, users[r], b->ids, ni, dst + r * ni, NULL);
