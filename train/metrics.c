@@ -105,6 +105,8 @@ done:
 #define RANK_BLOCK 256             /* users scored together: sgemm packs each
 				    * chunk of items once for all of them */
 #define RANK_CHUNK 1024            /* items per sgemm: a block's scores are 1 MiB */
+#define RANK_SLACK (RANK_CHUNK / 16) /* a chunk of candidates spanning at most this
+				    * many more ids is scored as a range, not gathered */
 #define RANK_PAIRS (1ull << 30)    /* user x catalogue pairs ranked at most */
 
 struct hit {
@@ -158,6 +160,8 @@ struct rank_job {
 	uint64_t n_order;
 	const struct tdata *d;
 	const uint32_t *trained;   /* training ratings per item */
+	const uint32_t *cand;      /* the items with a training rating, ascending */
+	uint64_t n_cand;
 	const uint32_t *cold;      /* models: the top list of a user without training ratings */
 	uint32_t n_cold;
 	const uint32_t *users;     /* the users ranked */
@@ -307,7 +311,8 @@ static float bar_of(const struct hit *root)
 	return fabsf(t) < 0x1p-20f ? -0x1p-20f : t;
 }
 
-/* Candidate i (row r of the block) with raw score raw into heap h. */
+/* Item i (row r of the block) with raw score raw into heap h, if a
+ * candidate. */
 static void push_raw(const struct rank_job *j, const struct rank_scratch *s, uint32_t r,
 		     uint64_t i, float raw, struct hit *h, uint32_t *fill)
 {
@@ -317,24 +322,50 @@ static void push_raw(const struct rank_job *j, const struct rank_scratch *s, uin
 	heap_push(h, fill, j->k, x);
 }
 
-/* Row r's items i0 .. i0 + nc (their dot products in dot) into its heap,
- * looking only at those above the bar once the heap is full: the same
- * heap as scoring every item (bar_of says why). */
+/* Row r's nc items (ids, or with ids NULL i0 .. i0 + nc; their dot
+ * products in dot, biases in bi) into its heap, looking only at those
+ * above the bar once the heap is full: the same heap as scoring every
+ * item (bar_of says why). */
 static void scan_raw(const struct rank_job *j, const struct rank_scratch *s, uint32_t r,
-		     const float *dot, uint64_t i0, uint64_t nc, struct hit *h, uint32_t *fill)
+		     const float *dot, const float *bi, const uint32_t *ids, uint64_t i0,
+		     uint64_t nc, struct hit *h, uint32_t *fill)
 {
-	const struct model *m = j->ms[0];
 	float base = s->base[r];
 	uint64_t x = 0;
 	for (; x < nc && *fill < j->k; x++)
-		push_raw(j, s, r, i0 + x, score_raw(m, dot, base, i0, x), h, fill);
+		push_raw(j, s, r, ids ? ids[x] : i0 + x, score_raw(dot, bi, base, x), h, fill);
 	while (x < nc) {
-		x = score_next_above(m, dot, base, i0, x, nc, bar_of(&h[0]));
+		x = score_next_above(dot, bi, base, x, nc, bar_of(&h[0]));
 		if (x == nc)
 			break;
-		push_raw(j, s, r, i0 + x, score_raw(m, dot, base, i0, x), h, fill);
+		push_raw(j, s, r, ids ? ids[x] : i0 + x, score_raw(dot, bi, base, x), h, fill);
 		x++;
 	}
+}
+
+/* The fast path over the candidates, RANK_CHUNK at a time: a chunk whose
+ * ids are (nearly) contiguous is scored as a range of items, others have
+ * their rows gathered, so that items without a training rating, a fifth
+ * of a sparse catalogue, cost no sgemm. */
+static int rank_raw(const struct rank_job *j, struct rank_scratch *s, uint32_t nb)
+{
+	for (uint64_t c0 = 0; c0 < j->n_cand; c0 += RANK_CHUNK) {
+		uint64_t nc = j->n_cand - c0 < RANK_CHUNK ? j->n_cand - c0 : RANK_CHUNK;
+		const uint32_t *ids = j->cand + c0;
+		uint64_t i0 = ids[0], span = ids[nc - 1] - i0 + 1;
+		const float *bi;
+		if (span <= nc + RANK_SLACK) {
+			ids = NULL;
+			nc = span;
+		}
+		if (score_users_dot(j->ms, s->block, nb, ids, i0, nc, s->scores, s->base, &bi,
+				    &s->sb))
+			return GL_ENOMEM;
+		for (uint32_t r = 0; r < nb; r++)
+			scan_raw(j, s, r, s->scores + (size_t)r * nc, bi, ids, i0, nc,
+				 s->heaps + (size_t)r * j->k, &s->fill[r]);
+	}
+	return 0;
 }
 
 /* Row r's ratings of items i0 .. i0 + nc into its heap. */
@@ -358,21 +389,19 @@ static int rank_block(const struct rank_job *j, struct rank_scratch *s, uint32_t
 {
 	uint64_t ni = j->d->n_items;
 	uint32_t k = j->k;
-	int raw = score_raw_monotone(j->ms, j->nm);
 	if (rated_lists(j, s, nb))
 		return GL_ENOMEM;
-	for (uint64_t i0 = 0; i0 < ni; i0 += RANK_CHUNK) {
-		uint64_t nc = ni - i0 < RANK_CHUNK ? ni - i0 : RANK_CHUNK;
-		if (raw ? score_users_dot(j->ms, s->block, nb, i0, nc, s->scores, s->base, &s->sb)
-			: score_users(j->ms, j->nm, s->block, nb, i0, nc, s->scores, &s->sb))
+	if (score_raw_monotone(j->ms, j->nm)) {
+		if (rank_raw(j, s, nb))
 			return GL_ENOMEM;
-		for (uint32_t r = 0; r < nb; r++) {
-			const float *row = s->scores + (size_t)r * nc;
-			struct hit *h = s->heaps + (size_t)r * k;
-			if (raw)
-				scan_raw(j, s, r, row, i0, nc, h, &s->fill[r]);
-			else
-				scan_rated(j, s, r, row, i0, nc, h, &s->fill[r]);
+	} else {
+		for (uint64_t i0 = 0; i0 < ni; i0 += RANK_CHUNK) {
+			uint64_t nc = ni - i0 < RANK_CHUNK ? ni - i0 : RANK_CHUNK;
+			if (score_users(j->ms, j->nm, s->block, nb, i0, nc, s->scores, &s->sb))
+				return GL_ENOMEM;
+			for (uint32_t r = 0; r < nb; r++)
+				scan_rated(j, s, r, s->scores + (size_t)r * nc, i0, nc,
+					   s->heaps + (size_t)r * k, &s->fill[r]);
 		}
 	}
 	for (uint32_t r = 0; r < nb; r++) {
@@ -396,7 +425,7 @@ static void rank_part(void *arg, uint32_t t, uint32_t nt)
 	s.rel = calloc(ni, 1);
 	s.top = malloc((size_t)j->k * sizeof *s.top);
 	if (model) {
-		s.scores = malloc((size_t)RANK_BLOCK * RANK_CHUNK * sizeof *s.scores);
+		s.scores = malloc((size_t)RANK_BLOCK * (RANK_CHUNK + RANK_SLACK) * sizeof *s.scores);
 		s.heaps = malloc((size_t)RANK_BLOCK * j->k * sizeof *s.heaps);
 		s.fill = malloc(RANK_BLOCK * sizeof *s.fill);
 	} else {
@@ -488,7 +517,7 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 	int err = GL_ENOMEM;
 	struct rank_part *parts = calloc(threads, sizeof *parts);
 	uint32_t *trained = calloc(ni + 1, sizeof *trained), *users = malloc((d->n_users + 1) * 4);
-	uint32_t *cold = malloc((size_t)k * sizeof *cold), *order = NULL;
+	uint32_t *cold = malloc((size_t)k * sizeof *cold), *order = NULL, *cand = NULL;
 	struct hit *heap = malloc((size_t)k * sizeof *heap);
 	float *bias = ms ? malloc((ni + 1) * sizeof *bias) : NULL;
 	struct rank_job j = {.ms = ms, .nm = nm, .d = d, .trained = trained, .cold = cold, .k = k,
@@ -522,6 +551,12 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 	j.users = users;
 	j.n_users = n_users;
 	if (ms) {
+		if (!(cand = malloc((n_cat + 1) * sizeof *cand)))
+			goto done;
+		for (uint64_t i = 0; i < ni; i++)
+			if (trained[i])
+				cand[j.n_cand++] = (uint32_t)i;
+		j.cand = cand;
 		score_bias(ms, nm, trained, 0, ni, bias);
 		j.n_cold = top_of(bias, trained, ni, k, heap, cold);
 	} else {
@@ -560,6 +595,7 @@ done:
 		free(parts[t].cov);
 	free(parts);
 	free(trained);
+	free(cand);
 	free(users);
 	free(cold);
 	free(order);

@@ -4,12 +4,15 @@
 
 #include <cblas.h>
 #include <stdlib.h>
+#include <string.h>
 
 void score_buf_free(struct score_buf *b)
 {
 	free(b->P);
 	free(b->bu);
 	free(b->tmp);
+	free(b->Q);
+	free(b->bi);
 	free(b->ids);
 	*b = (struct score_buf){0};
 }
@@ -97,22 +100,37 @@ int score_raw_monotone(struct model *const *ms, uint32_t nm)
 	return m->y_lo < m->y_hi || !m->clip || m->r_lo <= m->r_hi;
 }
 
-int score_users_dot(struct model *const *ms, const uint32_t *users, size_t n, uint64_t i0,
-		    uint64_t ni, float *dot, float *base, struct score_buf *b)
+int score_users_dot(struct model *const *ms, const uint32_t *users, size_t n,
+		    const uint32_t *items, uint64_t i0, uint64_t ni, float *dot, float *base,
+		    const float **bi, struct score_buf *b)
 {
 	const struct model *m = ms[0];
+	const float *Q = m->Q->w + i0 * m->k;
 	if (gather(m, users, n, b))
 		return GL_ENOMEM;
+	*bi = m->bi->w + i0;
+	if (items) {
+		if (grow(&b->Q, &b->cap_q, ni * m->k, sizeof *b->Q) ||
+		    grow(&b->bi, &b->cap_bi, ni, sizeof *b->bi))
+			return GL_ENOMEM;
+		for (uint64_t x = 0; x < ni; x++) {
+			memcpy(b->Q + x * m->k, m->Q->w + (size_t)items[x] * m->k,
+			       m->k * sizeof *b->Q);
+			b->bi[x] = m->bi->w[items[x]];
+		}
+		Q = b->Q;
+		*bi = b->bi;
+	}
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)ni, (int)m->k, 1.0f, b->P,
-		    (int)m->k, m->Q->w + i0 * m->k, (int)m->k, 0.0f, dot, (int)ni);
+		    (int)m->k, Q, (int)m->k, 0.0f, dot, (int)ni);
 	for (size_t r = 0; r < n; r++)
 		base[r] = m->mu + b->bu[r];
 	return 0;
 }
 
-float score_raw(const struct model *m, const float *dot, float base, uint64_t i0, uint64_t x)
+float score_raw(const float *dot, const float *bi, float base, uint64_t x)
 {
-	return dot[x] + (base + m->bi->w[i0 + x]);
+	return dot[x] + (base + bi[x]);
 }
 
 /* The scan tests 8 scores per instruction where the CPU has AVX2 (as
@@ -144,10 +162,9 @@ __attribute__((target("avx2"))) static uint64_t scan_avx(const float *dot, const
 }
 #endif
 
-uint64_t score_next_above(const struct model *m, const float *dot, float base, uint64_t i0,
-			  uint64_t from, uint64_t n, float t)
+uint64_t score_next_above(const float *dot, const float *bi, float base, uint64_t from,
+			  uint64_t n, float t)
 {
-	const float *bi = m->bi->w + i0;
 	uint64_t x = from;
 #ifdef SCAN_AVX
 	if (__builtin_cpu_supports("avx2"))

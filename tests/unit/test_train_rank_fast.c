@@ -3,7 +3,8 @@
  * chunks of items) against a brute force written here: every candidate of
  * every user rated through score_link, sorted by rating then item id, the
  * top k counted.  The catalogue spans several item chunks and the users
- * several blocks; rows are written unsorted; factors are multiples of 1/4,
+ * several blocks, some chunks of candidates are contiguous ids and some
+ * not; rows are written unsorted; factors are multiples of 1/4,
  * so each raw score is exact in float whatever the order of the sums, and
  * ties are everywhere: equal raw scores, and unequal ones that
  * sigmoid_range saturates to the same rating or clipping cuts to 1 or 5.
@@ -35,6 +36,8 @@
 #define COLD 4     /* users 0..3: validation ratings only */
 #define NOBODY 2500 /* items from here on: nobody rates them, but for ... */
 #define VALID_ONLY 2590 /* ... this one, in validation only */
+#define GAPS 1000  /* items GAPS .. GAPS_END: only every third is rated, so */
+#define GAPS_END 1700 /* chunks of candidates there have their rows gathered */
 
 static void write_file(const char *path)
 {
@@ -50,7 +53,7 @@ static void write_file(const char *path)
 		memset(taken, 0, sizeof taken);
 		while (n < PER) { /* in random order: the rows are not sorted */
 			uint32_t i = (uint32_t)rng_below(&r, NOBODY);
-			if (taken[i])
+			if (taken[i] || (i >= GAPS && i < GAPS_END && i % 3))
 				continue;
 			taken[i] = 1;
 			it[u][n] = i;
