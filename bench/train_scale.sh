@@ -9,7 +9,10 @@
 # default 1 here: each run is long) and peak RSS.  dot's parameter and Adam
 # tables are 643 MiB at k=50, mf's working rows 250 MiB, and the random rows
 # a batch touches are what the time goes to; docs/TRAIN.md ("Speed at
-# scale") has the figures before and after the tables moved to huge pages.
+# scale") has the figures before and after the tables moved to huge pages,
+# and before and after dot's rows became one record each (weights, Adam
+# moments and catch-up state: 1.07M ratings/s before, at BENCH_SCALE=1 on a
+# quiet machine, printed below beside today's rate).
 # Also printed: the weight-decay warning goodlens-train gives for fastai's
 # defaults at this size (docs/TRAIN.md, "Weight decay at scale").
 set -eu
@@ -39,6 +42,7 @@ fl=$(ref_rate 50)
 speed "dot fastai settings (1 epoch)" --model dot --epochs 1
 printf '  dot k=50 sparse Adam bs 64: %sM ratings/s (%sM per CPU-second); reference %sM/s; ratio %s; peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
+echo "  before the row records (commit 103d997, BENCH_SCALE=1, quiet machine; docs/TRAIN.md): 1.07M ratings/s"
 grep "warning" "$out/log" | sed 's/^/  /'
 
 fl=$(ref_rate 32)

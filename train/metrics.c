@@ -103,13 +103,17 @@ done:
 
 /* ---- ranking over the catalogue ------------------------------------------ */
 
-#define RANK_BLOCK 64              /* users scored together (one bit each in seen) */
-#define RANK_CHUNK 4096            /* items per sgemm: a block's scores are 1 MiB */
+#define RANK_BLOCK 256             /* users scored together: sgemm packs each
+				    * chunk of items once for all of them */
+#define RANK_CHUNK 1024            /* items per sgemm: a block's scores are 1 MiB */
+#define RANK_SLACK (RANK_CHUNK / 16) /* a chunk of candidates spanning at most this
+				    * many more ids is scored as a range, not gathered */
 #define RANK_PAIRS (1ull << 30)    /* user x catalogue pairs ranked at most */
 
 struct hit {
 	float score;
 	uint32_t item;
+	float raw;                 /* the fast path's score before the link */
 };
 
 /* a ranks below b: a lower score, or the same score and a higher id. */
@@ -157,6 +161,8 @@ struct rank_job {
 	uint64_t n_order;
 	const struct tdata *d;
 	const uint32_t *trained;   /* training ratings per item */
+	const uint32_t *cand;      /* the items with a training rating, ascending */
+	uint64_t n_cand;
 	const uint32_t *cold;      /* models: the top list of a user without training ratings */
 	uint32_t n_cold;
 	const uint32_t *users;     /* the users ranked */
@@ -232,46 +238,175 @@ static void rank_by_order(const struct rank_job *j, uint32_t u, uint8_t *seen, u
 }
 
 struct rank_scratch {
-	uint64_t *seen;            /* bit r: block user r rated the item in training */
+	uint32_t *rated;           /* the block's users' training items, each user's ascending */
+	uint64_t rated_cap, from[RANK_BLOCK + 1]; /* user r's: rated[from[r] .. from[r + 1]) */
 	uint8_t *rel, *seen1;
 	float *scores;
 	struct hit *heaps;
 	uint32_t *fill, *top, block[RANK_BLOCK];
+	float base[RANK_BLOCK];    /* the fast path: mu + b_u of the block's users */
 	struct score_buf sb;
 };
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* s->rated and s->from for the nb users of s->block; fill[] zeroed.  0 or
+ * GL_ENOMEM. */
+static int rated_lists(const struct rank_job *j, struct rank_scratch *s, uint32_t nb)
+{
+	const struct glr *g = j->d->g;
+	uint64_t n = 0;
+	for (uint32_t r = 0; r < nb; r++)
+		n += g->rowptr[s->block[r] + 1] - g->rowptr[s->block[r]];
+	if (n > s->rated_cap) {
+		uint32_t *p = realloc(s->rated, n * sizeof *p);
+		if (!p)
+			return GL_ENOMEM;
+		s->rated = p;
+		s->rated_cap = n;
+	}
+	n = 0;
+	for (uint32_t r = 0; r < nb; r++) {
+		s->fill[r] = 0;
+		s->from[r] = n;
+		for (uint64_t x = g->rowptr[s->block[r]]; x < g->rowptr[s->block[r] + 1]; x++)
+			if (!tdata_is_valid(j->d, x))
+				s->rated[n++] = g->items[x];
+		if (!(g->flags & GLR_SORTED))
+			qsort(s->rated + s->from[r], n - s->from[r], sizeof *s->rated, cmp_u32);
+	}
+	s->from[nb] = n;
+	return 0;
+}
+
+/* Whether block user r rated item i in training (a binary search: asked
+ * only of the few items that would enter its top list). */
+static int rated_by(const struct rank_scratch *s, uint32_t r, uint64_t i)
+{
+	uint64_t lo = s->from[r], hi = s->from[r + 1];
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (s->rated[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->from[r + 1] && s->rated[lo] == i;
+}
+
+/* The fast path's bar: a raw score at most the root's cannot enter the
+ * full heap.  The link never decreases (score_raw_monotone) and items
+ * come in increasing id, so such an item rates at most as the root and
+ * loses the tie on id.  sigmoid_range's exp() is rounded faithfully, not
+ * exactly, so two raw scores whose exp(-s) lie within a few ulps of each
+ * other might come out in the wrong order: both are then within 2^-20 of
+ * 0, and such a bar is lowered to -2^-20 (those items take the full
+ * test). */
+static float bar_of(const struct hit *root)
+{
+	float t = root->raw;
+	return fabsf(t) < 0x1p-20f ? -0x1p-20f : t;
+}
+
+/* Item i (row r of the block) with raw score raw into heap h, if a
+ * candidate. */
+static void push_raw(const struct rank_job *j, const struct rank_scratch *s, uint32_t r,
+		     uint64_t i, float raw, struct hit *h, uint32_t *fill)
+{
+	if (!j->trained[i] || rated_by(s, r, i))
+		return;
+	struct hit x = {score_link(j->ms[0], raw), (uint32_t)i, raw};
+	heap_push(h, fill, j->k, x);
+}
+
+/* Row r's nc items (ids, or with ids NULL i0 .. i0 + nc; their dot
+ * products in dot, biases in bi) into its heap, looking only at those
+ * above the bar once the heap is full: the same heap as scoring every
+ * item (bar_of says why). */
+static void scan_raw(const struct rank_job *j, const struct rank_scratch *s, uint32_t r,
+		     const float *dot, const float *bi, const uint32_t *ids, uint64_t i0,
+		     uint64_t nc, struct hit *h, uint32_t *fill)
+{
+	float base = s->base[r];
+	uint64_t x = 0;
+	for (; x < nc && *fill < j->k; x++)
+		push_raw(j, s, r, ids ? ids[x] : i0 + x, score_raw(dot, bi, base, x), h, fill);
+	while (x < nc) {
+		x = score_next_above(dot, bi, base, x, nc, bar_of(&h[0]));
+		if (x == nc)
+			break;
+		push_raw(j, s, r, ids ? ids[x] : i0 + x, score_raw(dot, bi, base, x), h, fill);
+		x++;
+	}
+}
+
+/* The fast path over the candidates, RANK_CHUNK at a time: a chunk whose
+ * ids are (nearly) contiguous is scored as a range of items, others have
+ * their rows gathered, so that items without a training rating, a fifth
+ * of a sparse catalogue, cost no sgemm. */
+static int rank_raw(const struct rank_job *j, struct rank_scratch *s, uint32_t nb)
+{
+	for (uint64_t c0 = 0; c0 < j->n_cand; c0 += RANK_CHUNK) {
+		uint64_t nc = j->n_cand - c0 < RANK_CHUNK ? j->n_cand - c0 : RANK_CHUNK;
+		const uint32_t *ids = j->cand + c0;
+		uint64_t i0 = ids[0], span = ids[nc - 1] - i0 + 1;
+		const float *bi;
+		if (span <= nc + RANK_SLACK) {
+			ids = NULL;
+			nc = span;
+		}
+		if (score_users_dot(j->ms, s->block, nb, ids, i0, nc, s->scores, s->base, &bi,
+				    &s->sb))
+			return GL_ENOMEM;
+		for (uint32_t r = 0; r < nb; r++)
+			scan_raw(j, s, r, s->scores + (size_t)r * nc, bi, ids, i0, nc,
+				 s->heaps + (size_t)r * j->k, &s->fill[r]);
+	}
+	return 0;
+}
+
+/* Row r's ratings of items i0 .. i0 + nc into its heap. */
+static void scan_rated(const struct rank_job *j, const struct rank_scratch *s, uint32_t r,
+		       const float *row, uint64_t i0, uint64_t nc, struct hit *h, uint32_t *fill)
+{
+	for (uint64_t x = 0; x < nc; x++) {
+		uint64_t i = i0 + x;
+		struct hit c = {row[x], (uint32_t)i, 0};
+		if (*fill == j->k && !below(&h[0], &c))
+			continue; /* heap_push would not take it */
+		if (!j->trained[i] || rated_by(s, r, i))
+			continue;
+		heap_push(h, fill, j->k, c);
+	}
+}
 
 /* Rank the nb users of s->block by the models, item chunk by item chunk. */
 static int rank_block(const struct rank_job *j, struct rank_scratch *s, uint32_t nb,
 		      struct rank_part *p)
 {
-	const struct glr *g = j->d->g;
 	uint64_t ni = j->d->n_items;
 	uint32_t k = j->k;
-	for (uint32_t r = 0; r < nb; r++) {
-		s->fill[r] = 0;
-		for (uint64_t x = g->rowptr[s->block[r]]; x < g->rowptr[s->block[r] + 1]; x++)
-			if (!tdata_is_valid(j->d, x))
-				s->seen[g->items[x]] |= 1ull << r;
-	}
-	for (uint64_t i0 = 0; i0 < ni; i0 += RANK_CHUNK) {
-		uint64_t nc = ni - i0 < RANK_CHUNK ? ni - i0 : RANK_CHUNK;
-		if (score_users(j->ms, j->nm, s->block, nb, i0, nc, s->scores, &s->sb))
+	if (rated_lists(j, s, nb))
+		return GL_ENOMEM;
+	if (score_raw_monotone(j->ms, j->nm)) {
+		if (rank_raw(j, s, nb))
 			return GL_ENOMEM;
-		for (uint32_t r = 0; r < nb; r++) {
-			const float *row = s->scores + (size_t)r * nc;
-			struct hit *h = s->heaps + (size_t)r * k;
-			for (uint64_t x = 0; x < nc; x++) {
-				uint64_t i = i0 + x;
-				if (!j->trained[i] || (s->seen[i] >> r & 1))
-					continue;
-				heap_push(h, &s->fill[r], k, (struct hit){row[x], (uint32_t)i});
-			}
+	} else {
+		for (uint64_t i0 = 0; i0 < ni; i0 += RANK_CHUNK) {
+			uint64_t nc = ni - i0 < RANK_CHUNK ? ni - i0 : RANK_CHUNK;
+			if (score_users(j->ms, j->nm, s->block, nb, i0, nc, s->scores, &s->sb))
+				return GL_ENOMEM;
+			for (uint32_t r = 0; r < nb; r++)
+				scan_rated(j, s, r, s->scores + (size_t)r * nc, i0, nc,
+					   s->heaps + (size_t)r * k, &s->fill[r]);
 		}
 	}
 	for (uint32_t r = 0; r < nb; r++) {
 		struct hit *h = s->heaps + (size_t)r * k;
-		for (uint64_t x = g->rowptr[s->block[r]]; x < g->rowptr[s->block[r] + 1]; x++)
-			s->seen[g->items[x]] = 0;
 		qsort(h, s->fill[r], sizeof *h, by_rank);
 		for (uint32_t x = 0; x < s->fill[r]; x++)
 			s->top[x] = h[x].item;
@@ -291,15 +426,14 @@ static void rank_part(void *arg, uint32_t t, uint32_t nt)
 	s.rel = calloc(ni, 1);
 	s.top = malloc((size_t)j->k * sizeof *s.top);
 	if (model) {
-		s.seen = calloc(ni, sizeof *s.seen);
-		s.scores = malloc((size_t)RANK_BLOCK * RANK_CHUNK * sizeof *s.scores);
+		s.scores = malloc((size_t)RANK_BLOCK * (RANK_CHUNK + RANK_SLACK) * sizeof *s.scores);
 		s.heaps = malloc((size_t)RANK_BLOCK * j->k * sizeof *s.heaps);
 		s.fill = malloc(RANK_BLOCK * sizeof *s.fill);
 	} else {
 		s.seen1 = calloc(ni, 1);
 	}
 	if (!p->cov || !s.rel || !s.top ||
-	    (model ? !s.seen || !s.scores || !s.heaps || !s.fill : !s.seen1)) {
+	    (model ? !s.scores || !s.heaps || !s.fill : !s.seen1)) {
 		p->err = GL_ENOMEM;
 		goto done;
 	}
@@ -319,7 +453,7 @@ static void rank_part(void *arg, uint32_t t, uint32_t nt)
 		}
 	}
 done:
-	free(s.seen);
+	free(s.rated);
 	free(s.seen1);
 	free(s.rel);
 	free(s.scores);
@@ -343,7 +477,7 @@ static uint32_t top_of(const float *score, const uint32_t *trained, uint64_t ni,
 	uint32_t n = 0;
 	for (uint64_t i = 0; i < ni; i++)
 		if (trained[i])
-			heap_push(heap, &n, k, (struct hit){score[i], (uint32_t)i});
+			heap_push(heap, &n, k, (struct hit){score[i], (uint32_t)i, 0});
 	qsort(heap, n, sizeof *heap, by_rank);
 	for (uint32_t x = 0; x < n; x++)
 		top[x] = heap[x].item;
@@ -363,7 +497,7 @@ static uint32_t *order_of(const float *score, const uint32_t *trained, uint64_t 
 	}
 	for (uint64_t i = 0; i < ni; i++)
 		if (trained[i])
-			h[(*n)++] = (struct hit){score[i], (uint32_t)i};
+			h[(*n)++] = (struct hit){score[i], (uint32_t)i, 0};
 	qsort(h, *n, sizeof *h, by_rank);
 	for (uint64_t x = 0; x < *n; x++)
 		order[x] = h[x].item;
@@ -384,7 +518,7 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 	int err = GL_ENOMEM;
 	struct rank_part *parts = calloc(threads, sizeof *parts);
 	uint32_t *trained = calloc(ni + 1, sizeof *trained), *users = malloc((d->n_users + 1) * 4);
-	uint32_t *cold = malloc((size_t)k * sizeof *cold), *order = NULL;
+	uint32_t *cold = malloc((size_t)k * sizeof *cold), *order = NULL, *cand = NULL;
 	struct hit *heap = malloc((size_t)k * sizeof *heap);
 	float *bias = ms ? malloc((ni + 1) * sizeof *bias) : NULL;
 	struct rank_job j = {.ms = ms, .nm = nm, .d = d, .trained = trained, .cold = cold, .k = k,
@@ -418,6 +552,12 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 	j.users = users;
 	j.n_users = n_users;
 	if (ms) {
+		if (!(cand = malloc((n_cat + 1) * sizeof *cand)))
+			goto done;
+		for (uint64_t i = 0; i < ni; i++)
+			if (trained[i])
+				cand[j.n_cand++] = (uint32_t)i;
+		j.cand = cand;
 		score_bias(ms, nm, trained, 0, ni, bias);
 		j.n_cold = top_of(bias, trained, ni, k, heap, cold);
 	} else {
@@ -456,6 +596,7 @@ done:
 		free(parts[t].cov);
 	free(parts);
 	free(trained);
+	free(cand);
 	free(users);
 	free(cold);
 	free(order);

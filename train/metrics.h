@@ -24,10 +24,15 @@
  *             scoring mu + b_u + b_i (the biases baseline) ranks items by
  *             b_i for every user, and the popularity baseline by training
  *             count (eval_popularity): one order for all users.
- *             Factor models score blocks of 64 users against chunks of
+ *             Factor models score blocks of 256 users against chunks of
  *             items with cblas_sgemm, on the threads; when users x
  *             catalogue passes 2^30, every s-th such user is ranked (s the
- *             smallest keeping it under), logged.
+ *             smallest keeping it under), logged.  With one member and a
+ *             link that never decreases (not ce: score_raw_monotone), the
+ *             sgemm covers the candidates only, and once a user's top k
+ *             is full an item is looked at only if its raw score beats
+ *             the k-th best's (16 items a vector test): the same lists
+ *             as rating every candidate, at about the sgemm's cost.
  *
  * An ensemble predicts the mean of its members' ratings (and, with ce, of
  * their class probabilities).  Work is split over threads by users and the

@@ -233,18 +233,16 @@ size_t model_size(const struct model *m)
 void model_snapshot(const struct model *m, float *buf)
 {
 	for (int i = 0; i < m->n_t; i++) {
-		size_t n = (size_t)m->t[i].rows * m->t[i].cols;
-		memcpy(buf, m->t[i].w, n * sizeof *buf);
-		buf += n;
+		pt_get_weights(&m->t[i], buf);
+		buf += (size_t)m->t[i].rows * m->t[i].cols;
 	}
 }
 
 void model_restore(struct model *m, const float *buf)
 {
 	for (int i = 0; i < m->n_t; i++) {
-		size_t n = (size_t)m->t[i].rows * m->t[i].cols;
-		memcpy(m->t[i].w, buf, n * sizeof *buf);
-		buf += n;
+		pt_set_weights(&m->t[i], buf);
+		buf += (size_t)m->t[i].rows * m->t[i].cols;
 	}
 }
 

@@ -10,11 +10,102 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The per-row arrays are read at random (a batch's rows): on huge pages
- * (lib/bigmem.h) once they are large, so the TLB covers them. */
+static int32_t *slot_of(const struct ptensor *t, uint32_t r)
+{
+	return t->slot + (size_t)r * t->ms;
+}
+
+static uint32_t *last_of(const struct ptensor *t, uint32_t r)
+{
+	return t->last + (size_t)r * t->ms;
+}
+
+static double *mark_of(const struct ptensor *t, uint32_t r)
+{
+	return t->mark + (size_t)r * t->ds;
+}
+
+/* What a row of t keeps besides its weights, given c. */
+struct pt_parts {
+	int grad, adam, mark, last;
+};
+
+static void pt_parts(struct pt_parts *p, const struct ptensor *t, int flags,
+		     const struct train_cfg *c)
+{
+	memset(p, 0, sizeof *p);
+	if ((flags & PT_NO_GRAD) || !c)
+		return;
+	p->grad = 1;
+	p->adam = c->optimizer == OPT_ADAM;
+	p->mark = c->update == UPD_SPARSE && c->wd_mode == WD_DECOUPLED && !t->dense;
+	p->last = c->update == UPD_SPARSE && c->optimizer == OPT_ADAM && !t->dense;
+}
+
+/* PT_PACKED (optim.h): [w][m][v] cols floats each, then mark (a double,
+ * at an even float offset), slot and last, the record rounded up to 16
+ * floats (a cache line).  The block is zeroed, so every mark and last
+ * starts at 0 as the separate arrays do. */
+static int pt_pack(struct ptensor *t, const struct pt_parts *p)
+{
+	size_t cols = t->cols, off = cols * (p->adam ? 3 : 1);
+	size_t o_mark = 0, o_slot = 0, o_last = 0;
+	if (p->mark) {
+		off = (off + 1) & ~(size_t)1;
+		o_mark = off;
+		off += 2;
+	}
+	if (p->grad)
+		o_slot = off++;
+	if (p->last)
+		o_last = off++;
+	t->stride = (off + 15) & ~(size_t)15;
+	t->block_bytes = (size_t)t->rows * t->stride * sizeof(float);
+	t->block = big_alloc(t->block_bytes);
+	if (!t->block)
+		return GL_ENOMEM;
+	float *base = t->block;
+	t->w = base;
+	if (p->adam) {
+		t->m = base + cols;
+		t->v = base + 2 * cols;
+	}
+	t->ms = t->stride;
+	t->ds = t->stride / 2;
+	if (p->mark)
+		t->mark = (double *)(void *)(base + o_mark);
+	if (p->grad)
+		t->slot = (int32_t *)(void *)(base + o_slot);
+	if (p->last)
+		t->last = (uint32_t *)(void *)(base + o_last);
+	return 0;
+}
+
+/* The separate arrays: on huge pages (lib/bigmem.h) once they are large,
+ * so the TLB covers them, as a batch reads their rows at random. */
+static int pt_split(struct ptensor *t, const struct pt_parts *p)
+{
+	size_t n = (size_t)t->rows * t->cols, rows = t->rows;
+	t->stride = t->cols;
+	t->ms = t->ds = 1;
+	t->w = big_alloc(n * sizeof *t->w);
+	if (!t->w)
+		return GL_ENOMEM;
+	if (p->grad && !(t->slot = big_alloc(rows * sizeof *t->slot)))
+		return GL_ENOMEM;
+	if (p->adam && (!(t->m = big_alloc(n * sizeof *t->m)) || !(t->v = big_alloc(n * sizeof *t->v))))
+		return GL_ENOMEM;
+	if (p->mark && !(t->mark = big_alloc(rows * sizeof *t->mark)))
+		return GL_ENOMEM;
+	if (p->last && !(t->last = big_alloc(rows * sizeof *t->last)))
+		return GL_ENOMEM;
+	return 0;
+}
+
 int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, uint32_t cap,
 	     int flags, const struct train_cfg *c)
 {
+	struct pt_parts p;
 	memset(t, 0, sizeof *t);
 	strncpy(t->name, name, GLM_NAME_LEN - 1);
 	t->rows = rows;
@@ -24,35 +115,17 @@ int pt_alloc(struct ptensor *t, const char *name, uint32_t rows, uint32_t cols, 
 	t->internal = !!(flags & PT_INTERNAL);
 	if (t->dense || cap > rows)
 		cap = rows;
-	size_t n = (size_t)rows * cols;
-	t->w = big_alloc(n * sizeof *t->w);
-	if (!t->w)
+	pt_parts(&p, t, flags, c);
+	if (flags & PT_PACKED ? pt_pack(t, &p) : pt_split(t, &p))
 		goto fail;
-	if (!(flags & PT_NO_GRAD) && c) {
+	if (p.grad) {
 		t->cap = cap;
-		t->slot = big_alloc((size_t)rows * sizeof *t->slot);
 		t->touched = malloc((cap ? cap : 1) * sizeof *t->touched);
 		t->g = malloc(((size_t)cap * cols + 1) * sizeof *t->g);
-		if (!t->slot || !t->touched || !t->g)
+		if (!t->touched || !t->g)
 			goto fail;
 		for (uint32_t r = 0; r < rows; r++)
-			t->slot[r] = -1;
-		if (c->optimizer == OPT_ADAM) {
-			t->m = big_alloc(n * sizeof *t->m);
-			t->v = big_alloc(n * sizeof *t->v);
-			if (!t->m || !t->v)
-				goto fail;
-		}
-		if (c->update == UPD_SPARSE && c->wd_mode == WD_DECOUPLED && !t->dense) {
-			t->mark = big_alloc((size_t)rows * sizeof *t->mark);
-			if (!t->mark)
-				goto fail;
-		}
-		if (c->update == UPD_SPARSE && c->optimizer == OPT_ADAM && !t->dense) {
-			t->last = big_alloc((size_t)rows * sizeof *t->last);
-			if (!t->last)
-				goto fail;
-		}
+			*slot_of(t, r) = -1;
 	}
 	return 0;
 fail:
@@ -63,24 +136,48 @@ fail:
 
 void pt_free(struct ptensor *t)
 {
-	size_t n = (size_t)t->rows * t->cols;
-	big_free(t->w, n * sizeof *t->w);
-	big_free(t->m, n * sizeof *t->m);
-	big_free(t->v, n * sizeof *t->v);
-	big_free(t->mark, (size_t)t->rows * sizeof *t->mark);
-	big_free(t->last, (size_t)t->rows * sizeof *t->last);
-	big_free(t->slot, (size_t)t->rows * sizeof *t->slot);
+	if (t->block) {
+		big_free(t->block, t->block_bytes);
+	} else {
+		size_t n = (size_t)t->rows * t->cols;
+		big_free(t->w, n * sizeof *t->w);
+		big_free(t->m, n * sizeof *t->m);
+		big_free(t->v, n * sizeof *t->v);
+		big_free(t->mark, (size_t)t->rows * sizeof *t->mark);
+		big_free(t->last, (size_t)t->rows * sizeof *t->last);
+		big_free(t->slot, (size_t)t->rows * sizeof *t->slot);
+	}
 	free(t->touched);
 	free(t->g);
 	memset(t, 0, sizeof *t);
 }
 
+void pt_get_weights(const struct ptensor *t, float *out)
+{
+	if (t->stride == t->cols) {
+		memcpy(out, t->w, (size_t)t->rows * t->cols * sizeof *out);
+		return;
+	}
+	for (uint32_t r = 0; r < t->rows; r++)
+		memcpy(out + (size_t)r * t->cols, pt_row(t, r), t->cols * sizeof *out);
+}
+
+void pt_set_weights(struct ptensor *t, const float *in)
+{
+	if (t->stride == t->cols) {
+		memcpy(t->w, in, (size_t)t->rows * t->cols * sizeof *in);
+		return;
+	}
+	for (uint32_t r = 0; r < t->rows; r++)
+		memcpy(pt_row(t, r), in + (size_t)r * t->cols, t->cols * sizeof *in);
+}
+
 float *pt_grad(struct ptensor *t, uint32_t row)
 {
-	int32_t s = t->slot[row];
+	int32_t *sp = slot_of(t, row), s = *sp;
 	if (s < 0) {
 		s = (int32_t)t->n_touched++;
-		t->slot[row] = s;
+		*sp = s;
 		t->touched[s] = row;
 		memset(t->g + (size_t)s * t->cols, 0, t->cols * sizeof *t->g);
 	}
@@ -97,24 +194,29 @@ static void prefetch_span(const void *p, size_t bytes)
 
 void pt_prefetch(const struct ptensor *t, uint32_t row)
 {
-	size_t off = (size_t)row * t->cols, bytes = t->cols * sizeof(float);
-	prefetch_span(t->w + off, bytes);
+	size_t bytes = t->cols * sizeof(float);
+	const float *w = pt_row(t, row);
+	if (t->block) {
+		prefetch_span(w, t->stride * sizeof(float));
+		return;
+	}
+	prefetch_span(w, bytes);
 	if (t->m) {
-		prefetch_span(t->m + off, bytes);
-		prefetch_span(t->v + off, bytes);
+		prefetch_span(t->m + (size_t)row * t->stride, bytes);
+		prefetch_span(t->v + (size_t)row * t->stride, bytes);
 	}
 	if (t->mark)
-		__builtin_prefetch(&t->mark[row], 1);
+		__builtin_prefetch(mark_of(t, row), 1);
 	if (t->last)
-		__builtin_prefetch(&t->last[row], 1);
+		__builtin_prefetch(last_of(t, row), 1);
 	if (t->slot)
-		__builtin_prefetch(&t->slot[row], 1);
+		__builtin_prefetch(slot_of(t, row), 1);
 }
 
 void pt_clear_grad(struct ptensor *t)
 {
 	for (uint32_t i = 0; i < t->n_touched; i++)
-		t->slot[t->touched[i]] = -1;
+		*slot_of(t, t->touched[i]) = -1;
 	t->n_touched = 0;
 }
 
@@ -349,22 +451,24 @@ static void adam_coef(const struct optim *o, struct kern_adam *a, float f, float
 
 static void update_row(const struct optim *o, struct ptensor *t, uint32_t r)
 {
-	size_t off = (size_t)r * t->cols;
+	size_t off = (size_t)r * t->stride;
 	struct kern_adam a = {0};
 	if (t->last) {
 		/* last 0: never updated, m and v are 0 and nothing drifts */
-		uint64_t last = t->last[r];
-		t->last[r] = (uint32_t)o->step;
+		uint32_t *lp = last_of(t, r);
+		uint64_t last = *lp;
+		*lp = (uint32_t)o->step;
 		if (last && last + 1 < o->step)
 			catch_up_coef(o, last, o->step - 1, &a);
 	}
-	int32_t s = t->slot[r];
+	int32_t s = *slot_of(t, r);
 	const float *g = s >= 0 ? t->g + (size_t)s * t->cols : NULL;
 	float f = 1.0f, l2 = t->decay ? o->l2 : 0.0f;
 	if (t->decay) {
 		if (t->mark) {
-			f = (float)exp(-(o->logdec - t->mark[r]));
-			t->mark[r] = o->logdec;
+			double *mp = mark_of(t, r);
+			f = (float)exp(-(o->logdec - *mp));
+			*mp = o->logdec;
 		} else {
 			f = o->dec;
 		}
@@ -412,12 +516,13 @@ void optim_settle(const struct optim *o, struct ptensor *t)
 	/* Rows absent since their last update get what dense did in those
 	 * steps (including the current one, which they also missed). */
 	for (uint32_t r = 0; t->last && r < t->rows; r++) {
-		uint64_t last = t->last[r];
-		t->last[r] = (uint32_t)o->step;
+		uint32_t *lp = last_of(t, r);
+		uint64_t last = *lp;
+		*lp = (uint32_t)o->step;
 		if (!last || last == o->step)
 			continue;
 		struct kern_adam a = {0};
-		size_t off = (size_t)r * t->cols;
+		size_t off = (size_t)r * t->stride;
 		adam_coef(o, &a, 1.0f, 0.0f);
 		catch_up_coef(o, last, o->step, &a);
 		kern_adam_catch_up(t->w + off, t->m + off, t->v + off, t->cols, &a);
@@ -425,12 +530,13 @@ void optim_settle(const struct optim *o, struct ptensor *t)
 	if (!t->mark)
 		return;
 	for (uint32_t r = 0; r < t->rows; r++) {
-		if (t->mark[r] == o->logdec)
+		double *mp = mark_of(t, r);
+		if (*mp == o->logdec)
 			continue;
-		float f = (float)exp(-(o->logdec - t->mark[r]));
-		float *w = t->w + (size_t)r * t->cols;
+		float f = (float)exp(-(o->logdec - *mp));
+		float *w = pt_row(t, r);
 		for (uint32_t j = 0; j < t->cols; j++)
 			w[j] *= f;
-		t->mark[r] = o->logdec;
+		*mp = o->logdec;
 	}
 }

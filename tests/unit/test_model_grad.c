@@ -77,7 +77,7 @@ static void check_fwdbwd(struct model *m, const struct batch *b)
 		memcpy(rows, t->touched, nt * sizeof *rows);
 		for (uint32_t e = 0; e < nt * cols && e < 12; e++) {
 			uint32_t x = (e * 7) % (nt * cols);
-			float *w = t->w + (size_t)rows[x / cols] * cols + x % cols;
+			float *w = pt_row(t, rows[x / cols]) + x % cols;
 			float keep = *w, h = 2e-3f;
 			*w = keep + h;
 			clear_all(m);
