@@ -174,37 +174,33 @@ static int book_ids(struct gb *b, struct rowstore *ids)
 
 static int write_all(struct gb *b)
 {
-	static const char *const names[] = {"ratings.csv", "to_read.csv", "books.csv"};
-	struct outfile of[3];
+	enum { RATINGS, TO_READ, BOOKS, N };
+	static const char *const names[N] = {"ratings.csv", "to_read.csv", "books.csv"};
+	struct outfile of[N];
 	struct rowstore ids = {0};
 	struct buf p = {0};
-	int n = 0, err = book_ids(b, &ids);
-	for (; !err && n < 3; n++) {
+	int err = book_ids(b, &ids);
+	memset(of, 0, sizeof of);
+	for (int n = 0; !err && n < N; n++) {
 		buf_clear(&p);
 		err = buf_printf(&p, "%s/%s", b->o->outdir, names[n]) ? GL_ENOMEM
 								       : outfile_open(&of[n], p.p);
-		if (err)
-			break;
-		setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
+		if (!err)
+			setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
 	}
 	if (!err)
-		err = write_ratings(b, of[0].fp);
+		err = write_ratings(b, of[RATINGS].fp);
 	if (!err)
-		err = write_to_read(b, of[1].fp);
+		err = write_to_read(b, of[TO_READ].fp);
 	const char *books = in_path(b, 2, "books.csv"), *works = in_path(b, 3, "works.csv");
 	const char *authors = in_path(b, 4, "authors.csv");
 	if (!err)
-		err = books && works && authors ? gbbooks_write(of[2].fp, &ids, books, works, authors)
+		err = books && works && authors ? gbbooks_write(of[BOOKS].fp, &ids, books, works, authors)
 						: GL_ENOMEM;
-	/* flush all before the first rename: after it only a rename can fail */
-	for (int i = 0; i < n && !err; i++)
-		err = outfile_flush(&of[i]);
-	for (int i = 0; i < n; i++) {
-		if (err)
-			outfile_abort(&of[i]);
-		else
-			err = outfile_commit(&of[i]);
-	}
+	if (err)
+		outfile_abort_set(of, N);
+	else
+		err = outfile_commit_set(of, N);
 	rowstore_free(&ids);
 	buf_free(&p);
 	return err;
