@@ -34,9 +34,8 @@ undone() {
 		fail "$name: a file of the first run was replaced"
 	fi
 	[ -d "$dir/$last/keep" ] || fail "$name: the folder $dir/$last is gone"
-	local hidden
-	hidden=$(find "$dir" -name '.*' ! -name . | head -n 5)
-	[ -z "$hidden" ] || fail "$name: left $hidden"
+	find "$dir" -name '.*' ! -name . >"$name.hidden"
+	[ ! -s "$name.hidden" ] || fail "$name: left $(cat "$name.hidden")"
 	echo "ok   $name: the set is as it was"
 }
 
