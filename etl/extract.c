@@ -17,8 +17,9 @@
 
 #define SNIFF_LINE (1u << 20)
 
-/* Everything the run writes, so the end can commit all or nothing. */
-enum { OUT_USERS, OUT_ITEMS, OUT_STATS, OUT_TAB0, OUT_N = OUT_TAB0 + XT_N };
+/* Everything the run writes, so the end can commit all or nothing (in
+ * this order); a member not written is skipped. */
+enum { OUT_RATINGS, OUT_USERS, OUT_ITEMS, OUT_STATS, OUT_TAB0, OUT_N = OUT_TAB0 + XT_N };
 
 struct run {
 	struct xctx cx;
@@ -28,8 +29,7 @@ struct run {
 	int tab_kind[XT_N]; /* kind that writes each table, XK_NONE if none */
 	FILE *tab[XT_N];    /* the open tables */
 	struct outfile out[OUT_N];
-	int open[OUT_N];
-	char *path[OUT_N + 1]; /* final names; [OUT_N] is the ratings file */
+	char *path[OUT_N]; /* final names */
 };
 
 /* ---- planning: kinds, families, tables ------------------------------------------ */
@@ -165,10 +165,7 @@ static int open_out(struct run *r, int slot, const char *name)
 		log_error("out of memory");
 		return GL_ENOMEM;
 	}
-	int err = outfile_open(&r->out[slot], r->path[slot]);
-	if (!err)
-		r->open[slot] = 1;
-	return err;
+	return outfile_open(&r->out[slot], r->path[slot]);
 }
 
 static int prepare(struct run *r)
@@ -258,52 +255,29 @@ static int write_tables(struct run *r, int n)
 
 static int commit_all(struct run *r)
 {
-	int err = 0, glr_done = 0;
-	/* every table flushed before the first rename: after it only a rename
-	 * can fail, so a full disk cannot leave part of a new set */
-	for (int s = 0; s < OUT_N && !err; s++)
-		if (r->open[s])
-			err = outfile_flush(&r->out[s]);
-	if (err)
-		return err;
 	if (r->cx.fb) {
-		if (!(r->path[OUT_N] = join_path(r->cx.o->out_dir, "ratings.raw.glr")))
+		const char *to; /* the ratings file's temporary in the set */
+		if (!(r->path[OUT_RATINGS] = join_path(r->cx.o->out_dir, "ratings.raw.glr")))
 			return GL_ENOMEM;
 		log_debug("ratings: %" PRIu64 " from %" PRIu32 " users on %" PRIu32
 			  " items, %s, dictionaries %zu bytes",
 			  fb_n_ratings(r->cx.fb), fb_n_users(r->cx.fb), fb_n_items(r->cx.fb),
 			  fb_grouped(r->cx.fb) ? "grouped by user" : "not grouped: scattered",
 			  fb_memory(r->cx.fb));
-		if ((err = fb_write_glr(r->cx.fb, r->path[OUT_N])))
+		int err = outfile_reserve(&r->out[OUT_RATINGS], r->path[OUT_RATINGS], &to);
+		if (err || (err = fb_write_glr(r->cx.fb, to)))
 			return err;
-		glr_done = 1;
 	}
-	int committed[OUT_N] = {0};
-	for (int s = 0; s < OUT_N && !err; s++)
-		if (r->open[s]) {
-			r->open[s] = 0;
-			err = outfile_commit(&r->out[s]);
-			committed[s] = !err;
-		}
-	if (err) {
-		/* The set is only good whole: take back what this run put in place. */
-		for (int s = 0; s < OUT_N; s++)
-			if (committed[s])
-				unlink(r->path[s]);
-		if (glr_done)
-			unlink(r->path[OUT_N]);
-	}
-	return err;
+	/* The set is only good whole: a failed rename puts back what the
+	 * earlier ones replaced. */
+	return outfile_commit_set(r->out, OUT_N);
 }
 
 static void cleanup(struct run *r)
 {
-	for (int s = 0; s < OUT_N; s++) {
-		if (r->open[s])
-			outfile_abort(&r->out[s]);
+	outfile_abort_set(r->out, OUT_N);
+	for (int s = 0; s < OUT_N; s++)
 		free(r->path[s]);
-	}
-	free(r->path[OUT_N]);
 	fb_free(r->cx.fb);
 	free(r->kinds);
 	free(r->st);

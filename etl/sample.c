@@ -199,11 +199,13 @@ static void teardown(struct sample_ctx *c)
 	sample_model_free(&c->model);
 }
 
-static int run_format(const struct sample_opts *o, int format, const char *dir, int genre)
+static int run_format(const struct sample_opts *o, int format, const char *dir, int genre,
+		      struct outfile *set)
 {
 	struct sample_ctx c;
 	memset(&c, 0, sizeof c);
 	c.o = o;
+	c.set = set;
 	c.f = &formats[format];
 	c.dir = dir;
 	c.genre = format == SAMPLE_GOODREADS_GENRE ? genre : -1;
@@ -247,18 +249,33 @@ int sample_run(const struct sample_opts *o)
 		return err;
 	if ((err = outfile_mkdirs(o->out)) != 0)
 		return err;
+	/* Every file of the run, committed as one set at the end: SAMPLE_MAX_FILES
+	 * members for each format, in format order. */
+	enum { SET_N = SAMPLE_ALL * SAMPLE_MAX_FILES };
+	struct outfile *set = calloc(SET_N, sizeof *set);
+	if (!set) {
+		log_error("out of memory");
+		return GL_ENOMEM;
+	}
 	if (o->format != SAMPLE_ALL)
-		return run_format(o, o->format, o->out, o->genre);
-	for (int f = 0; f < SAMPLE_ALL && !err; f++) {
+		err = run_format(o, o->format, o->out, o->genre, set);
+	for (int f = 0; o->format == SAMPLE_ALL && f < SAMPLE_ALL && !err; f++) {
 		char dir[4096];
 		if (snprintf(dir, sizeof dir, "%s/%s", o->out, sample_format_names[f]) >=
 		    (int)sizeof dir) {
 			log_error("output path too long: %s", o->out);
-			return GL_EUSAGE;
+			err = GL_EUSAGE;
+			break;
 		}
 		err = outfile_mkdirs(dir);
 		if (!err)
-			err = run_format(o, f, dir, o->genre >= 0 ? o->genre : ALL_DEFAULT_GENRE);
+			err = run_format(o, f, dir, o->genre >= 0 ? o->genre : ALL_DEFAULT_GENRE,
+					 set + f * SAMPLE_MAX_FILES);
 	}
+	if (err)
+		outfile_abort_set(set, SET_N);
+	else
+		err = outfile_commit_set(set, SET_N);
+	free(set);
 	return err;
 }

@@ -70,8 +70,9 @@ void sample_opts_default(struct sample_opts *o);
 int sample_opts_check(const struct sample_opts *o);
 
 /* Write the sample o describes.  0, GL_EUSAGE, GL_EIO, GL_ENOMEM or
- * GL_ELIMIT (all logged).  Files already committed stay; the one being
- * written when an error strikes is removed, and planted.txt is absent. */
+ * GL_ELIMIT (all logged).  Every file of the run is committed in one set
+ * at the end (outfile_commit_set): after an error every target is as it
+ * was before the run, and no temporary is left. */
 int sample_run(const struct sample_opts *o);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "outfile.h"
 #include "sample_date.h"
 
 #include <math.h>
@@ -28,11 +29,20 @@ int sample_file_open(struct sample_ctx *c, struct gzw *w, const char *name, int 
 		log_error("out of memory");
 		return GL_ENOMEM;
 	}
-	int err = gzw_open(w, path, gz ? c->o->gzip_level : GZW_PLAIN);
+	/* the file is a member of the run's set: written to a temporary that
+	 * sample_run renames with all the others */
+	const char *to;
+	int err = outfile_reserve(&c->set[c->nfiles], path, &to);
+	if (err) {
+		free(copy);
+		return err;
+	}
+	err = gzw_open(w, to, gz ? c->o->gzip_level : GZW_PLAIN);
 	if (!err && gz)
 		err = gzw_threads(w, c->o->threads);
 	if (err) {
 		gzw_abort(w);
+		outfile_abort(&c->set[c->nfiles]);
 		free(copy);
 		return err;
 	}

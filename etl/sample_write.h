@@ -83,6 +83,7 @@ struct sample_ctx {
 	struct sbuf line;
 	struct gzw out[SAMPLE_LINE_FILES]; /* the line files while open */
 	char *files[SAMPLE_MAX_FILES];     /* names written, for planted.txt */
+	struct outfile *set;              /* their members in the run's set */
 	int nfiles;
 	uint32_t user_cached;             /* the user whose hex id is cached */
 	char user_hex[33];
@@ -94,14 +95,17 @@ struct sample_ctx {
 };
 
 /* Open dir/name for writing (gzip at the --gzip-level if gz, else plain)
- * and remember the name.  0 or an error (logged). */
+ * and remember the name.  The file is a member of the run's set (c->set):
+ * it appears under its name when sample_run commits every file of the run
+ * together.  0 or an error (logged). */
 int sample_file_open(struct sample_ctx *c, struct gzw *w, const char *name, int gz);
 
 /* Write the line buffer to w and clear it; GL_ENOMEM if building the line
  * ran out of memory.  0 or the error. */
 int sample_file_line(struct sample_ctx *c, struct gzw *w);
 
-/* Finish w: commit it if err is 0 (see gzw_commit), else abort it.
+/* Finish w: commit it to its temporary in the set if err is 0 (see
+ * gzw_commit), else abort it.
  * Returns err, or the commit's error. */
 int sample_file_close(struct gzw *w, int err);
 

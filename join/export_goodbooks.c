@@ -244,44 +244,40 @@ static void *books_thread(void *arg)
 
 static int write_all(struct gb *b)
 {
-	static const char *const names[] = {"ratings.csv", "to_read.csv", "books.csv"};
-	struct outfile of[3];
+	enum { RATINGS, TO_READ, BOOKS, N };
+	static const char *const names[N] = {"ratings.csv", "to_read.csv", "books.csv"};
+	struct outfile of[N];
 	struct rowstore ids = {0};
 	struct buf p = {0};
-	int n = 0, err = book_ids(b, &ids);
-	for (; !err && n < 3; n++) {
+	int err = book_ids(b, &ids);
+	memset(of, 0, sizeof of);
+	for (int n = 0; !err && n < N; n++) {
 		buf_clear(&p);
 		err = buf_printf(&p, "%s/%s", b->o->outdir, names[n]) ? GL_ENOMEM
 								       : outfile_open(&of[n], p.p);
-		if (err)
-			break;
-		setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
+		if (!err)
+			setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
 	}
 	/* books.csv (reading three metadata tables) on a thread of its own
 	 * while the rows are written */
-	struct books_job job = {.fp = n == 3 ? of[2].fp : NULL, .ids = &ids,
+	struct books_job job = {.fp = err ? NULL : of[BOOKS].fp, .ids = &ids,
 				.books = in_path(b, 2, "books.csv"),
 				.works = in_path(b, 3, "works.csv"),
 				.authors = in_path(b, 4, "authors.csv")};
 	pthread_t tid;
 	int threaded = !err && pthread_create(&tid, NULL, books_thread, &job) == 0;
 	if (!err)
-		err = write_rows(b, of[0].fp, of[1].fp);
+		err = write_rows(b, of[RATINGS].fp, of[TO_READ].fp);
 	if (threaded)
 		pthread_join(tid, NULL);
 	else if (!err)
 		books_thread(&job);
 	if (!err)
 		err = job.err;
-	/* flush all before the first rename: after it only a rename can fail */
-	for (int i = 0; i < n && !err; i++)
-		err = outfile_flush(&of[i]);
-	for (int i = 0; i < n; i++) {
-		if (err)
-			outfile_abort(&of[i]);
-		else
-			err = outfile_commit(&of[i]);
-	}
+	if (err)
+		outfile_abort_set(of, N);
+	else
+		err = outfile_commit_set(of, N);
 	rowstore_free(&ids);
 	buf_free(&p);
 	return err;

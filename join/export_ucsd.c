@@ -104,41 +104,37 @@ static int write_interactions(FILE *fp, const struct glr *g, int threads)
 
 int export_ucsd(const char *indir, const char *outdir, int threads)
 {
-	static const char *const names[] = {"goodreads_interactions.csv", "user_id_map.csv",
-					    "book_id_map.csv"};
+	enum { INTERACTIONS, USER_MAP, BOOK_MAP, N };
+	static const char *const names[N] = {"goodreads_interactions.csv", "user_id_map.csv",
+					     "book_id_map.csv"};
 	struct glr g;
-	struct outfile of[3];
+	struct outfile of[N];
 	struct buf p = {0}, users = {0}, items = {0};
-	int n = 0, err = 0;
+	int err = 0;
+	memset(of, 0, sizeof of);
 	if (buf_printf(&p, "%s/ratings.raw.glr", indir) ||
 	    buf_printf(&users, "%s/users.raw.csv", indir) ||
 	    buf_printf(&items, "%s/items.raw.csv", indir))
 		err = GL_ENOMEM;
 	if (err || (err = glr_open(&g, p.p, 0)))
 		goto done;
-	for (; !err && n < 3; n++) {
+	for (int n = 0; !err && n < N; n++) {
 		buf_clear(&p);
 		err = buf_printf(&p, "%s/%s", outdir, names[n]) ? GL_ENOMEM
 								: outfile_open(&of[n], p.p);
-		if (err)
-			break;
-		setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
+		if (!err)
+			setvbuf(of[n].fp, NULL, _IOFBF, (size_t)1 << 20);
 	}
-	if (!err && (err = write_interactions(of[0].fp, &g, threads)) == GL_EIO)
+	if (!err && (err = write_interactions(of[INTERACTIONS].fp, &g, threads)) == GL_EIO)
 		err = 0; /* likewise */
 	if (!err)
-		err = write_map(of[1].fp, users.p, "user", g.n_users);
+		err = write_map(of[USER_MAP].fp, users.p, "user", g.n_users);
 	if (!err)
-		err = write_map(of[2].fp, items.p, "item", g.n_items);
-	/* flush all before the first rename: after it only a rename can fail */
-	for (int i = 0; i < n && !err; i++)
-		err = outfile_flush(&of[i]);
-	for (int i = 0; i < n; i++) {
-		if (err)
-			outfile_abort(&of[i]);
-		else
-			err = outfile_commit(&of[i]);
-	}
+		err = write_map(of[BOOK_MAP].fp, items.p, "item", g.n_items);
+	if (err)
+		outfile_abort_set(of, N);
+	else
+		err = outfile_commit_set(of, N);
 	glr_close(&g);
 done:
 	if (err == GL_ENOMEM)

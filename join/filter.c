@@ -168,10 +168,10 @@ static int steps(struct run *r)
 	return 0;
 }
 
-static int write_ratings(struct run *r, struct glr_writer **w)
+/* The ratings file goes to path (its member's temporary in the set). */
+static int write_ratings(struct run *r, const char *path, struct glr_writer **w)
 {
-	const char *path = out_path(r, "ratings.glr");
-	int err = path ? split_init(&r->sp, &r->o->split, &r->s, r->o->seed) : GL_ENOMEM;
+	int err = split_init(&r->sp, &r->o->split, &r->s, r->o->seed);
 	if (!err)
 		err = remap_write(&r->m, &r->s, &r->sp, path, w);
 	if (err)
@@ -242,20 +242,23 @@ static void free_tables(struct tables *t)
 	free(t->groupmap);
 }
 
-/* Write every output, then commit them together: a failure anywhere
- * before the commits leaves the earlier outputs as they were. */
+/* Write every output, then commit them as a set: a failure anywhere
+ * leaves the earlier outputs as they were. */
 static int outputs(struct run *r)
 {
-	enum { USERS, ITEMS, STATS, N };
-	static const char *const names[N] = {"users.csv", "items.csv", "filter.stats.csv"};
+	enum { RATINGS, USERS, ITEMS, STATS, N };
+	static const char *const names[N] = {"ratings.glr", "users.csv", "items.csv",
+					     "filter.stats.csv"};
 	struct outfile of[N];
 	struct glr_writer *w = NULL;
-	int n = 0, err = 0;
-	for (; n < N && !err; n++) {
+	const char *ratings = NULL; /* where the ratings writer puts its file */
+	int err = 0;
+	memset(of, 0, sizeof of);
+	for (int n = 0; n < N && !err; n++) {
 		const char *path = out_path(r, names[n]);
-		err = path ? outfile_open(&of[n], path) : GL_ENOMEM;
-		if (err)
-			break;
+		err = !path		? GL_ENOMEM
+		      : n == RATINGS ? outfile_reserve(&of[n], path, &ratings)
+				     : outfile_open(&of[n], path);
 	}
 	struct tables t = {0};
 	pthread_t tid;
@@ -265,7 +268,7 @@ static int outputs(struct run *r)
 	if (!err && !threaded)
 		load_tables(&t);
 	if (!err)
-		err = write_ratings(r, &w); /* also sums the ratings per id */
+		err = write_ratings(r, ratings, &w); /* also sums the ratings per id */
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (!err)
@@ -277,20 +280,14 @@ static int outputs(struct run *r)
 	free_tables(&t);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
-	/* the tables flushed and the ratings file committed before any table
-	 * is renamed: after that only a rename can fail */
-	for (int i = 0; i < n && !err; i++)
-		err = outfile_flush(&of[i]);
 	if (!err)
 		err = glr_writer_commit(w), w = NULL;
-	for (int i = 0; i < n; i++) {
-		if (err)
-			outfile_abort(&of[i]);
-		else
-			err = outfile_commit(&of[i]);
-	}
 	glr_writer_abort(w);
-	return err;
+	if (err) {
+		outfile_abort_set(of, N);
+		return err;
+	}
+	return outfile_commit_set(of, N);
 }
 
 int filter_run(const struct filter_opts *o)

@@ -561,20 +561,16 @@ static int run(struct join *j, struct join_result *res)
 		if (buf_addc(&sd->ex, 0) == 0)
 			res->side[s].examples = strdup(sd->ex.p);
 	}
-	/* Both written and flushed before either is renamed: a full disk or a
-	 * bad --stats path keeps the earlier table too. */
-	struct outfile so = {.slot = -1};
-	if ((o->stats && (err = join_write_stats(&so, o->stats, res))) ||
-	    (err = outfile_flush(&j->of))) {
-		outfile_abort(&so);
-		outfile_abort(&j->of);
+	/* The table and its statistics as one set: a full disk, a bad --stats
+	 * path or a failed rename keeps the earlier pair. */
+	enum { OUT_TABLE, OUT_STATS, OUT_N };
+	struct outfile out[OUT_N] = {j->of, {.slot = -1}};
+	memset(&j->of, 0, sizeof j->of); /* the set has it now */
+	if (o->stats && (err = join_write_stats(&out[OUT_STATS], o->stats, res))) {
+		outfile_abort_set(out, OUT_N);
 		return err;
 	}
-	if ((err = outfile_commit(&j->of))) {
-		outfile_abort(&so);
-		return err;
-	}
-	return o->stats ? outfile_commit(&so) : 0;
+	return outfile_commit_set(out, OUT_N);
 }
 
 int join_run(const struct join_opts *o, struct join_result *res)

@@ -230,6 +230,195 @@ int outfile_commit(struct outfile *of)
 	return err;
 }
 
+/* ---- sets ------------------------------------------------------------------ */
+
+int outfile_reserve(struct outfile *of, const char *path, const char **write_to)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0 ||
+	    (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))) {
+		/* the writer writes it in place, as outfile_open would (and a
+		 * FIFO is not opened twice) */
+		memset(of, 0, sizeof *of);
+		of->slot = -1;
+		if (!(of->path = strdup(path))) {
+			log_error("out of memory opening %s", path);
+			return GL_ENOMEM;
+		}
+		*write_to = of->path;
+		return 0;
+	}
+	int err = outfile_open(of, path);
+	if (err)
+		return err;
+	/* empty: only the name is kept, for the writer to rename its file onto */
+	fclose(of->fp);
+	of->fp = NULL;
+	*write_to = of->tmp;
+	return 0;
+}
+
+void outfile_abort_set(struct outfile *of, int n)
+{
+	for (int i = 0; i < n; i++)
+		outfile_abort(&of[i]);
+}
+
+/* Flush, fsync and close a member, so that only its rename is left.  A
+ * member another writer filled (fp NULL) has nothing to close. */
+static int close_member(struct outfile *of)
+{
+	int err = 0;
+	if (!of->fp)
+		return 0;
+	if (fflush(of->fp) != 0 || ferror(of->fp) || (of->tmp && fsync(fileno(of->fp)) != 0)) {
+		log_error("cannot write %s: %s", of->path, strerror(errno));
+		err = GL_EIO;
+	}
+	if (of->fp != stdout && fclose(of->fp) != 0 && !err) {
+		log_error("cannot write %s: %s", of->path, strerror(errno));
+		err = GL_EIO;
+	}
+	of->fp = NULL;
+	return err;
+}
+
+/* What a target held before the set replaced it: a hidden name beside it,
+ * NULL if there was nothing; moved = the target itself was moved there (no
+ * hard links), so that until its replacement arrives it is absent. */
+struct kept {
+	char *name;
+	int moved;
+};
+
+static int keep_old(const char *path, struct kept *k)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_error("cannot replace %s: %s", path, strerror(errno));
+		return GL_EIO;
+	}
+	/* nothing is renamed over a folder: that rename fails, keeping it */
+	if (S_ISDIR(st.st_mode))
+		return 0;
+	char *b = temp_name(path);
+	if (!b) {
+		log_error("out of memory replacing %s", path);
+		return GL_ENOMEM;
+	}
+	int fd = mkstemp(b); /* a fresh name of our own */
+	if (fd >= 0) {
+		close(fd);
+		/* a hard link leaves path in place meanwhile; where there are
+		 * none, path is moved aside until its replacement arrives */
+		if (unlink(b) == 0 && link(path, b) == 0) {
+			k->name = b;
+			return 0;
+		}
+		if (rename(path, b) == 0) {
+			k->name = b;
+			k->moved = 1;
+			return 0;
+		}
+		unlink(b);
+	}
+	log_error("cannot keep %s while replacing it: %s", path, strerror(errno));
+	free(b);
+	return GL_EIO;
+}
+
+/* Give a replaced target its earlier content back, or remove it if it had
+ * none.  Should that fail, the earlier content stays under its hidden name,
+ * which the message gives. */
+static void put_back(const char *path, struct kept *k)
+{
+	if (!k->name) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			log_error("cannot remove %s again: %s", path, strerror(errno));
+		return;
+	}
+	if (rename(k->name, path) != 0)
+		log_error("cannot put back the earlier %s: %s; it is in %s", path, strerror(errno),
+			  k->name);
+	free(k->name);
+	k->name = NULL;
+}
+
+/* The target of the member that failed was not replaced: drop its kept
+ * link, or move it back if it was moved aside. */
+static void drop_kept(const char *path, struct kept *k)
+{
+	if (k->moved)
+		put_back(path, k);
+	else if (k->name)
+		unlink(k->name);
+	free(k->name);
+	k->name = NULL;
+}
+
+static int rename_sys(const char *from, const char *to, void *arg)
+{
+	(void)arg;
+	return rename(from, to);
+}
+
+int outfile_commit_set(struct outfile *of, int n) { return outfile_commit_set_with(of, n, rename_sys, NULL); }
+
+int outfile_commit_set_with(struct outfile *of, int n, outfile_rename_fn *fn, void *arg)
+{
+	int err = 0;
+	for (int i = 0; i < n && !err; i++)
+		err = close_member(&of[i]);
+	struct kept *kept = err ? NULL : calloc((size_t)n + 1, sizeof *kept);
+	if (!err && !kept) {
+		log_error("out of memory committing the outputs");
+		err = GL_ENOMEM;
+	}
+	if (err) {
+		outfile_abort_set(of, n);
+		return err;
+	}
+	/* a signal between two renames would leave part of the set replaced:
+	 * it waits until the set is whole, old or new */
+	sigset_t old;
+	block(&old);
+	int k = 0;
+	for (; k < n && !err; k++) {
+		if (!of[k].tmp)
+			continue; /* never opened, or written in place */
+		if ((err = keep_old(of[k].path, &kept[k])))
+			break;
+		if (fn(of[k].tmp, of[k].path, arg) != 0) {
+			int e = errno;
+			log_error("cannot rename %s to %s: %s", of[k].tmp, of[k].path, strerror(e));
+			drop_kept(of[k].path, &kept[k]);
+			err = GL_EIO;
+			break;
+		}
+	}
+	if (err) {
+		/* the set is only good whole: take back the k renamed before */
+		for (int j = k - 1; j >= 0; j--) {
+			if (of[j].tmp)
+				put_back(of[j].path, &kept[j]);
+			release(&of[j]); /* its temporary is gone: renamed */
+		}
+		outfile_abort_set(of + k, n - k);
+	} else {
+		for (int i = 0; i < n; i++) {
+			if (kept[i].name)
+				unlink(kept[i].name);
+			free(kept[i].name);
+			release(&of[i]);
+		}
+	}
+	unblock(&old);
+	free(kept);
+	return err;
+}
+
 int outfile_mkdirs(const char *path)
 {
 	char buf[4096];

@@ -11,6 +11,16 @@
  * /dev/full, /dev/stdout, a FIFO): there is no file to replace whole, and a
  * temporary renamed over a device node would destroy it.
  *
+ * A stage that writes several outputs commits them as a set: all of them
+ * replace their targets, or none does.  The set is an array of outfiles
+ * indexed by the caller's enum; each member is opened with outfile_open, or
+ * reserved with outfile_reserve for a writer with its own outfile (a .glr,
+ * a .glm, a gzip file) to put its result on.  outfile_commit_set renames
+ * the members into place in index order, keeping what each target held
+ * before; if the k-th rename fails, the k-1 already renamed get their
+ * earlier content back (or go, if there was none) and the temporaries left
+ * are removed.
+ *
  * outfile_signals() installs SIGINT/SIGTERM/SIGHUP/SIGPIPE handlers that
  * unlink every temporary still open, say so on stderr (not with --quiet) and
  * then die of the same signal; and it ignores SIGXFSZ, so a write past
@@ -45,6 +55,37 @@ int outfile_commit(struct outfile *of);
 
 /* Remove the temporary and release of.  Safe on a zeroed or released of. */
 void outfile_abort(struct outfile *of);
+
+/* Make a member of a set that another writer fills: a hidden empty
+ * temporary beside path (registered for the signal cleanup like any), whose
+ * name is put in *write_to.  The writer opens *write_to with outfile_open
+ * and commits it there (its own temporary renamed over this one); the set's
+ * commit then renames *write_to to path.  For "-" or a device *write_to is
+ * path itself: nothing is renamed.  0 or as outfile_open. */
+int outfile_reserve(struct outfile *of, const char *path, const char **write_to);
+
+/* Commit the n outfiles of[0..n-1] as one set.  A member never opened (a
+ * zeroed outfile, or one released by a failed open) is skipped.  First every
+ * member is flushed, fsynced and closed, so that a full disk fails before
+ * anything is replaced; then, with signals held off, each member in index
+ * order is renamed over its target, an existing target first kept under a
+ * hidden name (a hard link, or a rename where links are not supported).  If
+ * the k-th step fails, the k-1 targets already replaced get their kept
+ * content back, a target that did not exist is removed again, and the
+ * temporaries not yet renamed are removed: every target is as it was before
+ * the call.  On success the kept copies are removed.  Either way every
+ * member is released.  0, GL_EIO or GL_ENOMEM (logged).  A member reserved
+ * with outfile_reserve must have been written by then. */
+int outfile_commit_set(struct outfile *of, int n);
+
+/* outfile_commit_set with the renames of temporaries over their targets done
+ * by fn (returning 0, or -1 with errno set, as rename(2) does) instead of
+ * rename(2): the test makes the k-th of them fail. */
+typedef int outfile_rename_fn(const char *from, const char *to, void *arg);
+int outfile_commit_set_with(struct outfile *of, int n, outfile_rename_fn *fn, void *arg);
+
+/* outfile_abort on each of of[0..n-1]. */
+void outfile_abort_set(struct outfile *of, int n);
 
 /* Create folder dir and any missing parents (mkdir -p), 0777 less the
  * umask, and check that it can take new files.  0, or GL_EIO when a

@@ -142,13 +142,14 @@ static int write_one(const struct report *r, int w, FILE *f)
 	}
 }
 
-/* Write every output to its temporary and flush them all before the first
- * rename: a full disk or a failing table leaves the earlier set whole, not
- * new tables beside an old page. */
+/* Write every output to its temporary, then commit them as a set: a full
+ * disk or a failing table leaves the earlier set whole, not new tables
+ * beside an old page. */
 static int write_all(const struct report *r, const char *out)
 {
 	struct outfile of[W_N];
-	int open[W_N] = {0}, err = 0;
+	int err = 0;
+	memset(of, 0, sizeof of); /* a table not written is a member skipped */
 	for (int w = 0; w < W_N && !err; w++) {
 		int want = 1;
 		if (w == W_METRICS && ((err = copy_wanted(r->in.dir, out, out_names[w], &want)) || !want))
@@ -161,18 +162,14 @@ static int write_all(const struct report *r, const char *out)
 		}
 		err = outfile_open(&of[w], path);
 		free(path);
-		open[w] = !err;
 		if (!err)
 			err = write_one(r, w, of[w].fp);
-		if (!err)
-			err = outfile_flush(&of[w]);
 	}
-	for (int w = 0; w < W_N; w++)
-		if (open[w] && err)
-			outfile_abort(&of[w]);
-		else if (open[w])
-			err = outfile_commit(&of[w]);
-	return err;
+	if (err) {
+		outfile_abort_set(of, W_N);
+		return err;
+	}
+	return outfile_commit_set(of, W_N);
 }
 
 int report_run(const struct rep_opts *o)

@@ -89,6 +89,9 @@ int blend_fit(const float *X, const float *y, uint64_t n, int m, double lambda, 
 
 /* ---- the run --------------------------------------------------------------- */
 
+/* The outputs, committed as a set in this order. */
+enum { OUT_MODEL, OUT_METRICS, OUT_SUMMARY, OUT_PREDS, OUT_TABLE, OUT_N };
+
 struct blend_run {
 	const struct train_cfg *c;
 	struct glr g, gh;            /* the file, and the view with the holdout split */
@@ -101,7 +104,7 @@ struct blend_run {
 	double hold_rmse[CFG_MAX_BLEND + 1];
 	int best;
 	float lo, hi;
-	struct outfile metrics, summary, preds, table;
+	struct outfile out[OUT_N];
 	const char *dir;
 	struct keys keys;            /* users.csv, items.csv */
 };
@@ -313,7 +316,7 @@ static void summary_row(FILE *f, const char *model, const char *member, const st
 static int write_summary(struct blend_run *r, struct model *bm, double *valid_rmse)
 {
 	const struct train_cfg *c = r->c;
-	FILE *f = r->summary.fp;
+	FILE *f = r->out[OUT_SUMMARY].fp;
 	struct model base = {0};
 	struct evalres e;
 	fputs("model,member,rmse,mae,accuracy,precision_at_k,recall_at_k,ndcg_at_k,k\n", f);
@@ -350,7 +353,7 @@ static int write_summary(struct blend_run *r, struct model *bm, double *valid_rm
 
 static void write_table(struct blend_run *r, const double *valid_rmse)
 {
-	FILE *f = r->table.fp;
+	FILE *f = r->out[OUT_TABLE].fp;
 	fputs("member,model,weight,holdout_rmse,valid_rmse\n", f);
 	fprintf(f, ",intercept,%.6f,,\n", r->w[0]);
 	for (int j = 0; j < r->n; j++)
@@ -362,7 +365,7 @@ static void write_table(struct blend_run *r, const double *valid_rmse)
 static int write_predictions(struct blend_run *r, struct model *bm)
 {
 	const struct glr *g = &r->g;
-	FILE *f = r->preds.fp;
+	FILE *f = r->out[OUT_PREDS].fp;
 	size_t cap = r->d.max_row ? r->d.max_row : 1;
 	uint32_t *items = malloc(cap * sizeof *items);
 	float *rating = malloc(cap * sizeof *rating), *pred = malloc(cap * sizeof *pred);
@@ -424,10 +427,13 @@ static int write_model(struct blend_run *r)
 		b.p = NULL;
 		err = model_to_glm(m, 0, &g);
 	}
+	const char *to = NULL; /* the model's temporary in the set */
 	if (!err) {
 		keys_fill_source(&r->keys, &r->d, &g);
-		err = glm_save(&g, path);
+		err = outfile_reserve(&r->out[OUT_MODEL], path, &to);
 	}
+	if (!err)
+		err = glm_save(&g, to);
 	if (err == GL_ENOMEM)
 		log_error("out of memory writing the model");
 	if (!err)
@@ -498,16 +504,16 @@ int blend_run_keyed(const struct train_cfg *c, const char *path, const char *use
 	 * members are trained */
 	if (!err)
 		err = outfile_mkdirs(outdir);
-	struct outfile *files[] = {&r->metrics, &r->summary, &r->preds, &r->table};
-	const char *names[] = {"metrics.csv", "train.summary.csv", "predictions.csv", "blend.csv"};
-	for (size_t t = 0; !err && t < 4; t++)
-		err = open_out(files[t], outdir, names[t]);
+	static const char *const names[OUT_N] = {"model.glm", "metrics.csv", "train.summary.csv",
+						 "predictions.csv", "blend.csv"};
+	for (int t = OUT_METRICS; /* the model: write_model */ !err && t < OUT_N; t++)
+		err = open_out(&r->out[t], outdir, names[t]);
 	if (!err)
 		err = fit_weights(r);
 	if (!err)
-		fputs("epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds,member\n", r->metrics.fp);
+		fputs("epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds,member\n", r->out[OUT_METRICS].fp);
 	for (int j = 0; !err && j < r->n; j++)
-		err = train_one(r, j, &r->d, r->metrics.fp);
+		err = train_one(r, j, &r->d, r->out[OUT_METRICS].fp);
 	struct blendm bmp = {r};
 	struct model bm = {.ops = &blend_ops, .loss = GLM_MSE, .priv = &bmp};
 	double valid_rmse[CFG_MAX_BLEND + 1];
@@ -517,14 +523,13 @@ int blend_run_keyed(const struct train_cfg *c, const char *path, const char *use
 		write_table(r, valid_rmse);
 		err = write_predictions(r, &bm);
 	}
-	for (size_t t = 0; !err && t < 4; t++)
-		err = outfile_flush(files[t]);
 	if (!err)
 		err = write_model(r);
-	for (size_t t = 0; !err && t < 4; t++)
-		err = outfile_commit(files[t]);
-	for (size_t t = 0; t < 4; t++)
-		outfile_abort(files[t]);
+	/* the model and the tables together, so a failed run changes none */
+	if (err)
+		outfile_abort_set(r->out, OUT_N);
+	else
+		err = outfile_commit_set(r->out, OUT_N);
 	for (int j = 0; j < r->n; j++)
 		model_free(&r->members[j]); /* a member never made is zero: nothing to free */
 	keys_free(&r->keys);

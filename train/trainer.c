@@ -19,12 +19,15 @@
 #include <string.h>
 #include <time.h>
 
+/* The outputs, committed as a set in this order. */
+enum { OUT_MODEL, OUT_METRICS, OUT_SUMMARY, OUT_PREDS, OUT_N };
+
 struct run {
 	const struct train_cfg *c;
 	struct tdata d;
 	struct model members[9];
 	int n_members;
-	struct outfile metrics, summary, preds;
+	struct outfile out[OUT_N];
 	char *dir;
 	struct keys keys; /* users.csv, items.csv */
 };
@@ -68,7 +71,7 @@ static int open_out(struct outfile *of, const char *dir, const char *name)
 
 static void metrics_header(const struct run *r)
 {
-	FILE *f = r->metrics.fp;
+	FILE *f = r->out[OUT_METRICS].fp;
 	fputs("epoch,train_loss,valid_loss,valid_rmse,valid_mae,seconds", f);
 	if (r->c->loss == GLM_CE)
 		fputs(",valid_accuracy", f);
@@ -80,7 +83,7 @@ static void metrics_header(const struct run *r)
 static void metrics_row(const struct run *r, uint32_t epoch, double train_loss,
 			const struct evalres *e, double secs, uint32_t member)
 {
-	FILE *f = r->metrics.fp;
+	FILE *f = r->out[OUT_METRICS].fp;
 	fprintf(f, "%u,%.6f,%.6f,%.6f,%.6f,%.3f", epoch, train_loss, e->loss, e->rmse, e->mae, secs);
 	if (r->c->loss == GLM_CE)
 		fprintf(f, ",%.6f", e->accuracy);
@@ -198,7 +201,7 @@ static void log_result(const char *name, const struct evalres *e, double global,
 static int write_summary(struct run *r)
 {
 	const struct train_cfg *c = r->c;
-	struct outfile of = r->summary;
+	struct outfile of = r->out[OUT_SUMMARY];
 	struct model base = {0};
 	struct evalres e, pop;
 	double global = NAN, biases = NAN;
@@ -257,7 +260,7 @@ static int write_summary(struct run *r)
 static int write_predictions(struct run *r)
 {
 	const struct glr *g = r->d.g;
-	struct outfile of = r->preds;
+	struct outfile of = r->out[OUT_PREDS];
 	int err = 0;
 	size_t cap = r->d.max_row ? r->d.max_row : 1;
 	uint32_t *items = malloc(cap * sizeof *items);
@@ -300,15 +303,16 @@ static int write_model(struct run *r)
 {
 	struct glm g = {0};
 	char *path = join(r->dir, "model.glm");
+	const char *to = NULL; /* the model's temporary in the set */
 	int err = path ? cfg_hparams(r->c, &g.hparams) : GL_ENOMEM;
 	for (int j = 0; !err && j < r->n_members; j++)
 		err = model_to_glm(&r->members[j], (uint32_t)j, &g);
 	/* What recommend and report check their inputs against. */
 	keys_fill_source(&r->keys, &r->d, &g);
-	if (!err)
-		err = glm_save(&g, path);
-	else if (err == GL_ENOMEM)
+	if (err == GL_ENOMEM)
 		log_error("out of memory writing the model");
+	else if (!err && !(err = outfile_reserve(&r->out[OUT_MODEL], path, &to)))
+		err = glm_save(&g, to);
 	glm_free(&g);
 	free(path);
 	return err;
@@ -344,11 +348,11 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 	if (!err)
 		err = outfile_mkdirs(outdir);
 	if (!err)
-		err = open_out(&r.metrics, outdir, "metrics.csv");
+		err = open_out(&r.out[OUT_METRICS], outdir, "metrics.csv");
 	if (!err)
-		err = open_out(&r.summary, outdir, "train.summary.csv");
+		err = open_out(&r.out[OUT_SUMMARY], outdir, "train.summary.csv");
 	if (!err)
-		err = open_out(&r.preds, outdir, "predictions.csv");
+		err = open_out(&r.out[OUT_PREDS], outdir, "predictions.csv");
 	if (!err)
 		metrics_header(&r);
 	for (uint32_t j = 0; !err && j < c->ensemble; j++)
@@ -357,19 +361,13 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 		err = write_summary(&r);
 	if (!err)
 		err = write_predictions(&r);
-	/* The model file is renamed into place by glm_save; the tables follow
-	 * only when it succeeded, so a failed run changes none of them.  They
-	 * are flushed first: a full disk then fails before the model is
-	 * replaced, not after. */
-	struct outfile *tables[] = {&r.metrics, &r.summary, &r.preds};
-	for (size_t t = 0; !err && t < 3; t++)
-		err = outfile_flush(tables[t]);
 	if (!err)
 		err = write_model(&r);
-	for (size_t t = 0; !err && t < 3; t++)
-		err = outfile_commit(tables[t]);
-	for (size_t t = 0; t < 3; t++)
-		outfile_abort(tables[t]);
+	/* the model and the tables together, so a failed run changes none */
+	if (err)
+		outfile_abort_set(r.out, OUT_N);
+	else
+		err = outfile_commit_set(r.out, OUT_N);
 	for (int j = 0; j < r.n_members; j++)
 		model_free(&r.members[j]);
 	keys_free(&r.keys);

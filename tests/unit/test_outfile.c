@@ -1,6 +1,7 @@
 /* Unit tests for lib/outfile: a file appears whole or not at all, the
  * earlier file survives a failed or aborted run, devices and "-" are
- * written in place, mkdir -p, and the signal cleanup (in a child process).
+ * written in place, mkdir -p, the signal cleanup (in a child process), and
+ * a set committed whole or not at all whichever of its renames fails.
  * The messages are checked for the path they name, not word for word. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -284,6 +285,173 @@ static void test_file_size_limit(void **state)
 	assert_int_equal(hidden_in("f"), 0);
 }
 
+/* ---- sets ------------------------------------------------------------------ */
+
+/* The set under test, in folder "s": members in this order, one of each
+ * kind a stage has (a target that exists, one that does not, a member
+ * another writer fills, a slot never opened). */
+enum { S_OLD, S_NEW, S_SKIPPED, S_WRITER, S_OLD2, S_N };
+static const char *const s_path[S_N] = {"s/a.csv", "s/b.csv", "s/never.csv", "s/c.glr", "s/d.csv"};
+static const char *const s_before[S_N] = {"old a\n", NULL, NULL, "old c\n", "old d\n"};
+enum { S_RENAMES = 4 }; /* the members with a temporary */
+
+/* Fails the k-th rename it is asked for (1-based), counting them all. */
+struct fail_at {
+	int k, calls;
+};
+
+static int failing_rename(const char *from, const char *to, void *arg)
+{
+	struct fail_at *f = arg;
+	if (++f->calls == f->k) {
+		errno = EIO;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+static void set_prepare(struct outfile *of)
+{
+	assert_int_equal(outfile_mkdirs("s"), 0);
+	for (int i = 0; i < S_N; i++) {
+		unlink(s_path[i]);
+		if (s_before[i])
+			spit(s_path[i], s_before[i]);
+	}
+	memset(of, 0, S_N * sizeof *of);
+	for (int i = 0; i < S_N; i++) {
+		if (i == S_SKIPPED)
+			continue;
+		char text[64];
+		snprintf(text, sizeof text, "new %d\n", i);
+		if (i == S_WRITER) {
+			/* the writer's own outfile lands on the reserved name */
+			const char *to;
+			struct outfile w;
+			assert_int_equal(outfile_reserve(&of[i], s_path[i], &to), 0);
+			assert_null(of[i].fp);
+			assert_string_not_equal(to, s_path[i]);
+			assert_int_equal(outfile_open(&w, to), 0);
+			fputs(text, w.fp);
+			assert_int_equal(outfile_commit(&w), 0);
+		} else {
+			assert_int_equal(outfile_open(&of[i], s_path[i]), 0);
+			fputs(text, of[i].fp);
+		}
+	}
+	/* nothing replaced yet */
+	for (int i = 0; i < S_N; i++)
+		if (!s_before[i])
+			assert_int_equal(access(s_path[i], F_OK), -1);
+}
+
+/* Every target holds what it held before (absent if it was). */
+static void set_as_before(void)
+{
+	char buf[256];
+	for (int i = 0; i < S_N; i++) {
+		if (!s_before[i]) {
+			assert_int_equal(access(s_path[i], F_OK), -1);
+			continue;
+		}
+		slurp(s_path[i], buf, sizeof buf);
+		assert_string_equal(buf, s_before[i]);
+	}
+	assert_int_equal(hidden_in("s"), 0); /* no temporary, no kept copy */
+}
+
+static void test_set_commit(void **state)
+{
+	(void)state;
+	char buf[256];
+	struct outfile of[S_N];
+	struct fail_at f = {0, 0};
+	set_prepare(of);
+	assert_int_equal(outfile_commit_set_with(of, S_N, failing_rename, &f), 0);
+	assert_int_equal(f.calls, S_RENAMES);
+	for (int i = 0; i < S_N; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "new %d\n", i);
+		if (i == S_SKIPPED) {
+			assert_int_equal(access(s_path[i], F_OK), -1);
+			continue;
+		}
+		slurp(s_path[i], buf, sizeof buf);
+		assert_string_equal(buf, want);
+		assert_null(of[i].path);
+	}
+	assert_int_equal(hidden_in("s"), 0);
+	/* safe to abort after a commit */
+	outfile_abort_set(of, S_N);
+}
+
+/* The k-th rename fails, for every k: the set is as it was before. */
+static void test_set_kth_rename_fails(void **state)
+{
+	(void)state;
+	char msg[1024];
+	for (int k = 1; k <= S_RENAMES; k++) {
+		struct outfile of[S_N];
+		struct fail_at f = {k, 0};
+		set_prepare(of);
+		err_start();
+		int err = outfile_commit_set_with(of, S_N, failing_rename, &f);
+		err_end(msg, sizeof msg);
+		assert_int_equal(err, GL_EIO);
+		assert_int_equal(f.calls, k);
+		assert_non_null(strstr(msg, "cannot rename"));
+		set_as_before();
+		for (int i = 0; i < S_N; i++)
+			assert_null(of[i].path);
+	}
+}
+
+/* The same with a real rename(2) failing: a target that is a folder. */
+static void test_set_target_is_folder(void **state)
+{
+	(void)state;
+	char msg[1024];
+	struct outfile of[S_N];
+	set_prepare(of);
+	rmdir("s/d.csv/x");
+	unlink("s/d.csv");
+	assert_int_equal(mkdir("s/d.csv", 0777), 0);
+	assert_int_equal(mkdir("s/d.csv/x", 0777), 0);
+	err_start();
+	int err = outfile_commit_set(of, S_N);
+	err_end(msg, sizeof msg);
+	assert_int_equal(err, GL_EIO);
+	assert_non_null(strstr(msg, "s/d.csv"));
+	struct stat st;
+	assert_int_equal(stat("s/d.csv/x", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(rmdir("s/d.csv/x"), 0);
+	assert_int_equal(rmdir("s/d.csv"), 0);
+	spit("s/d.csv", s_before[S_OLD2]);
+	set_as_before();
+}
+
+/* A member that cannot be written (a full device) fails the set before
+ * anything is renamed. */
+static void test_set_write_fails(void **state)
+{
+	(void)state;
+	char msg[1024];
+	struct stat st;
+	if (stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode))
+		skip();
+	struct outfile of[S_N + 1];
+	set_prepare(of);
+	assert_int_equal(outfile_open(&of[S_N], "/dev/full"), 0);
+	fputs("more than fits\n", of[S_N].fp);
+	err_start();
+	int err = outfile_commit_set(of, S_N + 1);
+	err_end(msg, sizeof msg);
+	assert_int_equal(err, GL_EIO);
+	assert_non_null(strstr(msg, "/dev/full"));
+	set_as_before();
+}
+
 int main(void)
 {
 	log_init("test_outfile", LOG_NORMAL);
@@ -292,6 +460,8 @@ int main(void)
 		cmocka_unit_test(test_open_fails),	 cmocka_unit_test(test_devices_in_place),
 		cmocka_unit_test(test_stdout),		 cmocka_unit_test(test_mkdirs),
 		cmocka_unit_test(test_signal_cleanup),	 cmocka_unit_test(test_file_size_limit),
+		cmocka_unit_test(test_set_commit),	 cmocka_unit_test(test_set_kth_rename_fails),
+		cmocka_unit_test(test_set_target_is_folder), cmocka_unit_test(test_set_write_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
