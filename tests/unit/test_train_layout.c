@@ -20,6 +20,7 @@
 
 #include "../../train/metrics.h"
 #include "../../train/model.h"
+#include "../../train/model_file.h"
 #include "err.h"
 #include "log.h"
 
