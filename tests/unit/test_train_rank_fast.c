@@ -18,6 +18,7 @@
 
 #include "../../train/metrics.h"
 #include "../../train/model.h"
+#include "../../train/model_file.h"
 #include "../../train/score.h"
 #include "err.h"
 #include "glr.h"
