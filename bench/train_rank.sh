@@ -1,5 +1,5 @@
 # bench/train_rank.sh - what the ranking metrics over the whole catalogue
-# (train/metrics.h) cost beside training: the seconds of goodlens-train's
+# (train/train_metrics.h) cost beside training: the seconds of goodlens-train's
 # "ranked N items for U users in S s" log line against the seconds of its
 # epochs' training passes, in the same run.
 #

@@ -2,12 +2,12 @@
 #include "extract_kind.h"
 
 #include "delim.h"
-#include "src_goodbooks.h"
-#include "src_goodreads_csv.h"
-#include "src_goodreads_json.h"
-#include "src_goodreads_meta.h"
-#include "src_movielens.h"
-#include "src_ratings_csv.h"
+#include "extract_src_goodbooks.h"
+#include "extract_src_goodreads_csv.h"
+#include "extract_src_goodreads_json.h"
+#include "extract_src_goodreads_meta.h"
+#include "extract_src_movielens.h"
+#include "extract_src_ratings_csv.h"
 
 #include <stdio.h>
 #include <string.h>

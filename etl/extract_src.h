@@ -2,7 +2,7 @@
  * run's context, the file it reads, and the helpers every reader shares.
  *
  * A reader (src_*.h, one per family of formats; extract_kind.c names the
- * reader of each kind) opens its file (lib/gzline or src_csv.h), parses
+ * reader of each kind) opens its file (lib/gzline or extract_src_csv.h), parses
  * records, reports bad ones through xsrc_bad() (which may say stop), hands
  * ratings to xsrc_rating() and metadata rows to xsrc_row(), and fills the
  * byte and line counts of its xstats.  It returns 0, or a gl_err that ends
@@ -19,7 +19,7 @@
 
 #include "extract.h"
 #include "extract_stats.h"
-#include "factbuild.h"
+#include "extract_facts.h"
 #include "progress.h"
 
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #include "csvwrite.h"
 #include "err.h"
 #include "log.h"
-#include "lookup.h"
+#include "export_lookup.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -2,20 +2,20 @@
 
 #include "buf.h"
 #include "dedupe.h"
-#include "dimtab.h"
+#include "filter_dimtab.h"
 #include "err.h"
 #include "fstate.h"
-#include "fstats.h"
+#include "filter_stats.h"
 #include "glr.h"
-#include "inner.h"
+#include "filter_inner.h"
 #include "kcore.h"
 #include "log.h"
 #include "outfile.h"
 #include "ratingsel.h"
-#include "remap.h"
+#include "filter_remap.h"
 #include "topn.h"
-#include "usample.h"
-#include "works.h"
+#include "filter_usample.h"
+#include "filter_works.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -1,28 +1,28 @@
 /* filter.h - goodlens-filter: from the raw fact file to the training file.
  *
  * Steps, in this order, each optional except dedupe (ratings.glr holds one
- * rating per pair) and each reported in filter.stats.csv (fstats.h):
+ * rating per pair) and each reported in filter.stats.csv (filter_stats.h):
  *
  *   inner         the ratings' inner join with the user and item tables:
- *                 ratings of ids without a row go (inner.h)
+ *                 ratings of ids without a row go (filter_inner.h)
  *   zeros         drop rating 0 (shelved, not rated; the default), keep it,
  *                 or keep it alone as implicit feedback (ratingsel.h)
  *   range         keep ratings within [lo, hi] stars
  *   dedupe        one rating per (user, item) pair (dedupe.h)
  *   works         editions merged into works, then pairs deduplicated again
- *                 with the same rule (works.h)
+ *                 with the same rule (filter_works.h)
  *   top-items     the N items with the most ratings (topn.h)
  *   kcore         at least U ratings per user and I per item (kcore.h)
- *   sample-users  a random subset of the users (usample.h)
+ *   sample-users  a random subset of the users (filter_usample.h)
  *
- * then contiguous ids and the split (remap.h, split.h), ratings.glr,
- * users.csv and items.csv (dimtab.h) and filter.stats.csv, all in outdir.
+ * then contiguous ids and the split (filter_remap.h, filter_split.h), ratings.glr,
+ * users.csv and items.csv (filter_dimtab.h) and filter.stats.csv, all in outdir.
  * The same inputs and seed give the same bytes.
  */
 #ifndef GL_FILTER_H
 #define GL_FILTER_H
 
-#include "split.h"
+#include "filter_split.h"
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
-/* goodlens-join: an SQL-style hash join of two CSV files (join/hashjoin.h). */
+/* goodlens-join: an SQL-style hash join of two CSV files (join/join_hash.h). */
 #include "cli.h"
 #include "delim.h"
 #include "err.h"
-#include "hashjoin.h"
+#include "join_hash.h"
 #include "log.h"
 #include "outfile.h"
 

@@ -10,7 +10,7 @@
  * the six places that list the kinds: enum glm_kind (lib/glm.h; appended,
  * since the number is stored in model.glm), glm_kind_names (lib/glm.c: the
  * --model name), the extern and case in model_ops_of() (model_file.c),
- * cfg_defaults() and cfg_check() (cfg.c: its defaults and the options it
+ * cfg_defaults() and cfg_check() (train_cfg.c: its defaults and the options it
  * refuses), goodlens-train --help (train_main.c) and the report's kind_name
  * (report/page_train.c); and its section in docs/TRAIN.md.
  *
@@ -21,7 +21,7 @@
 #define GL_TRAIN_MODEL_H
 
 #include "batch.h"
-#include "cfg.h"
+#include "train_cfg.h"
 #include "data.h"
 #include "glm.h"
 #include "glmscore.h"

@@ -46,7 +46,7 @@
 #ifndef GL_TRAIN_OPTIM_H
 #define GL_TRAIN_OPTIM_H
 
-#include "cfg.h"
+#include "train_cfg.h"
 #include "glm.h"
 #include "sched.h"
 

@@ -63,7 +63,7 @@ size_t rec_top(const struct recsys *s, const float *score, const uint8_t *skip, 
 void rec_mark_seen(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t value);
 
 /* The same for the items user u rated in training only (split bit clear):
- * the candidates the trainer's ranking metrics rank (metrics.h). */
+ * the candidates the trainer's ranking metrics rank (train_metrics.h). */
 void rec_mark_trained(const struct recsys *s, uint32_t u, uint8_t *skip, uint8_t value);
 
 /* Cosine similarity of item's factors (member 0) with every item's into

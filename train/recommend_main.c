@@ -4,7 +4,7 @@
 #include "err.h"
 #include "log.h"
 #include "outfile.h"
-#include "recquery.h"
+#include "recommend_query.h"
 
 #include <getopt.h>
 #include <stdio.h>

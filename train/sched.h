@@ -15,7 +15,7 @@
 #ifndef GL_TRAIN_SCHED_H
 #define GL_TRAIN_SCHED_H
 
-#include "cfg.h"
+#include "train_cfg.h"
 
 struct hyper {
 	double lr, mom;

@@ -1,6 +1,6 @@
 /* score.h - predicted ratings of a block of users for a range of items:
  * the one code path goodlens-recommend's lists and the trainer's ranking
- * metrics (metrics.h) share, so that both rank with the same bits.
+ * metrics (train_metrics.h) share, so that both rank with the same bits.
  *
  * Factor models (member 0 has user and item factors and biases: dot, mf,
  * als, bpmf) score the block with glm_score_block (lib/glmscore.h: one
@@ -42,7 +42,7 @@ void score_bias(struct model *const *ms, uint32_t nm, const uint32_t *trained, u
 /* 1 when ms[0] scores through factors and biases (dot, mf, als). */
 int score_is_factor(const struct model *m);
 
-/* Ranking's fast path (metrics.h).  1 when the ensemble ms[0..nm) scores
+/* Ranking's fast path (train_metrics.h).  1 when the ensemble ms[0..nm) scores
  * a pair as link(s) of one raw score s = p.q + ((mu + b_u) + b_i) with a
  * link that never decreases (one factor member whose loss is not ce: the
  * identity, clipping, sigmoid_range), so that an item whose s is at most

@@ -1,6 +1,6 @@
 /* goodlens-train: fit a collaborative-filtering model to a ratings file. */
-#include "blend.h"
-#include "cfg.h"
+#include "train_blend.h"
+#include "train_cfg.h"
 #include "cli.h"
 #include "err.h"
 #include "glm.h"

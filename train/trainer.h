@@ -14,7 +14,7 @@
 #ifndef GL_TRAIN_TRAINER_H
 #define GL_TRAIN_TRAINER_H
 
-#include "cfg.h"
+#include "train_cfg.h"
 
 /* Train as c says on the .glr file at path, writing into outdir.
  * The source keys come from users.csv and items.csv beside path (each

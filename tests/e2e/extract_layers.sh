@@ -1,7 +1,7 @@
 # goodlens-extract's files call one way: main (extract_main.c) -> driver
-# (extract.c) -> kind table (extract_kind.c) -> readers (src_*.c other than
-# src_csv.c) -> the helpers under them (extract_src.c, src_csv.c,
-# extract_value.c, factbuild.c, ...) -> lib.  Who calls whom is read from
+# (extract.c) -> kind table (extract_kind.c) -> readers (extract_src_*.c but
+# extract_src_csv.c) -> the helpers under them (extract_src.c, extract_src_csv.c,
+# extract_value.c, extract_facts.c, ...) -> lib.  Who calls whom is read from
 # the object files' symbols: a call up a layer, or between two readers, or a
 # loop among the helpers fails.  And every etl/extract*.h declares only
 # functions that its own .c defines.
@@ -17,8 +17,8 @@ layer() {
 	extract_main) echo 0 ;;
 	extract) echo 1 ;;
 	extract_kind) echo 2 ;;
-	src_csv) echo 4 ;;
-	src_*) echo 3 ;;
+	extract_src_csv) echo 4 ;;
+	extract_src_*) echo 3 ;;
 	*) echo 4 ;;
 	esac
 }
@@ -37,8 +37,8 @@ awk 'NR == FNR { owner[$1] = $2; next }
      ($2 in owner) && owner[$2] != $1 { print $1, owner[$2] }' defs uses | sort -u >calls
 if [ ! -s calls ]; then fail "no calls found between etl objects"; fi
 grep -qx 'extract extract_kind' calls
-grep -qx 'extract_kind src_goodreads_json' calls
-grep -qx 'src_goodreads_json extract_src' calls
+grep -qx 'extract_kind extract_src_goodreads_json' calls
+grep -qx 'extract_src_goodreads_json extract_src' calls
 
 while read -r from to; do
 	a=$(layer "$from") b=$(layer "$to")

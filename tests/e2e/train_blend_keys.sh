@@ -1,5 +1,5 @@
 # train_blend_keys: goodlens-train --blend writes what the normal path
-# writes about the source (train/keys.h): predictions.csv carries the keys
+# writes about the source (train/train_keys.h): predictions.csv carries the keys
 # of users.csv and items.csv beside the dense ids (found beside the ratings
 # file, or named by --users/--items; dense ids only, said on stderr, when a
 # table is absent), and model.glm records the rating scale and the tables'

@@ -1,4 +1,4 @@
-/* Unit tests for join/lookup, join/export_gbbooks, join/export_ratings and
+/* Unit tests for join/export_lookup, join/export_gbbooks, join/export_ratings and
  * join/export_ucsd. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include "../../join/export_gbbooks.h"
 #include "../../join/export_ratings.h"
 #include "../../join/export_ucsd.h"
-#include "../../join/lookup.h"
+#include "../../join/export_lookup.h"
 #include "err.h"
 #include "glr.h"
 #include "log.h"

@@ -1,4 +1,4 @@
-/* Unit tests for etl/factbuild: ratings in any order become the CSR file
+/* Unit tests for etl/extract_facts: ratings in any order become the CSR file
  * that first-appearance ids and input order define, whether the input was
  * grouped by user (one sequential copy) or not (scatter passes), and the
  * two paths write the same bytes; the read and reviewed bits travel with
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../etl/factbuild.h"
+#include "../../etl/extract_facts.h"
 #include "err.h"
 #include "glr.h"
 #include "log.h"

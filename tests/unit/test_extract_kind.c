@@ -1,7 +1,7 @@
 /* Unit tests for goodlens-extract's table of kinds (etl/extract_kind): every
  * row complete, its names telling its kind, the --help text made from it,
  * the line shapes deciding before the rows; and the Goodreads metadata
- * reader taking its columns from the row's header (etl/src_goodreads_meta). */
+ * reader taking its columns from the row's header (etl/extract_src_goodreads_meta). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -7,10 +7,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
-#include "../../etl/dates.h"
+#include "../../etl/extract_dates.h"
 #include "../../etl/extract_kind.h"
-#include "../../etl/jsonflat.h"
-#include "../../etl/jsonl.h"
+#include "../../etl/extract_jsonflat.h"
+#include "../../etl/extract_jsonl.h"
 #include "log.h"
 
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../etl/dates.h"
+#include "../../etl/extract_dates.h"
 #include "../../etl/extract_columns.h"
 #include "../../etl/extract_kind.h"
 #include "../../etl/extract_value.h"

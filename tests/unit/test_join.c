@@ -1,4 +1,4 @@
-/* Unit tests for join/rowstore, join/joinkey, join/buildtab and join/hashjoin. */
+/* Unit tests for join/rowstore, join/join_key, join/join_buildtab and join/join_hash. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,10 +6,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
-#include "../../join/buildtab.h"
+#include "../../join/join_buildtab.h"
 #include "err.h"
-#include "../../join/hashjoin.h"
-#include "../../join/joinkey.h"
+#include "../../join/join_hash.h"
+#include "../../join/join_key.h"
 #include "log.h"
 #include "../../join/rowstore.h"
 

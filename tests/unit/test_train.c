@@ -8,9 +8,9 @@
 #include "test_train_planted.h"
 
 #include "../../train/batch.h"
-#include "../../train/cfg.h"
+#include "../../train/train_cfg.h"
 #include "../../train/data.h"
-#include "../../train/decay.h"
+#include "../../train/train_decay.h"
 #include "../../train/optim.h"
 #include "../../train/sched.h"
 #include "err.h"

@@ -11,9 +11,9 @@
 
 #include "test_train_planted.h"
 
-#include "../../train/blend.h"
+#include "../../train/train_blend.h"
 #include "../../train/gibbs.h"
-#include "../../train/metrics.h"
+#include "../../train/train_metrics.h"
 #include "../../train/model.h"
 #include "../../train/model_file.h"
 #include "../../train/trainer.h"

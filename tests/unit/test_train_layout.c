@@ -18,7 +18,7 @@
 
 #include "test_train_planted.h"
 
-#include "../../train/metrics.h"
+#include "../../train/train_metrics.h"
 #include "../../train/model.h"
 #include "../../train/model_file.h"
 #include "err.h"

@@ -9,8 +9,8 @@
 
 #include "test_train_planted.h"
 
-#include "../../train/foldin.h"
-#include "../../train/metrics.h"
+#include "../../train/recommend_foldin.h"
+#include "../../train/train_metrics.h"
 #include "../../train/model.h"
 #include "../../train/model_file.h"
 #include "../../train/trainer.h"

@@ -1,4 +1,4 @@
-/* The ranking metrics over the whole catalogue (train/metrics.h) against a
+/* The ranking metrics over the whole catalogue (train/train_metrics.h) against a
  * brute-force reference written here in double: every candidate of every
  * user scored from the tensors, sorted, and counted.  The models' factors
  * and biases are multiples of 1/4, so every score is exact in float
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../train/metrics.h"
+#include "../../train/train_metrics.h"
 #include "../../train/model.h"
 #include "../../train/model_file.h"
 #include "../../train/model_bias.h"

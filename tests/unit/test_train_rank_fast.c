@@ -1,4 +1,4 @@
-/* The ranking metrics' fast path (train/metrics.c: a bar on the raw score,
+/* The ranking metrics' fast path (train/train_metrics.c: a bar on the raw score,
  * exclusion by each user's sorted training items, blocks of users and
  * chunks of items) against a brute force written here: every candidate of
  * every user rated through score_link, sorted by rating then item id, the
@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../train/metrics.h"
+#include "../../train/train_metrics.h"
 #include "../../train/model.h"
 #include "../../train/model_file.h"
 #include "../../train/score.h"

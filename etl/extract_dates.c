@@ -1,0 +1,154 @@
+#include "extract_dates.h"
+
+int64_t date_days(int64_t y, unsigned m, unsigned d)
+{
+	/* Howard Hinnant's days_from_civil. */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static unsigned month_days(int64_t y, unsigned m)
+{
+	static const unsigned d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+/* n decimal digits at s: the value, or -1. */
+static long digits(const char *s, int n)
+{
+	long v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int finish(int64_t y, long mo, long d, long h, long mi, long sec, long off_s,
+		  uint32_t *out)
+{
+	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > month_days(y, (unsigned)mo) || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	int64_t t = date_days(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+		    off_s;
+	if (t <= 0 || t > (int64_t)UINT32_MAX)
+		return -1;
+	*out = (uint32_t)t;
+	return 1;
+}
+
+int date_goodreads(const char *s, size_t len, uint32_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char days[] = "MonTueWedThuFriSatSun";
+	*out = 0;
+	if (len == 0)
+		return 0;
+	/* "Mon Aug 28 13:55:01 -0700 2017": 30 bytes, fixed columns. */
+	if (len != 30 || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-') || s[25] != ' ')
+		return -1;
+	int wd = 0, mo = 0;
+	for (int i = 0; i < 7 && !wd; i++)
+		wd = s[0] == days[3 * i] && s[1] == days[3 * i + 1] && s[2] == days[3 * i + 2];
+	for (int i = 0; i < 12 && !mo; i++)
+		if (s[4] == months[3 * i] && s[5] == months[3 * i + 1] && s[6] == months[3 * i + 2])
+			mo = i + 1;
+	long d = s[8] == ' ' ? digits(s + 9, 1) : digits(s + 8, 2);
+	long h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
+	long oh = digits(s + 21, 2), om = digits(s + 23, 2), y = digits(s + 26, 4);
+	if (!wd || !mo || d < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || y < 0 ||
+	    oh > 14 || om > 59)
+		return -1;
+	long off = (oh * 3600 + om * 60) * (s[20] == '-' ? -1 : 1);
+	return finish(y, mo, d, h, mi, sec, off, out);
+}
+
+int date_movielens(const char *s, size_t len, uint32_t *out)
+{
+	*out = 0;
+	if (len == 0)
+		return 0;
+	if (len == 19 && s[4] == '-' && s[7] == '-' && s[10] == ' ' && s[13] == ':' &&
+	    s[16] == ':') {
+		long y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+		long h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
+		if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0)
+			return -1;
+		return finish(y, mo, d, h, mi, sec, 0, out);
+	}
+	if (len > 10)
+		return -1;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v == 0 || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 1;
+}
+
+/* The offset of a zone suffix "Z", "+hh", "+hh:mm", "+hhmm" in seconds
+ * east of UTC: 1 with *off, or 0 if z[0..n) is not one. */
+static int zone(const char *z, size_t n, long *off)
+{
+	*off = 0;
+	if (n == 1 && z[0] == 'Z')
+		return 1;
+	if ((n != 3 && n != 5 && n != 6) || (z[0] != '+' && z[0] != '-'))
+		return 0;
+	long h = digits(z + 1, 2), m = 0;
+	if (n == 6 && z[3] != ':')
+		return 0;
+	if (n > 3)
+		m = digits(z + n - 2, 2);
+	if (h < 0 || m < 0 || h > 14 || m > 59)
+		return 0;
+	*off = (h * 3600 + m * 60) * (z[0] == '-' ? -1 : 1);
+	return 1;
+}
+
+int date_iso(const char *s, size_t len, uint32_t *out)
+{
+	*out = 0;
+	if (len == 0)
+		return 0;
+	if (len < 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	long y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
+	long h = 0, mi = 0, sec = 0, off = 0;
+	size_t i = 10;
+	if (y < 0 || mo < 0 || d < 0)
+		return -1;
+	if (i < len && (s[i] == 'T' || s[i] == ' ')) {
+		if (len < i + 6 || s[i + 3] != ':')
+			return -1;
+		h = digits(s + i + 1, 2);
+		mi = digits(s + i + 4, 2);
+		i += 6;
+		if (i < len && s[i] == ':') {
+			if (len < i + 3 || (sec = digits(s + i + 1, 2)) < 0)
+				return -1;
+			i += 3;
+			if (i < len && s[i] == '.')
+				for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+					;
+		}
+		if (h < 0 || mi < 0)
+			return -1;
+	}
+	if (i < len && !zone(s + i, len - i, &off))
+		return -1;
+	return finish(y, mo, d, h, mi, sec, off, out);
+}

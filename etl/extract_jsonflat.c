@@ -1,0 +1,142 @@
+#include "extract_jsonflat.h"
+
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* The closing quote of a string whose text starts at p, or NULL when the
+ * string holds an escape or a control character (or never closes). */
+static const char *string_end(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		/* unsigned c <= 0x1f  <=>  min(c, 0x1f) == c */
+		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
+		int q = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
+		int bad = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, bslash), low));
+		if (q | bad) {
+			int qi = q ? __builtin_ctz((unsigned)q) : 16;
+			int bi = bad ? __builtin_ctz((unsigned)bad) : 16;
+			return qi < bi ? p + qi : NULL;
+		}
+		p += 16;
+	}
+#endif
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p;
+		if (c == '\\' || c < 0x20)
+			return NULL;
+	}
+	return NULL;
+}
+
+static int digit(const char *p, const char *end) { return p < end && *p >= '0' && *p <= '9'; }
+
+/* End of a JSON number starting at p, or NULL. */
+static const char *number_end(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (!digit(p, end))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (digit(p, end))
+			p++;
+	if (p < end && *p == '.') {
+		if (!digit(++p, end))
+			return NULL;
+		while (digit(p, end))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!digit(p, end))
+			return NULL;
+		while (digit(p, end))
+			p++;
+	}
+	return p;
+}
+
+static int word(const char *p, const char *end, const char *w, size_t n)
+{
+	return (size_t)(end - p) >= n && memcmp(p, w, n) == 0;
+}
+
+/* One scalar value at p: call its callback, return the end, or NULL. */
+static const char *value(const char *p, const char *end, const yajl_callbacks *cb, void *ctx)
+{
+	const char *e;
+	if (p >= end)
+		return NULL;
+	switch (*p) {
+	case '"':
+		if (!(e = string_end(p + 1, end)))
+			return NULL;
+		return cb->yajl_string(ctx, (const unsigned char *)p + 1, (size_t)(e - p - 1)) ? e + 1
+											    : NULL;
+	case 't': return word(p, end, "true", 4) && cb->yajl_boolean(ctx, 1) ? p + 4 : NULL;
+	case 'f': return word(p, end, "false", 5) && cb->yajl_boolean(ctx, 0) ? p + 5 : NULL;
+	case 'n': return word(p, end, "null", 4) && cb->yajl_null(ctx) ? p + 4 : NULL;
+	default:
+		if (!(e = number_end(p, end)))
+			return NULL;
+		/* yajl ends a number only at a byte that cannot continue it */
+		if (e < end && (*e == '.' || *e == 'e' || *e == 'E' || *e == '-' || *e == '+'))
+			return NULL;
+		return cb->yajl_number(ctx, p, (size_t)(e - p)) ? e : NULL;
+	}
+}
+
+int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx)
+{
+	const char *end = line + len, *p = skip_ws(line, end), *e;
+	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
+		return 0;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+	} else {
+		for (;;) {
+			if (p >= end || *p != '"' || !(e = string_end(p + 1, end)))
+				return 0;
+			if (!cb->yajl_map_key(ctx, (const unsigned char *)p + 1, (size_t)(e - p - 1)))
+				return 0;
+			p = skip_ws(e + 1, end);
+			if (p >= end || *p != ':')
+				return 0;
+			if (!(p = value(skip_ws(p + 1, end), end, cb, ctx)))
+				return 0;
+			p = skip_ws(p, end);
+			if (p < end && *p == ',') {
+				p = skip_ws(p + 1, end);
+				continue;
+			}
+			if (p < end && *p == '}') {
+				p++;
+				break;
+			}
+			return 0;
+		}
+	}
+	if (!cb->yajl_end_map(ctx))
+		return 0;
+	return skip_ws(p, end) == end;
+}

@@ -1,0 +1,132 @@
+#include "extract_jsonl.h"
+
+#include "err.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int make(struct jsonl *j)
+{
+	j->h = yajl_alloc(j->cb, NULL, j->ctx);
+	if (!j->h) {
+		log_error("out of memory starting the JSON parser");
+		return GL_ENOMEM;
+	}
+	yajl_config(j->h, yajl_allow_multiple_values, 1);
+	yajl_config(j->h, yajl_dont_validate_strings, 1);
+	return 0;
+}
+
+int jsonl_init(struct jsonl *j, const yajl_callbacks *cb, void *ctx)
+{
+	j->cb = cb;
+	j->ctx = ctx;
+	return make(j);
+}
+
+int jsonl_reset(struct jsonl *j)
+{
+	yajl_free(j->h);
+	return make(j);
+}
+
+void jsonl_free(struct jsonl *j)
+{
+	if (j->h)
+		yajl_free(j->h);
+	j->h = NULL;
+}
+
+/* yajl's verbose-free message is "parse error: <what>\n" plus spaces. */
+static void reason(struct jsonl *j, const char *line, size_t len, yajl_status st, char *msg,
+		   size_t cap)
+{
+	if (st == yajl_status_client_canceled) {
+		snprintf(msg, cap, "not one JSON object");
+		return;
+	}
+	unsigned char *e = yajl_get_error(j->h, 0, (const unsigned char *)line, len);
+	const char *t = e ? (const char *)e : "invalid JSON";
+	if (strncmp(t, "parse error: ", 13) == 0)
+		t += 13;
+	snprintf(msg, cap, "invalid JSON: %s", t);
+	for (char *p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == ' ' || msg[n - 1] == '.'))
+		msg[--n] = 0;
+	if (e)
+		yajl_free_error(j->h, e);
+}
+
+int jsonl_feed(struct jsonl *j, const char *line, size_t len, char *msg, size_t cap)
+{
+	yajl_status st = yajl_parse(j->h, (const unsigned char *)line, len);
+	if (st == yajl_status_ok)
+		st = yajl_parse(j->h, (const unsigned char *)" ", 1);
+	if (st == yajl_status_ok)
+		return 0;
+	if (msg)
+		reason(j, line, len, st, msg, cap);
+	return jsonl_reset(j) ? GL_ENOMEM : -1;
+}
+
+int jsonl_blank(const char *line, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+		if (d == 16)
+			return 0;
+		*v = *v << 4 | d;
+	}
+	return 1;
+}
+
+size_t jsonl_fix_escapes(char *line, size_t len)
+{
+	size_t fixed = 0;
+	char *p = line, *end = line + len;
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p < 6 || p[1] != 'u') {
+			p += 2; /* any other escape, "\\" included, is two bytes */
+			if (p > end)
+				break;
+			continue;
+		}
+		unsigned v, w;
+		if (!hex4(p + 2, &v)) {
+			p += 2;
+			continue;
+		}
+		int bad = v == 0 || (v >= 0xdc00 && v <= 0xdfff);
+		if (v >= 0xd800 && v <= 0xdbff) {
+			int pair = end - p >= 12 && p[6] == '\\' && p[7] == 'u' && hex4(p + 8, &w) &&
+				   w >= 0xdc00 && w <= 0xdfff;
+			if (pair) {
+				p += 12;
+				continue;
+			}
+			bad = 1;
+		}
+		if (bad) {
+			memcpy(p + 2, "fffd", 4);
+			fixed++;
+		}
+		p += 6;
+	}
+	return fixed;
+}

@@ -1,0 +1,231 @@
+#include "extract_parlines.h"
+
+#include "err.h"
+#include "gzline.h"
+#include "log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { B_FREE, B_FILLING, B_QUEUED, B_PARSING, B_DONE };
+
+struct parlines {
+	struct pl_cfg cfg;
+	int nb;
+	struct pl_batch *b;
+	pthread_t *thread;
+	void **worker;
+	int started;
+	uint64_t next_seq;  /* given to the next batch submitted */
+	uint64_t take_seq;  /* of the next batch to take back */
+	int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+};
+
+/* The queued batch submitted first, or NULL.  Called with mu held. */
+static struct pl_batch *oldest_queued(struct parlines *p)
+{
+	struct pl_batch *best = NULL;
+	for (int i = 0; i < p->nb; i++)
+		if (p->b[i].state == B_QUEUED && (!best || p->b[i].seq < best->seq))
+			best = &p->b[i];
+	return best;
+}
+
+struct worker_arg {
+	struct parlines *p;
+	void *w;
+};
+
+static void *worker(void *arg)
+{
+	struct worker_arg *a = arg;
+	struct parlines *p = a->p;
+	void *w = a->w;
+	free(a);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct pl_batch *b;
+		while (!p->stop && !(b = oldest_queued(p)))
+			pthread_cond_wait(&p->work, &p->mu);
+		if (p->stop)
+			break;
+		b->state = B_PARSING;
+		pthread_mutex_unlock(&p->mu);
+		b->err = p->cfg.parse(w, b);
+		pthread_mutex_lock(&p->mu);
+		b->state = B_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+int pl_open(struct parlines **out, const struct pl_cfg *cfg)
+{
+	struct parlines *p = calloc(1, sizeof *p);
+	*out = NULL;
+	if (!p)
+		goto nomem;
+	p->cfg = *cfg;
+	p->nb = 2 * cfg->workers + 2;
+	p->b = calloc((size_t)p->nb, sizeof *p->b);
+	p->thread = calloc((size_t)cfg->workers, sizeof *p->thread);
+	p->worker = calloc((size_t)cfg->workers, sizeof *p->worker);
+	if (!p->b || !p->thread || !p->worker)
+		goto nomem;
+	for (int i = 0; i < p->nb; i++)
+		if (!(p->b[i].out = malloc(PL_BATCH_LINES * cfg->out_size)))
+			goto nomem;
+	for (int i = 0; i < cfg->workers; i++)
+		if (!(p->worker[i] = cfg->worker_new()))
+			goto nomem;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (; p->started < cfg->workers; p->started++) {
+		struct worker_arg *a = malloc(sizeof *a);
+		if (!a)
+			break;
+		*a = (struct worker_arg){p, p->worker[p->started]};
+		if (pthread_create(&p->thread[p->started], NULL, worker, a) != 0) {
+			free(a);
+			break;
+		}
+	}
+	if (p->started == 0) { /* not one thread to be had */
+		log_error("cannot start parse threads");
+		pl_close(p);
+		return GL_ENOMEM;
+	}
+	*out = p;
+	return 0;
+nomem:
+	log_error("out of memory starting parse threads");
+	if (p && p->worker)
+		for (int i = 0; i < cfg->workers; i++)
+			if (p->worker[i])
+				cfg->worker_free(p->worker[i]);
+	if (p && p->b)
+		for (int i = 0; i < p->nb; i++)
+			free(p->b[i].out);
+	if (p) {
+		free(p->b);
+		free(p->thread);
+		free(p->worker);
+	}
+	free(p);
+	return GL_ENOMEM;
+}
+
+struct pl_batch *pl_get(struct parlines *p)
+{
+	struct pl_batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	for (int i = 0; i < p->nb && !b; i++)
+		if (p->b[i].state == B_FREE)
+			b = &p->b[i];
+	if (b)
+		b->state = B_FILLING;
+	pthread_mutex_unlock(&p->mu);
+	if (!b)
+		return NULL;
+	if (b->text_cap > 4 * PL_BATCH_TEXT) { /* a long line made it big once */
+		free(b->text);
+		b->text = NULL;
+		b->text_cap = 0;
+	}
+	b->n = 0;
+	b->text_len = 0;
+	b->err = 0;
+	buf_clear(&b->msg);
+	return b;
+}
+
+int pl_add(struct pl_batch *b, const struct gzl_line *ln)
+{
+	if (b->text_len + ln->len + 1 > b->text_cap) {
+		size_t cap = b->text_cap ? b->text_cap : PL_BATCH_TEXT + 4096;
+		while (cap < b->text_len + ln->len + 1)
+			cap *= 2;
+		char *t = realloc(b->text, cap);
+		if (!t) {
+			log_error("out of memory holding lines for the parse threads");
+			return GL_ENOMEM;
+		}
+		b->text = t;
+		b->text_cap = cap;
+	}
+	struct pl_line *l = &b->line[b->n++];
+	*l = (struct pl_line){b->text_len, ln->len, ln->lineno, ln->offset, ln->full_len,
+			      ln->too_long};
+	memcpy(b->text + b->text_len, ln->p, ln->len);
+	b->text[b->text_len + ln->len] = 0;
+	b->text_len += ln->len + 1;
+	return b->n == PL_BATCH_LINES || b->text_len >= PL_BATCH_TEXT;
+}
+
+void pl_submit(struct parlines *p, struct pl_batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->seq = p->next_seq++;
+	b->state = B_QUEUED;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+struct pl_batch *pl_take(struct parlines *p, int wait)
+{
+	struct pl_batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	if (p->take_seq < p->next_seq) {
+		for (int i = 0; i < p->nb && !b; i++)
+			if (p->b[i].state >= B_QUEUED && p->b[i].seq == p->take_seq)
+				b = &p->b[i];
+		while (b && wait && b->state != B_DONE)
+			pthread_cond_wait(&p->done, &p->mu);
+		if (b && b->state == B_DONE) {
+			b->state = B_FILLING; /* the caller's until pl_put */
+			p->take_seq++;
+		} else {
+			b = NULL;
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+void pl_put(struct parlines *p, struct pl_batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->state = B_FREE;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pl_close(struct parlines *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 0; i < p->started; i++)
+		pthread_join(p->thread[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	for (int i = 0; i < p->cfg.workers; i++)
+		p->cfg.worker_free(p->worker[i]);
+	for (int i = 0; i < p->nb; i++) {
+		free(p->b[i].text);
+		free(p->b[i].out);
+		buf_free(&p->b[i].msg);
+	}
+	free(p->b);
+	free(p->thread);
+	free(p->worker);
+	free(p);
+}

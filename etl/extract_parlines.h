@@ -1,0 +1,86 @@
+/* extract_parlines.h - parse lines on worker threads, take the results back in
+ * the order of the lines.
+ *
+ * One thread (the reader) copies lines into batches and submits them;
+ * worker threads run the parse function over whole batches, each with its
+ * own parser state; the reader takes the parsed batches back strictly in
+ * the order it submitted them and applies their results.  Whatever must
+ * happen in input order (interning ids, counting, reporting bad records,
+ * stopping at the first one under --strict) happens in that apply step, on
+ * the reader's thread, so outputs do not depend on the number of workers.
+ *
+ * Memory: 2 x workers + 2 batches of PL_BATCH_TEXT bytes of text (more for
+ * a batch holding a line longer than that, given back when it is reused),
+ * PL_BATCH_LINES line records and as many results.
+ */
+#ifndef GL_PARLINES_H
+#define GL_PARLINES_H
+
+#include "buf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PL_BATCH_TEXT (512u << 10)
+#define PL_BATCH_LINES 4096u
+
+struct gzl_line;
+
+struct pl_line {
+	size_t at, len;        /* the text, NUL-terminated, at batch->text + at */
+	uint64_t lineno, off;  /* as gzl_next gave them */
+	uint64_t full_len;
+	int too_long;
+};
+
+struct pl_batch {
+	char *text;
+	size_t text_len, text_cap;
+	struct pl_line line[PL_BATCH_LINES];
+	size_t n;
+	void *out;       /* results: PL_BATCH_LINES of the configured size */
+	struct buf msg;  /* text the parse function wrote for its results */
+	int err;         /* what the parse function returned */
+	/* the pool's own */
+	uint64_t seq;
+	int state;
+};
+
+struct pl_cfg {
+	int workers;     /* threads that parse, at least 1 */
+	size_t out_size; /* bytes of one line's result */
+	/* A worker's parser state, or NULL when out of memory. */
+	void *(*worker_new)(void);
+	void (*worker_free)(void *w);
+	/* Fill b->out for lines 0..b->n (b->msg starts empty): 0 or a gl_err. */
+	int (*parse)(void *w, struct pl_batch *b);
+};
+
+struct parlines;
+
+/* Start the workers.  0 or GL_ENOMEM (logged). */
+int pl_open(struct parlines **out, const struct pl_cfg *cfg);
+
+/* An empty batch to fill, or NULL while every batch is submitted: take one
+ * back first. */
+struct pl_batch *pl_get(struct parlines *p);
+
+/* Copy the line into b: 0, 1 when b is full now (submit it), GL_ENOMEM
+ * (logged). */
+int pl_add(struct pl_batch *b, const struct gzl_line *ln);
+
+void pl_submit(struct parlines *p, struct pl_batch *b);
+
+/* The oldest batch submitted and not yet taken, once it is parsed: with
+ * wait, blocks until then; without, NULL if it is not parsed yet.  NULL
+ * when no batch is submitted. */
+struct pl_batch *pl_take(struct parlines *p, int wait);
+
+/* Give a taken (or unsubmitted) batch back for reuse. */
+void pl_put(struct parlines *p, struct pl_batch *b);
+
+/* Stop the workers (a batch being parsed is finished first) and free
+ * everything.  NULL is fine. */
+void pl_close(struct parlines *p);
+
+#endif

@@ -1,0 +1,450 @@
+/* extract_src_goodreads_json.c - UCSD Goodreads interactions as JSON lines.
+ *
+ * A record is one object per line; the fields used, at the top level:
+ *   user_id     string, 32 lowercase hex digits            (required)
+ *   book_id     string, a canonical decimal number         (required)
+ *   rating      integer 0..5, 0 = shelved but not rated    (required)
+ *   is_read     boolean                                    (absent = false)
+ *   date_added  "Mon Aug 28 13:55:01 -0700 2017" or ""     (absent = unknown)
+ *   review_text_incomplete  string: non-empty = reviewed   (absent = not)
+ *   review_text (goodreads_reviews*.json)  the same
+ * Everything else (review_id, the other dates, any nested value) is skipped
+ * without being decoded further; of the review only its emptiness is kept.
+ * null counts as absent.  A value of the wrong type for any of these fields
+ * (is_read 1, review_text_incomplete 0) is bad_type.  Checks in this order:
+ * missing_field, bad_type, bad_id, bad_rating; a bad date_added keeps the
+ * record with time 0 (bad_date).
+ */
+#include "extract_src_goodreads_json.h"
+
+#include "err.h"
+#include "extract_value.h"
+#include "extract_dates.h"
+#include "glr.h"
+#include "gzline.h"
+#include "extract_jsonflat.h"
+#include "extract_jsonl.h"
+#include "log.h"
+#include "extract_parlines.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { F_NONE, F_USER, F_BOOK, F_RATING, F_READ, F_DATE, F_REVIEW, F_N };
+
+#define VAL_MAX 64
+
+struct rec {
+	int depth, objects;
+	int key;          /* field of the value that comes next, F_NONE if unused */
+	int have[F_N];
+	int type_bad;     /* first field with a value of the wrong type */
+	size_t len[F_N];
+	int is_read, reviewed;
+	char val[F_N][VAL_MAX]; /* text of user, book, rating, date (cut at VAL_MAX); last */
+};
+
+static int field(const unsigned char *k, size_t len)
+{
+	switch (len) {
+	case 6: return memcmp(k, "rating", 6) == 0 ? F_RATING : F_NONE;
+	case 7:
+		if (memcmp(k, "user_id", 7) == 0)
+			return F_USER;
+		if (memcmp(k, "book_id", 7) == 0)
+			return F_BOOK;
+		return memcmp(k, "is_read", 7) == 0 ? F_READ : F_NONE;
+	case 10: return memcmp(k, "date_added", 10) == 0 ? F_DATE : F_NONE;
+	case 11: return memcmp(k, "review_text", 11) == 0 ? F_REVIEW : F_NONE;
+	case 22: return memcmp(k, "review_text_incomplete", 22) == 0 ? F_REVIEW : F_NONE;
+	default: return F_NONE;
+	}
+}
+
+/* A value of the wrong type for field f (a scalar at the top is no object). */
+static int wrong(struct rec *r, int f)
+{
+	if (f != F_NONE && !r->type_bad)
+		r->type_bad = f;
+	r->have[f] = 1; /* present, if of the wrong type */
+	r->key = F_NONE;
+	return 1;
+}
+
+static int on_null(void *ctx)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0)
+		return 0;
+	r->key = F_NONE;
+	return 1;
+}
+
+static int on_bool(void *ctx, int b)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0)
+		return 0;
+	if (r->depth > 1 || r->key == F_NONE)
+		return 1;
+	if (r->key != F_READ)
+		return wrong(r, r->key);
+	r->have[F_READ] = 1;
+	r->is_read = b;
+	r->key = F_NONE;
+	return 1;
+}
+
+static void keep(struct rec *r, int f, const void *s, size_t len)
+{
+	r->have[f] = 1;
+	r->len[f] = len;
+	memcpy(r->val[f], s, len < VAL_MAX ? len : VAL_MAX);
+	r->key = F_NONE;
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0)
+		return 0;
+	if (r->depth > 1 || r->key == F_NONE)
+		return 1;
+	if (r->key != F_RATING)
+		return wrong(r, r->key);
+	keep(r, F_RATING, s, len);
+	return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0)
+		return 0;
+	if (r->depth > 1 || r->key == F_NONE)
+		return 1;
+	if (r->key == F_RATING || r->key == F_READ)
+		return wrong(r, r->key);
+	if (r->key == F_REVIEW) { /* the text itself is not kept */
+		r->have[F_REVIEW] = 1;
+		r->reviewed = len > 0;
+		r->key = F_NONE;
+		return 1;
+	}
+	keep(r, r->key, s, len);
+	return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *k, size_t len)
+{
+	struct rec *r = ctx;
+	r->key = r->depth == 1 ? field(k, len) : F_NONE;
+	return 1;
+}
+
+static int on_start(void *ctx)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0 && r->objects++)
+		return 0; /* a second value on the line */
+	if (r->depth == 1 && r->key != F_NONE)
+		wrong(r, r->key);
+	r->depth++;
+	return 1;
+}
+
+static int on_start_array(void *ctx)
+{
+	struct rec *r = ctx;
+	if (r->depth == 0)
+		return 0;
+	return on_start(ctx);
+}
+
+static int on_end(void *ctx)
+{
+	struct rec *r = ctx;
+	r->depth--;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_bool,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end,
+};
+
+static const char *const names[F_N] = {"", "user_id", "book_id", "rating", "is_read",
+				       "date_added", "review_text_incomplete"};
+
+static int is_hex32(const char *s, size_t len)
+{
+	if (len != 32)
+		return 0;
+	for (size_t i = 0; i < 32; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* One line's verdict: worked out on any thread (parse_line), acted on in
+ * input order on the reader's (apply). */
+enum { V_BLANK, V_RATING, V_BAD };
+
+struct verdict {
+	uint8_t what;     /* V_* */
+	uint8_t cls;      /* XB_* of a bad line */
+	uint8_t date_bad; /* a rating kept without its time */
+	uint8_t stars, blen;
+	unsigned bits;
+	uint32_t time;
+	size_t msg;       /* offset of the message in the batch's text (V_BAD, bad date) */
+	char user[32];
+	char book[20];
+};
+
+/* Note why a line is bad (the message goes to msg). */
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
+{
+	char text[320];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (v->what == V_RATING)
+		v->date_bad = 1;
+	v->cls = (uint8_t)cls;
+	v->msg = msg->len;
+	return buf_add(msg, text, strlen(text) + 1);
+}
+
+/* Check the fields of a parsed object. */
+static int check(struct rec *r, struct verdict *v, struct buf *msg)
+{
+	for (int k = F_USER; k <= F_RATING; k++)
+		if (!r->have[k])
+			return bad(v, msg, XB_MISSING_FIELD, "no %s", names[k]);
+	if (r->type_bad)
+		return bad(v, msg, XB_BAD_TYPE, "%s has the wrong type", names[r->type_bad]);
+	char q[64], why[128];
+	if (!is_hex32(r->val[F_USER], r->len[F_USER])) {
+		xval_quote(r->val[F_USER], r->len[F_USER], q, sizeof q);
+		return bad(v, msg, XB_BAD_ID, "user_id %s is not 32 lowercase hex digits", q);
+	}
+	if (!xsrc_is_num(r->val[F_BOOK], r->len[F_BOOK])) {
+		xval_quote(r->val[F_BOOK], r->len[F_BOOK], q, sizeof q);
+		return bad(v, msg, XB_BAD_ID, "book_id %s %s", q,
+			   xsrc_num_problem(r->val[F_BOOK],
+					    r->len[F_BOOK] < VAL_MAX ? r->len[F_BOOK] : VAL_MAX));
+	}
+	size_t rl = r->len[F_RATING] < VAL_MAX ? r->len[F_RATING] : VAL_MAX;
+	if (xval_stars05(r->val[F_RATING], rl, &v->stars, why, sizeof why) != RS_OK)
+		return bad(v, msg, XB_BAD_RATING, "%s", why);
+	v->what = V_RATING;
+	v->bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
+	memcpy(v->user, r->val[F_USER], 32);
+	v->blen = (uint8_t)r->len[F_BOOK]; /* 1..19 digits: xsrc_is_num */
+	memcpy(v->book, r->val[F_BOOK], v->blen);
+	v->time = 0;
+	if (r->have[F_DATE] && (r->len[F_DATE] > VAL_MAX ||
+				date_goodreads(r->val[F_DATE], r->len[F_DATE], &v->time) < 0)) {
+		v->time = 0;
+		xval_quote(r->val[F_DATE], r->len[F_DATE], q, sizeof q);
+		return bad(v, msg, XB_BAD_DATE,
+			   "date_added %s is not a Goodreads date (kept without a time)", q);
+	}
+	return 0;
+}
+
+/* A parser: yajl's handle and the record its callbacks fill. */
+struct parser {
+	struct jsonl j;
+	struct rec r;
+};
+
+/* Work out what line l (its text p) holds.  0 or GL_ENOMEM. */
+static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struct verdict *v,
+		      struct buf *msg)
+{
+	struct rec *r = &ps->r;
+	char why[256];
+	v->what = V_BAD;
+	v->date_bad = 0;
+	v->msg = 0;
+	if (l->too_long)
+		return bad(v, msg, XB_TOO_LONG, "line of %llu bytes is longer than --max-line",
+			   (unsigned long long)l->full_len);
+	memset(r, 0, offsetof(struct rec, val));
+	int failed = 0;
+	if (!jsonflat_scan(p, l->len, &callbacks, r)) {
+		memset(r, 0, offsetof(struct rec, val));
+		failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
+	}
+	if (failed == GL_ENOMEM)
+		return GL_ENOMEM;
+	if (!failed && r->objects == 0 && r->depth == 0 && jsonl_blank(p, l->len)) {
+		v->what = V_BLANK; /* blank or spaces only */
+		return 0;
+	}
+	if (!failed && (r->depth != 0 || r->objects == 0)) {
+		/* an object or a string still open: yajl would carry it into the
+		 * next line and fail a good record there */
+		snprintf(why, sizeof why, "invalid JSON: %s",
+			 r->depth ? "the object is not closed"
+				  : "no complete value (a string left open?)");
+		if (jsonl_reset(&ps->j))
+			return GL_ENOMEM;
+		failed = -1;
+	}
+	if (failed)
+		return bad(v, msg, XB_BAD_JSON, "%s", why);
+	return check(r, v, msg);
+}
+
+/* Act on a verdict, in input order: count, report, hand the rating on. */
+static int apply(struct xctx *cx, struct xfile *f, const struct verdict *v, const char *msg,
+		 uint64_t line, uint64_t off)
+{
+	f->st->lines++;
+	if (v->what == V_BLANK)
+		return 0;
+	f->st->records++;
+	if (v->what == V_BAD)
+		return xsrc_bad(cx, f, v->cls, line, off, "%s", msg);
+	if (v->date_bad) {
+		int err = xsrc_bad(cx, f, XB_BAD_DATE, line, off, "%s", msg);
+		if (err)
+			return err;
+	}
+	return xsrc_rating(cx, f, v->user, 32, v->book, v->blen, (uint8_t)(2 * v->stars), v->time,
+			   v->bits, line, off);
+}
+
+static void *parser_new(void)
+{
+	struct parser *ps = calloc(1, sizeof *ps);
+	if (ps && jsonl_init(&ps->j, &callbacks, &ps->r)) {
+		free(ps);
+		ps = NULL;
+	}
+	return ps;
+}
+
+static void parser_free(void *w)
+{
+	struct parser *ps = w;
+	if (!ps)
+		return;
+	jsonl_free(&ps->j);
+	free(ps);
+}
+
+static int parse_batch(void *w, struct pl_batch *b)
+{
+	struct verdict *v = b->out;
+	for (size_t i = 0; i < b->n; i++) {
+		int err = parse_line(w, b->text + b->line[i].at, &b->line[i], &v[i], &b->msg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Apply a parsed batch's verdicts in order. */
+static int apply_batch(struct xctx *cx, struct xfile *f, const struct gzl *z,
+		       const struct pl_batch *b)
+{
+	const struct verdict *v = b->out;
+	int err = b->err;
+	for (size_t i = 0; i < b->n && !err; i++) {
+		const struct pl_line *l = &b->line[i];
+		err = apply(cx, f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
+		xsrc_tick(cx, f, z);
+	}
+	return err;
+}
+
+/* One thread: parse and apply each line as it comes. */
+static int read_inline(struct xctx *cx, struct xfile *f, struct gzl *z)
+{
+	struct parser *ps = parser_new();
+	struct buf msg = {0};
+	struct gzl_line ln;
+	int err = ps ? 0 : GL_ENOMEM, rc = 0;
+	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+		struct pl_line l = {0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
+		struct verdict v = {0};
+		buf_clear(&msg);
+		err = parse_line(ps, ln.p, &l, &v, &msg);
+		if (!err)
+			err = apply(cx, f, &v, msg.p ? msg.p + v.msg : "", ln.lineno, ln.offset);
+		xsrc_tick(cx, f, z);
+	}
+	if (!ps)
+		log_error("out of memory starting the JSON parser");
+	parser_free(ps);
+	buf_free(&msg);
+	return err ? err : rc;
+}
+
+/* Several threads parse batches of lines; this one reads and applies. */
+static int read_parallel(struct xctx *cx, struct xfile *f, struct gzl *z, int workers)
+{
+	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, parser_free, parse_batch};
+	struct parlines *p;
+	int err = pl_open(&p, &cfg), rc = 1;
+	struct pl_batch *b;
+	while (!err && rc == 1) {
+		if (!(b = pl_get(p))) { /* every batch out: apply the oldest */
+			b = pl_take(p, 1);
+			err = apply_batch(cx, f, z, b);
+			pl_put(p, b);
+			continue;
+		}
+		struct gzl_line ln;
+		int full = 0;
+		while (!full && (rc = gzl_next(z, &ln)) == 1)
+			if ((full = pl_add(b, &ln)) < 0)
+				err = full;
+		if (b->n && !err)
+			pl_submit(p, b);
+		else
+			pl_put(p, b);
+		while (!err && (b = pl_take(p, 0))) {
+			err = apply_batch(cx, f, z, b);
+			pl_put(p, b);
+		}
+	}
+	while (p && (b = pl_take(p, 1))) { /* what is left, unless already failed */
+		if (!err)
+			err = apply_batch(cx, f, z, b);
+		pl_put(p, b);
+	}
+	pl_close(p);
+	return err ? err : rc < 0 ? rc : 0;
+}
+
+int src_goodreads_json(struct xctx *cx, struct xfile *f)
+{
+	struct gzl *z = NULL;
+	int err = xsrc_open_lines(cx, f, &z);
+	if (!err) {
+		int threads = cx->o->threads;
+		err = threads > 1 ? read_parallel(cx, f, z, threads) : read_inline(cx, f, z);
+	}
+	if (z)
+		xsrc_bytes(f, z);
+	gzl_close(z);
+	return err;
+}

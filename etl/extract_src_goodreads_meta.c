@@ -1,0 +1,370 @@
+/* extract_src_goodreads_meta.c - UCSD Goodreads metadata as JSON lines: books,
+ * works and authors, to books.csv, works.csv and authors.csv.  The table's
+ * header (extract_kind.c) says which keys are kept and where they go.
+ *
+ * Every scalar of these dumps is a string ("" for missing); numbers,
+ * booleans and null are taken as their text ("" for null) so a slightly
+ * different dump still reads.  Only top-level fields are kept, plus the
+ * author ids inside a book's "authors" list (author_id = the first,
+ * author_ids = all, '|'-separated) and a work's rating_dist
+ * ("5:7|4:4|3:2|2:0|1:0|total:13") spread over ratings_1..ratings_5.  The
+ * table's key (book_id, work_id, author_id) is required and numeric.
+ * Strings are decoded by yajl (escapes, surrogate pairs) and mended with
+ * utf8_clean: lone surrogates, \u0000 and invalid UTF-8 become U+FFFD and
+ * count as bad_utf8, the record kept.
+ */
+#include "extract_src_goodreads_meta.h"
+
+#include "buf.h"
+#include "err.h"
+#include "extract_value.h"
+#include "gzline.h"
+#include "extract_jsonl.h"
+#include "log.h"
+#include "utf8.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_COLS 16
+enum { C_NONE = -1, C_AUTHORS = -2, C_DIST = -3 };
+
+/* The table's columns, from its header. */
+struct table {
+	char text[512];             /* the header, cut into names */
+	const char *name[MAX_COLS];
+	int ncols;
+	int author_id, author_ids;  /* filled from "authors" (books), or -1 */
+	int rating[5];              /* ratings_1..5 filled from "rating_dist" (works), or -1 */
+};
+
+struct meta {
+	const struct table *tab;
+	/* the record */
+	int depth, objects;
+	int col;           /* where the next top-level value goes */
+	int in_authors;    /* inside the book's authors list */
+	int author_key;    /* the next value is an author_id */
+	int set[MAX_COLS];
+	size_t off[MAX_COLS];
+	struct buf vals;   /* values back to back, each NUL-terminated */
+	struct buf authors;
+	struct buf dist;
+	long bad_utf8;
+	int nomem;
+};
+
+static int col_of(const struct table *t, const char *name)
+{
+	for (int c = 0; c < t->ncols; c++)
+		if (strcmp(t->name[c], name) == 0)
+			return c;
+	return -1;
+}
+
+/* Cut header into t.  0, or GL_EUSAGE (logged) for a header this reader
+ * was not made for: a table of extract_kind.c given to the wrong reader. */
+static int table_init(struct table *t, const char *header)
+{
+	memset(t, 0, sizeof *t);
+	size_t len = strlen(header);
+	int cols = 1;
+	for (const char *p = header; *p; p++)
+		cols += *p == ',';
+	if (len < sizeof t->text && cols <= MAX_COLS) {
+		memcpy(t->text, header, len + 1);
+		char *p = t->text;
+		for (t->ncols = 0; t->ncols < cols; t->ncols++, p++) {
+			t->name[t->ncols] = p;
+			p += strcspn(p, ",");
+			*p = 0;
+		}
+		t->author_ids = col_of(t, "author_ids");
+		t->author_id = t->author_ids >= 0 ? col_of(t, "author_id") : -1;
+		for (int d = 0; d < 5; d++) {
+			char name[16];
+			snprintf(name, sizeof name, "ratings_%d", d + 1);
+			t->rating[d] = col_of(t, name);
+		}
+		if (t->author_ids < 0 || t->author_id >= 0)
+			return 0;
+	}
+	log_error("goodreads metadata: a table of columns %s is not one this reader writes", header);
+	return GL_EUSAGE;
+}
+
+/* A computed column takes no key of its own. */
+static int computed(const struct table *t, int c)
+{
+	if (c == t->author_id || c == t->author_ids)
+		return 1;
+	for (int d = 0; d < 5; d++)
+		if (c == t->rating[d])
+			return 1;
+	return 0;
+}
+
+/* The column a top-level key fills, or C_AUTHORS, C_DIST, C_NONE. */
+static int lookup(const struct table *t, const unsigned char *k, size_t len)
+{
+	if (t->author_ids >= 0 && len == 7 && memcmp(k, "authors", 7) == 0)
+		return C_AUTHORS;
+	if (t->rating[0] >= 0 && len == 11 && memcmp(k, "rating_dist", 11) == 0)
+		return C_DIST;
+	for (int c = 0; c < t->ncols; c++)
+		if (strlen(t->name[c]) == len && memcmp(t->name[c], k, len) == 0)
+			return computed(t, c) ? C_NONE : c;
+	return C_NONE;
+}
+
+/* Store a scalar's text for column col (first value wins). */
+static int put(struct meta *m, int col, const char *s, size_t len)
+{
+	if (col == C_DIST) {
+		buf_clear(&m->dist);
+		if (buf_add(&m->dist, s, len))
+			m->nomem = 1;
+		return !m->nomem;
+	}
+	if (col < 0 || m->set[col])
+		return 1;
+	m->off[col] = m->vals.len;
+	long bad = utf8_clean(s, len, 0, &m->vals);
+	if (bad < 0 || buf_addc(&m->vals, 0)) {
+		m->nomem = 1;
+		return 0;
+	}
+	m->bad_utf8 += bad;
+	m->set[col] = 1;
+	return 1;
+}
+
+static int scalar(struct meta *m, const char *s, size_t len)
+{
+	if (m->depth == 0)
+		return 0;
+	if (m->depth == 1) {
+		int col = m->col;
+		m->col = C_NONE;
+		return put(m, col, s, len);
+	}
+	if (m->author_key) {
+		m->author_key = 0;
+		long bad = 0;
+		if ((m->authors.len && buf_addc(&m->authors, '|')) ||
+		    (bad = utf8_clean(s, len, 0, &m->authors)) < 0) {
+			m->nomem = 1;
+			return 0;
+		}
+		m->bad_utf8 += bad;
+	}
+	return 1;
+}
+
+static int on_null(void *ctx)
+{
+	struct meta *m = ctx;
+	if (m->depth == 0)
+		return 0;
+	m->col = C_NONE;
+	m->author_key = 0;
+	return 1;
+}
+
+static int on_bool(void *ctx, int b) { return scalar(ctx, b ? "true" : "false", b ? 4 : 5); }
+static int on_number(void *ctx, const char *s, size_t len) { return scalar(ctx, s, len); }
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+	return scalar(ctx, (const char *)s, len);
+}
+
+static int on_key(void *ctx, const unsigned char *k, size_t len)
+{
+	struct meta *m = ctx;
+	if (m->depth == 1)
+		m->col = lookup(m->tab, k, len);
+	else
+		m->author_key = m->in_authors && m->depth == 3 && len == 9 &&
+				memcmp(k, "author_id", 9) == 0;
+	return 1;
+}
+
+static int on_start_map(void *ctx)
+{
+	struct meta *m = ctx;
+	if (m->depth == 0 && m->objects++)
+		return 0;
+	if (m->depth == 1)
+		m->col = C_NONE; /* an object where a scalar was due: not kept */
+	m->depth++;
+	return 1;
+}
+
+static int on_start_array(void *ctx)
+{
+	struct meta *m = ctx;
+	if (m->depth == 0)
+		return 0;
+	if (m->depth == 1) {
+		m->in_authors = m->col == C_AUTHORS;
+		m->col = C_NONE;
+	}
+	m->depth++;
+	return 1;
+}
+
+static int on_end_map(void *ctx)
+{
+	struct meta *m = ctx;
+	m->depth--;
+	m->author_key = 0;
+	return 1;
+}
+
+static int on_end_array(void *ctx)
+{
+	struct meta *m = ctx;
+	if (--m->depth == 1)
+		m->in_authors = 0;
+	return 1;
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_bool,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = on_end_map,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = on_end_array,
+};
+
+static void start_record(struct meta *m)
+{
+	m->depth = m->objects = 0;
+	m->col = C_NONE;
+	m->in_authors = m->author_key = 0;
+	memset(m->set, 0, sizeof m->set);
+	buf_clear(&m->vals);
+	buf_clear(&m->authors);
+	buf_clear(&m->dist);
+	m->bad_utf8 = 0;
+	m->nomem = 0;
+}
+
+/* Spread rating_dist "5:7|4:4|3:2|2:0|1:0|total:13" over ratings_1..5. */
+static void spread_dist(struct meta *m)
+{
+	const char *p = m->dist.p ? m->dist.p : "";
+	while (*p) {
+		size_t n = strcspn(p, "|");
+		if (n >= 3 && p[0] >= '1' && p[0] <= '5' && p[1] == ':')
+			put(m, m->tab->rating[p[0] - '1'], p + 2, n - 2);
+		p += n + (p[n] == '|');
+	}
+}
+
+static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct gzl_line *ln)
+{
+	const struct table *t = m->tab;
+	if (t->author_ids >= 0) {
+		size_t first = m->authors.len ? strcspn(m->authors.p, "|") : 0;
+		put(m, t->author_id, m->authors.p ? m->authors.p : "", first);
+		put(m, t->author_ids, m->authors.p ? m->authors.p : "", m->authors.len);
+	}
+	if (t->rating[0] >= 0)
+		spread_dist(m);
+	if (m->nomem) {
+		log_error("out of memory reading %s", f->path);
+		return GL_ENOMEM;
+	}
+	if (!m->set[0] || m->vals.p[m->off[0]] == 0)
+		return xsrc_bad(cx, f, XB_MISSING_FIELD, ln->lineno, ln->offset, "no %s",
+				t->name[0]);
+	const char *key = m->vals.p + m->off[0];
+	if (!xsrc_is_num(key, strlen(key))) {
+		char q[64];
+		xval_quote(key, strlen(key), q, sizeof q);
+		return xsrc_bad(cx, f, XB_BAD_ID, ln->lineno, ln->offset, "%s %s %s",
+				t->name[0], q, xsrc_num_problem(key, strlen(key)));
+	}
+	if (m->bad_utf8) {
+		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)m->bad_utf8, ln->lineno,
+				    ln->offset, "invalid UTF-8 or escape replaced by U+FFFD");
+		if (err)
+			return err;
+	}
+	const char *fields[MAX_COLS];
+	for (int c = 0; c < t->ncols; c++)
+		fields[c] = m->set[c] ? m->vals.p + m->off[c] : "";
+	xsrc_row(f, fields, (size_t)t->ncols);
+	return 0;
+}
+
+int src_goodreads_meta(struct xctx *cx, struct xfile *f)
+{
+	struct table t;
+	struct meta m;
+	memset(&m, 0, sizeof m);
+	m.tab = &t;
+	struct gzl *z = NULL;
+	struct jsonl j = {0};
+	struct gzl_line ln;
+	char msg[256];
+	int err = table_init(&t, f->header);
+	if (!err)
+		err = xsrc_open_lines(cx, f, &z);
+	if (!err)
+		err = jsonl_init(&j, &callbacks, &m);
+	int rc = 0;
+	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+		f->st->lines++;
+		xsrc_tick(cx, f, z);
+		if (ln.too_long) {
+			f->st->records++;
+			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
+				       "line of %llu bytes is longer than --max-line",
+				       (unsigned long long)ln.full_len);
+			continue;
+		}
+		start_record(&m);
+		m.bad_utf8 = (long)jsonl_fix_escapes(ln.p, ln.len);
+		int bad = jsonl_feed(&j, ln.p, ln.len, msg, sizeof msg);
+		if (bad == GL_ENOMEM || m.nomem) {
+			log_error("out of memory reading %s", f->path);
+			err = GL_ENOMEM;
+			break;
+		}
+		if (!bad && m.objects == 0 && m.depth == 0 && jsonl_blank(ln.p, ln.len))
+			continue;
+		f->st->records++;
+		if (!bad && (m.depth != 0 || m.objects == 0)) {
+			/* an object or a string still open: yajl would carry it into
+			 * the next line and fail a good record there */
+			snprintf(msg, sizeof msg, "invalid JSON: %s",
+				 m.depth ? "the object is not closed"
+					 : "no complete value (a string left open?)");
+			if ((err = jsonl_reset(&j)))
+				break;
+			bad = -1;
+		}
+		if (bad) {
+			err = xsrc_bad(cx, f, XB_BAD_JSON, ln.lineno, ln.offset, "%s", msg);
+			continue;
+		}
+		err = emit(cx, f, &m, &ln);
+	}
+	if (!err && rc < 0)
+		err = rc;
+	if (z)
+		xsrc_bytes(f, z);
+	jsonl_free(&j);
+	gzl_close(z);
+	buf_free(&m.vals);
+	buf_free(&m.authors);
+	buf_free(&m.dist);
+	return err;
+}

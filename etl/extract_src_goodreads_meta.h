@@ -1,0 +1,16 @@
+/* extract_src_goodreads_meta.h - the reader of goodreads-books, -works and
+ * -authors: UCSD Goodreads metadata as JSON lines, one object a line, to
+ * the table f->tab whose columns f->header names.  A top-level key fills
+ * the column of the same name, except the computed ones: author_id and
+ * author_ids come from a book's "authors" list, ratings_1..ratings_5 from
+ * a work's "rating_dist".  The first column is the table's key (book_id,
+ * work_id, author_id): required and numeric.  A reader as extract_src.h
+ * says. */
+#ifndef GL_SRC_GOODREADS_META_H
+#define GL_SRC_GOODREADS_META_H
+
+#include "extract_src.h"
+
+int src_goodreads_meta(struct xctx *cx, struct xfile *f);
+
+#endif

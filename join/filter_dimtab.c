@@ -1,0 +1,358 @@
+#include "filter_dimtab.h"
+
+#include "buf.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "dimid.h"
+#include "err.h"
+#include "log.h"
+#include "rowstore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+typedef unsigned long long ull;
+
+struct dimtab {
+	const struct dimtab_opts *o;
+	size_t nf;
+	char **names;          /* source header, owned */
+	int idcol, groupcol, keycol;
+	int *plan;             /* output columns: source indexes */
+	size_t nplan;
+	struct rowstore rows;  /* kept source rows */
+	uint32_t *slot;        /* new id -> row in rows */
+	struct rowstore keys;  /* grouped: one key per raw id with a row */
+	uint32_t *keyidx;      /* raw id -> its key in keys */
+	uint64_t dups;
+	uint64_t dup_line;
+};
+
+/* Rows are built in memory and written this many bytes at a time. */
+#define FLUSH_AT ((size_t)1 << 20)
+
+/* ",n_ratings,mean_rating" and the newline. */
+static void stats_cols(struct csvb *b, const struct dimtab_opts *o, uint32_t id)
+{
+	uint32_t n = o->cnt[id];
+	csvb_byte(b, ',');
+	csvb_u64(b, n);
+	csvb_byte(b, ',');
+	csvb_fixed(b, n ? (double)o->sum[id] * o->scale / n : 0.0, 4);
+	csvb_byte(b, '\n');
+}
+
+/* Write b out once it holds FLUSH_AT bytes (at the end: whatever it holds).
+ * 0 or GL_ENOMEM; a failed write shows in fp's error flag, which the
+ * caller's outfile_commit reports with the file's name. */
+static int flush(struct csvb *b, FILE *fp, int end)
+{
+	int err = end || b->len >= FLUSH_AT ? csvb_write(b, fp) : b->err;
+	return err == GL_EIO ? 0 : err;
+}
+
+/* No source table: <id>,raw_<id>,n_ratings,mean_rating. */
+static int write_bare(const struct dimtab_opts *o, FILE *fp)
+{
+	struct csvb b = {0};
+	int err = 0;
+	fprintf(fp, "%s,raw_%s,n_ratings,mean_rating\n", o->idcol, o->idcol);
+	for (uint64_t r = 0; r < o->n_raw && !err; r++) {
+		uint32_t id = o->rowmap[r];
+		if (id == NONE)
+			continue;
+		csvb_u64(&b, id);
+		csvb_byte(&b, ',');
+		csvb_u64(&b, r);
+		stats_cols(&b, o, id);
+		err = flush(&b, fp, 0);
+	}
+	if (!err)
+		err = flush(&b, fp, 1);
+	csvb_free(&b);
+	return err;
+}
+
+static int is_stat_col(const char *name)
+{
+	return strcmp(name, "n_ratings") == 0 || strcmp(name, "mean_rating") == 0;
+}
+
+/* Which source columns go out, in which order. */
+static int make_plan(struct dimtab *d)
+{
+	const struct dimtab_opts *o = d->o;
+	d->plan = malloc(d->nf * sizeof *d->plan);
+	if (!d->plan)
+		return GL_ENOMEM;
+	if (o->groupcol) {
+		d->plan[d->nplan++] = d->idcol;
+		d->plan[d->nplan++] = d->groupcol;
+	}
+	for (size_t c = 0; c < d->nf; c++) {
+		int ci = (int)c;
+		if (is_stat_col(d->names[c]))
+			continue;
+		if (o->groupcol && (ci == d->idcol || ci == d->groupcol || ci == d->keycol))
+			continue;
+		d->plan[d->nplan++] = ci;
+	}
+	return 0;
+}
+
+static int read_header(struct dimtab *d, struct csvr **r)
+{
+	const struct dimtab_opts *o = d->o;
+	struct csvr_rec h;
+	int err = dimid_open(r, &h, o->in, o->idcol, &d->idcol, o->groupcol, &d->groupcol);
+	if (err)
+		return err;
+	d->nf = h.n;
+	if (!(d->names = calloc(h.n, sizeof *d->names)))
+		return GL_ENOMEM;
+	for (size_t i = 0; i < h.n; i++)
+		if (!(d->names[i] = strdup(h.f[i])))
+			return GL_ENOMEM;
+	if (o->groupcol) {
+		if (d->groupcol < 0) {
+			log_error("%s: no column '%s' in the header", o->in, o->groupcol);
+			return GL_EFORMAT;
+		}
+		d->keycol = -1;
+		for (size_t c = 0; c < h.n && d->keycol < 0; c++)
+			if ((int)c != d->idcol && (int)c != d->groupcol)
+				d->keycol = (int)c;
+		if (d->keycol < 0) {
+			log_error("%s: no key column besides '%s' and '%s'", o->in, o->idcol,
+				  o->groupcol);
+			return GL_EFORMAT;
+		}
+	}
+	return make_plan(d);
+}
+
+/* Keep rec if its raw id supplies a row or, grouped, a key. */
+static int take_row(struct dimtab *d, const struct csvr_rec *rec)
+{
+	const struct dimtab_opts *o = d->o;
+	uint32_t raw;
+	int err = dimid_parse(o->in, rec, d->idcol, o->n_raw, &raw);
+	if (err)
+		return err;
+	if (rec->n != d->nf) {
+		log_at(o->in, rec->lineno, rec->offset, "%zu fields, the header has %zu", rec->n,
+		       d->nf);
+		return GL_EFORMAT;
+	}
+	uint32_t id = o->rowmap[raw];
+	if (id != NONE && d->slot[id] != NONE) {
+		if (!d->dups++)
+			d->dup_line = rec->lineno;
+	} else if (id != NONE) {
+		d->slot[id] = (uint32_t)d->rows.n;
+		if (rowstore_add(&d->rows, (const char *const *)rec->f, rec->len, rec->n))
+			return GL_ENOMEM;
+	}
+	if (o->groupcol && o->groupmap[raw] != NONE && d->keyidx[raw] == NONE) {
+		d->keyidx[raw] = (uint32_t)d->keys.n;
+		const char *k = rec->f[d->keycol];
+		if (rowstore_add(&d->keys, &k, &rec->len[d->keycol], 1))
+			return GL_ENOMEM;
+	}
+	return 0;
+}
+
+static int read_rows(struct dimtab *d)
+{
+	const struct dimtab_opts *o = d->o;
+	struct csvr *r = NULL;
+	struct csvr_rec rec;
+	int rc, err = 0;
+	d->slot = malloc((o->n_new ? o->n_new : 1) * sizeof *d->slot);
+	if (o->groupcol)
+		d->keyidx = malloc((o->n_raw ? o->n_raw : 1) * sizeof *d->keyidx);
+	if (!d->slot || (o->groupcol && !d->keyidx))
+		return GL_ENOMEM;
+	memset(d->slot, 0xff, o->n_new * sizeof *d->slot);
+	if (o->groupcol)
+		memset(d->keyidx, 0xff, o->n_raw * sizeof *d->keyidx);
+	err = read_header(d, &r);
+	while (!err && (rc = csvr_next(r, &rec)) != 0)
+		err = rc < 0 ? rc : take_row(d, &rec);
+	csvr_close(r);
+	if (err)
+		return err;
+	if (d->dups)
+		log_warn("%s: %llu row%s repeat%s an earlier %s id (the first row is kept; e.g. "
+			 "line %llu)",
+			 o->in, (ull)d->dups, d->dups > 1 ? "s" : "", d->dups > 1 ? "" : "s",
+			 o->idcol, (ull)d->dup_line);
+	for (uint64_t raw = 0; raw < o->n_raw; raw++)
+		if (o->rowmap[raw] != NONE && d->slot[o->rowmap[raw]] == NONE) {
+			log_error("%s: no row for %s %llu, which the filtered ratings keep (--inner "
+				  "drops the ratings of ids without a row)",
+				  o->in, o->idcol, (ull)raw);
+			return GL_EFORMAT;
+		}
+	return 0;
+}
+
+/* Grouped: for each new id the raw ids (ascending) whose keys it lists. */
+static int group_lists(struct dimtab *d, uint64_t **start, uint32_t **members)
+{
+	const struct dimtab_opts *o = d->o;
+	uint64_t *st = calloc(o->n_new + 1, sizeof *st);
+	uint32_t *mem = malloc((d->keys.n ? d->keys.n : 1) * sizeof *mem);
+	if (!st || !mem) {
+		free(st);
+		free(mem);
+		return GL_ENOMEM;
+	}
+	for (uint64_t raw = 0; raw < o->n_raw; raw++)
+		if (d->keyidx[raw] != NONE)
+			st[o->groupmap[raw] + 1]++;
+	for (uint64_t i = 0; i < o->n_new; i++)
+		st[i + 1] += st[i];
+	uint64_t *fill = malloc((o->n_new ? o->n_new : 1) * sizeof *fill);
+	if (!fill) {
+		free(st);
+		free(mem);
+		return GL_ENOMEM;
+	}
+	memcpy(fill, st, o->n_new * sizeof *fill);
+	for (uint64_t raw = 0; raw < o->n_raw; raw++)
+		if (d->keyidx[raw] != NONE)
+			mem[fill[o->groupmap[raw]]++] = (uint32_t)raw;
+	free(fill);
+	*start = st;
+	*members = mem;
+	return 0;
+}
+
+static int write_group(struct csvb *out, const struct dimtab *d, const uint64_t *st,
+		       const uint32_t *mem, uint32_t id, struct buf *b)
+{
+	buf_clear(b);
+	for (uint64_t j = st[id]; j < st[id + 1]; j++) {
+		const char *k;
+		size_t kl;
+		rowstore_get(&d->keys, d->keyidx[mem[j]], &k, &kl, 1);
+		if ((j > st[id] && buf_addc(b, '|')) || buf_add(b, k, kl))
+			return GL_ENOMEM;
+	}
+	csvb_byte(out, ',');
+	csvb_field(out, b->p ? b->p : "", b->len);
+	return 0;
+}
+
+static int write_rows(struct dimtab *d, FILE *fp)
+{
+	const struct dimtab_opts *o = d->o;
+	uint64_t *st = NULL;
+	uint32_t *mem = NULL;
+	struct buf b = {0};
+	struct csvb out = {0};
+	const char **f = malloc(d->nf * sizeof *f);
+	size_t *len = malloc(d->nf * sizeof *len);
+	int err = f && len ? 0 : GL_ENOMEM;
+	if (!err && o->groupcol)
+		err = group_lists(d, &st, &mem);
+	if (err)
+		goto done;
+	for (size_t c = 0; c < d->nplan; c++) {
+		if (c)
+			putc(',', fp);
+		csvw_str(fp, d->names[d->plan[c]]);
+	}
+	if (o->groupcol) {
+		putc(',', fp);
+		csvw_str(fp, d->names[d->keycol]);
+		putc('s', fp);
+	}
+	fputs(",n_ratings,mean_rating\n", fp);
+	for (uint64_t id = 0; id < o->n_new && !err; id++) {
+		rowstore_get(&d->rows, d->slot[id], f, len, d->nf);
+		for (size_t c = 0; c < d->nplan; c++) {
+			if (c)
+				csvb_byte(&out, ',');
+			if (d->plan[c] == d->idcol)
+				csvb_u64(&out, id);
+			else
+				csvb_field(&out, f[d->plan[c]], len[d->plan[c]]);
+		}
+		if (o->groupcol && (err = write_group(&out, d, st, mem, (uint32_t)id, &b)))
+			goto done;
+		stats_cols(&out, o, (uint32_t)id);
+		err = flush(&out, fp, 0);
+	}
+	if (!err)
+		err = flush(&out, fp, 1);
+done:
+	buf_free(&b);
+	csvb_free(&out);
+	free(f);
+	free(len);
+	free(st);
+	free(mem);
+	return err;
+}
+
+int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
+{
+	struct dimtab *d = calloc(1, sizeof *d);
+	*out = NULL;
+	if (!d) {
+		log_error("out of memory rewriting %s", o->in ? o->in : "a table");
+		return GL_ENOMEM;
+	}
+	d->o = o;
+	d->groupcol = d->keycol = -1;
+	int err = o->in ? read_rows(d) : 0;
+	if (err == GL_ENOMEM)
+		log_error("out of memory rewriting %s", o->in);
+	if (err) {
+		dimtab_free(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int dimtab_put(struct dimtab *d, FILE *fp)
+{
+	const struct dimtab_opts *o = d->o;
+	int err = o->in ? write_rows(d, fp) : write_bare(o, fp);
+	if (err == GL_ENOMEM && o->in)
+		log_error("out of memory rewriting %s", o->in);
+	else if (err == GL_ENOMEM)
+		log_error("out of memory writing the %s table", o->idcol);
+	return err;
+}
+
+void dimtab_free(struct dimtab *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; d->names && i < d->nf; i++)
+		free(d->names[i]);
+	free(d->names);
+	free(d->plan);
+	free(d->slot);
+	free(d->keyidx);
+	rowstore_free(&d->rows);
+	rowstore_free(&d->keys);
+	free(d);
+}
+
+int dimtab_write(const struct dimtab_opts *o, FILE *fp)
+{
+	struct dimtab *d;
+	int err = dimtab_load(&d, o);
+	if (!err)
+		err = dimtab_put(d, fp);
+	dimtab_free(d);
+	return err;
+}

@@ -1,0 +1,186 @@
+#include "filter_remap.h"
+
+#include "err.h"
+#include "log.h"
+#include "usort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t *number(const uint32_t *count, uint64_t n, uint64_t *out_n)
+{
+	uint32_t *map = malloc((n ? n : 1) * sizeof *map);
+	uint64_t next = 0;
+	if (!map)
+		return NULL;
+	for (uint64_t i = 0; i < n; i++)
+		map[i] = count[i] ? (uint32_t)next++ : REMAP_NONE;
+	*out_n = next;
+	return map;
+}
+
+int remap_build(struct remap *m, const struct fstate *s)
+{
+	memset(m, 0, sizeof *m);
+	m->unew = number(s->ucount, s->g->n_users, &m->n_users);
+	m->inew = number(s->icount, s->n_items, &m->n_items);
+	m->n_ratings = s->kept;
+	uint64_t nu = m->n_users ? m->n_users : 1, ni = m->n_items ? m->n_items : 1;
+	m->ucnt = calloc(nu, sizeof *m->ucnt);
+	m->icnt = calloc(ni, sizeof *m->icnt);
+	m->usum = calloc(nu, sizeof *m->usum);
+	m->isum = calloc(ni, sizeof *m->isum);
+	m->uflag = calloc(nu, 1);
+	m->iflag = calloc(ni, 1);
+	if (!m->unew || !m->inew || !m->ucnt || !m->icnt || !m->usum || !m->isum || !m->uflag ||
+	    !m->iflag) {
+		remap_free(m);
+		log_error("out of memory renumbering users and items");
+		return GL_ENOMEM;
+	}
+	/* Counts are known; sums come while writing (remap_write). */
+	for (uint64_t u = 0; u < s->g->n_users; u++)
+		if (m->unew[u] != REMAP_NONE)
+			m->ucnt[m->unew[u]] = s->ucount[u];
+	for (uint64_t i = 0; i < s->n_items; i++)
+		if (m->inew[i] != REMAP_NONE)
+			m->icnt[m->inew[i]] = s->icount[i];
+	return 0;
+}
+
+/* Buffers for one output row. */
+struct row {
+	uint64_t *keys, *tmp, *raw;
+	uint32_t *items, *times;
+	uint8_t *ratings, *bits;
+	uint64_t cap;
+};
+
+static int row_reserve(struct row *r, uint64_t n)
+{
+	if (n <= r->cap)
+		return 0;
+	uint64_t cap = n > 1024 ? n : 1024;
+	free(r->keys);
+	free(r->tmp);
+	free(r->raw);
+	free(r->items);
+	free(r->times);
+	free(r->ratings);
+	free(r->bits);
+	r->keys = malloc(cap * 8);
+	r->tmp = malloc(cap * 8);
+	r->raw = malloc(cap * 8);
+	r->items = malloc(cap * 4);
+	r->times = malloc(cap * 4);
+	r->ratings = malloc(cap);
+	r->bits = malloc(cap);
+	int ok = r->keys && r->tmp && r->raw && r->items && r->times && r->ratings && r->bits;
+	r->cap = ok ? cap : 0;
+	return ok ? 0 : GL_ENOMEM;
+}
+
+static void row_free(struct row *r)
+{
+	free(r->keys);
+	free(r->tmp);
+	free(r->raw);
+	free(r->items);
+	free(r->times);
+	free(r->ratings);
+	free(r->bits);
+}
+
+/* Gather user u's kept ratings in output order into r; returns their count. */
+static size_t gather(const struct remap *m, const struct fstate *s, uint64_t u, struct row *r)
+{
+	const struct glr *g = s->g;
+	uint64_t base = g->rowptr[u];
+	size_t n = 0;
+	for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
+		if (fstate_kept(s, k))
+			r->keys[n++] = (uint64_t)m->inew[fstate_item(s, k)] << 32 | (k - base);
+	usort_u64_hi(r->keys, r->tmp, n); /* positions ascend: gathered in order */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = base + (uint32_t)r->keys[i];
+		r->raw[i] = k;
+		r->items[i] = (uint32_t)(r->keys[i] >> 32);
+		r->ratings[i] = fstate_value(s, k);
+		r->times[i] = g->times ? g->times[k] : 0;
+		r->bits[i] = (uint8_t)((glr_bit(g->read, k) ? GLR_BIT_READ : 0) |
+				       (glr_bit(g->reviewed, k) ? GLR_BIT_REVIEWED : 0));
+	}
+	return n;
+}
+
+static void tally(struct remap *m, uint32_t nu, const struct row *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t f = r->bits[i] & GLR_BIT_VALID ? 2 : 1;
+		m->usum[nu] += r->ratings[i];
+		m->isum[r->items[i]] += r->ratings[i];
+		m->uflag[nu] |= f;
+		m->iflag[r->items[i]] |= f;
+		m->n_valid += f == 2;
+	}
+}
+
+int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, const char *path,
+		struct glr_writer **out)
+{
+	const struct glr *g = s->g;
+	struct glr_meta meta = {.n_users = m->n_users, .n_items = m->n_items,
+				.n_ratings = m->n_ratings, .scale = g->scale, .flags = GLR_SORTED,
+				.has_times = g->times != NULL, .has_read = g->read != NULL,
+				.has_reviewed = g->reviewed != NULL, .has_split = 1};
+	struct glr_writer *w = NULL;
+	struct row r = {0};
+	*out = NULL;
+	int err = glr_writer_open(&w, path, &meta);
+	for (uint64_t u = 0; !err && u < g->n_users; u++) {
+		if (m->unew[u] == REMAP_NONE)
+			continue;
+		if ((err = row_reserve(&r, s->ucount[u]))) {
+			log_error("out of memory writing %s", path);
+			break;
+		}
+		size_t n = gather(m, s, u, &r);
+		if ((err = split_row(sp, (uint32_t)u, r.raw, n, r.bits))) {
+			log_error("out of memory writing %s", path);
+			break;
+		}
+		tally(m, m->unew[u], &r, n);
+		err = glr_writer_row(w, r.items, r.ratings, r.times, r.bits, n);
+	}
+	row_free(&r);
+	if (err) {
+		glr_writer_abort(w);
+		return err;
+	}
+	*out = w;
+	return 0;
+}
+
+void remap_census(const struct remap *m, int which, uint64_t *users, uint64_t *items)
+{
+	uint64_t nu = 0, ni = 0;
+	for (uint64_t u = 0; u < m->n_users; u++)
+		nu += (m->uflag[u] & which) != 0;
+	for (uint64_t i = 0; i < m->n_items; i++)
+		ni += (m->iflag[i] & which) != 0;
+	*users = nu;
+	*items = ni;
+}
+
+void remap_free(struct remap *m)
+{
+	free(m->unew);
+	free(m->inew);
+	free(m->ucnt);
+	free(m->icnt);
+	free(m->usum);
+	free(m->isum);
+	free(m->uflag);
+	free(m->iflag);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,23 @@
+#include "filter_stats.h"
+
+#include <stdio.h>
+
+void fstats_add(struct fstats *f, const char *step, uint64_t rows, uint64_t users, uint64_t items)
+{
+	if (f->n >= FSTATS_MAX)
+		return;
+	f->row[f->n].step = step;
+	f->row[f->n].rows = rows;
+	f->row[f->n].users = users;
+	f->row[f->n].items = items;
+	f->n++;
+}
+
+void fstats_write(const struct fstats *f, FILE *fp)
+{
+	fputs("step,rows,users,items\n", fp);
+	for (int i = 0; i < f->n; i++)
+		fprintf(fp, "%s,%llu,%llu,%llu\n", f->row[i].step,
+			(unsigned long long)f->row[i].rows, (unsigned long long)f->row[i].users,
+			(unsigned long long)f->row[i].items);
+}

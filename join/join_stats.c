@@ -1,0 +1,37 @@
+#include "join_hash.h"
+
+#include "csvwrite.h"
+#include "outfile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef unsigned long long ull;
+
+void join_result_free(struct join_result *res)
+{
+	for (int s = 0; s < 2; s++) {
+		free(res->side[s].examples);
+		res->side[s].examples = NULL;
+	}
+}
+
+int join_write_stats(struct outfile *of, const char *path, const struct join_result *res)
+{
+	int err = outfile_open(of, path);
+	if (err)
+		return err;
+	fputs("side,file,rows,keys,matched_keys,unmatched_keys,unmatched_rows,examples\n", of->fp);
+	for (int s = 0; s < 2; s++) {
+		const struct join_side *d = &res->side[s];
+		fputs(s == 0 ? "left," : "right,", of->fp);
+		csvw_str(of->fp, d->file);
+		fprintf(of->fp, ",%llu,%llu,%llu,%llu,%llu,", (ull)d->rows, (ull)d->keys,
+			(ull)d->matched_keys, (ull)d->unmatched_keys, (ull)d->unmatched_rows);
+		csvw_str(of->fp, d->examples ? d->examples : "");
+		putc('\n', of->fp);
+	}
+	if ((err = outfile_flush(of)))
+		outfile_abort(of);
+	return err;
+}
