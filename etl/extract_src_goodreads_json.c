@@ -27,6 +27,7 @@
 #include "log.h"
 #include "extract_parlines.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -283,8 +284,9 @@ static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struc
 	v->date_bad = 0;
 	v->msg = 0;
 	if (l->too_long)
-		return bad(v, msg, XB_TOO_LONG, "line of %llu bytes is longer than --max-line",
-			   (unsigned long long)l->full_len);
+		return bad(v, msg, XB_TOO_LONG,
+			   "line of %" PRIu64 " bytes is longer than --max-line",
+			   (uint64_t)l->full_len);
 	memset(r, 0, offsetof(struct rec, val));
 	int failed = 0;
 	if (!jsonflat_scan(p, l->len, &callbacks, r)) {

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "utf8.h"
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -326,8 +327,8 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 		if (ln.too_long) {
 			f->st->records++;
 			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
-				       "line of %llu bytes is longer than --max-line",
-				       (unsigned long long)ln.full_len);
+				       "line of %" PRIu64 " bytes is longer than --max-line",
+				       (uint64_t)ln.full_len);
 			continue;
 		}
 		start_record(&m);

@@ -35,6 +35,7 @@
 #include "extract_src_csv.h"
 #include "utf8.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,8 +154,8 @@ static int line_ratings(struct xctx *cx, struct xfile *f, const char *sep)
 		size_t n = ln.too_long ? 0 : split(ln.p, ln.len, sep, fl, MAX_FIELDS);
 		if (ln.too_long)
 			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
-				       "line of %llu bytes is longer than --max-line",
-				       (unsigned long long)ln.full_len);
+				       "line of %" PRIu64 " bytes is longer than --max-line",
+				       (uint64_t)ln.full_len);
 		else if (n < 4)
 			err = xsrc_bad(cx, f, XB_BAD_FIELDS, ln.lineno, ln.offset,
 				       "%zu fields, expected 4", n);
@@ -266,8 +267,8 @@ static int line_movies(struct xctx *cx, struct xfile *f, int uitem)
 		xsrc_tick(cx, f, z);
 		if (ln.too_long) {
 			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
-				       "line of %llu bytes is longer than --max-line",
-				       (unsigned long long)ln.full_len);
+				       "line of %" PRIu64 " bytes is longer than --max-line",
+				       (uint64_t)ln.full_len);
 			continue;
 		}
 		if (uitem) {

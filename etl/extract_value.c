@@ -3,6 +3,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,14 +67,14 @@ static void show_fixed(int64_t v, char *out, size_t cap)
 	uint64_t a = (uint64_t)(v < 0 ? -v : v);
 	uint64_t whole = a / RS_ONE, frac = a % RS_ONE;
 	if (!frac) {
-		snprintf(out, cap, "%s%llu", sign, (unsigned long long)whole);
+		snprintf(out, cap, "%s%" PRIu64, sign, (uint64_t)whole);
 		return;
 	}
 	char f[8];
-	snprintf(f, sizeof f, "%06llu", (unsigned long long)frac);
+	snprintf(f, sizeof f, "%06" PRIu64, (uint64_t)frac);
 	for (size_t k = strlen(f); k > 1 && f[k - 1] == '0'; k--)
 		f[k - 1] = 0;
-	snprintf(out, cap, "%s%llu.%s", sign, (unsigned long long)whole, f);
+	snprintf(out, cap, "%s%" PRIu64 ".%s", sign, (uint64_t)whole, f);
 }
 
 /* ---- scales ------------------------------------------------------------------- */
@@ -170,9 +171,10 @@ int rscale_parse(struct rscale *s, const char *arg)
 		show_fixed(hi, b, sizeof b);
 		show_fixed(step, c, sizeof c);
 		snprintf(why, sizeof why,
-			 "%s..%s in steps of %s needs %lld rating bytes from 0; a .glr rating is "
+			 "%s..%s in steps of %s needs %" PRId64
+			 " rating bytes from 0; a .glr rating is "
 			 "one byte (at most 255): use a coarser step or a smaller range",
-			 a, b, c, (long long)(hi / s->unit));
+			 a, b, c, (int64_t)(hi / s->unit));
 		return bad_scale(arg, why);
 	}
 	return 0;

@@ -7,6 +7,7 @@
 #include "sample_goodbooks.h"
 #include "sample_grmeta.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,7 +54,7 @@ static void isbn_field(struct sbuf *sb, uint64_t h)
 	char d[11];
 	if (h % 14 == 0)
 		return;
-	snprintf(d, sizeof d, "%010llu", (unsigned long long)((h >> 4) % 10000000000ULL));
+	snprintf(d, sizeof d, "%010" PRIu64, (uint64_t)((h >> 4) % 10000000000ULL));
 	if ((h >> 40) % 11 == 0)
 		d[9] = 'X';
 	sb_puts(sb, d[9] == 'X' ? d : d + (d[0] == '0'));
@@ -91,9 +92,11 @@ static void image_fields(struct sbuf *sb, uint64_t h, uint32_t id)
 			    "https://s.gr-assets.com/assets/nophoto/book/50x75-a91bf249278a81aabab721ef782c4a74.png");
 		return;
 	}
-	unsigned long long stamp = 1200000000ULL + (h >> 16) % 300000000ULL;
-	snprintf(buf, sizeof buf, "https://images.gr-assets.com/books/%llum/%u.jpg,"
-		 "https://images.gr-assets.com/books/%llus/%u.jpg", stamp, id, stamp, id);
+	uint64_t stamp = 1200000000ULL + (h >> 16) % 300000000ULL;
+	snprintf(buf, sizeof buf,
+		 "https://images.gr-assets.com/books/%" PRIu64 "m/%u.jpg,"
+		 "https://images.gr-assets.com/books/%" PRIu64 "s/%u.jpg",
+		 stamp, id, stamp, id);
 	sb_puts(sb, buf);
 }
 

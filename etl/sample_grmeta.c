@@ -7,6 +7,7 @@
 #include "sample_date.h"
 #include "sample_grmeta.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static void kv(struct sbuf *sb, const char *key, const char *val, int ascii, int
 static void kv_num(struct sbuf *sb, const char *key, uint64_t v, int first)
 {
 	char buf[24];
-	snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+	snprintf(buf, sizeof buf, "%" PRIu64, (uint64_t)v);
 	kv(sb, key, buf, 1, first);
 }
 
@@ -85,7 +86,7 @@ static void average(char *buf, size_t n, uint64_t sum, uint64_t count)
 static void isbns(uint64_t h, char isbn[11], char isbn13[14])
 {
 	char d[10];
-	snprintf(d, sizeof d, "%09llu", (unsigned long long)(h % 1000000000ULL));
+	snprintf(d, sizeof d, "%09" PRIu64, (uint64_t)(h % 1000000000ULL));
 	int s10 = 0, s13 = 9 * 1 + 7 * 3 + 8 * 1; /* the "978" prefix */
 	for (int i = 0; i < 9; i++) {
 		s10 += (10 - i) * (d[i] - '0');
@@ -149,7 +150,7 @@ static void shelves(struct sbuf *sb, const struct sample_ctx *c, uint32_t w, uin
 		else /* 5 is coprime with 12: distinct names */
 			name = generic_shelf[(h + 5 * (uint64_t)generic++) % COUNT(generic_shelf)];
 		char buf[24];
-		snprintf(buf, sizeof buf, "%llu", (unsigned long long)count);
+		snprintf(buf, sizeof buf, "%" PRIu64, (uint64_t)count);
 		if (i)
 			sb_put(sb, ", ", 2);
 		sb_puts(sb, "{\"count\": ");
@@ -236,12 +237,12 @@ static void book_line(struct sample_ctx *c, uint32_t b, const struct sample_work
 	kv(sb, "country_code", "US", 1, 0);
 	kv(sb, "language_code", langs[(h >> 8) % COUNT(langs)], 1, 0);
 	shelves(sb, c, w, g->reviews, h, ascii);
-	snprintf(buf, sizeof buf, "B00%07llu", (unsigned long long)(h % 10000000ULL));
+	snprintf(buf, sizeof buf, "B00%07" PRIu64, (uint64_t)(h % 10000000ULL));
 	kv(sb, "asin", ebook ? buf : "", 1, 0);
 	kv(sb, "is_ebook", ebook ? "true" : "false", 1, 0);
 	average(buf, sizeof buf, g->sum, g->ratings);
 	kv(sb, "average_rating", buf, 1, 0);
-	snprintf(buf, sizeof buf, "B0%08llu", (unsigned long long)((h >> 20) % 100000000ULL));
+	snprintf(buf, sizeof buf, "B0%08" PRIu64, (uint64_t)((h >> 20) % 100000000ULL));
 	kv(sb, "kindle_asin", (h >> 12) % 3 == 0 ? buf : "", 1, 0);
 	similar(sb, c, h >> 3);
 	struct sbuf desc = { 0 };
@@ -272,8 +273,8 @@ static void book_line(struct sample_ctx *c, uint32_t b, const struct sample_work
 	if ((h >> 50) % 8 == 0)
 		snprintf(buf, sizeof buf, "https://s.gr-assets.com/assets/nophoto/book/111x148-bcc042a9c91a29c1d680899eff700a03.png");
 	else
-		snprintf(buf, sizeof buf, "https://images.gr-assets.com/books/%llum/%u.jpg",
-			 1200000000ULL + (h >> 20) % 300000000ULL, id);
+		snprintf(buf, sizeof buf, "https://images.gr-assets.com/books/%" PRIu64 "m/%u.jpg",
+			 (uint64_t)(1200000000ULL + (h >> 20) % 300000000ULL), id);
 	kv(sb, "image_url", buf, 1, 0);
 	kv_num(sb, "book_id", id, 0);
 	kv_num(sb, "ratings_count", ratings, 0);
@@ -317,9 +318,9 @@ static void work_line(struct sample_ctx *c, uint32_t wk, const struct sample_wor
 	char dist[160];
 	int n = 0;
 	for (int k = 5; k >= 1; k--)
-		n += snprintf(dist + n, sizeof dist - (size_t)n, "%d:%llu|", k,
-			      (unsigned long long)g->hist[k]);
-	snprintf(dist + n, sizeof dist - (size_t)n, "total:%llu", (unsigned long long)g->ratings);
+		n += snprintf(dist + n, sizeof dist - (size_t)n, "%d:%" PRIu64 "|", k,
+			      (uint64_t)g->hist[k]);
+	snprintf(dist + n, sizeof dist - (size_t)n, "total:%" PRIu64, (uint64_t)g->ratings);
 	sb_putc(sb, '{');
 	kv_num(sb, "books_count", c->cat.book_first[wk + 1] - c->cat.book_first[wk], 1);
 	kv_num(sb, "reviews_count", g->reviews, 0);

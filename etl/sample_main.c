@@ -7,6 +7,7 @@
 #include "sample.h"
 #include "sample_order.h"
 
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +44,10 @@ static void usage(void)
 	       "  --genre G                children, comics_graphic, fantasy_paranormal,\n"
 	       "                           history_biography, mystery_thriller_crime, poetry,\n"
 	       "                           romance, young_adult\n"
-	       "  --seed N                 random seed (default %llu)\n"
+	       "  --seed N                 random seed (default %" PRIu64 ")\n"
 	       "  --users N                users (default %u)\n"
 	       "  --items N                planted items (works) (default %u)\n"
-	       "  --interactions N         target lines, ratings + shelved (default %llu)\n"
+	       "  --interactions N         target lines, ratings + shelved (default %" PRIu64 ")\n"
 	       "  --factors K              planted rank (default %u)\n"
 	       "  --noise SD               rating noise (default %g)\n"
 	       "  --zero-share X           Goodreads lines shelved, rating 0 (default %g)\n"
@@ -74,10 +75,9 @@ static void usage(void)
 	       "  -V, --version            the version\n"
 	       "\n"
 	       "exit status: 0 success, 1 failure, 2 bad usage\n",
-	       PROG, (unsigned long long)d.seed, d.users, d.items,
-	       (unsigned long long)d.interactions, d.factors, d.noise, d.zero_share,
-	       d.missing_books, d.orphan_books, d.editions, d.dup_share, d.map_missing,
-	       d.popularity_exponent, d.activity_exponent, d.gzip_level);
+	       PROG, (uint64_t)d.seed, d.users, d.items, (uint64_t)d.interactions, d.factors,
+	       d.noise, d.zero_share, d.missing_books, d.orphan_books, d.editions, d.dup_share,
+	       d.map_missing, d.popularity_exponent, d.activity_exponent, d.gzip_level);
 }
 
 enum {

@@ -8,6 +8,7 @@
 #include "sample_date.h"
 #include "sample_movielens.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,8 +246,9 @@ static int m100k_meta(struct sample_ctx *c)
 			users += c->st.user_lines[u] > 0;
 		err = sample_file_open(c, &w, "u.info", 0);
 		if (!err) {
-			gzw_printf(&w, "%llu users\n%llu items\n%llu ratings\n", (unsigned long long)users,
-				   (unsigned long long)c->meta_books, (unsigned long long)c->st.lines);
+			gzw_printf(&w,
+				   "%" PRIu64 " users\n%" PRIu64 " items\n%" PRIu64 " ratings\n",
+				   (uint64_t)users, (uint64_t)c->meta_books, (uint64_t)c->st.lines);
 			err = sample_file_close(&w, 0);
 		}
 	}

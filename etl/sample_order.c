@@ -3,6 +3,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,8 +165,8 @@ static int run_sorted(struct sample_gen *g, const struct sample_order_spec *s)
 		uint32_t hi = lo + 1;
 		while (hi < nb && held + counts[hi] <= s->budget)
 			held += counts[hi++];
-		log_debug("sorting buckets %u..%u of %u (%llu lines)", lo, hi - 1, nb,
-			  (unsigned long long)held);
+		log_debug("sorting buckets %u..%u of %u (%" PRIu64 " lines)", lo, hi - 1, nb,
+			  (uint64_t)held);
 		err = pass(g, s, &h, lo, hi, NULL, NULL);
 		if (!err)
 			err = hold_flush(&h, s);

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "usort.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -81,7 +82,7 @@ int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
 			continue;
 		uint64_t base = g->rowptr[u], len = g->rowptr[u + 1] - base;
 		if (len > UINT32_MAX) {
-			log_error("user %llu has more than 2^32 ratings", (unsigned long long)u);
+			log_error("user %" PRIu64 " has more than 2^32 ratings", (uint64_t)u);
 			err = GL_ELIMIT;
 			goto done;
 		}

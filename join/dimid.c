@@ -3,6 +3,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,8 @@ int dimid_parse(const char *path, const struct csvr_rec *rec, int col, uint64_t 
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	if (!ok || v >= n) {
-		log_at(path, rec->lineno, rec->offset, "id '%s' is not a number below %llu",
-		       rec->f[col], (unsigned long long)n);
+		log_at(path, rec->lineno, rec->offset, "id '%s' is not a number below %" PRIu64,
+		       rec->f[col], (uint64_t)n);
 		return GL_EFORMAT;
 	}
 	*id = (uint32_t)v;

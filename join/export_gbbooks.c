@@ -6,6 +6,7 @@
 #include "log.h"
 #include "export_lookup.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +149,7 @@ static int write_rows(FILE *fp, const struct meta *m, const struct rowstore *ids
 			log_error("out of memory writing books.csv");
 			return GL_ENOMEM;
 		}
-		fprintf(fp, "%llu", (unsigned long long)b + 1);
+		fprintf(fp, "%" PRIu64, (uint64_t)b + 1);
 		field(fp, id, idl);
 		field(fp, wf[W_BEST], wl[W_BEST]);
 		field(fp, bf[B_WORK], bl[B_WORK]);
@@ -176,9 +177,10 @@ static int write_rows(FILE *fp, const struct meta *m, const struct rowstore *ids
 		putc('\n', fp);
 	}
 	if (missing)
-		log_info("%llu of the %llu books have no row in books.csv: only their ids are "
+		log_info("%" PRIu64 " of the %" PRIu64
+			 " books have no row in books.csv: only their ids are "
 			 "filled",
-			 (unsigned long long)missing, (unsigned long long)ids->n);
+			 (uint64_t)missing, (uint64_t)ids->n);
 	buf_free(&names);
 	return 0;
 }

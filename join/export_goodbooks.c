@@ -17,12 +17,11 @@
 #include "topn.h"
 #include "usort.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef unsigned long long ull;
 
 /* Raw ratings per chunk of rows formatted at once. */
 #define GB_CHUNK 65536
@@ -78,8 +77,9 @@ static int choose(struct gb *b)
 	for (uint64_t u = 0; u < b->g.n_users; u++)
 		b->user[u] = s->ucount[u] ? ++next : 0;
 	if (b->nbooks < o->books)
-		log_warn("only %llu books have ratings: books.csv has %llu rows, not %llu",
-			 (ull)b->nbooks, (ull)b->nbooks, (ull)o->books);
+		log_warn("only %" PRIu64 " books have ratings: books.csv has %" PRIu64
+			 " rows, not %" PRIu64,
+			 (uint64_t)b->nbooks, (uint64_t)b->nbooks, (uint64_t)o->books);
 	return 0;
 }
 
@@ -214,7 +214,8 @@ static int book_ids(struct gb *b, struct rowstore *ids)
 		if (row[j] != UINT32_MAX)
 			rowstore_get(&keys, row[j], &f, &len, 1);
 		else
-			log_warn("%s: no row for book %llu of the export", path, (ull)j + 1);
+			log_warn("%s: no row for book %" PRIu64 " of the export", path,
+				 (uint64_t)j + 1);
 		if (rowstore_add(ids, &f, &len, 1))
 			err = GL_ENOMEM;
 	}

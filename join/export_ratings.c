@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef unsigned long long ull;
-
 enum { USERS, ITEMS };
 
 /* Ratings per chunk of rows formatted at once (about 2 MB of text). */

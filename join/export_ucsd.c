@@ -10,11 +10,10 @@
 #include "parwrite.h"
 #include "rowstore.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef unsigned long long ull;
 
 /* Ratings per chunk formatted at once, and the bytes a map holds before
  * they are written. */
@@ -39,7 +38,7 @@ static int write_map(FILE *fp, const char *path, const char *idcol, uint64_t n)
 		const char *f;
 		size_t len;
 		if (slot[id] == UINT32_MAX) {
-			log_error("%s: no row for %s %llu", path, idcol, (ull)id);
+			log_error("%s: no row for %s %" PRIu64, path, idcol, (uint64_t)id);
 			err = GL_EFORMAT;
 			break;
 		}

@@ -17,12 +17,11 @@
 #include "filter_usample.h"
 #include "filter_works.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef unsigned long long ull;
 
 /* --item-key work: the item table's works, read on a thread of their own
  * while the steps before the merge work on the ratings. */
@@ -71,8 +70,8 @@ static void census(struct run *r, const char *step)
 	uint64_t users, items;
 	fstate_census(&r->s, &users, &items);
 	fstats_add(&r->st, step, r->s.kept, users, items);
-	log_debug("%-12s %llu ratings, %llu users, %llu items", step, (ull)r->s.kept, (ull)users,
-		  (ull)items);
+	log_debug("%-12s %" PRIu64 " ratings, %" PRIu64 " users, %" PRIu64 " items", step,
+		  (uint64_t)r->s.kept, (uint64_t)users, (uint64_t)items);
 }
 
 static const char *out_path(struct run *r, const char *name)

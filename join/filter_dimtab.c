@@ -8,13 +8,12 @@
 #include "log.h"
 #include "rowstore.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NONE UINT32_MAX
-
-typedef unsigned long long ull;
 
 struct dimtab {
 	const struct dimtab_opts *o;
@@ -186,15 +185,17 @@ static int read_rows(struct dimtab *d)
 	if (err)
 		return err;
 	if (d->dups)
-		log_warn("%s: %llu row%s repeat%s an earlier %s id (the first row is kept; e.g. "
-			 "line %llu)",
-			 o->in, (ull)d->dups, d->dups > 1 ? "s" : "", d->dups > 1 ? "" : "s",
-			 o->idcol, (ull)d->dup_line);
+		log_warn("%s: %" PRIu64
+			 " row%s repeat%s an earlier %s id (the first row is kept; e.g. "
+			 "line %" PRIu64 ")",
+			 o->in, (uint64_t)d->dups, d->dups > 1 ? "s" : "", d->dups > 1 ? "" : "s",
+			 o->idcol, (uint64_t)d->dup_line);
 	for (uint64_t raw = 0; raw < o->n_raw; raw++)
 		if (o->rowmap[raw] != NONE && d->slot[o->rowmap[raw]] == NONE) {
-			log_error("%s: no row for %s %llu, which the filtered ratings keep (--inner "
+			log_error("%s: no row for %s %" PRIu64
+				  ", which the filtered ratings keep (--inner "
 				  "drops the ratings of ids without a row)",
-				  o->in, o->idcol, (ull)raw);
+				  o->in, o->idcol, (uint64_t)raw);
 			return GL_EFORMAT;
 		}
 	return 0;

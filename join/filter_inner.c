@@ -5,10 +5,9 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-typedef unsigned long long ull;
 
 static int has(const uint8_t *bits, uint64_t id) { return (bits[id >> 3] >> (id & 7)) & 1; }
 
@@ -47,13 +46,13 @@ static void say(uint64_t dropped, uint64_t items, const char *ipath, uint64_t us
 {
 	char ip[512] = "", up[512] = "";
 	if (ipath)
-		snprintf(ip, sizeof ip, "%llu item%s without a row in %s", (ull)items,
+		snprintf(ip, sizeof ip, "%" PRIu64 " item%s without a row in %s", (uint64_t)items,
 			 plural(items), ipath);
 	if (upath)
-		snprintf(up, sizeof up, "%llu user%s without a row in %s", (ull)users,
+		snprintf(up, sizeof up, "%" PRIu64 " user%s without a row in %s", (uint64_t)users,
 			 plural(users), upath);
-	log_info("--inner dropped %llu rating%s: %s%s%s", (ull)dropped, plural(dropped), ip,
-		 ipath && upath ? ", " : "", up);
+	log_info("--inner dropped %" PRIu64 " rating%s: %s%s%s", (uint64_t)dropped, plural(dropped),
+		 ip, ipath && upath ? ", " : "", up);
 }
 
 /* Ids with kept ratings that have no row. */

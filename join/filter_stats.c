@@ -1,5 +1,6 @@
 #include "filter_stats.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 void fstats_add(struct fstats *f, const char *step, uint64_t rows, uint64_t users, uint64_t items)
@@ -17,7 +18,7 @@ void fstats_write(const struct fstats *f, FILE *fp)
 {
 	fputs("step,rows,users,items\n", fp);
 	for (int i = 0; i < f->n; i++)
-		fprintf(fp, "%s,%llu,%llu,%llu\n", f->row[i].step,
-			(unsigned long long)f->row[i].rows, (unsigned long long)f->row[i].users,
-			(unsigned long long)f->row[i].items);
+		fprintf(fp, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", f->row[i].step,
+			(uint64_t)f->row[i].rows, (uint64_t)f->row[i].users,
+			(uint64_t)f->row[i].items);
 }

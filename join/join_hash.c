@@ -11,12 +11,11 @@
 #include "outfile.h"
 #include "progress.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-typedef unsigned long long ull;
 
 enum { L = 0, R = 1 };
 
@@ -286,7 +285,7 @@ static int over_limit(struct join *j, const struct csvr_rec *rec)
 {
 	const struct join_opts *o = j->o;
 	const char *what = NULL;
-	ull limit = 0;
+	uint64_t limit = 0;
 	if (o->max_build_rows && j->bt.rows.n > o->max_build_rows)
 		what = "--max-build-rows", limit = o->max_build_rows;
 	else if (o->max_build_bytes && buildtab_memory(&j->bt) > o->max_build_bytes)
@@ -294,7 +293,7 @@ static int over_limit(struct join *j, const struct csvr_rec *rec)
 	if (!what)
 		return 0;
 	log_at(j->s[j->b].path, rec->lineno, rec->offset,
-	       "the in-memory side of the join passes %s (%llu); build from the smaller "
+	       "the in-memory side of the join passes %s (%" PRIu64 "); build from the smaller "
 	       "table (--build) or raise the limit",
 	       what, limit);
 	return GL_ELIMIT;

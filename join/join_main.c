@@ -6,6 +6,7 @@
 #include "log.h"
 #include "outfile.h"
 
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,11 +154,12 @@ static int run(const struct join_opts *o)
 	struct join_result res;
 	int err = join_run(o, &res);
 	if (!err) {
-		log_debug("%llu rows out; %s side in memory; %llu left and %llu right rows "
+		log_debug("%" PRIu64 " rows out; %s side in memory; %" PRIu64 " left and %" PRIu64
+			  " right rows "
 			  "unmatched",
-			  (unsigned long long)res.out_rows, res.built ? "right" : "left",
-			  (unsigned long long)res.side[0].unmatched_rows,
-			  (unsigned long long)res.side[1].unmatched_rows);
+			  (uint64_t)res.out_rows, res.built ? "right" : "left",
+			  (uint64_t)res.side[0].unmatched_rows,
+			  (uint64_t)res.side[1].unmatched_rows);
 		join_result_free(&res);
 	}
 	return err;

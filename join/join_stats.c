@@ -3,10 +3,9 @@
 #include "csvwrite.h"
 #include "outfile.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-typedef unsigned long long ull;
 
 void join_result_free(struct join_result *res)
 {
@@ -26,8 +25,9 @@ int join_write_stats(struct outfile *of, const char *path, const struct join_res
 		const struct join_side *d = &res->side[s];
 		fputs(s == 0 ? "left," : "right,", of->fp);
 		csvw_str(of->fp, d->file);
-		fprintf(of->fp, ",%llu,%llu,%llu,%llu,%llu,", (ull)d->rows, (ull)d->keys,
-			(ull)d->matched_keys, (ull)d->unmatched_keys, (ull)d->unmatched_rows);
+		fprintf(of->fp, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",",
+			(uint64_t)d->rows, (uint64_t)d->keys, (uint64_t)d->matched_keys,
+			(uint64_t)d->unmatched_keys, (uint64_t)d->unmatched_rows);
 		csvw_str(of->fp, d->examples ? d->examples : "");
 		putc('\n', of->fp);
 	}

@@ -17,6 +17,7 @@
 #ifndef GL_CSVWRITE_H
 #define GL_CSVWRITE_H
 
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +64,7 @@ static inline void csvb_byte(struct csvb *b, char c)
 	}
 }
 
-/* v in decimal, as printf's %llu / %u: into out (20 bytes suffice),
+/* v in decimal, as printf's %" PRIu64 " / %u: into out (20 bytes suffice),
  * returning the length, or appended to b. */
 size_t csv_u64(char *out, uint64_t v);
 static inline void csvb_u64(struct csvb *b, uint64_t v)

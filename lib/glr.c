@@ -3,6 +3,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -135,8 +136,8 @@ int glr_writer_append(struct glr_writer *g, const uint32_t *items, const uint8_t
 	for (uint64_t i = 0; i < n; i++)
 		top = items[i] > top ? items[i] : top;
 	if (n && top >= g->m.n_items) {
-		log_error("%s: item id %u out of range (%llu items)", g->path, top,
-			  (unsigned long long)g->m.n_items);
+		log_error("%s: item id %u out of range (%" PRIu64 " items)", g->path, top,
+			  (uint64_t)g->m.n_items);
 		return GL_EUSAGE;
 	}
 	int err = secw_append(g->w, g->idx[S_ITEMS], items, 4 * n);
@@ -179,9 +180,10 @@ int glr_writer_commit(struct glr_writer *g)
 {
 	int err = 0;
 	if (g->row != g->m.n_users || g->at != g->m.n_ratings) {
-		log_error("%s: wrote %llu rows and %llu ratings, declared %llu and %llu", g->path,
-			  (unsigned long long)g->row, (unsigned long long)g->at,
-			  (unsigned long long)g->m.n_users, (unsigned long long)g->m.n_ratings);
+		log_error("%s: wrote %" PRIu64 " rows and %" PRIu64 " ratings, declared %" PRIu64
+			  " and %" PRIu64,
+			  g->path, (uint64_t)g->row, (uint64_t)g->at, (uint64_t)g->m.n_users,
+			  (uint64_t)g->m.n_ratings);
 		secw_abort(g->w);
 		err = GL_EUSAGE;
 	} else {
@@ -202,8 +204,6 @@ void glr_writer_abort(struct glr_writer *g)
 }
 
 /* ---- reader ---------------------------------------------------------------- */
-
-typedef unsigned long long ull;
 
 static int invalid(struct glr *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int invalid(struct glr *g, const char *fmt, ...)
@@ -229,7 +229,8 @@ static int section(struct glr *g, const char *name, uint64_t want, int optional,
 		return GL_EFORMAT;
 	}
 	if (len != want)
-		return invalid(g, "section %s is %llu bytes, expected %llu", name, (ull)len, (ull)want);
+		return invalid(g, "section %s is %" PRIu64 " bytes, expected %" PRIu64, name,
+			       (uint64_t)len, (uint64_t)want);
 	return 0;
 }
 
@@ -237,13 +238,13 @@ static int check_rows(struct glr *g)
 {
 	const uint64_t *rp = g->rowptr;
 	if (rp[0] != 0)
-		return invalid(g, "first row pointer is %llu, not 0", (ull)rp[0]);
+		return invalid(g, "first row pointer is %" PRIu64 ", not 0", (uint64_t)rp[0]);
 	for (uint64_t u = 0; u < g->n_users; u++)
 		if (rp[u + 1] < rp[u])
-			return invalid(g, "row pointers decrease at user %llu", (ull)u);
+			return invalid(g, "row pointers decrease at user %" PRIu64, (uint64_t)u);
 	if (rp[g->n_users] != g->n_ratings)
-		return invalid(g, "last row pointer is %llu, not the %llu ratings",
-			       (ull)rp[g->n_users], (ull)g->n_ratings);
+		return invalid(g, "last row pointer is %" PRIu64 ", not the %" PRIu64 " ratings",
+			       (uint64_t)rp[g->n_users], (uint64_t)g->n_ratings);
 	/* Both checks pass on every valid file: a branch-free sweep first (the
 	 * compiler vectorises it), the faulty rating found only when it fails. */
 	uint32_t top = 0;
@@ -251,15 +252,16 @@ static int check_rows(struct glr *g)
 		top = g->items[k] > top ? g->items[k] : top;
 	for (uint64_t k = 0; g->n_ratings && top >= g->n_items && k < g->n_ratings; k++)
 		if (g->items[k] >= g->n_items)
-			return invalid(g, "rating %llu has item id %u, out of range", (ull)k,
-				       g->items[k]);
+			return invalid(g, "rating %" PRIu64 " has item id %u, out of range",
+				       (uint64_t)k, g->items[k]);
 	if (g->flags & GLR_SORTED)
 		for (uint64_t u = 0; u < g->n_users; u++) {
 			unsigned bad = 0;
 			for (uint64_t k = rp[u] + 1; k < rp[u + 1]; k++)
 				bad |= g->items[k] <= g->items[k - 1];
 			if (bad)
-				return invalid(g, "user %llu's items are not sorted", (ull)u);
+				return invalid(g, "user %" PRIu64 "'s items are not sorted",
+					       (uint64_t)u);
 		}
 	return 0;
 }
@@ -276,16 +278,16 @@ static int load(struct glr *g)
 	memcpy(&g->scale, meta + 24, 4);
 	memcpy(&g->flags, meta + 28, 4);
 	if (g->n_users > UINT32_MAX || g->n_items > UINT32_MAX)
-		return invalid(g, "%llu users or %llu items exceed 32-bit ids", (ull)g->n_users,
-			       (ull)g->n_items);
+		return invalid(g, "%" PRIu64 " users or %" PRIu64 " items exceed 32-bit ids",
+			       (uint64_t)g->n_users, (uint64_t)g->n_items);
 	if (g->n_ratings > g->f.size)
-		return invalid(g, "%llu ratings cannot fit in %llu bytes", (ull)g->n_ratings,
-			       (ull)g->f.size);
+		return invalid(g, "%" PRIu64 " ratings cannot fit in %" PRIu64 " bytes",
+			       (uint64_t)g->n_ratings, (uint64_t)g->f.size);
 	/* Every item a goodlens file names has a rating; without this bound a
 	 * 5 KB file could ask its readers for tables of 2^32 items. */
 	if (g->n_items > g->n_ratings)
-		return invalid(g, "%llu items but only %llu ratings", (ull)g->n_items,
-			       (ull)g->n_ratings);
+		return invalid(g, "%" PRIu64 " items but only %" PRIu64 " ratings",
+			       (uint64_t)g->n_items, (uint64_t)g->n_ratings);
 	if (!(g->scale > 0) || !isfinite(g->scale))
 		return invalid(g, "rating scale is not positive");
 	if (g->flags & ~(uint32_t)GLR_SORTED)

@@ -3,6 +3,7 @@
 #include "bigmem.h"
 #include "err.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,7 +301,7 @@ size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap)
 		len = 32;
 		break;
 	case INTERN_NUM:
-		len = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)t->k64[id]);
+		len = (size_t)snprintf(tmp, sizeof tmp, "%" PRIu64, (uint64_t)t->k64[id]);
 		break;
 	default:
 		src = t->arena + t->str_off[id];

@@ -4,6 +4,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -81,9 +82,10 @@ static int read_row(struct keytab *t, const struct csvr_rec *rec)
 	}
 	if (rec->n < 2 || keytab_parse_id(rec->f[0], t->n, &id)) {
 		log_at(t->path, rec->lineno, rec->offset,
-		       "'%s' is not a %s id of the ratings file (0..%llu): is this table from "
-		       "another run?", rec->n ? rec->f[0] : "", t->head[0],
-		       (unsigned long long)t->n - 1);
+		       "'%s' is not a %s id of the ratings file (0..%" PRIu64
+		       "): is this table from "
+		       "another run?",
+		       rec->n ? rec->f[0] : "", t->head[0], (uint64_t)t->n - 1);
 		return GL_EFORMAT;
 	}
 	uint64_t *o = t->off + (uint64_t)id * (uint64_t)t->nkeep;
@@ -162,9 +164,10 @@ int keytab_require_all(const struct keytab *t, const char *what, const char *of)
 {
 	if (t->rows == t->n)
 		return 0;
-	log_error("%s has %llu rows for the %llu %s of %s: it is another file's table (give the "
+	log_error("%s has %" PRIu64 " rows for the %" PRIu64
+		  " %s of %s: it is another file's table (give the "
 		  "one goodlens-filter wrote with it)",
-		  t->path, (unsigned long long)t->rows, (unsigned long long)t->n, what, of);
+		  t->path, (uint64_t)t->rows, (uint64_t)t->n, what, of);
 	return GL_EFORMAT;
 }
 
@@ -191,10 +194,11 @@ static int check_counts(const struct keytab *t, int slot, const struct glr *g, c
 	for (uint64_t i = 0; !err && i < t->n; i++) {
 		const char *v = keytab_get(t, i, slot);
 		if (v && *v && strtoull(v, NULL, 10) != c[i]) {
-			log_error("%s: %s %llu has n_ratings %s but %s holds %llu of its ratings: it "
-				  "is another file's table (give the one goodlens-filter wrote with it)",
-				  t->path, t->head[0], (unsigned long long)i, v, g_path,
-				  (unsigned long long)c[i]);
+			log_error("%s: %s %" PRIu64 " has n_ratings %s but %s holds %" PRIu64
+				  " of its ratings: it "
+				  "is another file's table (give the one goodlens-filter wrote "
+				  "with it)",
+				  t->path, t->head[0], (uint64_t)i, v, g_path, (uint64_t)c[i]);
 			err = GL_EFORMAT;
 		}
 	}
@@ -314,10 +318,9 @@ int keytab_check(const struct glm_keys *k, const char *model_path, const char *p
 	const char *what = !same_col ? "another key column" :
 			   k->rows != rows            ? "another number of rows" :
 							"other keys";
-	log_error("%s is not the table %s was trained with: it has %s (%llu rows of %s; the "
-		  "model's had %llu rows of %s); give the one written beside the model's "
+	log_error("%s is not the table %s was trained with: it has %s (%" PRIu64 " rows of %s; the "
+		  "model's had %" PRIu64 " rows of %s); give the one written beside the model's "
 		  "ratings.glr",
-		  path, model_path, what, (unsigned long long)rows, col,
-		  (unsigned long long)k->rows, k->col);
+		  path, model_path, what, (uint64_t)rows, col, (uint64_t)k->rows, k->col);
 	return GL_EFORMAT;
 }

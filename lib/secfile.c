@@ -4,6 +4,7 @@
 #include "log.h"
 #include "outfile.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -143,8 +144,8 @@ int secw_append(struct secw *w, int idx, const void *data, size_t len)
 	}
 	struct wsec *s = &w->sec[idx];
 	if (len > s->length - s->written) {
-		log_error("%s: section %s overflows its declared %llu bytes", w->out.path, s->name,
-			  (unsigned long long)s->length);
+		log_error("%s: section %s overflows its declared %" PRIu64 " bytes", w->out.path,
+			  s->name, (uint64_t)s->length);
 		return GL_EUSAGE;
 	}
 	if (!len)
@@ -176,8 +177,8 @@ int secw_commit(struct secw *w)
 	for (int i = 0; i < w->n && !err; i++) {
 		struct wsec *s = &w->sec[i];
 		if (s->written != s->length) {
-			log_error("%s: section %s has %llu of its %llu bytes", w->out.path, s->name,
-				  (unsigned long long)s->written, (unsigned long long)s->length);
+			log_error("%s: section %s has %" PRIu64 " of its %" PRIu64 " bytes",
+				  w->out.path, s->name, (uint64_t)s->written, (uint64_t)s->length);
 			err = GL_EUSAGE;
 			break;
 		}
@@ -252,8 +253,9 @@ static int validate(struct secfile *f, const char magic[SEC_MAGIC_LEN], uint32_t
 	if (n > SEC_MAX)
 		return bad(f, "too many sections");
 	if (get64(b + 16) != f->size) {
-		snprintf(msg, sizeof msg, "file is %llu bytes but its header says %llu (truncated?)",
-			 (unsigned long long)f->size, (unsigned long long)get64(b + 16));
+		snprintf(msg, sizeof msg,
+			 "file is %" PRIu64 " bytes but its header says %" PRIu64 " (truncated?)",
+			 (uint64_t)f->size, (uint64_t)get64(b + 16));
 		return bad(f, msg);
 	}
 	size_t tlen = HEAD + (size_t)ENTRY * n;

@@ -65,7 +65,7 @@ int census_run(struct census *c, const struct glr *g, uint32_t top_users)
 	    !(c->pop = malloc(ni * sizeof *c->pop)) ||
 	    !(c->active = malloc((top_users ? top_users : 1) * sizeof *c->active)) ||
 	    !(sum = calloc(ni, sizeof *sum))) {
-		log_error("out of memory counting %llu items", (unsigned long long)g->n_items);
+		log_error("out of memory counting %" PRIu64 " items", (uint64_t)g->n_items);
 		free(sum);
 		census_free(c);
 		return GL_ENOMEM;

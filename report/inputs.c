@@ -5,6 +5,7 @@
 #include "keytab.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,14 +89,15 @@ static int load_items(struct rep_in *in, const char *path)
 		}
 		if (rec.n < 2 || parse_id(rec.f[0], it->n, &id)) {
 			log_at(path, rec.lineno, rec.offset,
-			       "item '%s' is not an id below %llu (the items of ratings.glr)",
-			       rec.n ? rec.f[0] : "", (unsigned long long)it->n);
+			       "item '%s' is not an id below %" PRIu64
+			       " (the items of ratings.glr)",
+			       rec.n ? rec.f[0] : "", (uint64_t)it->n);
 			err = GL_EFORMAT;
 			goto fail;
 		}
 		if (it->key_off[id] != NO_OFF) {
-			log_at(path, rec.lineno, rec.offset, "item %llu appears twice",
-			       (unsigned long long)id);
+			log_at(path, rec.lineno, rec.offset, "item %" PRIu64 " appears twice",
+			       (uint64_t)id);
 			err = GL_EFORMAT;
 			goto fail;
 		}
@@ -153,11 +155,11 @@ static int load_model(struct rep_in *in, const char *path)
 		return err;
 	in->have_model = 1;
 	if (in->model.n_users != in->g.n_users || in->model.n_items != in->g.n_items) {
-		log_error("%s: model has %llu users and %llu items but ratings.glr has %llu and "
-			  "%llu: the model was trained on another file",
-			  path, (unsigned long long)in->model.n_users,
-			  (unsigned long long)in->model.n_items, (unsigned long long)in->g.n_users,
-			  (unsigned long long)in->g.n_items);
+		log_error("%s: model has %" PRIu64 " users and %" PRIu64
+			  " items but ratings.glr has %" PRIu64 " and "
+			  "%" PRIu64 ": the model was trained on another file",
+			  path, (uint64_t)in->model.n_users, (uint64_t)in->model.n_items,
+			  (uint64_t)in->g.n_users, (uint64_t)in->g.n_items);
 		return GL_EFORMAT;
 	}
 	return check_items(in, path);
@@ -313,7 +315,7 @@ int rep_item_label(const struct rep_in *in, uint64_t i, struct buf *b)
 		return buf_adds(b, t);
 	if (*k)
 		return buf_printf(b, "%s %s", in->items.key_name, k);
-	return buf_printf(b, "item %llu", (unsigned long long)i);
+	return buf_printf(b, "item %" PRIu64, (uint64_t)i);
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -6,6 +6,7 @@
 #include "kern.h"
 #include "threads.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,8 +296,8 @@ static int cu_reserve(struct optim *o, uint64_t n)
 		cap *= 2;
 	struct optim_past *p = realloc(o->past, cap * sizeof *p);
 	if (!p) {
-		log_error("out of memory for sparse Adam's catch-up (step %llu)",
-			  (unsigned long long)n);
+		log_error("out of memory for sparse Adam's catch-up (step %" PRIu64 ")",
+			  (uint64_t)n);
 		return GL_ENOMEM;
 	}
 	if (!o->past)

@@ -5,6 +5,7 @@
 #include "model_file.h"
 #include "score.h"
 
+#include <inttypes.h>
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -34,10 +35,10 @@ int rec_open(struct recsys *s, const char *model_path, const char *ratings_path)
 		err = glr_open(&s->r, ratings_path, 0);
 		s->have_r = !err;
 		if (!err && (s->r.n_users != s->n_users || s->r.n_items != s->n_items)) {
-			log_error("%s has %llu users and %llu items but %s was trained on %llu and %llu",
-				  ratings_path, (unsigned long long)s->r.n_users,
-				  (unsigned long long)s->r.n_items, model_path,
-				  (unsigned long long)s->n_users, (unsigned long long)s->n_items);
+			log_error("%s has %" PRIu64 " users and %" PRIu64
+				  " items but %s was trained on %" PRIu64 " and %" PRIu64,
+				  ratings_path, (uint64_t)s->r.n_users, (uint64_t)s->r.n_items,
+				  model_path, (uint64_t)s->n_users, (uint64_t)s->n_items);
 			err = GL_EFORMAT;
 		}
 		if (!err) {

@@ -5,6 +5,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,9 +125,10 @@ int recargs_user(const struct rec_ctx *c, const char *arg, uint32_t *u)
 	if (!c->q->by_key) {
 		if (keytab_parse_id(arg, c->s.n_users, u) == 0)
 			return 0;
-		log_error("'%s' is not a user id of the model (0..%llu); --by-key takes users.csv's "
+		log_error("'%s' is not a user id of the model (0..%" PRIu64
+			  "); --by-key takes users.csv's "
 			  "keys",
-			  arg, (unsigned long long)c->s.n_users - 1);
+			  arg, (uint64_t)c->s.n_users - 1);
 		return GL_EFORMAT;
 	}
 	if (!c->have_users) {
@@ -178,9 +180,10 @@ int recargs_item(const struct rec_ctx *c, const char *arg, uint32_t *id)
 	if (!c->q->by_key) {
 		if (keytab_parse_id(arg, c->s.n_items, id) == 0)
 			return 0;
-		log_error("'%s' is not an item id of the model (0..%llu); --by-key takes items.csv's "
+		log_error("'%s' is not an item id of the model (0..%" PRIu64
+			  "); --by-key takes items.csv's "
 			  "keys",
-			  arg, (unsigned long long)c->s.n_items - 1);
+			  arg, (uint64_t)c->s.n_items - 1);
 		return GL_EFORMAT;
 	}
 	int err = need_items(c, "--by-key");
@@ -295,9 +298,10 @@ static int resolve_rated(const struct rec_ctx *c, struct rec_rated *r, size_t n)
 			keytab_parse_id(r[j].given, c->s.n_items, &r[j].item);
 		else if (r[j].by_title && !(err = need_items(c, "--rate-title")) &&
 			 itemtab_by_title(&c->items, r[j].given, &r[j].item, &matches) == 0)
-			log_info("'%s' matched %llu titles: item %u (%s %s, %s)", r[j].given,
-				 (unsigned long long)matches, r[j].item, c->items.k.key_name,
-				 itemtab_key(&c->items, r[j].item), itemtab_title(&c->items, r[j].item));
+			log_info("'%s' matched %" PRIu64 " titles: item %u (%s %s, %s)", r[j].given,
+				 (uint64_t)matches, r[j].item, c->items.k.key_name,
+				 itemtab_key(&c->items, r[j].item),
+				 itemtab_title(&c->items, r[j].item));
 	}
 	if (err || !c->q->by_key)
 		return err;

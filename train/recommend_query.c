@@ -11,6 +11,7 @@
 #include "outfile.h"
 #include "recommend_args.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,9 +160,10 @@ static void skip_rare(const struct rec_ctx *c, uint8_t *skip)
 	if (min <= 1)
 		return;
 	if (!c->count) {
-		log_warn("--min-ratings %llu not applied: give --ratings (or an items.csv with "
+		log_warn("--min-ratings %" PRIu64
+			 " not applied: give --ratings (or an items.csv with "
 			 "n_ratings) to count each item's ratings",
-			 (unsigned long long)min);
+			 (uint64_t)min);
 		return;
 	}
 	for (uint64_t i = 0; i < c->s.n_items; i++)
@@ -198,7 +200,7 @@ static int run_similar(struct rec_ctx *c, uint32_t item)
 		item_key(c, nb);
 		fprintf(c->f, ",%.4f", hits[x].score);
 		if (c->count)
-			fprintf(c->f, ",%llu", (unsigned long long)c->count[nb]);
+			fprintf(c->f, ",%" PRIu64, (uint64_t)c->count[nb]);
 		if (c->have_items) {
 			putc(',', c->f);
 			csvw_str(c->f, itemtab_title(&c->items, item));
@@ -359,8 +361,8 @@ static int run_title(struct rec_ctx *c)
 		log_error("no title in %s contains '%s'", c->items.k.path, c->q->arg);
 		return GL_EFORMAT;
 	}
-	log_info("'%s' matched %llu titles; using item %u (%s)", c->q->arg,
-		 (unsigned long long)matches, item, itemtab_title(&c->items, item));
+	log_info("'%s' matched %" PRIu64 " titles; using item %u (%s)", c->q->arg,
+		 (uint64_t)matches, item, itemtab_title(&c->items, item));
 	return run_similar(c, item);
 }
 

@@ -5,6 +5,7 @@
 #include "glm.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 const char *const cfg_opt_names[] = {"sgd", "adam", NULL};
@@ -213,8 +214,9 @@ int cfg_hparams(const struct train_cfg *c, char **text)
 	err |= buf_printf(&b, "y_range=%.9g,%.9g\nmom=%.9g\nmoms=%.9g,%.9g,%.9g\nbeta2=%.9g\neps=%.9g\n",
 			  c->y_lo, c->y_hi, c->mom, c->moms[0], c->moms[1], c->moms[2], c->beta2,
 			  c->eps);
-	err |= buf_printf(&b, "div=%.9g\ndiv_final=%.9g\npct_start=%.9g\nseed=%llu\nthreads=%u\n",
-			  c->div, c->div_final, c->pct_start, (unsigned long long)c->seed, c->threads);
+	err |= buf_printf(
+		&b, "div=%.9g\ndiv_final=%.9g\npct_start=%.9g\nseed=%" PRIu64 "\nthreads=%u\n",
+		c->div, c->div_final, c->pct_start, (uint64_t)c->seed, c->threads);
 	err |= buf_printf(&b, "patience=%u\nensemble=%u\nadaptive=%d\ninit_sd=%.9g\nbn=%d\n",
 			  c->patience, c->ensemble, c->adaptive, c->init_sd, c->bn);
 	for (int s = 0; c->kind == GLM_NN && s < 2; s++) {

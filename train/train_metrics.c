@@ -6,6 +6,7 @@
 #include "score.h"
 #include "threads.h"
 
+#include <inttypes.h>
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -543,10 +544,10 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 		uint64_t m = 0;
 		for (uint64_t x = 0; x < n_users; x += step)
 			users[m++] = users[x];
-		log_info("ranking metrics over %llu of the %llu users with a relevant validation "
-			 "rating (every %llu-th): %llu items each",
-			 (unsigned long long)m, (unsigned long long)n_users, (unsigned long long)step,
-			 (unsigned long long)n_cat);
+		log_info("ranking metrics over %" PRIu64 " of the %" PRIu64
+			 " users with a relevant validation "
+			 "rating (every %" PRIu64 "-th): %" PRIu64 " items each",
+			 (uint64_t)m, (uint64_t)n_users, (uint64_t)step, (uint64_t)n_cat);
 		n_users = m;
 	}
 	j.users = users;
@@ -653,8 +654,9 @@ int eval_valid(struct model *const *members, int n_members, const struct tdata *
 		openblas_set_num_threads(1);
 	err = rank_run(members, (uint32_t)n_members, NULL, d, rank_k, relevant, threads, r);
 	if (!err)
-		log_info("%s: ranked %llu items for %llu users in %.3f s (%u threads)", m0->ops->name,
-			 (unsigned long long)d->n_items, (unsigned long long)r->rank_users,
+		log_info("%s: ranked %" PRIu64 " items for %" PRIu64
+			 " users in %.3f s (%u threads)",
+			 m0->ops->name, (uint64_t)d->n_items, (uint64_t)r->rank_users,
 			 r->rank_seconds, threads);
 	return err;
 }
