@@ -7,8 +7,8 @@
 #include "sample.h"
 #include "sample_order.h"
 
-#include <inttypes.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 

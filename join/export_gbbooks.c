@@ -6,8 +6,8 @@
 #include "log.h"
 #include "export_lookup.h"
 
-#include <inttypes.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

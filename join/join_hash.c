@@ -10,6 +10,7 @@
 #include "log.h"
 #include "outfile.h"
 #include "progress.h"
+#include "join_stats.h"
 
 #include <inttypes.h>
 #include <stdio.h>

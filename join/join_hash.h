@@ -87,17 +87,10 @@ struct join_result {
 };
 
 /* Run the join; write o->out and, when asked, o->stats.  res (may be NULL)
- * receives the counts; free it with join_result_free.  0 or a gl_err:
+ * receives the counts; free it with join_result_free (join_stats.h).  0 or a gl_err:
  * GL_EIO, GL_EFORMAT (missing column, ragged row; logged with file and
  * line), GL_ELIMIT (the build side passed a limit), GL_EUSAGE. */
 int join_run(const struct join_opts *o, struct join_result *res);
-
-void join_result_free(struct join_result *res);
-
-/* Write res as join.stats.csv into of, opened on path and flushed (not yet
- * committed: join_run renames it with the table, so the two change
- * together).  0 or GL_EIO (logged; of then needs no abort). */
-int join_write_stats(struct outfile *of, const char *path, const struct join_result *res);
 
 /* Parse "a,b=c" into key name pairs (o->lkeys, o->rkeys, o->nkeys), each
  * name pointing into spec, which the call modifies.  0 or GL_EUSAGE. */

@@ -3,11 +3,12 @@
 #include "delim.h"
 #include "err.h"
 #include "join_hash.h"
+#include "join_stats.h"
 #include "log.h"
 #include "outfile.h"
 
-#include <inttypes.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "join_hash.h"
+#include "join_stats.h"
 
 #include "csvwrite.h"
 #include "outfile.h"

@@ -4,6 +4,7 @@
 #include "log.h"
 
 #include "gunzip.h"
+#include "inflate_zlib.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,9 @@
 /* The table of inflate engines this build has. */
 #include "inflate.h"
 
+#include "inflate_isal.h"
+#include "inflate_zlib.h"
+
 #include <string.h>
 
 static const struct infl_engine *const engines[] = {

@@ -48,10 +48,8 @@ struct infl_engine {
 	void (*close)(void *st);
 };
 
-extern const struct infl_engine infl_zlib;
-#ifdef GL_HAVE_ISAL
-extern const struct infl_engine infl_isal;
-#endif
+/* The engines themselves: infl_zlib (inflate_zlib.h) and, when built in,
+ * infl_isal (inflate_isal.h). */
 
 /* The engine called name ("zlib" or "isal"), or NULL when this build has no
  * such engine. */

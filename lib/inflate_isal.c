@@ -3,7 +3,7 @@
  * both for either engine).  Built only with GL_HAVE_ISAL. */
 #ifdef GL_HAVE_ISAL
 
-#include "inflate.h"
+#include "inflate_isal.h"
 
 #include <isa-l/igzip_lib.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* The zlib engine: inflate in raw mode (windowBits -15), CRC-32 by crc32().
  * zlib never reads ahead past the end of a deflate stream, so it never
  * moves next_in backwards. */
-#include "inflate.h"
+#include "inflate_zlib.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -4,12 +4,12 @@
 #include "err.h"
 #include "log.h"
 
-#include <inttypes.h>
 #include <errno.h>
-#include <unistd.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NONE UINT64_MAX
 

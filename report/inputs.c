@@ -5,8 +5,8 @@
 #include "keytab.h"
 #include "log.h"
 
-#include <inttypes.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

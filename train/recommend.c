@@ -5,8 +5,8 @@
 #include "model_file.h"
 #include "score.h"
 
-#include <inttypes.h>
 #include <cblas.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

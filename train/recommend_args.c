@@ -5,8 +5,8 @@
 #include "err.h"
 #include "log.h"
 
-#include <inttypes.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 

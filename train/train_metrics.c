@@ -6,8 +6,8 @@
 #include "score.h"
 #include "threads.h"
 
-#include <inttypes.h>
 #include <cblas.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "../../join/join_hash.h"
 #include "../../join/join_key.h"
+#include "../../join/join_stats.h"
 #include "log.h"
 #include "../../join/rowstore.h"
 
