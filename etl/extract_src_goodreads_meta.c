@@ -84,8 +84,8 @@ static int table_init(struct table *t, const char *header)
 		t->author_ids = col_of(t, "author_ids");
 		t->author_id = t->author_ids >= 0 ? col_of(t, "author_id") : -1;
 		for (int d = 0; d < 5; d++) {
-			char name[16];
-			snprintf(name, sizeof name, "ratings_%d", d + 1);
+			char name[] = "ratings_1";
+			name[sizeof name - 2] = (char)('1' + d);
 			t->rating[d] = col_of(t, name);
 		}
 		if (t->author_ids < 0 || t->author_id >= 0)
