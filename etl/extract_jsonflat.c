@@ -36,7 +36,8 @@ static const char *escape_end(const char *p, const char *end)
 /* The closing quote of a string whose text starts at p, or NULL when the
  * string holds a control character, an escape yajl rejects, or never
  * closes.  *esc is set when it holds an escape. */
-static const char *string_end(const char *p, const char *end, int *esc)
+static inline __attribute__((always_inline)) const char *string_end(const char *p, const char *end,
+								  int *esc)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -45,19 +46,17 @@ static const char *string_end(const char *p, const char *end, int *esc)
 		__m128i v = _mm_loadu_si128((const __m128i *)p);
 		/* unsigned c <= 0x1f  <=>  min(c, 0x1f) == c */
 		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
-		int q = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
-		int bs = _mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash));
-		int c = _mm_movemask_epi8(low);
-		if (q | bs | c) {
-			int qi = q ? __builtin_ctz((unsigned)q) : 16;
-			int bi = bs ? __builtin_ctz((unsigned)bs) : 16;
-			int ci = c ? __builtin_ctz((unsigned)c) : 16;
-			if (qi < bi && qi < ci)
-				return p + qi;
-			if (ci < bi)
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+							_mm_cmpeq_epi8(v, bslash)), low);
+		int m = _mm_movemask_epi8(hit);
+		if (m) { /* the first byte that is not plain text decides */
+			const char *h = p + __builtin_ctz((unsigned)m);
+			if (*h == '"')
+				return h;
+			if (*h != '\\')
 				return NULL;
 			*esc = 1;
-			if (!(p = escape_end(p + bi, end)))
+			if (!(p = escape_end(h, end)))
 				return NULL;
 			continue;
 		}
