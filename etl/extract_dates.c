@@ -47,8 +47,6 @@ static int finish(int64_t y, long mo, long d, long h, long mi, long sec, long of
 
 int date_goodreads(const char *s, size_t len, uint32_t *out)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	static const char days[] = "MonTueWedThuFriSatSun";
 	*out = 0;
 	if (len == 0)
 		return 0;
@@ -56,12 +54,32 @@ int date_goodreads(const char *s, size_t len, uint32_t *out)
 	if (len != 30 || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-') || s[25] != ' ')
 		return -1;
-	int wd = 0, mo = 0;
-	for (int i = 0; i < 7 && !wd; i++)
-		wd = s[0] == days[3 * i] && s[1] == days[3 * i + 1] && s[2] == days[3 * i + 2];
-	for (int i = 0; i < 12 && !mo; i++)
-		if (s[4] == months[3 * i] && s[5] == months[3 * i + 1] && s[6] == months[3 * i + 2])
-			mo = i + 1;
+	/* weekday and month by their three letters as one number: a switch, not
+	 * a search */
+#define L3(a, b, c) ((unsigned)(unsigned char)(a) << 16 | (unsigned)(unsigned char)(b) << 8 | (unsigned char)(c))
+	int wd, mo;
+	switch (L3(s[0], s[1], s[2])) {
+	case L3('M', 'o', 'n'): case L3('T', 'u', 'e'): case L3('W', 'e', 'd'):
+	case L3('T', 'h', 'u'): case L3('F', 'r', 'i'): case L3('S', 'a', 't'):
+	case L3('S', 'u', 'n'): wd = 1; break;
+	default: wd = 0;
+	}
+	switch (L3(s[4], s[5], s[6])) {
+	case L3('J', 'a', 'n'): mo = 1; break;
+	case L3('F', 'e', 'b'): mo = 2; break;
+	case L3('M', 'a', 'r'): mo = 3; break;
+	case L3('A', 'p', 'r'): mo = 4; break;
+	case L3('M', 'a', 'y'): mo = 5; break;
+	case L3('J', 'u', 'n'): mo = 6; break;
+	case L3('J', 'u', 'l'): mo = 7; break;
+	case L3('A', 'u', 'g'): mo = 8; break;
+	case L3('S', 'e', 'p'): mo = 9; break;
+	case L3('O', 'c', 't'): mo = 10; break;
+	case L3('N', 'o', 'v'): mo = 11; break;
+	case L3('D', 'e', 'c'): mo = 12; break;
+	default: mo = 0;
+	}
+#undef L3
 	long d = s[8] == ' ' ? digits(s + 9, 1) : digits(s + 8, 2);
 	long h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
 	long oh = digits(s + 21, 2), om = digits(s + 23, 2), y = digits(s + 26, 4);

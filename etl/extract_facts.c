@@ -31,6 +31,7 @@ struct pend {
 	uint8_t ulen, ilen, rating, bits;
 	uint32_t time;
 	uint64_t line, off;
+	struct intern_hkey ih; /* item's hash, for the prefetches and the lookup */
 };
 
 struct seen {
@@ -183,12 +184,14 @@ static int user_id(struct factb *fb, const char *key, size_t len, uint32_t *u)
 static int has_flags(const struct factb *fb) { return fb->o.has_read || fb->o.has_reviewed; }
 
 static int add_now(struct factb *fb, const char *user, size_t ulen, const char *item,
-		   size_t ilen, uint8_t rating, uint32_t time, unsigned bits)
+		   size_t ilen, const struct intern_hkey *ih, uint8_t rating, uint32_t time,
+		   unsigned bits)
 {
 	uint32_t u, it;
 	int rc = user_id(fb, user, ulen, &u);
 	if (rc >= 0)
-		rc = intern_put(&fb->items, item, ilen, &it);
+		rc = ih ? intern_put_hashed(&fb->items, item, ilen, ih, &it)
+			: intern_put(&fb->items, item, ilen, &it);
 	if (rc >= 0)
 		rc = count_user(fb, u);
 	if (rc >= 0 && (rc = see(&fb->fu, u)) >= 0)
@@ -218,7 +221,8 @@ static int add_oldest(struct factb *fb)
 	const struct pend *p = &fb->batch[fb->first];
 	fb->first = (fb->first + 1) % BATCH;
 	fb->nb--;
-	int err = add_now(fb, p->user, p->ulen, p->item, p->ilen, p->rating, p->time, p->bits);
+	int err = add_now(fb, p->user, p->ulen, p->item, p->ilen, &p->ih, p->rating, p->time,
+			  p->bits);
 	if (err) {
 		fb->fail_line = p->line;
 		fb->fail_off = p->off;
@@ -231,7 +235,7 @@ int fb_flush(struct factb *fb)
 	int err = 0;
 	for (int i = 0; i < fb->nb; i++) {
 		const struct pend *p = &fb->batch[(fb->first + i) % BATCH];
-		intern_prefetch(&fb->items, p->item, p->ilen, 1);
+		intern_prefetch_hashed(&fb->items, &p->ih, 1);
 	}
 	while (fb->nb && !err)
 		err = add_oldest(fb);
@@ -248,7 +252,7 @@ int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, si
 {
 	int err;
 	if (ulen > BKEY || ilen > BKEY) {
-		if (!(err = fb_flush(fb)) && (err = add_now(fb, user, ulen, item, ilen, rating, time, bits))) {
+		if (!(err = fb_flush(fb)) && (err = add_now(fb, user, ulen, item, ilen, NULL, rating, time, bits))) {
 			fb->fail_line = line;
 			fb->fail_off = off;
 		}
@@ -266,10 +270,11 @@ int fb_add(struct factb *fb, const char *user, size_t ulen, const char *item, si
 	p->time = time;
 	p->line = line;
 	p->off = off;
-	intern_prefetch(&fb->items, item, ilen, 0);
+	intern_hash(&fb->items, item, ilen, &p->ih);
+	intern_prefetch_hashed(&fb->items, &p->ih, 0);
 	if (fb->nb > PREFETCH_LAG) {
 		const struct pend *q = &fb->batch[(fb->first + fb->nb - 1 - PREFETCH_LAG) % BATCH];
-		intern_prefetch(&fb->items, q->item, q->ilen, 1);
+		intern_prefetch_hashed(&fb->items, &q->ih, 1);
 	}
 	return 0;
 }

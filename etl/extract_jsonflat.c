@@ -12,9 +12,32 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
+/* The escape at p (p[0] == '\\'): its end, or NULL unless yajl's lexer
+ * accepts it (one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits). */
+static const char *escape_end(const char *p, const char *end)
+{
+	if (end - p < 2)
+		return NULL;
+	switch (p[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': return p + 2;
+	case 'u':
+		if (end - p < 6)
+			return NULL;
+		for (int i = 2; i < 6; i++) {
+			char c = p[i];
+			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+				return NULL;
+		}
+		return p + 6;
+	default: return NULL;
+	}
+}
+
 /* The closing quote of a string whose text starts at p, or NULL when the
- * string holds an escape or a control character (or never closes). */
-static const char *string_end(const char *p, const char *end)
+ * string holds a control character, an escape yajl rejects, or never
+ * closes.  *esc is set when it holds an escape. */
+static inline __attribute__((always_inline)) const char *string_end(const char *p, const char *end,
+								  int *esc)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
@@ -23,22 +46,36 @@ static const char *string_end(const char *p, const char *end)
 		__m128i v = _mm_loadu_si128((const __m128i *)p);
 		/* unsigned c <= 0x1f  <=>  min(c, 0x1f) == c */
 		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
-		int q = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote));
-		int bad = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, bslash), low));
-		if (q | bad) {
-			int qi = q ? __builtin_ctz((unsigned)q) : 16;
-			int bi = bad ? __builtin_ctz((unsigned)bad) : 16;
-			return qi < bi ? p + qi : NULL;
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+							_mm_cmpeq_epi8(v, bslash)), low);
+		int m = _mm_movemask_epi8(hit);
+		if (m) { /* the first byte that is not plain text decides */
+			const char *h = p + __builtin_ctz((unsigned)m);
+			if (*h == '"')
+				return h;
+			if (*h != '\\')
+				return NULL;
+			*esc = 1;
+			if (!(p = escape_end(h, end)))
+				return NULL;
+			continue;
 		}
 		p += 16;
 	}
 #endif
-	for (; p < end; p++) {
+	while (p < end) {
 		unsigned char c = (unsigned char)*p;
 		if (c == '"')
 			return p;
-		if (c == '\\' || c < 0x20)
+		if (c < 0x20)
 			return NULL;
+		if (c == '\\') {
+			*esc = 1;
+			if (!(p = escape_end(p, end)))
+				return NULL;
+			continue;
+		}
+		p++;
 	}
 	return NULL;
 }
@@ -81,17 +118,21 @@ static int word(const char *p, const char *end, const char *w, size_t n)
 }
 
 /* One scalar value at p: call its callback, return the end, or NULL. */
-static const char *value(const char *p, const char *end, const yajl_callbacks *cb, void *ctx)
+static const char *value(const char *p, const char *end, const yajl_callbacks *cb,
+			 jsonflat_raw_fn raw, void *ctx)
 {
 	const char *e;
+	int esc = 0;
 	if (p >= end)
 		return NULL;
 	switch (*p) {
 	case '"':
-		if (!(e = string_end(p + 1, end)))
+		if (!(e = string_end(p + 1, end, &esc)))
 			return NULL;
-		return cb->yajl_string(ctx, (const unsigned char *)p + 1, (size_t)(e - p - 1)) ? e + 1
-											    : NULL;
+		if (esc && !raw)
+			return NULL;
+		return (esc ? raw : cb->yajl_string)(ctx, (const unsigned char *)p + 1,
+						     (size_t)(e - p - 1)) ? e + 1 : NULL;
 	case 't': return word(p, end, "true", 4) && cb->yajl_boolean(ctx, 1) ? p + 4 : NULL;
 	case 'f': return word(p, end, "false", 5) && cb->yajl_boolean(ctx, 0) ? p + 5 : NULL;
 	case 'n': return word(p, end, "null", 4) && cb->yajl_null(ctx) ? p + 4 : NULL;
@@ -105,7 +146,8 @@ static const char *value(const char *p, const char *end, const yajl_callbacks *c
 	}
 }
 
-int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx)
+int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
+		      jsonflat_raw_fn raw, void *ctx)
 {
 	const char *end = line + len, *p = skip_ws(line, end), *e;
 	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
@@ -115,16 +157,20 @@ int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *
 		p++;
 	} else {
 		for (;;) {
-			if (p >= end || *p != '"' || !(e = string_end(p + 1, end)))
+			int esc = 0;
+			if (p >= end || *p != '"' || !(e = string_end(p + 1, end, &esc)) || esc)
 				return 0;
 			if (!cb->yajl_map_key(ctx, (const unsigned char *)p + 1, (size_t)(e - p - 1)))
 				return 0;
-			p = skip_ws(e + 1, end);
+			p = e + 1;
+			if (p < end && *p != ':')
+				p = skip_ws(p, end);
 			if (p >= end || *p != ':')
 				return 0;
-			if (!(p = value(skip_ws(p + 1, end), end, cb, ctx)))
+			if (!(p = value(skip_ws(p + 1, end), end, cb, raw, ctx)))
 				return 0;
-			p = skip_ws(p, end);
+			if (p < end && *p != ',' && *p != '}')
+				p = skip_ws(p, end);
 			if (p < end && *p == ',') {
 				p = skip_ws(p + 1, end);
 				continue;
@@ -139,4 +185,9 @@ int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *
 	if (!cb->yajl_end_map(ctx))
 		return 0;
 	return skip_ws(p, end) == end;
+}
+
+int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx)
+{
+	return jsonflat_scan_raw(line, len, cb, NULL, ctx);
 }

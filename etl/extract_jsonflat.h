@@ -22,4 +22,16 @@
  * up (callbacks may have run for a prefix: the caller resets its state). */
 int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx);
 
+/* A string value with escapes, as it stands in the line (not decoded).
+ * Nonzero to go on, 0 to give up (e.g. when the text itself is needed). */
+typedef int (*jsonflat_raw_fn)(void *ctx, const unsigned char *s, size_t len);
+
+/* jsonflat_scan, but a string value holding escapes that yajl's lexer
+ * accepts (\" \\ \/ \b \f \n \r \t \uXXXX) goes to raw instead of giving
+ * up; keys with escapes still give up.  For readers that need only whether
+ * such a value is empty, or its type: yajl decodes each escape to at least
+ * one byte, so the raw text is empty exactly when yajl's string is. */
+int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
+		      jsonflat_raw_fn raw, void *ctx);
+
 #endif

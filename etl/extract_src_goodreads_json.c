@@ -139,6 +139,17 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 	return 1;
 }
 
+/* A string with escapes, undecoded (jsonflat_scan_raw): enough for a
+ * skipped field, the review (only its emptiness is kept) and a type error;
+ * the text of user_id, book_id and date_added needs yajl's decoding. */
+static int on_raw(void *ctx, const unsigned char *s, size_t len)
+{
+	struct rec *r = ctx;
+	if (r->depth == 1 && (r->key == F_USER || r->key == F_BOOK || r->key == F_DATE))
+		return 0;
+	return on_string(ctx, s, len);
+}
+
 static int on_key(void *ctx, const unsigned char *k, size_t len)
 {
 	struct rec *r = ctx;
@@ -250,7 +261,11 @@ static int check(struct rec *r, struct verdict *v, struct buf *msg)
 					    r->len[F_BOOK] < VAL_MAX ? r->len[F_BOOK] : VAL_MAX));
 	}
 	size_t rl = r->len[F_RATING] < VAL_MAX ? r->len[F_RATING] : VAL_MAX;
-	if (xval_stars05(r->val[F_RATING], rl, &v->stars, why, sizeof why) != RS_OK)
+	/* One digit 0..5 is every rating of the dumps: xval_stars05 (which
+	 * formats the value for its messages) only for the rest. */
+	if (rl == 1 && r->val[F_RATING][0] >= '0' && r->val[F_RATING][0] <= '5')
+		v->stars = (uint8_t)(r->val[F_RATING][0] - '0');
+	else if (xval_stars05(r->val[F_RATING], rl, &v->stars, why, sizeof why) != RS_OK)
 		return bad(v, msg, XB_BAD_RATING, "%s", why);
 	v->what = V_RATING;
 	v->bits = (r->is_read ? GLR_BIT_READ : 0u) | (r->reviewed ? GLR_BIT_REVIEWED : 0u);
@@ -289,7 +304,7 @@ static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struc
 			   (uint64_t)l->full_len);
 	memset(r, 0, offsetof(struct rec, val));
 	int failed = 0;
-	if (!jsonflat_scan(p, l->len, &callbacks, r)) {
+	if (!jsonflat_scan_raw(p, l->len, &callbacks, on_raw, r)) {
 		memset(r, 0, offsetof(struct rec, val));
 		failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
 	}

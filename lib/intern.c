@@ -177,16 +177,20 @@ static int grow_keys(struct intern *t)
 	return 0;
 }
 
-/* Look key up: 1 and *id if present; else 0 with *slot the free slot. */
-static int lookup(const struct intern *t, const char *key, size_t len, const uint64_t pk[2],
-		  uint64_t *slot, uint32_t *id)
+/* The hash of a key in the table's mode (pk its packed form). */
+static uint64_t key_hash(const struct intern *t, const char *key, size_t len, const uint64_t pk[2])
 {
-	uint64_t h;
 	switch (t->mode) {
-	case INTERN_HEX: h = mix(pk[0] ^ mix(pk[1])); break;
-	case INTERN_NUM: h = mix(pk[0]); break;
-	default: h = hash_str(key, len);
+	case INTERN_HEX: return mix(pk[0] ^ mix(pk[1]));
+	case INTERN_NUM: return mix(pk[0]);
+	default: return hash_str(key, len);
 	}
+}
+
+/* Look key (hash h) up: 1 and *id if present; else 0 with *slot the free slot. */
+static int lookup(const struct intern *t, const char *key, size_t len, const uint64_t pk[2],
+		  uint64_t h, uint64_t *slot, uint32_t *id)
+{
 	for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		uint32_t s = t->slots[i];
 		if (!s) {
@@ -221,23 +225,13 @@ static int pack(const struct intern *t, const char *key, size_t len, uint64_t pk
 	}
 }
 
-int intern_put(struct intern *t, const char *key, size_t len, uint32_t *id)
+/* Add or find key, packed as pk (when the table is not of strings), hash h. */
+static int put_hashed(struct intern *t, const char *key, size_t len, const uint64_t pk[2],
+		      uint64_t h, uint32_t *id)
 {
-	uint64_t pk[2] = {0, 0}, slot;
+	uint64_t slot;
 	int err;
-	if (t->mode == INTERN_EMPTY) {
-		t->mode = pack_hex(key, len, pk) ? INTERN_HEX
-			  : pack_num(key, len, pk) ? INTERN_NUM : INTERN_STR;
-		if (t->mode == INTERN_STR && !(t->str_off = calloc(1, sizeof *t->str_off)))
-			return GL_ENOMEM;
-		if ((err = rehash(t, 1024)))
-			return err;
-	}
-	if (!pack(t, key, len, pk)) {
-		if ((err = to_strings(t)))
-			return err;
-	}
-	if (lookup(t, key, len, pk, &slot, id))
+	if (lookup(t, key, len, pk, h, &slot, id))
 		return 0;
 	if (t->n >= t->max_keys)
 		return GL_ELIMIT;
@@ -264,27 +258,69 @@ int intern_put(struct intern *t, const char *key, size_t len, uint32_t *id)
 	return 1;
 }
 
-int intern_find(const struct intern *t, const char *key, size_t len, uint32_t *id)
+int intern_put(struct intern *t, const char *key, size_t len, uint32_t *id)
 {
-	uint64_t pk[2] = {0, 0}, slot;
-	if (t->mode == INTERN_EMPTY || !pack(t, key, len, pk))
-		return 0;
-	return lookup(t, key, len, pk, &slot, id);
+	uint64_t pk[2] = {0, 0};
+	int err;
+	if (t->mode == INTERN_EMPTY) {
+		t->mode = pack_hex(key, len, pk) ? INTERN_HEX
+			  : pack_num(key, len, pk) ? INTERN_NUM : INTERN_STR;
+		if (t->mode == INTERN_STR && !(t->str_off = calloc(1, sizeof *t->str_off)))
+			return GL_ENOMEM;
+		if ((err = rehash(t, 1024)))
+			return err;
+	}
+	if (!pack(t, key, len, pk)) {
+		if ((err = to_strings(t)))
+			return err;
+	}
+	return put_hashed(t, key, len, pk, key_hash(t, key, len, pk), id);
 }
 
-void intern_prefetch(const struct intern *t, const char *key, size_t len, int step)
+void intern_hash(const struct intern *t, const char *key, size_t len, struct intern_hkey *hk)
 {
-	uint64_t pk[2] = {0, 0}, h;
-	if (t->mode == INTERN_EMPTY || t->mode == INTERN_STR || !pack(t, key, len, pk))
+	hk->pk[0] = hk->pk[1] = 0;
+	hk->mode = INTERN_EMPTY;
+	if ((t->mode == INTERN_HEX || t->mode == INTERN_NUM) && pack(t, key, len, hk->pk)) {
+		hk->mode = t->mode;
+		hk->h = key_hash(t, key, len, hk->pk);
+	}
+}
+
+int intern_put_hashed(struct intern *t, const char *key, size_t len,
+		      const struct intern_hkey *hk, uint32_t *id)
+{
+	if (hk->mode == INTERN_EMPTY || hk->mode != t->mode)
+		return intern_put(t, key, len, id);
+	return put_hashed(t, key, len, hk->pk, hk->h, id);
+}
+
+void intern_prefetch_hashed(const struct intern *t, const struct intern_hkey *hk, int step)
+{
+	if (hk->mode == INTERN_EMPTY || hk->mode != t->mode)
 		return;
-	h = t->mode == INTERN_HEX ? mix(pk[0] ^ mix(pk[1])) : mix(pk[0]);
-	const uint32_t *slot = &t->slots[h & t->mask];
+	const uint32_t *slot = &t->slots[hk->h & t->mask];
 	if (step == 0) {
 		__builtin_prefetch(slot);
 		return;
 	}
 	if (*slot)
 		__builtin_prefetch(&t->k64[(t->mode == INTERN_HEX ? 2 : 1) * (uint64_t)(*slot - 1)]);
+}
+
+int intern_find(const struct intern *t, const char *key, size_t len, uint32_t *id)
+{
+	uint64_t pk[2] = {0, 0}, slot;
+	if (t->mode == INTERN_EMPTY || !pack(t, key, len, pk))
+		return 0;
+	return lookup(t, key, len, pk, key_hash(t, key, len, pk), &slot, id);
+}
+
+void intern_prefetch(const struct intern *t, const char *key, size_t len, int step)
+{
+	struct intern_hkey hk;
+	intern_hash(t, key, len, &hk);
+	intern_prefetch_hashed(t, &hk, step);
 }
 
 size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap)

@@ -49,6 +49,22 @@ int intern_find(const struct intern *t, const char *key, size_t len, uint32_t *i
  * nothing; a no-op for string keys. */
 void intern_prefetch(const struct intern *t, const char *key, size_t len, int step);
 
+/* The same for a caller that keeps its keys waiting: the packed key and
+ * its hash, worked out once by intern_hash (against the table as it is
+ * then) and used by any number of intern_prefetch_hashed and one
+ * intern_put_hashed, which is intern_put without packing and hashing again.
+ * Should the table change its mode in between (a key that does not pack),
+ * intern_put_hashed packs anew: hk is a hint, never a wrong answer. */
+struct intern_hkey {
+	uint64_t pk[2];
+	uint64_t h;
+	int mode; /* the table's mode when hashed; INTERN_EMPTY: no hint */
+};
+void intern_hash(const struct intern *t, const char *key, size_t len, struct intern_hkey *hk);
+void intern_prefetch_hashed(const struct intern *t, const struct intern_hkey *hk, int step);
+int intern_put_hashed(struct intern *t, const char *key, size_t len,
+		      const struct intern_hkey *hk, uint32_t *id);
+
 /* Write key id NUL-terminated into buf (truncated to cap - 1 bytes);
  * returns its full length.  id must be < t->n. */
 size_t intern_key(const struct intern *t, uint32_t id, char *buf, size_t cap);

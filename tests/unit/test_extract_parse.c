@@ -128,11 +128,23 @@ static int t_ea(void *c) { return ev(c, "]", NULL, 0); }
 static const yajl_callbacks tcb = {t_null, t_bool, NULL, NULL, t_num, t_str,
 				   t_sm,   t_key,  t_em, t_sa, t_ea};
 
-/* What yajl makes of line alone: its events, or NULL when it fails. */
-static char *yajl_events(const char *line)
+/* Strings by their emptiness only: what jsonflat_scan_raw promises for a
+ * string with escapes (raw, undecoded) against yajl's decoded one. */
+static int t_str_e(void *c, const unsigned char *s, size_t n)
+{
+	(void)s;
+	return ev(c, n ? "str+" : "str0", NULL, 0);
+}
+
+static const yajl_callbacks ecb = {t_null, t_bool, NULL, NULL, t_num, t_str_e,
+				   t_sm,   t_key,  t_em, t_sa, t_ea};
+
+/* What yajl makes of line alone with callbacks cb: its events, or NULL
+ * when it fails. */
+static char *yajl_events_cb(const char *line, const yajl_callbacks *cb)
 {
 	struct trace t = {{0}};
-	yajl_handle h = yajl_alloc(&tcb, NULL, &t);
+	yajl_handle h = yajl_alloc(cb, NULL, &t);
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	yajl_status st = yajl_parse(h, (const unsigned char *)line, strlen(line));
 	if (st == yajl_status_ok)
@@ -143,6 +155,81 @@ static char *yajl_events(const char *line)
 		return NULL;
 	}
 	return t.b.p ? t.b.p : strdup("");
+}
+
+static char *yajl_events(const char *line) { return yajl_events_cb(line, &tcb); }
+
+/* jsonflat_scan_raw on line: if it accepts, yajl accepts too with the same
+ * events, strings compared by emptiness. */
+static void check_raw(const char *line, int want_fast)
+{
+	struct trace t = {{0}};
+	int fast = jsonflat_scan_raw(line, strlen(line), &ecb, t_str_e, &t);
+	if (want_fast >= 0 && fast != want_fast)
+		fail_msg("jsonflat_scan_raw(%s) = %d, expected %d", line, fast, want_fast);
+	if (fast) {
+		char *y = yajl_events_cb(line, &ecb);
+		if (!y)
+			fail_msg("fast path (raw) accepted what yajl refuses: %s", line);
+		if (strcmp(y, t.b.p) != 0)
+			fail_msg("events differ for %s:\nyajl %s\nfast %s", line, y, t.b.p);
+		free(y);
+	}
+	buf_free(&t.b);
+}
+
+/* The raw callback receives the escaped text as it stands. */
+static int t_raw_text(void *c, const unsigned char *s, size_t n) { return ev(c, "raw", s, n); }
+
+static void test_flat_raw_escapes(void **state)
+{
+	(void)state;
+	struct trace t = {{0}};
+	const char *l = "{\"a\": \"x\\\"y\\u00e9\", \"b\": \"plain\"}";
+	assert_int_equal(jsonflat_scan_raw(l, strlen(l), &tcb, t_raw_text, &t), 1);
+	assert_string_equal(t.b.p, "{;key[a];raw[x\\\"y\\u00e9];key[b];str[plain];};");
+	buf_free(&t.b);
+	/* accepted: every escape yajl's lexer knows, long strings (the 16-byte
+	 * scan), escapes next to the closing quote */
+	check_raw("{\"a\": \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041 \\uD83D\\uDE00 \\uabCD\"}", 1);
+	check_raw("{\"a\": \"\\u0000\", \"b\": \"\\ud800\", \"c\": \"\\udc00x\"}", 1);
+	check_raw("{\"review\": \"0123456789abcdef0123456789\\n\\n0123456789abcdef\\\"\"}", 1);
+	check_raw("{\"a\": \"0123456789abcde\\\"\", \"b\": 1}", 1);
+	/* refused: what yajl's lexer refuses, escaped keys, control characters */
+	check_raw("{\"a\": \"\\x\"}", 0);
+	check_raw("{\"a\": \"\\u12g4\"}", 0);
+	check_raw("{\"a\": \"\\u12\"}", 0);
+	check_raw("{\"a\": \"0123456789abcdef0123\\\"}", 0);
+	check_raw("{\"a\": \"0123456789abcdef\\\t\"}", 0);
+	check_raw("{\"a\\n\": 1}", 0);
+	check_raw("{\"a\": \"x\\", 0);
+	check_raw("{\"a\": \"0123456789abcdef\x01\\n\"}", 0);
+}
+
+/* Random mutations of a line with escapes: whatever jsonflat_scan_raw
+ * accepts, yajl accepts with the same events. */
+static void test_flat_raw_mutations(void **state)
+{
+	(void)state;
+	const char *base = "{\"user_id\": \"8842281e1d1347389f2ab93d60773d4d\", \"rating\": 5, "
+			   "\"review_text_incomplete\": \"caf\\u00e9 \\ud83d\\udcda it\\u2019s "
+			   "\\\"meh\\\"\\n\\nok \\\\ \\/ \\t\", \"n\": null, \"e\": \"\"}";
+	const char alphabet[] = "{}\":, \\\\\\u0123456789aAfFgnrtbx\x01\xff";
+	unsigned seed = 54321;
+	size_t len = strlen(base);
+	char line[512];
+	for (int round = 0; round < 20000; round++) {
+		memcpy(line, base, len + 1);
+		int edits = 1 + round % 3;
+		for (int e = 0; e < edits; e++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			line[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+		}
+		check_raw(line, -1);
+	}
+	check_raw(base, 1);
 }
 
 static void check_line(const char *line, int want_fast)
@@ -269,7 +356,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goodreads_dates),   cmocka_unit_test(test_movielens_dates),
 		cmocka_unit_test(test_fix_escapes),       cmocka_unit_test(test_flat_matches_yajl),
-		cmocka_unit_test(test_flat_mutations),    cmocka_unit_test(test_kind_detection),
+		cmocka_unit_test(test_flat_mutations),    cmocka_unit_test(test_flat_raw_escapes),
+		cmocka_unit_test(test_flat_raw_mutations),    cmocka_unit_test(test_kind_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

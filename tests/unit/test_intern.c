@@ -94,6 +94,39 @@ static void test_limit(void **state)
 	intern_free(&t);
 }
 
+/* A hash worked out before the table changed mode still gives the right
+ * id; one from the same mode gives what intern_put gives. */
+static void test_hashed_hints(void **state)
+{
+	(void)state;
+	struct intern t;
+	intern_init(&t, 0);
+	uint32_t id;
+	struct intern_hkey early, h7;
+	intern_hash(&t, "5", 1, &early); /* empty table: no hint */
+	assert_int_equal(intern_put_hashed(&t, "5", 1, &early, &id), 1);
+	assert_int_equal(id, 0);
+	intern_hash(&t, "7", 1, &h7);
+	intern_prefetch_hashed(&t, &h7, 0);
+	intern_prefetch_hashed(&t, &h7, 1);
+	for (int i = 0; i < 5000; i++) { /* rehashes in between */
+		char k[16];
+		snprintf(k, sizeof k, "%d", 100 + i);
+		assert_int_equal(intern_put(&t, k, strlen(k), &id), 1);
+	}
+	assert_int_equal(intern_put_hashed(&t, "7", 1, &h7, &id), 1);
+	assert_int_equal(id, 5001);
+	assert_int_equal(intern_put_hashed(&t, "7", 1, &h7, &id), 0);
+	assert_int_equal(id, 5001);
+	intern_hash(&t, "150", 3, &h7);
+	assert_int_equal(intern_put(&t, "x", 1, &id), 1); /* now strings */
+	intern_prefetch_hashed(&t, &h7, 1);
+	assert_int_equal(intern_put_hashed(&t, "150", 3, &h7, &id), 0);
+	assert_int_equal(id, 51);
+	assert_key(&t, 5001, "7");
+	intern_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_then_switch_to_strings),
 		cmocka_unit_test(test_empty_and_odd_keys),
 		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_hashed_hints),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
