@@ -12,7 +12,10 @@
 # scale") has the figures before and after the tables moved to huge pages,
 # and before and after dot's rows became one record each (weights, Adam
 # moments and catch-up state: 1.07M ratings/s before, at BENCH_SCALE=1 on a
-# quiet machine, printed below beside today's rate).
+# quiet machine, printed below beside today's rate), and before the rating
+# arrays the batcher reads at random moved to huge pages too (train/data.h,
+# tdata_hot) with sparse Adam's catch-up entries prefetched (train/optim.c):
+# those two misses, not the rows, were a third of dot's time here.
 # Also printed: the weight-decay warning goodlens-train gives for fastai's
 # defaults at this size (docs/TRAIN.md, "Weight decay at scale").
 set -eu
@@ -43,6 +46,7 @@ speed "dot fastai settings (1 epoch)" --model dot --epochs 1
 printf '  dot k=50 sparse Adam bs 64: %sM ratings/s (%sM per CPU-second); reference %sM/s; ratio %s; peak %d MiB\n' \
 	"$(m "$RATE")" "$(m "$CPURATE")" "$(m "$fl")" "$(ratio "$RATE" "$fl")" "$PEAK"
 echo "  before the row records (commit 103d997, BENCH_SCALE=1, quiet machine; docs/TRAIN.md): 1.07M ratings/s"
+echo "  before the huge-page rating arrays (commit 7136101): 1.10M ratings/s (issue 17; docs/TRAIN.md has this build's busy-machine CPU seconds)"
 grep "warning" "$out/log" | sed 's/^/  /'
 
 fl=$(ref_rate 32)

@@ -79,12 +79,12 @@ void batch_free(struct batch *b)
  * for its bytes. */
 static void draw(struct batcher *bt)
 {
-	const struct glr *g = bt->d->g;
+	const struct tdata *d = bt->d;
 	uint64_t k = perm_get(&bt->p, bt->next++);
 	bt->ahead[(bt->head + bt->n_ahead++) % BATCH_AHEAD] = k;
-	__builtin_prefetch(&g->split[k >> 3]);
-	__builtin_prefetch(&g->items[k]);
-	__builtin_prefetch(&g->ratings[k]);
+	__builtin_prefetch(&d->split[k >> 3]);
+	__builtin_prefetch(&d->items[k]);
+	__builtin_prefetch(&d->ratings[k]);
 	__builtin_prefetch(&bt->d->first[k / bt->d->width]);
 }
 
@@ -101,7 +101,7 @@ void batcher_start(struct batcher *bt, const struct tdata *d, struct rng *r)
 
 size_t batcher_fill(struct batcher *bt, struct batch *b, size_t want)
 {
-	const struct glr *g = bt->d->g;
+	const struct tdata *d = bt->d;
 	size_t added = 0;
 	while (added < want && bt->left > 0 && b->n < b->cap && bt->n_ahead > 0) {
 		uint64_t k = bt->ahead[bt->head];
@@ -112,8 +112,8 @@ size_t batcher_fill(struct batcher *bt, struct batch *b, size_t want)
 		if (tdata_is_valid(bt->d, k))
 			continue;
 		b->user[b->n] = tdata_user_of(bt->d, k);
-		b->item[b->n] = g->items[k];
-		b->rating[b->n] = glr_value(g, k);
+		b->item[b->n] = d->items[k];
+		b->rating[b->n] = tdata_value(d, k);
 		b->n++;
 		added++;
 		bt->left--;

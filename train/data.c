@@ -1,5 +1,6 @@
 #include "data.h"
 
+#include "bigmem.h"
 #include "err.h"
 #include "log.h"
 
@@ -72,6 +73,10 @@ int tdata_init(struct tdata *d, const struct glr *g, const char *path)
 	d->path = path;
 	d->n_users = g->n_users;
 	d->n_items = g->n_items;
+	d->rowptr = g->rowptr;
+	d->items = g->items;
+	d->ratings = g->ratings;
+	d->split = g->split;
 	if (!g->split) {
 		log_error("%s: has no train/valid split (run goodlens-filter, which writes one)",
 			  path);
@@ -106,15 +111,47 @@ int tdata_init(struct tdata *d, const struct glr *g, const char *path)
 	return build_index(d);
 }
 
+int tdata_hot(struct tdata *d, size_t min_bytes)
+{
+	const struct glr *g = d->g;
+	uint64_t n = g->n_ratings;
+	size_t o_items = (g->n_users + 1) * sizeof *g->rowptr, o_ratings = o_items + n * sizeof *g->items;
+	size_t o_split = o_ratings + n, bytes = o_split + (n + 7) / 8;
+	if (d->hot || bytes < min_bytes)
+		return 0;
+	char *h = big_alloc(bytes);
+	if (!h) {
+		log_error("out of memory for the training view of %s (%zu MiB)", d->path, bytes >> 20);
+		return GL_ENOMEM;
+	}
+	memcpy(h, g->rowptr, o_items);
+	memcpy(h + o_items, g->items, o_ratings - o_items);
+	memcpy(h + o_ratings, g->ratings, n);
+	memcpy(h + o_split, g->split, bytes - o_split);
+	d->hot = h;
+	d->hot_bytes = bytes;
+	d->rowptr = (const uint64_t *)(void *)h;
+	d->items = (const uint32_t *)(void *)(h + o_items);
+	d->ratings = (const uint8_t *)(h + o_ratings);
+	d->split = (const uint8_t *)(h + o_split);
+	return 0;
+}
+
 void tdata_free(struct tdata *d)
 {
 	free(d->first);
 	d->first = NULL;
+	big_free(d->hot, d->hot_bytes);
+	d->hot = NULL;
+	d->rowptr = d->g ? d->g->rowptr : NULL;
+	d->items = d->g ? d->g->items : NULL;
+	d->ratings = d->g ? d->g->ratings : NULL;
+	d->split = d->g ? d->g->split : NULL;
 }
 
 uint32_t tdata_user_of(const struct tdata *d, uint64_t k)
 {
-	const uint64_t *rp = d->g->rowptr;
+	const uint64_t *rp = d->rowptr;
 	uint64_t b = k / d->width;
 	uint64_t lo = d->first[b], hi = d->first[b + 1] + 1;
 	if (hi > d->n_users)

@@ -30,6 +30,13 @@ struct tdata {
 	uint64_t width;        /* ratings per index bucket */
 	uint32_t *first;       /* per bucket: the user holding its first rating */
 	uint64_t n_buckets;
+	/* What a shuffled minibatch reads per rating index: g's arrays, or
+	 * their copy on huge pages (tdata_hot). */
+	const uint64_t *rowptr;
+	const uint32_t *items;
+	const uint8_t *ratings, *split;
+	void *hot;             /* the copy, or NULL */
+	size_t hot_bytes;
 };
 
 /* Build the view over g (which must outlive d).  Refuses files without a
@@ -45,9 +52,28 @@ uint32_t tdata_user_of(const struct tdata *d, uint64_t k);
  * row (GLR_SORTED); hi when there is none. */
 uint64_t tdata_lower_bound(const uint32_t *items, uint64_t lo, uint64_t hi, uint32_t id);
 
+/* Copy the arrays a rating index reaches (rowptr, items, ratings, split)
+ * to memory on huge pages (lib/bigmem.h) when they take min_bytes or more,
+ * and read them there from then on (tdata_is_valid, tdata_user_of,
+ * tdata_value, the batcher).  The file's own pages are 4 KiB: a shuffled
+ * epoch reads these arrays at random, and once they outgrow the TLB's
+ * reach nearly every rating index costs a page walk, which a prefetch
+ * waits for (at 23M ratings it was a third of dot's training time,
+ * docs/TRAIN.md "Speed at scale").  The values do not change.  For the
+ * minibatch models; TDATA_HOT_MIN is the size the trainer passes.  0 or
+ * GL_ENOMEM (logged). */
+#define TDATA_HOT_MIN ((size_t)8 << 20)
+int tdata_hot(struct tdata *d, size_t min_bytes);
+
 static inline int tdata_is_valid(const struct tdata *d, uint64_t k)
 {
-	return glr_bit(d->g->split, k);
+	return glr_bit(d->split, k);
+}
+
+/* The value of rating index k. */
+static inline float tdata_value(const struct tdata *d, uint64_t k)
+{
+	return d->ratings[k] * d->g->scale;
 }
 
 /* The class of rating value r: round((r - lo) / step), clamped to

@@ -231,7 +231,7 @@ void optim_free(struct optim *o)
 {
 	free(o->mr);
 	free(o->b2pow);
-	free(o->past);
+	big_free(o->past, o->past_cap * sizeof *o->past);
 	o->mr = o->b2pow = NULL;
 	o->past = NULL;
 	o->past_cap = 0;
@@ -280,6 +280,7 @@ static int cu_alloc(struct optim *o)
 		o->mu[n] = o->mr + (3 + (size_t)n) * w;
 	for (uint32_t i = 0; i < w; i++)
 		cu_reset(o, i);
+	o->cu_lb2 = log(o->c->beta2);
 	o->b2pow[0] = 1;
 	for (uint32_t n = 1; n <= w; n++)
 		o->b2pow[n] = o->b2pow[n - 1] * o->c->beta2;
@@ -294,7 +295,8 @@ static int cu_reserve(struct optim *o, uint64_t n)
 	uint64_t cap = o->past_cap ? 2 * o->past_cap : 4096;
 	while (cap <= n)
 		cap *= 2;
-	struct optim_past *p = realloc(o->past, cap * sizeof *p);
+	/* on huge pages: a returning row reads its entry at random */
+	struct optim_past *p = big_realloc(o->past, o->past_cap * sizeof *p, cap * sizeof *p);
 	if (!p) {
 		log_error("out of memory for sparse Adam's catch-up (step %" PRIu64 ")",
 			  (uint64_t)n);
@@ -410,7 +412,7 @@ static void catch_up_coef(const struct optim *o, uint64_t a, uint64_t b, struct 
 	uint64_t t = o->step, gap = b - a;
 	float cw[2], cr[2];
 	k->catch_up = 1;
-	k->dv = (float)(gap <= o->win ? o->b2pow[gap] : exp((double)gap * log(o->c->beta2)));
+	k->dv = (float)(gap <= o->win ? o->b2pow[gap] : exp((double)gap * o->cu_lb2));
 	if (a + o->win >= t) {
 		/* in the ring: the sums run to t-1, and to t with this step's
 		 * term added the way kern_cu_ring adds it */
@@ -506,6 +508,14 @@ void optim_apply(const struct optim *o, struct ptensor *t, uint32_t threads)
 		uint64_t work = (uint64_t)t->rows * t->cols;
 		threads_run(work >= (1u << 16) ? threads : 1, dense_rows, &j);
 	} else {
+		/* A row back after more than win steps reads its entry of past
+		 * (24 bytes per step, read at random): ask for them all first,
+		 * so that the misses overlap instead of each row waiting. */
+		for (uint32_t i = 0; t->last && i < t->n_touched; i++) {
+			const char *e = (const char *)&o->past[*last_of(t, t->touched[i])];
+			__builtin_prefetch(e);
+			__builtin_prefetch(e + sizeof *o->past - 1);
+		}
 		for (uint32_t i = 0; i < t->n_touched; i++)
 			update_row(o, t, t->touched[i]);
 	}

@@ -142,6 +142,7 @@ struct optim {
 	uint64_t past_cap;
 	double cu_c, cu_q, cu_mf, cu_mom; /* this step's c, 1/sqrt(id2), mom/f, mom */
 	double cu_ib;        /* 1 / sqrt(beta2) */
+	double cu_lb2;       /* log(beta2) */
 };
 
 void optim_init(struct optim *o, const struct train_cfg *c);

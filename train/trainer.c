@@ -337,6 +337,9 @@ int trainer_run_keyed(const struct train_cfg *c, const char *path, const char *u
 		log_info("%s: %" PRIu64 " users, %" PRIu64 " items, %" PRIu64
 			 " training and %" PRIu64 " validation ratings",
 			 path, r.d.n_users, r.d.n_items, r.d.n_train, r.d.n_valid);
+	/* the minibatch models read the ratings in shuffled order (data.h) */
+	if (!err && model_ops_of(c->kind)->fwdbwd)
+		err = tdata_hot(&r.d, TDATA_HOT_MIN);
 	if (!err && r.d.n_users > UINT32_MAX - 1) {
 		log_error("%s: more than %u users", path, UINT32_MAX - 1);
 		err = GL_ELIMIT;

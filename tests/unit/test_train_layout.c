@@ -67,8 +67,9 @@ struct layout_case {
 };
 
 /* Train c on layout.glr as the trainer does (epochs, settle after each)
- * and compare with want. */
-static void run_case(const struct train_cfg *c, const struct layout_case *want)
+ * and compare with want; hot: through tdata_hot's copy of the file's
+ * arrays (data.h), which must not change a bit either. */
+static void run_one(const struct train_cfg *c, const struct layout_case *want, int hot)
 {
 	struct glr g;
 	struct tdata d;
@@ -78,6 +79,11 @@ static void run_case(const struct train_cfg *c, const struct layout_case *want)
 	assert_int_equal(cfg_check(c), 0);
 	assert_int_equal(glr_open(&g, "layout.glr", 0), 0);
 	assert_int_equal(tdata_init(&d, &g, "layout.glr"), 0);
+	if (hot) {
+		assert_int_equal(tdata_hot(&d, 0), 0);
+		assert_non_null(d.hot);
+		assert_ptr_not_equal(d.items, g.items);
+	}
 	assert_int_equal(model_new(&m, model_ops_of(c->kind), c, &d, 0), 0);
 	for (uint32_t ep = 0; ep < c->epochs; ep++) {
 		assert_int_equal(m.ops->epoch(&m, ep, &tl), 0);
@@ -100,12 +106,18 @@ static void run_case(const struct train_cfg *c, const struct layout_case *want)
 		       tl, e.rmse, e.ndcg);
 	if (h != want->hash || tl != want->train_loss || e.rmse != want->rmse ||
 	    e.ndcg != want->ndcg) {
-		fprintf(stderr, "%s: weights hash %016llx loss %a rmse %a ndcg %a; "
+		fprintf(stderr, "%s%s: weights hash %016llx loss %a rmse %a ndcg %a; "
 				"want %016llx %a %a %a\n",
-			want->what, (unsigned long long)h, tl, e.rmse, e.ndcg,
+			want->what, hot ? " (hot view)" : "", (unsigned long long)h, tl, e.rmse, e.ndcg,
 			(unsigned long long)want->hash, want->train_loss, want->rmse, want->ndcg);
 		fail();
 	}
+}
+
+static void run_case(const struct train_cfg *c, const struct layout_case *want)
+{
+	run_one(c, want, 0);
+	run_one(c, want, 1);
 }
 
 /* The values of the old layout (see the top). */
