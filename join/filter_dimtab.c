@@ -30,6 +30,10 @@ struct dimtab {
 	uint64_t dup_line;
 };
 
+/* How many ids (or group members) ahead the writer asks the cache for the
+ * rows it is about to read at random. */
+#define PREFETCH_AHEAD 16
+
 /* Rows are built in memory and written this many bytes at a time. */
 #define FLUSH_AT ((size_t)1 << 20)
 
@@ -237,9 +241,15 @@ static int write_group(struct csvb *out, const struct dimtab *d, const uint64_t 
 		       const uint32_t *mem, uint32_t id, struct buf *b)
 {
 	buf_clear(b);
+	uint64_t n = st[d->o->n_new];
 	for (uint64_t j = st[id]; j < st[id + 1]; j++) {
 		const char *k;
 		size_t kl;
+		/* the members are read in order, their keys at random: ask ahead */
+		if (j + PREFETCH_AHEAD < n)
+			__builtin_prefetch(&d->keyidx[mem[j + PREFETCH_AHEAD]]);
+		if (j + PREFETCH_AHEAD / 2 < n)
+			rowstore_prefetch(&d->keys, d->keyidx[mem[j + PREFETCH_AHEAD / 2]]);
 		rowstore_get(&d->keys, d->keyidx[mem[j]], &k, &kl, 1);
 		if ((j > st[id] && buf_addc(b, '|')) || buf_add(b, k, kl))
 			return GL_ENOMEM;
@@ -275,6 +285,11 @@ static int write_rows(struct dimtab *d, FILE *fp)
 	}
 	fputs(",n_ratings,mean_rating\n", fp);
 	for (uint64_t id = 0; id < o->n_new && !err; id++) {
+		/* rows are kept in file order and written in id order: ask ahead */
+		if (id + PREFETCH_AHEAD < o->n_new)
+			rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
+		if (id + PREFETCH_AHEAD / 2 < o->n_new)
+			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
 		rowstore_get(&d->rows, d->slot[id], f, len, d->nf);
 		for (size_t c = 0; c < d->nplan; c++) {
 			if (c)
