@@ -14,8 +14,10 @@
 
 enum { USERS, ITEMS };
 
-/* Ratings per chunk of rows formatted at once (about 2 MB of text). */
-#define RC_CHUNK 32768
+/* Ratings per chunk of rows formatted at once: about 330 KB of text, so a
+ * chunk stays in the cache between being formatted and being written (2 MB
+ * chunks: 10% more CPU, the stores missing the cache). */
+#define RC_CHUNK 4096
 
 /* Rows ahead whose item parts are asked for before they are copied. */
 #define RC_AHEAD 8
