@@ -300,35 +300,6 @@ static int over_limit(struct join *j, const struct csvr_rec *rec)
 	return GL_ELIMIT;
 }
 
-static int load_build(struct join *j)
-{
-	struct side *s = &j->s[j->b];
-	struct csvr_rec rec;
-	int rc;
-	start_progress(j, s);
-	while ((rc = next_row(j, s, &rec)) == 1) {
-		const char *key;
-		size_t klen;
-		int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
-					j->o->empty == JOIN_EMPTY_NULL, &key, &klen);
-		if (null < 0)
-			return null;
-		int err = buildtab_add(&j->bt, key, klen, null, rec.f, rec.len, s->nf);
-		if (err == GL_ELIMIT) {
-			log_at(s->path, rec.lineno, rec.offset,
-			       "more than 2^32 - 2 rows or keys on the in-memory side");
-			return err;
-		}
-		if (err) {
-			log_error("out of memory reading %s", s->path);
-			return err;
-		}
-		if ((err = over_limit(j, &rec)))
-			return err;
-	}
-	return rc;
-}
-
 /* Whether the kind keeps unmatched rows of side (L or R). */
 static int keeps_unmatched(int kind, int side)
 {
@@ -401,10 +372,27 @@ static int batch_add(struct batch *b, const struct csvr_rec *rec, const char *ke
 	return 0;
 }
 
-/* The batch's look-ups, each step for every row before the next step. */
-static void batch_find(struct join *j, struct batch *b)
+/* Read up to JOIN_BATCH rows of side s into b (emptied first), *rc as
+ * next_row returns it for the last; then point the rows' fields into b and
+ * ask the cache for their keys' hash slots, then for the keys stored there.
+ * 0 or an error (logged). */
+static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
 {
-	const struct buildtab *t = &j->bt;
+	struct csvr_rec rec;
+	b->n = 0;
+	buf_clear(&b->text);
+	while (b->n < JOIN_BATCH && (*rc = next_row(j, s, &rec)) == 1) {
+		const char *key;
+		size_t klen;
+		int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
+					j->o->empty == JOIN_EMPTY_NULL, &key, &klen);
+		if (null < 0)
+			return null;
+		if (batch_add(b, &rec, key, klen, null)) {
+			log_error("out of memory reading %s", s->path);
+			return GL_ENOMEM;
+		}
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		for (size_t c = 0; c < b->nf; c++)
 			b->f[i * b->nf + c] = b->text.p + b->foff[i * b->nf + c];
@@ -414,7 +402,14 @@ static void batch_find(struct join *j, struct batch *b)
 	for (int step = 0; step < 2; step++)
 		for (size_t i = 0; i < b->n; i++)
 			if (!b->null[i])
-				intern_prefetch(&t->keys, b->text.p + b->koff[i], b->klen[i], step);
+				intern_prefetch(&j->bt.keys, b->text.p + b->koff[i], b->klen[i], step);
+	return 0;
+}
+
+/* The batch's look-ups, and the cache asked for the build rows they find. */
+static void batch_find(struct join *j, struct batch *b)
+{
+	const struct buildtab *t = &j->bt;
 	for (size_t i = 0; i < b->n; i++) {
 		b->g[i] = b->null[i] ? BT_NONE : buildtab_find(t, b->text.p + b->koff[i], b->klen[i]);
 		if (b->g[i] != BT_NONE)
@@ -457,10 +452,11 @@ static int probe(struct join *j, struct side *s, const struct csvr_rec *rec, con
 	return 0;
 }
 
-static int stream(struct join *j)
+/* The build side is read a batch at a time too (batch_fill asks for the
+ * hash slots its rows' keys go to); rows are added in input order. */
+static int load_build(struct join *j)
 {
-	struct side *s = &j->s[!j->b];
-	struct csvr_rec rec;
+	struct side *s = &j->s[j->b];
 	struct batch b;
 	int rc = 1, err = batch_init(&b, s->nf);
 	if (err) {
@@ -470,21 +466,38 @@ static int stream(struct join *j)
 	}
 	start_progress(j, s);
 	while (!err && rc == 1) {
-		b.n = 0;
-		buf_clear(&b.text);
-		while (b.n < JOIN_BATCH && (rc = next_row(j, s, &rec)) == 1) {
-			const char *key;
-			size_t klen;
-			int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
-						j->o->empty == JOIN_EMPTY_NULL, &key, &klen);
-			if (null < 0 || batch_add(&b, &rec, key, klen, null)) {
-				if (null >= 0)
-					log_error("out of memory reading %s", s->path);
-				err = null < 0 ? null : GL_ENOMEM;
-				break;
-			}
+		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
+			break;
+		for (size_t i = 0; i < b.n && !err; i++) {
+			const struct csvr_rec *rec = &b.rec[i];
+			err = buildtab_add(&j->bt, b.text.p + b.koff[i], b.klen[i], b.null[i], rec->f,
+					   rec->len, s->nf);
+			if (err == GL_ELIMIT)
+				log_at(s->path, rec->lineno, rec->offset,
+				       "more than 2^32 - 2 rows or keys on the in-memory side");
+			else if (err)
+				log_error("out of memory reading %s", s->path);
+			else
+				err = over_limit(j, rec);
 		}
-		if (err || rc < 0)
+	}
+	batch_free(&b);
+	return err ? err : rc;
+}
+
+static int stream(struct join *j)
+{
+	struct side *s = &j->s[!j->b];
+	struct batch b;
+	int rc = 1, err = batch_init(&b, s->nf);
+	if (err) {
+		batch_free(&b);
+		log_error("out of memory reading %s", s->path);
+		return err;
+	}
+	start_progress(j, s);
+	while (!err && rc == 1) {
+		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;
 		batch_find(j, &b);
 		for (size_t i = 0; i < b.n && !err; i++)
