@@ -20,7 +20,7 @@ enum { USERS, ITEMS };
 #define RC_CHUNK 4096
 
 /* Rows ahead whose item parts are asked for before they are copied. */
-#define RC_AHEAD 8
+#define RC_AHEAD 16
 
 struct rc_run {
 	const struct rc_opts *o;
@@ -145,8 +145,11 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 			 * item a few rows on (and, further on, for its offsets) */
 			if (k + 2 * RC_AHEAD < n_k)
 				__builtin_prefetch(r->ioff + 2 * (uint64_t)g->items[k + 2 * RC_AHEAD]);
-			if (k + RC_AHEAD < n_k)
-				__builtin_prefetch(it + r->ioff[2 * (uint64_t)g->items[k + RC_AHEAD]]);
+			if (k + RC_AHEAD < n_k) {
+				const char *p = it + r->ioff[2 * (uint64_t)g->items[k + RC_AHEAD]];
+				__builtin_prefetch(p);
+				__builtin_prefetch(p + 64); /* a part may cross a line */
+			}
 			int valid = glr_bit(g->split, k);
 			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
 				continue;
