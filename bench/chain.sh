@@ -11,6 +11,8 @@
 #   join      items.raw.csv LEFT JOIN books.csv (the pipeline's join)
 #   filter    the goodreads recipe: rating 0 out, editions into works,
 #             5-core, 10% held out
+#   filter-issue  the issue's own filter: rating 0 out, 5-core, editions
+#             kept apart, no split (and export-ratings-csv-issue: its CSV)
 #   export    ratings-csv with keys and titles (the issue's "CSV with
 #             titles") on the default threads and on one; goodbooks;
 #             ucsd-csv
@@ -99,6 +101,17 @@ stage filter "$ex/ratings.raw.glr" "$ex/users.raw.csv" "$o/items.titled.csv" -- 
 	--item-key work --min-user-ratings 5 --min-item-ratings 5 --split random:0.1 --seed 42 \
 	-o "$o" "$ex/ratings.raw.glr"
 echo "filter kept $(sed -n 's/^output,\([0-9]*\),.*/\1/p' "$o/filter.stats.csv") ratings"
+# The issue's own task (issue 17's comparison with DuckDB): rating 0
+# out and 5-core, editions kept apart, nothing held out; then its CSV with
+# titles.
+mkdir -p "$o/fi"
+stage filter-issue "$ex/ratings.raw.glr" "$ex/users.raw.csv" "$o/items.titled.csv" -- \
+	"$o/fi/ratings.glr" "$o/fi/users.csv" "$o/fi/items.csv" "$o/fi/filter.stats.csv" -- \
+	"$GL_BIN/goodlens-filter" -q --users "$ex/users.raw.csv" --items "$o/items.titled.csv" \
+	--min-user-ratings 5 --min-item-ratings 5 --split none -o "$o/fi" "$ex/ratings.raw.glr"
+stage export-ratings-csv-issue "$o/fi/ratings.glr" "$o/fi/users.csv" "$o/fi/items.csv" -- \
+	"$o/fi/ratings.csv" -- \
+	"$GL_BIN/goodlens-export" -q ratings-csv -o "$o/fi/ratings.csv" "$o/fi/ratings.glr"
 stage export-ratings-csv "$o/ratings.glr" "$o/users.csv" "$o/items.csv" -- "$o/ratings.csv" -- \
 	"$GL_BIN/goodlens-export" -q ratings-csv -o "$o/ratings.csv" "$o/ratings.glr"
 stage export-ratings-csv-1-thread "$o/ratings.glr" "$o/users.csv" "$o/items.csv" -- \

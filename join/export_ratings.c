@@ -14,8 +14,13 @@
 
 enum { USERS, ITEMS };
 
-/* Ratings per chunk of rows formatted at once (about 2 MB of text). */
-#define RC_CHUNK 32768
+/* Ratings per chunk of rows formatted at once: about 330 KB of text, so a
+ * chunk stays in the cache between being formatted and being written (2 MB
+ * chunks: 10% more CPU, the stores missing the cache). */
+#define RC_CHUNK 4096
+
+/* Rows ahead whose item parts are asked for before they are copied. */
+#define RC_AHEAD 16
 
 struct rc_run {
 	const struct rc_opts *o;
@@ -129,12 +134,22 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 	const struct glr *g = &r->g;
 	const char *it = r->itext.p;
 	struct csvb ub = {0}; /* the user's head, then its tail */
+	uint64_t n_k = g->rowptr[g->n_users];
 	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1]; u++) {
 		ub.len = 0;
 		head(&ub, r, USERS, u);
 		size_t uh = ub.len;
 		tail(&ub, r, USERS, u);
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+			/* items come at random: ask the cache for the parts of the
+			 * item a few rows on (and, further on, for its offsets) */
+			if (k + 2 * RC_AHEAD < n_k)
+				__builtin_prefetch(r->ioff + 2 * (uint64_t)g->items[k + 2 * RC_AHEAD]);
+			if (k + RC_AHEAD < n_k) {
+				const char *p = it + r->ioff[2 * (uint64_t)g->items[k + RC_AHEAD]];
+				__builtin_prefetch(p);
+				__builtin_prefetch(p + 64); /* a part may cross a line */
+			}
 			int valid = glr_bit(g->split, k);
 			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
 				continue;

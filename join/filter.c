@@ -186,14 +186,14 @@ static int write_ratings(struct run *r, const char *path, struct glr_writer **w)
 	return 0;
 }
 
-/* users.csv and items.csv: their source tables are read on a thread of
- * their own while the ratings are written (reading needs only the new ids;
- * the counts the rows carry come from the ratings pass and are used when
- * the rows are written). */
+/* users.csv and items.csv: their source tables are read and written on a
+ * thread of their own while the ratings are written (they need only the
+ * new ids and the counts and sums of remap_build). */
 struct tables {
 	struct dimtab_opts opt[2];
 	uint32_t *rowmap, *groupmap; /* works: the items' own maps */
 	struct dimtab *t[2];
+	FILE *fp[2];                 /* users.csv, items.csv */
 	int err;
 };
 
@@ -225,11 +225,14 @@ static int plan_tables(struct run *r, struct tables *t)
 	return 0;
 }
 
-static void *load_tables(void *arg)
+/* Read and write both tables (the counts and sums they carry are known
+ * before the ratings are written: remap_build). */
+static void *put_tables(void *arg)
 {
 	struct tables *t = arg;
 	for (int k = 0; k < 2 && !t->err; k++)
-		t->err = dimtab_load(&t->t[k], &t->opt[k]);
+		if (!(t->err = dimtab_load(&t->t[k], &t->opt[k])))
+			t->err = dimtab_put(t->t[k], t->fp[k]);
 	return NULL;
 }
 
@@ -259,23 +262,19 @@ static int outputs(struct run *r)
 		      : n == RATINGS ? outfile_reserve(&of[n], path, &ratings)
 				     : outfile_open(&of[n], path);
 	}
-	struct tables t = {0};
+	struct tables t = {.fp = {of[USERS].fp, of[ITEMS].fp}};
 	pthread_t tid;
 	int threaded = 0;
 	if (!err && !(err = plan_tables(r, &t)))
-		threaded = pthread_create(&tid, NULL, load_tables, &t) == 0;
+		threaded = pthread_create(&tid, NULL, put_tables, &t) == 0;
 	if (!err && !threaded)
-		load_tables(&t);
+		put_tables(&t);
 	if (!err)
-		err = write_ratings(r, ratings, &w); /* also sums the ratings per id */
+		err = write_ratings(r, ratings, &w);
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (!err)
 		err = t.err;
-	if (!err)
-		err = dimtab_put(t.t[0], of[USERS].fp);
-	if (!err)
-		err = dimtab_put(t.t[1], of[ITEMS].fp);
 	free_tables(&t);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);

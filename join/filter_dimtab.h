@@ -28,7 +28,8 @@ struct dimtab_opts {
 	const char *in;             /* source table, NULL = none */
 	const char *idcol;          /* "user" or "item" */
 	uint64_t n_raw;             /* source ids are below this */
-	const uint32_t *rowmap;     /* raw id -> new id of the row it supplies, or UINT32_MAX */
+	const uint32_t *rowmap;     /* raw id -> new id of the row it supplies, or UINT32_MAX;
+				     * no two raw ids supply the same new id */
 	uint64_t n_new;
 	const uint32_t *cnt;        /* ratings per new id */
 	const uint64_t *sum;        /* sum of rating bytes per new id */

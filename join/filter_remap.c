@@ -32,19 +32,37 @@ int remap_build(struct remap *m, const struct fstate *s)
 	m->isum = calloc(ni, sizeof *m->isum);
 	m->uflag = calloc(nu, 1);
 	m->iflag = calloc(ni, 1);
-	if (!m->unew || !m->inew || !m->ucnt || !m->icnt || !m->usum || !m->isum || !m->uflag ||
+	m->rnew = malloc((s->g->n_items ? s->g->n_items : 1) * sizeof *m->rnew);
+	if (!m->rnew || !m->unew || !m->inew || !m->ucnt || !m->icnt || !m->usum || !m->isum || !m->uflag ||
 	    !m->iflag) {
 		remap_free(m);
 		log_error("out of memory renumbering users and items");
 		return GL_ENOMEM;
 	}
-	/* Counts are known; sums come while writing (remap_write). */
-	for (uint64_t u = 0; u < s->g->n_users; u++)
+	const struct glr *g = s->g;
+	for (uint64_t u = 0; u < g->n_users; u++)
 		if (m->unew[u] != REMAP_NONE)
 			m->ucnt[m->unew[u]] = s->ucount[u];
 	for (uint64_t i = 0; i < s->n_items; i++)
 		if (m->inew[i] != REMAP_NONE)
 			m->icnt[m->inew[i]] = s->icount[i];
+	/* one look-up per rating instead of two from here on */
+	for (uint64_t i = 0; i < g->n_items; i++)
+		m->rnew[i] = m->inew[s->imap ? s->imap[i] : i];
+	/* The sums now, not while writing: the tables that carry them can then
+	 * be written on another thread at the same time as the ratings. */
+	for (uint64_t u = 0; u < g->n_users; u++) {
+		if (m->unew[u] == REMAP_NONE)
+			continue;
+		uint64_t us = 0;
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+			if (fstate_kept(s, k)) {
+				uint8_t v = fstate_value(s, k);
+				us += v;
+				m->isum[m->rnew[g->items[k]]] += v;
+			}
+		m->usum[m->unew[u]] = us;
+	}
 	return 0;
 }
 
@@ -99,7 +117,7 @@ static size_t gather(const struct remap *m, const struct fstate *s, uint64_t u, 
 	size_t n = 0;
 	for (uint64_t k = base; k < g->rowptr[u + 1]; k++)
 		if (fstate_kept(s, k))
-			r->keys[n++] = (uint64_t)m->inew[fstate_item(s, k)] << 32 | (k - base);
+			r->keys[n++] = (uint64_t)m->rnew[g->items[k]] << 32 | (k - base);
 	usort_u64_hi(r->keys, r->tmp, n); /* positions ascend: gathered in order */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = base + (uint32_t)r->keys[i];
@@ -117,8 +135,6 @@ static void tally(struct remap *m, uint32_t nu, const struct row *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint8_t f = r->bits[i] & GLR_BIT_VALID ? 2 : 1;
-		m->usum[nu] += r->ratings[i];
-		m->isum[r->items[i]] += r->ratings[i];
 		m->uflag[nu] |= f;
 		m->iflag[r->items[i]] |= f;
 		m->n_valid += f == 2;
@@ -176,6 +192,7 @@ void remap_free(struct remap *m)
 {
 	free(m->unew);
 	free(m->inew);
+	free(m->rnew);
 	free(m->ucnt);
 	free(m->icnt);
 	free(m->usum);

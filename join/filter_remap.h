@@ -5,9 +5,9 @@
  * so the renumbering is monotone.  The output file is CSR by new user with
  * each row's items ascending and unique (GLR_SORTED), the raw file's times,
  * read and reviewed bits carried over when it has them, and the split
- * bitmap always present.  Numbering also gives the ratings per new id; writing sums their
- * bytes per new id (for the dimension tables' mean_rating) and notes which
- * ids appear in train and in valid (for the statistics).
+ * bitmap always present.  Numbering also gives the ratings per new id and
+ * the sum of their bytes (for the dimension tables' mean_rating); writing
+ * notes which ids appear in train and in valid (for the statistics).
  */
 #ifndef GL_REMAP_H
 #define GL_REMAP_H
@@ -21,19 +21,21 @@
 
 struct remap {
 	uint32_t *unew, *inew;   /* raw user / effective item -> new id or REMAP_NONE */
+	uint32_t *rnew;          /* raw item -> new id (inew through the item map) */
 	uint64_t n_users, n_items, n_ratings;
 	uint32_t *ucnt, *icnt;   /* ratings per new user / item */
-	uint64_t *usum, *isum;   /* sum of their rating bytes (after remap_write) */
+	uint64_t *usum, *isum;   /* sum of their rating bytes */
 	uint8_t *uflag, *iflag;  /* bit 0: has a train rating, bit 1: a valid one */
 	uint64_t n_valid;
 };
 
-/* Number what s keeps; count per new id.  0 or GL_ENOMEM (logged). */
+/* Number what s keeps; count and sum the rating bytes per new id (so the
+ * tables can be written while the ratings are).  0 or GL_ENOMEM (logged). */
 int remap_build(struct remap *m, const struct fstate *s);
 
 /* Write the kept ratings to path as a sorted .glr with the split bitmap
  * (sp decides the split; it must have been initialised on s), filling the
- * sums, the train/valid flags and n_valid of m.  The file is left for the caller to
+ * train/valid flags and n_valid of m.  The file is left for the caller to
  * commit (glr_writer_commit) or abort, in *w, so it can appear together
  * with other outputs.  0 or a gl_err (logged; nothing left behind). */
 int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, const char *path,

@@ -1,5 +1,6 @@
 #include "rowstore.h"
 
+#include "bigmem.h"
 #include "err.h"
 
 #include <stdlib.h>
@@ -50,12 +51,19 @@ static int room(struct rowstore *s, size_t need)
 		if (!b)
 			return GL_ENOMEM;
 		s->blocks = b;
+		size_t *z = realloc(s->bsize, cap * sizeof *z);
+		if (!z)
+			return GL_ENOMEM;
+		s->bsize = z;
 		s->blocks_cap = cap;
 	}
-	size_t size = need > ROWSTORE_BLOCK ? need : ROWSTORE_BLOCK;
-	char *blk = malloc(size);
+	size_t block = s->nblocks < ROWSTORE_SMALL ? ROWSTORE_BLOCK : ROWSTORE_BIG;
+	size_t size = need > block ? need : block;
+	/* big_alloc's small sizes come from calloc: plain malloc is enough */
+	char *blk = size < BIGMEM_MIN ? malloc(size) : big_alloc(size);
 	if (!blk)
 		return GL_ENOMEM;
+	s->bsize[s->nblocks] = size;
 	s->blocks[s->nblocks++] = blk;
 	s->at = blk;
 	s->left = size;
@@ -107,8 +115,9 @@ void rowstore_get(const struct rowstore *s, uint64_t r, const char **f, size_t *
 void rowstore_free(struct rowstore *s)
 {
 	for (size_t i = 0; i < s->nblocks; i++)
-		free(s->blocks[i]);
+		big_free(s->blocks[i], s->bsize[i]);
 	free(s->blocks);
+	free(s->bsize);
 	free(s->rows);
 	memset(s, 0, sizeof *s);
 }

@@ -16,7 +16,8 @@
 #include <stdint.h>
 
 struct rowstore {
-	char **blocks;     /* owned, each ROWSTORE_BLOCK bytes or one big row */
+	char **blocks;     /* owned, bsize[i] bytes each */
+	size_t *bsize;
 	size_t nblocks, blocks_cap;
 	size_t left;       /* free bytes at the end of the last block */
 	char *at;          /* where the next row goes */
@@ -25,7 +26,16 @@ struct rowstore {
 	uint64_t bytes;    /* memory held: blocks plus the row index */
 };
 
+/* The first blocks are ROWSTORE_BLOCK bytes from malloc; once a store
+ * holds ROWSTORE_SMALL of them, blocks are ROWSTORE_BIG bytes from
+ * big_alloc (lib/bigmem.h: huge pages), so a table of tens of megabytes
+ * costs a few page faults instead of thousands, and reading its rows in
+ * random order (a join's build side, the rows a filter writes in new-id
+ * order) misses the TLB far less.  A row larger than the block gets a
+ * block of its own. */
 #define ROWSTORE_BLOCK ((size_t)1 << 20)
+#define ROWSTORE_SMALL 4
+#define ROWSTORE_BIG ((size_t)4 << 20)
 
 /* Append a row of nf fields f[i] of len[i] bytes (len may be NULL: strlen).
  * 0 or GL_ENOMEM (nothing logged; the store keeps its earlier rows). */
@@ -35,6 +45,21 @@ int rowstore_add(struct rowstore *s, const char *const *f, const size_t *len, si
  * valid until rowstore_free; not NUL-terminated).  r < s->n; nf must not
  * exceed the row's field count. */
 void rowstore_get(const struct rowstore *s, uint64_t r, const char **f, size_t *len, size_t nf);
+
+/* Ask the cache for the start of row r, which is about to be read (a hint:
+ * nothing is read now). */
+static inline void rowstore_prefetch(const struct rowstore *s, uint64_t r)
+{
+	__builtin_prefetch(s->rows[r]);
+	__builtin_prefetch(s->rows[r] + 64);
+}
+
+/* The same for the index entry of row r (rowstore_prefetch reads it): a
+ * caller that knows its rows far ahead asks for the index first. */
+static inline void rowstore_prefetch_index(const struct rowstore *s, uint64_t r)
+{
+	__builtin_prefetch(&s->rows[r]);
+}
 
 void rowstore_free(struct rowstore *s);
 

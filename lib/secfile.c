@@ -14,6 +14,22 @@
 #include <unistd.h>
 #include <zlib.h>
 
+/* The sections' CRC-32 (zlib's): ISA-L's, when built with it, is the same
+ * function several times faster (a filter or an export checks a 30-50 MB
+ * .glr on opening and writes one). */
+#ifdef GL_HAVE_ISAL
+#include <isa-l/crc.h>
+static uint32_t sec_crc(uint32_t crc, const void *p, size_t n)
+{
+	return crc32_gzip_refl(crc, (const unsigned char *)p, (uint64_t)n);
+}
+#else
+static uint32_t sec_crc(uint32_t crc, const void *p, size_t n)
+{
+	return (uint32_t)crc32_z(crc, (const Bytef *)p, n);
+}
+#endif
+
 #define HEAD 64
 #define ENTRY 48
 #define WBUF (1u << 16)
@@ -150,7 +166,7 @@ int secw_append(struct secw *w, int idx, const void *data, size_t len)
 	}
 	if (!len)
 		return 0;
-	s->crc = (uint32_t)crc32_z(s->crc, data, len);
+	s->crc = sec_crc(s->crc, data, len);
 	if (s->used + len > WBUF) {
 		int err = flush_sec(w, s);
 		if (err)
@@ -289,7 +305,7 @@ static int validate(struct secfile *f, const char magic[SEC_MAGIC_LEN], uint32_t
 		f->sec[i].offset = off;
 		f->sec[i].length = len;
 		if (!(flags & SEC_NO_CRC) &&
-		    (uint32_t)crc32_z(0L, b + off, (size_t)len) != get32(e + 32)) {
+		    sec_crc(0, b + off, (size_t)len) != get32(e + 32)) {
 			snprintf(msg, sizeof msg, "section %s checksum mismatch (corrupted)",
 				 f->sec[i].name);
 			return bad(f, msg);
