@@ -39,9 +39,10 @@ if [ "${PIPELINE_SIZE:-}" = whole ]; then
 	gen=(--editions 3 --zero-share 0.5425)
 	d=$BENCH_DIR/whole-dump
 	raw=$d/raw out=$d/out
-	# reused while it holds these sizes and is complete (planted.txt is
-	# written last)
-	if [ -s "$raw/planted.txt" ] && { ! grep -qx "lines=$lines" "$raw/planted.txt" ||
+	# reused while it holds these users and works and is complete
+	# (planted.txt is written last; its lines= is the count written, which
+	# may fall a line short of the target)
+	if [ -s "$raw/planted.txt" ] && { ! grep -qx "users=$users" "$raw/planted.txt" ||
 		! grep -qx "model_items=$items" "$raw/planted.txt"; }; then
 		rm -rf "$raw"
 	fi
@@ -61,7 +62,7 @@ if [ ! -s "$raw/planted.txt" ]; then
 		--seed 7 --users "$users" --items "$items" --interactions "$lines" "${gen[@]}" --out "$raw"
 fi
 books=$(sed -n 's/^items=//p' "$raw/planted.txt")
-echo "dump: $lines lines, $users users, $books books ($items planted works); $(du -sm "$raw" | cut -f1) MB in $raw"
+echo "dump: $(sed -n 's/^lines=//p' "$raw/planted.txt") lines, $users users, $books books ($items planted works); $(du -sm "$raw" | cut -f1) MB in $raw"
 
 rm -rf "$out"
 start=$(date +%s.%N)
