@@ -452,19 +452,28 @@ static int probe(struct join *j, struct side *s, const struct csvr_rec *rec, con
 	return 0;
 }
 
+/* The batch for reading side s, and its progress line started. */
+static int batch_begin(struct join *j, struct side *s, struct batch *b)
+{
+	int err = batch_init(b, s->nf);
+	if (err) {
+		batch_free(b);
+		log_error("out of memory reading %s", s->path);
+		return err;
+	}
+	start_progress(j, s);
+	return 0;
+}
+
 /* The build side is read a batch at a time too (batch_fill asks for the
  * hash slots its rows' keys go to); rows are added in input order. */
 static int load_build(struct join *j)
 {
 	struct side *s = &j->s[j->b];
 	struct batch b;
-	int rc = 1, err = batch_init(&b, s->nf);
-	if (err) {
-		batch_free(&b);
-		log_error("out of memory reading %s", s->path);
+	int rc = 1, err = batch_begin(j, s, &b);
+	if (err)
 		return err;
-	}
-	start_progress(j, s);
 	while (!err && rc == 1) {
 		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;
@@ -489,13 +498,9 @@ static int stream(struct join *j)
 {
 	struct side *s = &j->s[!j->b];
 	struct batch b;
-	int rc = 1, err = batch_init(&b, s->nf);
-	if (err) {
-		batch_free(&b);
-		log_error("out of memory reading %s", s->path);
+	int rc = 1, err = batch_begin(j, s, &b);
+	if (err)
 		return err;
-	}
-	start_progress(j, s);
 	while (!err && rc == 1) {
 		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;

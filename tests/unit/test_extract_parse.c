@@ -206,6 +206,22 @@ static void test_flat_raw_escapes(void **state)
 	check_raw("{\"a\": \"0123456789abcdef\x01\\n\"}", 0);
 }
 
+/* base (under 512 bytes) into line with 1 to 3 of its bytes replaced by
+ * characters of alphabet, drawn from *seed; the same rounds give the same
+ * lines on every run. */
+static void mutate(char *line, const char *base, const char *alphabet, int round, unsigned *seed)
+{
+	size_t len = strlen(base), na = strlen(alphabet);
+	memcpy(line, base, len + 1);
+	int edits = 1 + round % 3;
+	for (int e = 0; e < edits; e++) {
+		*seed = *seed * 1103515245u + 12345u;
+		size_t at = (*seed >> 8) % len;
+		*seed = *seed * 1103515245u + 12345u;
+		line[at] = alphabet[(*seed >> 8) % na];
+	}
+}
+
 /* Random mutations of a line with escapes: whatever jsonflat_scan_raw
  * accepts, yajl accepts with the same events. */
 static void test_flat_raw_mutations(void **state)
@@ -216,17 +232,9 @@ static void test_flat_raw_mutations(void **state)
 			   "\\\"meh\\\"\\n\\nok \\\\ \\/ \\t\", \"n\": null, \"e\": \"\"}";
 	const char alphabet[] = "{}\":, \\\\\\u0123456789aAfFgnrtbx\x01\xff";
 	unsigned seed = 54321;
-	size_t len = strlen(base);
 	char line[512];
 	for (int round = 0; round < 20000; round++) {
-		memcpy(line, base, len + 1);
-		int edits = 1 + round % 3;
-		for (int e = 0; e < edits; e++) {
-			seed = seed * 1103515245u + 12345u;
-			size_t at = (seed >> 8) % len;
-			seed = seed * 1103515245u + 12345u;
-			line[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
-		}
+		mutate(line, base, alphabet, round, &seed);
 		check_raw(line, -1);
 	}
 	check_raw(base, 1);
@@ -288,17 +296,9 @@ static void test_flat_mutations(void **state)
 			   "\"date_added\": \"Mon Aug 28 13:55:01 -0700 2017\", \"n\": null}";
 	const char alphabet[] = "{}[]\":, \\0123456789.eE+-tfnaulrs\x01\xff";
 	unsigned seed = 12345;
-	size_t len = strlen(base);
 	char line[512];
 	for (int round = 0; round < 20000; round++) {
-		memcpy(line, base, len + 1);
-		int edits = 1 + round % 3;
-		for (int e = 0; e < edits; e++) {
-			seed = seed * 1103515245u + 12345u;
-			size_t at = (seed >> 8) % len;
-			seed = seed * 1103515245u + 12345u;
-			line[at] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
-		}
+		mutate(line, base, alphabet, round, &seed);
 		check_line(line, -1);
 	}
 }
