@@ -80,7 +80,7 @@ int pl_open(struct parlines **out, const struct pl_cfg *cfg)
 		if (!(p->b[i].out = malloc(PL_BATCH_LINES * cfg->out_size)))
 			goto nomem;
 	for (int i = 0; i < cfg->workers; i++)
-		if (!(p->worker[i] = cfg->worker_new()))
+		if (!(p->worker[i] = cfg->worker_new(cfg->arg)))
 			goto nomem;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
@@ -228,4 +228,40 @@ void pl_close(struct parlines *p)
 	free(p->thread);
 	free(p->worker);
 	free(p);
+}
+
+int pl_run(const struct pl_cfg *cfg, struct gzl *z,
+	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
+{
+	struct parlines *p;
+	int err = pl_open(&p, cfg), rc = 1;
+	struct pl_batch *b;
+	while (!err && rc == 1) {
+		if (!(b = pl_get(p))) { /* every batch out: apply the oldest */
+			b = pl_take(p, 1);
+			err = apply(ctx, b);
+			pl_put(p, b);
+			continue;
+		}
+		struct gzl_line ln;
+		int full = 0;
+		while (!full && (rc = gzl_next(z, &ln)) == 1)
+			if ((full = pl_add(b, &ln)) < 0)
+				err = full;
+		if (b->n && !err)
+			pl_submit(p, b);
+		else
+			pl_put(p, b);
+		while (!err && (b = pl_take(p, 0))) {
+			err = apply(ctx, b);
+			pl_put(p, b);
+		}
+	}
+	while (p && (b = pl_take(p, 1))) { /* what is left, unless already failed */
+		if (!err)
+			err = apply(ctx, b);
+		pl_put(p, b);
+	}
+	pl_close(p);
+	return err ? err : rc < 0 ? rc : 0;
 }

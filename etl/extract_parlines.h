@@ -49,8 +49,9 @@ struct pl_batch {
 struct pl_cfg {
 	int workers;     /* threads that parse, at least 1 */
 	size_t out_size; /* bytes of one line's result */
-	/* A worker's parser state, or NULL when out of memory. */
-	void *(*worker_new)(void);
+	/* A worker's parser state made from arg, or NULL when out of memory. */
+	void *(*worker_new)(void *arg);
+	void *arg;
 	void (*worker_free)(void *w);
 	/* Fill b->out for lines 0..b->n (b->msg starts empty): 0 or a gl_err. */
 	int (*parse)(void *w, struct pl_batch *b);
@@ -82,5 +83,14 @@ void pl_put(struct parlines *p, struct pl_batch *b);
 /* Stop the workers (a batch being parsed is finished first) and free
  * everything.  NULL is fine. */
 void pl_close(struct parlines *p);
+
+/* The whole loop: read z's lines into batches, have cfg's workers parse
+ * them, and call apply(ctx, batch) for every parsed batch in input order
+ * (apply sees the batch's own err first).  0, rc < 0 from gzl_next, or the
+ * first error of pl_open, pl_add or apply; after an error no batch is
+ * applied. */
+struct gzl;
+int pl_run(const struct pl_cfg *cfg, struct gzl *z,
+	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx);
 
 #endif

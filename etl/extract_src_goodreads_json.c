@@ -348,8 +348,9 @@ static int apply(struct xctx *cx, struct xfile *f, const struct verdict *v, cons
 			   v->bits, line, off);
 }
 
-static void *parser_new(void)
+static void *parser_new(void *arg)
 {
+	(void)arg;
 	struct parser *ps = calloc(1, sizeof *ps);
 	if (ps && jsonl_init(&ps->j, &callbacks, &ps->r)) {
 		free(ps);
@@ -395,7 +396,7 @@ static int apply_batch(struct xctx *cx, struct xfile *f, const struct gzl *z,
 /* One thread: parse and apply each line as it comes. */
 static int read_inline(struct xctx *cx, struct xfile *f, struct gzl *z)
 {
-	struct parser *ps = parser_new();
+	struct parser *ps = parser_new(NULL);
 	struct buf msg = {0};
 	struct gzl_line ln;
 	int err = ps ? 0 : GL_ENOMEM, rc = 0;
@@ -415,41 +416,26 @@ static int read_inline(struct xctx *cx, struct xfile *f, struct gzl *z)
 	return err ? err : rc;
 }
 
+/* What apply_batch needs, through pl_run. */
+struct applier {
+	struct xctx *cx;
+	struct xfile *f;
+	const struct gzl *z;
+};
+
+static int apply_next(void *ctx, const struct pl_batch *b)
+{
+	struct applier *a = ctx;
+	return apply_batch(a->cx, a->f, a->z, b);
+}
+
 /* Several threads parse batches of lines; this one reads and applies. */
 static int read_parallel(struct xctx *cx, struct xfile *f, struct gzl *z, int workers)
 {
-	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, parser_free, parse_batch};
-	struct parlines *p;
-	int err = pl_open(&p, &cfg), rc = 1;
-	struct pl_batch *b;
-	while (!err && rc == 1) {
-		if (!(b = pl_get(p))) { /* every batch out: apply the oldest */
-			b = pl_take(p, 1);
-			err = apply_batch(cx, f, z, b);
-			pl_put(p, b);
-			continue;
-		}
-		struct gzl_line ln;
-		int full = 0;
-		while (!full && (rc = gzl_next(z, &ln)) == 1)
-			if ((full = pl_add(b, &ln)) < 0)
-				err = full;
-		if (b->n && !err)
-			pl_submit(p, b);
-		else
-			pl_put(p, b);
-		while (!err && (b = pl_take(p, 0))) {
-			err = apply_batch(cx, f, z, b);
-			pl_put(p, b);
-		}
-	}
-	while (p && (b = pl_take(p, 1))) { /* what is left, unless already failed */
-		if (!err)
-			err = apply_batch(cx, f, z, b);
-		pl_put(p, b);
-	}
-	pl_close(p);
-	return err ? err : rc < 0 ? rc : 0;
+	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, NULL, parser_free,
+			     parse_batch};
+	struct applier a = {cx, f, z};
+	return pl_run(&cfg, z, apply_next, &a);
 }
 
 int src_goodreads_json(struct xctx *cx, struct xfile *f)

@@ -20,10 +20,13 @@
 #include "extract_value.h"
 #include "gzline.h"
 #include "extract_jsonl.h"
+#include "extract_parlines.h"
 #include "log.h"
 #include "utf8.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -268,7 +271,33 @@ static void spread_dist(struct meta *m)
 	}
 }
 
-static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct gzl_line *ln)
+/* What a line holds, worked out on any thread; acted on in input order. */
+enum { V_BLANK, V_BAD, V_ROW };
+struct verdict {
+	int what, cls;
+	long bad_utf8; /* V_ROW: escapes or bytes replaced by U+FFFD */
+	size_t msg;    /* in the batch's msg: V_BAD's message, V_ROW's fields
+			* back to back, each NUL-terminated */
+};
+
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
+{
+	char text[320];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	v->what = V_BAD;
+	v->cls = cls;
+	v->msg = msg->len;
+	return buf_add(msg, text, strlen(text) + 1);
+}
+
+/* The record m holds, checked, into v (its fields appended to msg).  0 or
+ * GL_ENOMEM. */
+static int check(struct meta *m, struct verdict *v, struct buf *msg)
 {
 	const struct table *t = m->tab;
 	if (t->author_ids >= 0) {
@@ -278,94 +307,196 @@ static int emit(struct xctx *cx, struct xfile *f, struct meta *m, const struct g
 	}
 	if (t->rating[0] >= 0)
 		spread_dist(m);
-	if (m->nomem) {
-		log_error("out of memory reading %s", f->path);
+	if (m->nomem)
 		return GL_ENOMEM;
-	}
 	if (!m->set[0] || m->vals.p[m->off[0]] == 0)
-		return xsrc_bad(cx, f, XB_MISSING_FIELD, ln->lineno, ln->offset, "no %s",
-				t->name[0]);
+		return bad(v, msg, XB_MISSING_FIELD, "no %s", t->name[0]);
 	const char *key = m->vals.p + m->off[0];
 	if (!xsrc_is_num(key, strlen(key))) {
 		char q[64];
 		xval_quote(key, strlen(key), q, sizeof q);
-		return xsrc_bad(cx, f, XB_BAD_ID, ln->lineno, ln->offset, "%s %s %s",
-				t->name[0], q, xsrc_num_problem(key, strlen(key)));
+		return bad(v, msg, XB_BAD_ID, "%s %s %s", t->name[0], q,
+			   xsrc_num_problem(key, strlen(key)));
 	}
-	if (m->bad_utf8) {
-		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)m->bad_utf8, ln->lineno,
-				    ln->offset, "invalid UTF-8 or escape replaced by U+FFFD");
+	v->what = V_ROW;
+	v->bad_utf8 = m->bad_utf8;
+	v->msg = msg->len;
+	int err = 0;
+	for (int c = 0; c < t->ncols && !err; c++) {
+		const char *s = m->set[c] ? m->vals.p + m->off[c] : "";
+		err = buf_add(msg, s, strlen(s) + 1);
+	}
+	return err;
+}
+
+/* A parser: yajl's handle and the record its callbacks fill. */
+struct parser {
+	struct jsonl j;
+	struct meta m;
+};
+
+static void *parser_new(void *table)
+{
+	struct parser *ps = calloc(1, sizeof *ps);
+	if (!ps)
+		return NULL;
+	ps->m.tab = table;
+	if (jsonl_init(&ps->j, &callbacks, &ps->m)) {
+		free(ps);
+		return NULL;
+	}
+	return ps;
+}
+
+static void parser_free(void *w)
+{
+	struct parser *ps = w;
+	if (!ps)
+		return;
+	jsonl_free(&ps->j);
+	buf_free(&ps->m.vals);
+	buf_free(&ps->m.authors);
+	buf_free(&ps->m.dist);
+	free(ps);
+}
+
+/* Work out what line l (its text p, which is rewritten in place) holds.
+ * 0 or GL_ENOMEM. */
+static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struct verdict *v,
+		      struct buf *msg)
+{
+	struct meta *m = &ps->m;
+	char why[256];
+	if (l->too_long)
+		return bad(v, msg, XB_TOO_LONG, "line of %" PRIu64 " bytes is longer than --max-line",
+			   (uint64_t)l->full_len);
+	start_record(m);
+	m->bad_utf8 = (long)jsonl_fix_escapes(p, l->len);
+	int failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
+	if (failed == GL_ENOMEM || m->nomem)
+		return GL_ENOMEM;
+	if (!failed && m->objects == 0 && m->depth == 0 && jsonl_blank(p, l->len)) {
+		v->what = V_BLANK;
+		return 0;
+	}
+	if (!failed && (m->depth != 0 || m->objects == 0)) {
+		/* an object or a string still open: yajl would carry it into
+		 * the next line and fail a good record there */
+		snprintf(why, sizeof why, "invalid JSON: %s",
+			 m->depth ? "the object is not closed"
+				  : "no complete value (a string left open?)");
+		if (jsonl_reset(&ps->j))
+			return GL_ENOMEM;
+		failed = -1;
+	}
+	if (failed)
+		return bad(v, msg, XB_BAD_JSON, "%s", why);
+	return check(m, v, msg);
+}
+
+/* Act on a verdict, in input order: count, report, write the row. */
+static int apply(struct xctx *cx, struct xfile *f, int ncols, const struct verdict *v,
+		 const char *msg, uint64_t line, uint64_t off)
+{
+	f->st->lines++;
+	if (v->what == V_BLANK)
+		return 0;
+	f->st->records++;
+	if (v->what == V_BAD)
+		return xsrc_bad(cx, f, v->cls, line, off, "%s", msg);
+	if (v->bad_utf8) {
+		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)v->bad_utf8, line, off,
+				    "invalid UTF-8 or escape replaced by U+FFFD");
 		if (err)
 			return err;
 	}
 	const char *fields[MAX_COLS];
-	for (int c = 0; c < t->ncols; c++)
-		fields[c] = m->set[c] ? m->vals.p + m->off[c] : "";
-	xsrc_row(f, fields, (size_t)t->ncols);
+	for (int c = 0; c < ncols; c++, msg += strlen(msg) + 1)
+		fields[c] = msg;
+	xsrc_row(f, fields, (size_t)ncols);
 	return 0;
+}
+
+/* What apply_batch needs. */
+struct applier {
+	struct xctx *cx;
+	struct xfile *f;
+	const struct gzl *z;
+	int ncols;
+};
+
+static int apply_batch(void *ctx, const struct pl_batch *b)
+{
+	struct applier *a = ctx;
+	const struct verdict *v = b->out;
+	int err = b->err;
+	if (err == GL_ENOMEM)
+		log_error("out of memory reading %s", a->f->path);
+	for (size_t i = 0; i < b->n && !err; i++) {
+		const struct pl_line *l = &b->line[i];
+		err = apply(a->cx, a->f, a->ncols, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno,
+			    l->off);
+		xsrc_tick(a->cx, a->f, a->z);
+	}
+	return err;
+}
+
+static int parse_batch(void *w, struct pl_batch *b)
+{
+	struct verdict *v = b->out;
+	for (size_t i = 0; i < b->n; i++) {
+		int err = parse_line(w, b->text + b->line[i].at, &b->line[i], &v[i], &b->msg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* One thread: parse and apply each line as it comes. */
+static int read_inline(struct applier *a, struct gzl *z, const struct table *t)
+{
+	struct parser *ps = parser_new((void *)t);
+	struct buf msg = {0};
+	struct gzl_line ln;
+	int err = ps ? 0 : GL_ENOMEM, rc = 0;
+	if (err)
+		log_error("out of memory reading %s", a->f->path);
+	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+		struct pl_line l = {0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
+		struct verdict v = {0};
+		buf_clear(&msg);
+		if ((err = parse_line(ps, ln.p, &l, &v, &msg)) == GL_ENOMEM)
+			log_error("out of memory reading %s", a->f->path);
+		if (!err)
+			err = apply(a->cx, a->f, a->ncols, &v, msg.p ? msg.p + v.msg : "", ln.lineno,
+				    ln.offset);
+		xsrc_tick(a->cx, a->f, z);
+	}
+	parser_free(ps);
+	buf_free(&msg);
+	return err ? err : rc;
 }
 
 int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 {
 	struct table t;
-	struct meta m;
-	memset(&m, 0, sizeof m);
-	m.tab = &t;
 	struct gzl *z = NULL;
-	struct jsonl j = {0};
-	struct gzl_line ln;
-	char msg[256];
 	int err = table_init(&t, f->header);
 	if (!err)
 		err = xsrc_open_lines(cx, f, &z);
-	if (!err)
-		err = jsonl_init(&j, &callbacks, &m);
-	int rc = 0;
-	while (!err && (rc = gzl_next(z, &ln)) == 1) {
-		f->st->lines++;
-		xsrc_tick(cx, f, z);
-		if (ln.too_long) {
-			f->st->records++;
-			err = xsrc_bad(cx, f, XB_TOO_LONG, ln.lineno, ln.offset,
-				       "line of %" PRIu64 " bytes is longer than --max-line",
-				       (uint64_t)ln.full_len);
-			continue;
+	if (!err) {
+		struct applier a = {cx, f, z, t.ncols};
+		int threads = cx->o->threads;
+		if (threads > 1) {
+			struct pl_cfg cfg = {threads, sizeof(struct verdict), parser_new, &t,
+					     parser_free, parse_batch};
+			err = pl_run(&cfg, z, apply_batch, &a);
+		} else {
+			err = read_inline(&a, z, &t);
 		}
-		start_record(&m);
-		m.bad_utf8 = (long)jsonl_fix_escapes(ln.p, ln.len);
-		int bad = jsonl_feed(&j, ln.p, ln.len, msg, sizeof msg);
-		if (bad == GL_ENOMEM || m.nomem) {
-			log_error("out of memory reading %s", f->path);
-			err = GL_ENOMEM;
-			break;
-		}
-		if (!bad && m.objects == 0 && m.depth == 0 && jsonl_blank(ln.p, ln.len))
-			continue;
-		f->st->records++;
-		if (!bad && (m.depth != 0 || m.objects == 0)) {
-			/* an object or a string still open: yajl would carry it into
-			 * the next line and fail a good record there */
-			snprintf(msg, sizeof msg, "invalid JSON: %s",
-				 m.depth ? "the object is not closed"
-					 : "no complete value (a string left open?)");
-			if ((err = jsonl_reset(&j)))
-				break;
-			bad = -1;
-		}
-		if (bad) {
-			err = xsrc_bad(cx, f, XB_BAD_JSON, ln.lineno, ln.offset, "%s", msg);
-			continue;
-		}
-		err = emit(cx, f, &m, &ln);
 	}
-	if (!err && rc < 0)
-		err = rc;
 	if (z)
 		xsrc_bytes(f, z);
-	jsonl_free(&j);
 	gzl_close(z);
-	buf_free(&m.vals);
-	buf_free(&m.authors);
-	buf_free(&m.dist);
 	return err;
 }

@@ -34,7 +34,7 @@ same() {
 			diff -r out-1 "out-$t" >/dev/null || { echo "FAIL $name: outputs ($t threads)"; exit 1; }
 		fi
 	done
-	echo "ok $name: exit $(cat st-1), $(grep -c . err-1) message lines"
+	echo "ok $name: exit $(cat st-1), $(wc -l <err-1) message lines"
 }
 
 same grouped "$gz"
@@ -69,4 +69,26 @@ size=$(stat -c %s "$gz")
 head -c $((size * 2 / 3)) "$gz" >cut.json.gz
 same "cut gzip" cut.json.gz
 grep -q 'truncated gzip stream' err-1
+# the metadata tables (books, works, authors) are parsed on the threads
+# too: many batches of books, bad records of every kind among them
+books=g/goodreads_books.json.gz
+same metadata "$gz" "$books" g/goodreads_book_works.json.gz g/goodreads_book_authors.json.gz
+zcat "$books" | awk '{ b[NR] = $0 } END { for (r = 0; r < 12000; r++) {
+		line = b[r % NR + 1]; print line
+		if (r % 997 != 0) continue
+		k = (r / 997) % 6
+		if (k == 0) print "{\"book_id\": \"x1\", \"title\": \"t\"}"
+		if (k == 1) print "not json"
+		if (k == 2) print ""
+		if (k == 3) print "{\"title\": \"no key\"}"
+		if (k == 4) print "{\"book_id\": \"7\", \"title\": \"a \\ud800 b\"}"
+		if (k == 5) printf "{\"book_id\": \"8\", \"title\": \"%02000d\"}\n", 0
+	} }' >books_bad.json
+same "bad metadata" --max-line 1500 --max-bad 100% books_bad.json
+test "$(cat st-1)" = 0
+for what in 'book_id "x1"' 'invalid JSON' 'no book_id' 'U+FFFD' 'longer than --max-line'; do
+	grep -q "books_bad.json:[0-9]* .*$what" err-1 || { echo "FAIL: no \"$what\" message"; exit 1; }
+done
+same "bad metadata, strict" --strict books_bad.json
+test "$(cat st-1)" = 1
 echo "threads agree"
