@@ -130,3 +130,17 @@ size_t jsonl_fix_escapes(char *line, size_t len)
 	}
 	return fixed;
 }
+
+int jsonl_verdict(struct jsonl *j, int failed, int depth, int objects, const char *line,
+		  size_t len, char *why, size_t cap)
+{
+	if (failed)
+		return JL_BAD;
+	if (objects == 0 && depth == 0 && jsonl_blank(line, len))
+		return JL_BLANK;
+	if (depth == 0 && objects != 0)
+		return JL_OK;
+	snprintf(why, cap, "invalid JSON: %s",
+		 depth ? "the object is not closed" : "no complete value (a string left open?)");
+	return jsonl_reset(j) ? GL_ENOMEM : JL_BAD;
+}

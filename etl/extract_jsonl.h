@@ -46,6 +46,17 @@ void jsonl_free(struct jsonl *j);
  * the next line: the caller must count it bad and jsonl_reset(). */
 int jsonl_blank(const char *line, size_t len);
 
+/* What a fed line held, from jsonl_feed's result (failed: 0 or -1, with
+ * why filled when -1) and the nesting the callbacks saw when it ended
+ * (depth still open, objects completed): JL_BLANK (nothing but
+ * whitespace), JL_BAD (why filled: yajl's reason, or an object or string
+ * left open, after which the handle is replaced so that yajl does not carry
+ * it into the next line and fail a good record there) or JL_OK.
+ * GL_ENOMEM when the handle cannot be replaced. */
+enum { JL_OK, JL_BLANK, JL_BAD };
+int jsonl_verdict(struct jsonl *j, int failed, int depth, int objects, const char *line,
+		  size_t len, char *why, size_t cap);
+
 /* Rewrite lone surrogate escapes and \u0000 in line as \ufffd, in place.
  * Returns how many were rewritten. */
 size_t jsonl_fix_escapes(char *line, size_t len);

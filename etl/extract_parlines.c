@@ -39,6 +39,18 @@ struct worker_arg {
 	void *w;
 };
 
+/* Parse a batch's lines in order, each into its slot of b->out. */
+static int parse_all(const struct pl_cfg *cfg, void *w, struct pl_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		int err = cfg->parse(w, b->text + b->line[i].at, &b->line[i],
+				     (char *)b->out + i * cfg->out_size, &b->msg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	struct worker_arg *a = arg;
@@ -54,7 +66,7 @@ static void *worker(void *arg)
 			break;
 		b->state = B_PARSING;
 		pthread_mutex_unlock(&p->mu);
-		b->err = p->cfg.parse(w, b);
+		b->err = parse_all(&p->cfg, w, b);
 		pthread_mutex_lock(&p->mu);
 		b->state = B_DONE;
 		pthread_cond_broadcast(&p->done);

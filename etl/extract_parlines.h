@@ -53,8 +53,11 @@ struct pl_cfg {
 	void *(*worker_new)(void *arg);
 	void *arg;
 	void (*worker_free)(void *w);
-	/* Fill b->out for lines 0..b->n (b->msg starts empty): 0 or a gl_err. */
-	int (*parse)(void *w, struct pl_batch *b);
+	/* Work out line l (its NUL-terminated text, which may be rewritten)
+	 * into out, out_size bytes; text the result refers to goes into msg
+	 * (empty at the batch's start).  0 or a gl_err, which stops the
+	 * batch. */
+	int (*parse)(void *w, char *text, const struct pl_line *l, void *out, struct buf *msg);
 };
 
 struct parlines;

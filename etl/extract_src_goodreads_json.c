@@ -290,9 +290,10 @@ struct parser {
 };
 
 /* Work out what line l (its text p) holds.  0 or GL_ENOMEM. */
-static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struct verdict *v,
-		      struct buf *msg)
+static int parse_line(void *w, char *p, const struct pl_line *l, void *out, struct buf *msg)
 {
+	struct parser *ps = w;
+	struct verdict *v = out;
 	struct rec *r = &ps->r;
 	char why[256];
 	v->what = V_BAD;
@@ -310,23 +311,12 @@ static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struc
 	}
 	if (failed == GL_ENOMEM)
 		return GL_ENOMEM;
-	if (!failed && r->objects == 0 && r->depth == 0 && jsonl_blank(p, l->len)) {
-		v->what = V_BLANK; /* blank or spaces only */
-		return 0;
+	switch (jsonl_verdict(&ps->j, failed, r->depth, r->objects, p, l->len, why, sizeof why)) {
+	case JL_OK: return check(r, v, msg);
+	case JL_BLANK: v->what = V_BLANK; return 0;
+	case JL_BAD: return bad(v, msg, XB_BAD_JSON, "%s", why);
+	default: return GL_ENOMEM;
 	}
-	if (!failed && (r->depth != 0 || r->objects == 0)) {
-		/* an object or a string still open: yajl would carry it into the
-		 * next line and fail a good record there */
-		snprintf(why, sizeof why, "invalid JSON: %s",
-			 r->depth ? "the object is not closed"
-				  : "no complete value (a string left open?)");
-		if (jsonl_reset(&ps->j))
-			return GL_ENOMEM;
-		failed = -1;
-	}
-	if (failed)
-		return bad(v, msg, XB_BAD_JSON, "%s", why);
-	return check(r, v, msg);
 }
 
 /* Act on a verdict, in input order: count, report, hand the rating on. */
@@ -366,17 +356,6 @@ static void parser_free(void *w)
 		return;
 	jsonl_free(&ps->j);
 	free(ps);
-}
-
-static int parse_batch(void *w, struct pl_batch *b)
-{
-	struct verdict *v = b->out;
-	for (size_t i = 0; i < b->n; i++) {
-		int err = parse_line(w, b->text + b->line[i].at, &b->line[i], &v[i], &b->msg);
-		if (err)
-			return err;
-	}
-	return 0;
 }
 
 /* Apply a parsed batch's verdicts in order. */
@@ -433,7 +412,7 @@ static int apply_next(void *ctx, const struct pl_batch *b)
 static int read_parallel(struct xctx *cx, struct xfile *f, struct gzl *z, int workers)
 {
 	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, NULL, parser_free,
-			     parse_batch};
+			     parse_line};
 	struct applier a = {cx, f, z};
 	return pl_run(&cfg, z, apply_next, &a);
 }

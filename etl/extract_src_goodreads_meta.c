@@ -362,9 +362,10 @@ static void parser_free(void *w)
 
 /* Work out what line l (its text p, which is rewritten in place) holds.
  * 0 or GL_ENOMEM. */
-static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struct verdict *v,
-		      struct buf *msg)
+static int parse_line(void *w, char *p, const struct pl_line *l, void *out, struct buf *msg)
 {
+	struct parser *ps = w;
+	struct verdict *v = out;
 	struct meta *m = &ps->m;
 	char why[256];
 	if (l->too_long)
@@ -375,23 +376,12 @@ static int parse_line(struct parser *ps, char *p, const struct pl_line *l, struc
 	int failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
 	if (failed == GL_ENOMEM || m->nomem)
 		return GL_ENOMEM;
-	if (!failed && m->objects == 0 && m->depth == 0 && jsonl_blank(p, l->len)) {
-		v->what = V_BLANK;
-		return 0;
+	switch (jsonl_verdict(&ps->j, failed, m->depth, m->objects, p, l->len, why, sizeof why)) {
+	case JL_OK: return check(m, v, msg);
+	case JL_BLANK: v->what = V_BLANK; return 0;
+	case JL_BAD: return bad(v, msg, XB_BAD_JSON, "%s", why);
+	default: return GL_ENOMEM;
 	}
-	if (!failed && (m->depth != 0 || m->objects == 0)) {
-		/* an object or a string still open: yajl would carry it into
-		 * the next line and fail a good record there */
-		snprintf(why, sizeof why, "invalid JSON: %s",
-			 m->depth ? "the object is not closed"
-				  : "no complete value (a string left open?)");
-		if (jsonl_reset(&ps->j))
-			return GL_ENOMEM;
-		failed = -1;
-	}
-	if (failed)
-		return bad(v, msg, XB_BAD_JSON, "%s", why);
-	return check(m, v, msg);
 }
 
 /* Act on a verdict, in input order: count, report, write the row. */
@@ -441,17 +431,6 @@ static int apply_batch(void *ctx, const struct pl_batch *b)
 	return err;
 }
 
-static int parse_batch(void *w, struct pl_batch *b)
-{
-	struct verdict *v = b->out;
-	for (size_t i = 0; i < b->n; i++) {
-		int err = parse_line(w, b->text + b->line[i].at, &b->line[i], &v[i], &b->msg);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /* One thread: parse and apply each line as it comes. */
 static int read_inline(struct applier *a, struct gzl *z, const struct table *t)
 {
@@ -489,7 +468,7 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 		int threads = cx->o->threads;
 		if (threads > 1) {
 			struct pl_cfg cfg = {threads, sizeof(struct verdict), parser_new, &t,
-					     parser_free, parse_batch};
+					     parser_free, parse_line};
 			err = pl_run(&cfg, z, apply_batch, &a);
 		} else {
 			err = read_inline(&a, z, &t);
