@@ -242,9 +242,44 @@ void pl_close(struct parlines *p)
 	free(p);
 }
 
+/* pl_run with one worker: each line parsed on this thread straight from
+ * z's buffer (no copy, no thread) and applied as a batch of one. */
+static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
+		      int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
+{
+	struct pl_batch *b = calloc(1, sizeof *b);
+	void *w = cfg->worker_new(cfg->arg);
+	int err = 0, rc = 0;
+	if (b && !(b->out = malloc(cfg->out_size)))
+		err = GL_ENOMEM;
+	if (!b || !w || err) {
+		log_error("out of memory starting the parser");
+		err = GL_ENOMEM;
+	}
+	struct gzl_line ln;
+	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+		b->text = ln.p;
+		b->line[0] = (struct pl_line){0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
+		b->n = 1;
+		buf_clear(&b->msg);
+		b->err = cfg->parse(w, ln.p, &b->line[0], b->out, &b->msg);
+		err = apply(ctx, b);
+	}
+	if (w)
+		cfg->worker_free(w);
+	if (b) {
+		free(b->out);
+		buf_free(&b->msg);
+		free(b);
+	}
+	return err ? err : rc < 0 ? rc : 0;
+}
+
 int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
 {
+	if (cfg->workers <= 1)
+		return run_inline(cfg, z, apply, ctx);
 	struct parlines *p;
 	int err = pl_open(&p, cfg), rc = 1;
 	struct pl_batch *b;

@@ -89,7 +89,9 @@ void pl_close(struct parlines *p);
 
 /* The whole loop: read z's lines into batches, have cfg's workers parse
  * them, and call apply(ctx, batch) for every parsed batch in input order
- * (apply sees the batch's own err first).  0, rc < 0 from gzl_next, or the
+ * (apply sees the batch's own err first).  With one worker no thread is
+ * started: each line is parsed on this thread as it comes and applied as a
+ * batch of one.  0, rc < 0 from gzl_next, or the
  * first error of pl_open, pl_add or apply; after an error no batch is
  * applied. */
 struct gzl;

@@ -358,43 +358,6 @@ static void parser_free(void *w)
 	free(ps);
 }
 
-/* Apply a parsed batch's verdicts in order. */
-static int apply_batch(struct xctx *cx, struct xfile *f, const struct gzl *z,
-		       const struct pl_batch *b)
-{
-	const struct verdict *v = b->out;
-	int err = b->err;
-	for (size_t i = 0; i < b->n && !err; i++) {
-		const struct pl_line *l = &b->line[i];
-		err = apply(cx, f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
-		xsrc_tick(cx, f, z);
-	}
-	return err;
-}
-
-/* One thread: parse and apply each line as it comes. */
-static int read_inline(struct xctx *cx, struct xfile *f, struct gzl *z)
-{
-	struct parser *ps = parser_new(NULL);
-	struct buf msg = {0};
-	struct gzl_line ln;
-	int err = ps ? 0 : GL_ENOMEM, rc = 0;
-	while (!err && (rc = gzl_next(z, &ln)) == 1) {
-		struct pl_line l = {0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
-		struct verdict v = {0};
-		buf_clear(&msg);
-		err = parse_line(ps, ln.p, &l, &v, &msg);
-		if (!err)
-			err = apply(cx, f, &v, msg.p ? msg.p + v.msg : "", ln.lineno, ln.offset);
-		xsrc_tick(cx, f, z);
-	}
-	if (!ps)
-		log_error("out of memory starting the JSON parser");
-	parser_free(ps);
-	buf_free(&msg);
-	return err ? err : rc;
-}
-
 /* What apply_batch needs, through pl_run. */
 struct applier {
 	struct xctx *cx;
@@ -402,19 +365,19 @@ struct applier {
 	const struct gzl *z;
 };
 
-static int apply_next(void *ctx, const struct pl_batch *b)
+/* Apply a parsed batch's verdicts in order. */
+static int apply_batch(void *ctx, const struct pl_batch *b)
 {
 	struct applier *a = ctx;
-	return apply_batch(a->cx, a->f, a->z, b);
-}
-
-/* Several threads parse batches of lines; this one reads and applies. */
-static int read_parallel(struct xctx *cx, struct xfile *f, struct gzl *z, int workers)
-{
-	struct pl_cfg cfg = {workers, sizeof(struct verdict), parser_new, NULL, parser_free,
-			     parse_line};
-	struct applier a = {cx, f, z};
-	return pl_run(&cfg, z, apply_next, &a);
+	const struct verdict *v = b->out;
+	int err = b->err;
+	for (size_t i = 0; i < b->n && !err; i++) {
+		const struct pl_line *l = &b->line[i];
+		err = apply(a->cx, a->f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno,
+			    l->off);
+		xsrc_tick(a->cx, a->f, a->z);
+	}
+	return err;
 }
 
 int src_goodreads_json(struct xctx *cx, struct xfile *f)
@@ -422,8 +385,11 @@ int src_goodreads_json(struct xctx *cx, struct xfile *f)
 	struct gzl *z = NULL;
 	int err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
-		int threads = cx->o->threads;
-		err = threads > 1 ? read_parallel(cx, f, z, threads) : read_inline(cx, f, z);
+		/* --threads 1 (or 0): parsed on this thread, line by line */
+		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, NULL,
+				     parser_free, parse_line};
+		struct applier a = {cx, f, z};
+		err = pl_run(&cfg, z, apply_batch, &a);
 	}
 	if (z)
 		xsrc_bytes(f, z);

@@ -431,31 +431,6 @@ static int apply_batch(void *ctx, const struct pl_batch *b)
 	return err;
 }
 
-/* One thread: parse and apply each line as it comes. */
-static int read_inline(struct applier *a, struct gzl *z, const struct table *t)
-{
-	struct parser *ps = parser_new((void *)t);
-	struct buf msg = {0};
-	struct gzl_line ln;
-	int err = ps ? 0 : GL_ENOMEM, rc = 0;
-	if (err)
-		log_error("out of memory reading %s", a->f->path);
-	while (!err && (rc = gzl_next(z, &ln)) == 1) {
-		struct pl_line l = {0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
-		struct verdict v = {0};
-		buf_clear(&msg);
-		if ((err = parse_line(ps, ln.p, &l, &v, &msg)) == GL_ENOMEM)
-			log_error("out of memory reading %s", a->f->path);
-		if (!err)
-			err = apply(a->cx, a->f, a->ncols, &v, msg.p ? msg.p + v.msg : "", ln.lineno,
-				    ln.offset);
-		xsrc_tick(a->cx, a->f, z);
-	}
-	parser_free(ps);
-	buf_free(&msg);
-	return err ? err : rc;
-}
-
 int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 {
 	struct table t;
@@ -465,14 +440,9 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 		err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
 		struct applier a = {cx, f, z, t.ncols};
-		int threads = cx->o->threads;
-		if (threads > 1) {
-			struct pl_cfg cfg = {threads, sizeof(struct verdict), parser_new, &t,
-					     parser_free, parse_line};
-			err = pl_run(&cfg, z, apply_batch, &a);
-		} else {
-			err = read_inline(&a, z, &t);
-		}
+		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, &t,
+				     parser_free, parse_line};
+		err = pl_run(&cfg, z, apply_batch, &a);
 	}
 	if (z)
 		xsrc_bytes(f, z);
