@@ -74,11 +74,8 @@ struct row {
 	uint64_t cap;
 };
 
-static int row_reserve(struct row *r, uint64_t n)
+static void row_free(struct row *r)
 {
-	if (n <= r->cap)
-		return 0;
-	uint64_t cap = n > 1024 ? n : 1024;
 	free(r->keys);
 	free(r->tmp);
 	free(r->raw);
@@ -86,6 +83,14 @@ static int row_reserve(struct row *r, uint64_t n)
 	free(r->times);
 	free(r->ratings);
 	free(r->bits);
+}
+
+static int row_reserve(struct row *r, uint64_t n)
+{
+	if (n <= r->cap)
+		return 0;
+	uint64_t cap = n > 1024 ? n : 1024;
+	row_free(r);
 	r->keys = malloc(cap * 8);
 	r->tmp = malloc(cap * 8);
 	r->raw = malloc(cap * 8);
@@ -96,17 +101,6 @@ static int row_reserve(struct row *r, uint64_t n)
 	int ok = r->keys && r->tmp && r->raw && r->items && r->times && r->ratings && r->bits;
 	r->cap = ok ? cap : 0;
 	return ok ? 0 : GL_ENOMEM;
-}
-
-static void row_free(struct row *r)
-{
-	free(r->keys);
-	free(r->tmp);
-	free(r->raw);
-	free(r->items);
-	free(r->times);
-	free(r->ratings);
-	free(r->bits);
 }
 
 /* Gather user u's kept ratings in output order into r; returns their count. */
