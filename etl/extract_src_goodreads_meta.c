@@ -19,6 +19,7 @@
 #include "err.h"
 #include "extract_value.h"
 #include "gzline.h"
+#include "extract_jsonflat.h"
 #include "extract_jsonl.h"
 #include "extract_parlines.h"
 #include "log.h"
@@ -57,6 +58,7 @@ struct meta {
 	struct buf vals;   /* values back to back, each NUL-terminated */
 	struct buf authors;
 	struct buf dist;
+	struct buf scratch; /* the fast path's decoded string */
 	long bad_utf8;
 	int nomem;
 };
@@ -151,6 +153,19 @@ static int put(struct meta *m, int col, const char *s, size_t len)
 	return 1;
 }
 
+/* Append an author id to the list ('|' after the first that is not ""). */
+static int add_author(struct meta *m, const char *s, size_t len)
+{
+	long bad = 0;
+	if ((m->authors.len && buf_addc(&m->authors, '|')) ||
+	    (bad = utf8_clean(s, len, 0, &m->authors)) < 0) {
+		m->nomem = 1;
+		return 0;
+	}
+	m->bad_utf8 += bad;
+	return 1;
+}
+
 static int scalar(struct meta *m, const char *s, size_t len)
 {
 	if (m->depth == 0)
@@ -162,13 +177,7 @@ static int scalar(struct meta *m, const char *s, size_t len)
 	}
 	if (m->author_key) {
 		m->author_key = 0;
-		long bad = 0;
-		if ((m->authors.len && buf_addc(&m->authors, '|')) ||
-		    (bad = utf8_clean(s, len, 0, &m->authors)) < 0) {
-			m->nomem = 1;
-			return 0;
-		}
-		m->bad_utf8 += bad;
+		return add_author(m, s, len);
 	}
 	return 1;
 }
@@ -266,6 +275,165 @@ static void start_record(struct meta *m)
 	m->nomem = 0;
 }
 
+/* ---- the fast path: the same record without yajl ------------------------
+ *
+ * Most of a books line is values this reader drops (popular_shelves,
+ * similar_books, description).  The fast path checks those with
+ * jsonflat_skip without building them, and hands the kept top-level values
+ * and the author ids to put and add_author as the callbacks above do.  What
+ * it accepts yajl accepts, giving the same record; anything else (an
+ * escaped key, whitespace other than space, tab, CR, LF, an author_id that
+ * is an array, invalid JSON) it gives up on and yajl has the final word, so
+ * the messages for bad records are yajl's alone.  Each fn returns the end
+ * of what it read, or NULL to give up. */
+
+static const char *ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* The string whose text starts at p (after its quote) into *s, *len,
+ * decoded into m->scratch when it holds escapes; returns its closing
+ * quote. */
+static const char *fast_string(struct meta *m, const char *p, const char *end, const char **s,
+			       size_t *len)
+{
+	int esc = 0;
+	const char *e = jsonflat_string_end(p, end, &esc);
+	if (!e)
+		return NULL;
+	*s = p;
+	*len = (size_t)(e - p);
+	if (esc) {
+		buf_clear(&m->scratch);
+		if (jsonl_decode(p, *len, &m->scratch))
+			return NULL;
+		*s = m->scratch.p;
+		*len = m->scratch.len;
+	}
+	return e;
+}
+
+/* A string, number, true or false at p whose text goes to fill(m, text). */
+static const char *fast_scalar(struct meta *m, const char *p, const char *end,
+			       int (*fill)(struct meta *, int, const char *, size_t), int col)
+{
+	const char *s, *e;
+	size_t len;
+	if (*p == '"')
+		return (e = fast_string(m, p + 1, end, &s, &len)) && fill(m, col, s, len) ? e + 1
+											   : NULL;
+	if (!(e = jsonflat_skip(p, end)))
+		return NULL;
+	/* null fills nothing; a number or literal is its own text */
+	return *p == 'n' || *p == '{' || *p == '[' || fill(m, col, p, (size_t)(e - p)) ? e : NULL;
+}
+
+static int fill_author(struct meta *m, int col, const char *s, size_t len)
+{
+	(void)col;
+	return add_author(m, s, len);
+}
+
+/* The book's "authors" array at p: each element's author_id, as the
+ * callbacks take it (an object's key at depth 3 of the record). */
+static const char *fast_authors(struct meta *m, const char *p, const char *end)
+{
+	const char *e;
+	int esc = 0;
+	p = ws(p + 1, end);
+	if (p < end && *p == ']')
+		return p + 1;
+	for (;;) {
+		if (p >= end)
+			return NULL;
+		if (*p != '{') {
+			if (!(p = jsonflat_skip(p, end)))
+				return NULL;
+		} else if ((p = ws(p + 1, end)) < end && *p == '}') {
+			p++;
+		} else {
+			for (;;) {
+				if (p >= end || *p != '"' || !(e = jsonflat_string_end(p + 1, end, &esc)) ||
+				    esc)
+					return NULL;
+				int is_id = e - p - 1 == 9 && memcmp(p + 1, "author_id", 9) == 0;
+				p = ws(e + 1, end);
+				if (p >= end || *p != ':' || (p = ws(p + 1, end)) >= end)
+					return NULL;
+				if (!is_id)
+					p = jsonflat_skip(p, end);
+				else if (*p == '[') /* yajl takes the first scalar inside */
+					return NULL;
+				else
+					p = fast_scalar(m, p, end, fill_author, 0);
+				if (!p)
+					return NULL;
+				p = ws(p, end);
+				if (p < end && *p == ',') {
+					p = ws(p + 1, end);
+					continue;
+				}
+				if (p < end && *p == '}') {
+					p++;
+					break;
+				}
+				return NULL;
+			}
+		}
+		p = ws(p, end);
+		if (p < end && *p == ',') {
+			p = ws(p + 1, end);
+			continue;
+		}
+		return p < end && *p == ']' ? p + 1 : NULL;
+	}
+}
+
+/* The record on line[0..len) into m: 1, or 0 when yajl must decide (m is
+ * then half filled: start it again). */
+static int fast_record(struct meta *m, const char *line, size_t len)
+{
+	const char *end = line + len, *p = ws(line, end), *e;
+	int esc = 0;
+	if (p >= end || *p != '{')
+		return 0;
+	p = ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+	} else {
+		for (;;) {
+			if (p >= end || *p != '"' || !(e = jsonflat_string_end(p + 1, end, &esc)) || esc)
+				return 0;
+			int col = lookup(m->tab, (const unsigned char *)p + 1, (size_t)(e - p - 1));
+			p = ws(e + 1, end);
+			if (p >= end || *p != ':' || (p = ws(p + 1, end)) >= end)
+				return 0;
+			if (col == C_AUTHORS && *p == '[')
+				p = fast_authors(m, p, end);
+			else if (col == C_NONE || col == C_AUTHORS || (col >= 0 && m->set[col]))
+				p = jsonflat_skip(p, end); /* nothing kept: checked only */
+			else
+				p = fast_scalar(m, p, end, put, col);
+			if (!p)
+				return 0;
+			p = ws(p, end);
+			if (p < end && *p == ',') {
+				p = ws(p + 1, end);
+				continue;
+			}
+			if (p < end && *p == '}') {
+				p++;
+				break;
+			}
+			return 0;
+		}
+	}
+	return ws(p, end) == end && !m->nomem;
+}
+
 /* Spread rating_dist "5:7|4:4|3:2|2:0|1:0|total:13" over ratings_1..5. */
 static void spread_dist(struct meta *m)
 {
@@ -279,7 +447,7 @@ static void spread_dist(struct meta *m)
 }
 
 /* What a line holds, worked out on any thread; acted on in input order. */
-enum { V_BLANK, V_BAD, V_ROW };
+enum { V_BLANK, V_BAD, V_ROW, V_REFUSED /* GRM_FAST only */ };
 struct verdict {
 	int what, cls;
 	long bad_utf8; /* V_ROW: escapes or bytes replaced by U+FFFD */
@@ -340,6 +508,7 @@ static int check(struct meta *m, struct verdict *v, struct buf *msg)
 struct parser {
 	struct jsonl j;
 	struct meta m;
+	int path; /* GRM_BOTH, or one path alone for the tests */
 };
 
 static void *parser_new(void *table)
@@ -364,6 +533,7 @@ static void parser_free(void *w)
 	buf_free(&ps->m.vals);
 	buf_free(&ps->m.authors);
 	buf_free(&ps->m.dist);
+	buf_free(&ps->m.scratch);
 	free(ps);
 }
 
@@ -379,7 +549,18 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 		return bad(v, msg, XB_TOO_LONG, "line of %" PRIu64 " bytes is longer than --max-line",
 			   (uint64_t)l->full_len);
 	start_record(m);
-	m->bad_utf8 = (long)jsonl_fix_escapes(p, l->len);
+	long fixed = (long)jsonl_fix_escapes(p, l->len);
+	m->bad_utf8 = fixed;
+	if (ps->path != GRM_YAJL) {
+		if (fast_record(m, p, l->len))
+			return check(m, v, msg);
+		if (ps->path == GRM_FAST) {
+			v->what = V_REFUSED;
+			return 0;
+		}
+		start_record(m);
+		m->bad_utf8 = fixed;
+	}
 	int failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
 	if (failed == GL_ENOMEM || m->nomem)
 		return GL_ENOMEM;
@@ -454,5 +635,39 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 	if (z)
 		xsrc_bytes(f, z);
 	gzl_close(z);
+	return err;
+}
+
+int grmeta_parse_one(const char *header, const char *line, int path, struct buf *out)
+{
+	struct table t;
+	int err = table_init(&t, header);
+	if (err)
+		return err;
+	struct parser *ps = parser_new(&t);
+	struct buf text = {0}, msg = {0};
+	if (!ps || buf_add(&text, line, strlen(line))) {
+		parser_free(ps);
+		buf_free(&text);
+		return GL_ENOMEM;
+	}
+	ps->path = path;
+	struct pl_line l = {.len = text.len, .full_len = text.len};
+	struct verdict v = {0};
+	err = parse_line(ps, text.p, &l, &v, &msg);
+	const char *s = msg.p ? msg.p + v.msg : "";
+	buf_clear(out);
+	if (!err && v.what == V_ROW) {
+		err = buf_printf(out, "row %ld:", v.bad_utf8);
+		for (int c = 0; c < t.ncols && !err; c++, s += strlen(s) + 1)
+			err = buf_printf(out, " [%s]", s);
+	} else if (!err) {
+		err = v.what == V_BLANK ? buf_adds(out, "blank")
+		      : v.what == V_REFUSED ? buf_adds(out, "refused")
+					    : buf_printf(out, "bad %d: %s", v.cls, s);
+	}
+	parser_free(ps);
+	buf_free(&text);
+	buf_free(&msg);
 	return err;
 }
