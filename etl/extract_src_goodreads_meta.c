@@ -16,6 +16,7 @@
 #include "extract_src_goodreads_meta.h"
 
 #include "buf.h"
+#include "csvwrite.h"
 #include "err.h"
 #include "extract_value.h"
 #include "gzline.h"
@@ -55,6 +56,7 @@ struct meta {
 	int author_key;    /* the next value is an author_id */
 	int set[MAX_COLS];
 	size_t off[MAX_COLS];
+	size_t len[MAX_COLS];
 	struct buf vals;   /* values back to back, each NUL-terminated */
 	struct buf authors;
 	struct buf dist;
@@ -144,6 +146,8 @@ static int put(struct meta *m, int col, const char *s, size_t len)
 		return 1;
 	m->off[col] = m->vals.len;
 	long bad = utf8_clean(s, len, 0, &m->vals);
+	if (bad >= 0)
+		m->len[col] = m->vals.len - m->off[col];
 	if (bad < 0 || buf_addc(&m->vals, 0)) {
 		m->nomem = 1;
 		return 0;
@@ -451,8 +455,8 @@ enum { V_BLANK, V_BAD, V_ROW, V_REFUSED /* GRM_FAST only */ };
 struct verdict {
 	int what, cls;
 	long bad_utf8; /* V_ROW: escapes or bytes replaced by U+FFFD */
-	size_t msg;    /* in the batch's msg: V_BAD's message, V_ROW's fields
-			* back to back, each NUL-terminated */
+	size_t msg;    /* in the batch's msg: V_BAD's message, V_ROW's row */
+	size_t len;    /* V_ROW: the row's bytes, in CSV with its newline */
 };
 
 static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...)
@@ -470,8 +474,29 @@ static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...
 	return buf_add(msg, text, strlen(text) + 1);
 }
 
-/* The record m holds, checked, into v (its fields appended to msg).  0 or
- * GL_ENOMEM. */
+/* A field as csvw_field writes it. */
+static int add_field(struct buf *b, const char *s, size_t len)
+{
+	if (!csv_needs_quote(s, len))
+		return buf_add(b, s, len);
+	if (buf_reserve(b, 2 * len + 2)) /* every byte a quote, at worst */
+		return GL_ENOMEM;
+	char *d = b->p + b->len;
+	*d++ = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			*d++ = '"';
+		*d++ = s[i];
+	}
+	*d++ = '"';
+	b->len = (size_t)(d - b->p);
+	b->p[b->len] = 0;
+	return 0;
+}
+
+/* The record m holds, checked, into v: its row in CSV appended to msg, on
+ * the parsing thread, so that the thread writing in input order only
+ * copies it.  0 or GL_ENOMEM. */
 static int check(struct meta *m, struct verdict *v, struct buf *msg)
 {
 	const struct table *t = m->tab;
@@ -484,23 +509,28 @@ static int check(struct meta *m, struct verdict *v, struct buf *msg)
 		spread_dist(m);
 	if (m->nomem)
 		return GL_ENOMEM;
-	if (!m->set[0] || m->vals.p[m->off[0]] == 0)
+	if (!m->set[0] || m->len[0] == 0)
 		return bad(v, msg, XB_MISSING_FIELD, "no %s", t->name[0]);
 	const char *key = m->vals.p + m->off[0];
-	if (!xsrc_is_num(key, strlen(key))) {
+	if (!xsrc_is_num(key, m->len[0])) {
 		char q[64];
-		xval_quote(key, strlen(key), q, sizeof q);
+		xval_quote(key, m->len[0], q, sizeof q);
 		return bad(v, msg, XB_BAD_ID, "%s %s %s", t->name[0], q,
-			   xsrc_num_problem(key, strlen(key)));
+			   xsrc_num_problem(key, m->len[0]));
 	}
 	v->what = V_ROW;
 	v->bad_utf8 = m->bad_utf8;
 	v->msg = msg->len;
 	int err = 0;
 	for (int c = 0; c < t->ncols && !err; c++) {
-		const char *s = m->set[c] ? m->vals.p + m->off[c] : "";
-		err = buf_add(msg, s, strlen(s) + 1);
+		if (c)
+			err = buf_addc(msg, ',');
+		if (m->set[c] && !err)
+			err = add_field(msg, m->vals.p + m->off[c], m->len[c]);
 	}
+	if (!err)
+		err = buf_addc(msg, '\n');
+	v->len = msg->len - v->msg;
 	return err;
 }
 
@@ -573,8 +603,8 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 }
 
 /* Act on a verdict, in input order: count, report, write the row. */
-static int apply(struct xctx *cx, struct xfile *f, int ncols, const struct verdict *v,
-		 const char *msg, uint64_t line, uint64_t off)
+static int apply(struct xctx *cx, struct xfile *f, const struct verdict *v, const char *msg,
+		 uint64_t line, uint64_t off)
 {
 	f->st->lines++;
 	if (v->what == V_BLANK)
@@ -588,10 +618,7 @@ static int apply(struct xctx *cx, struct xfile *f, int ncols, const struct verdi
 		if (err)
 			return err;
 	}
-	const char *fields[MAX_COLS];
-	for (int c = 0; c < ncols; c++, msg += strlen(msg) + 1)
-		fields[c] = msg;
-	xsrc_row(f, fields, (size_t)ncols);
+	xsrc_row_text(f, msg, v->len);
 	return 0;
 }
 
@@ -600,7 +627,6 @@ struct applier {
 	struct xctx *cx;
 	struct xfile *f;
 	const struct gzl *z;
-	int ncols;
 };
 
 static int apply_batch(void *ctx, const struct pl_batch *b)
@@ -612,8 +638,7 @@ static int apply_batch(void *ctx, const struct pl_batch *b)
 		log_error("out of memory reading %s", a->f->path);
 	for (size_t i = 0; i < b->n && !err; i++) {
 		const struct pl_line *l = &b->line[i];
-		err = apply(a->cx, a->f, a->ncols, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno,
-			    l->off);
+		err = apply(a->cx, a->f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
 		xsrc_tick(a->cx, a->f, a->z);
 	}
 	return err;
@@ -627,7 +652,7 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 	if (!err)
 		err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
-		struct applier a = {cx, f, z, t.ncols};
+		struct applier a = {cx, f, z};
 		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, &t,
 				     parser_free, parse_line};
 		err = pl_run(&cfg, z, apply_batch, &a);
@@ -658,9 +683,7 @@ int grmeta_parse_one(const char *header, const char *line, int path, struct buf 
 	const char *s = msg.p ? msg.p + v.msg : "";
 	buf_clear(out);
 	if (!err && v.what == V_ROW) {
-		err = buf_printf(out, "row %ld:", v.bad_utf8);
-		for (int c = 0; c < t.ncols && !err; c++, s += strlen(s) + 1)
-			err = buf_printf(out, " [%s]", s);
+		err = buf_printf(out, "row %ld: %.*s", v.bad_utf8, (int)v.len, s);
 	} else if (!err) {
 		err = v.what == V_BLANK ? buf_adds(out, "blank")
 		      : v.what == V_REFUSED ? buf_adds(out, "refused")

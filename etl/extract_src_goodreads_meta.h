@@ -14,7 +14,8 @@
 int src_goodreads_meta(struct xctx *cx, struct xfile *f);
 
 /* For the tests: what the reader makes of one line for a table of columns
- * header, into out: "row N: [field]..." (N values mended to U+FFFD),
+ * header, into out: "row N: " and the row as written to the table (in
+ * CSV, with its newline; N values mended to U+FFFD),
  * "bad CLASS: message", "blank", or "refused" when path is GRM_FAST and the
  * fast path left the line to yajl.  GRM_BOTH parses as the reader does (the
  * fast path, yajl when it gives up); GRM_YAJL and GRM_FAST run one alone.
