@@ -34,6 +34,7 @@
 #include <string.h>
 
 #define MAX_COLS 16
+#define LEN_MAX 32
 enum { C_NONE = -1, C_AUTHORS = -2, C_DIST = -3 };
 
 /* The table's columns, from its header. */
@@ -42,6 +43,7 @@ struct table {
 	const char *name[MAX_COLS];
 	size_t len[MAX_COLS];       /* strlen(name[c]) */
 	int keyed[MAX_COLS];        /* the column a key of that name fills, or C_NONE */
+	uint32_t bylen[LEN_MAX + 1]; /* bit c: len[c] is the index (LEN_MAX: or more) */
 	int ncols;
 	int author_id, author_ids;  /* filled from "authors" (books), or -1 */
 	int rating[5];              /* ratings_1..5 filled from "rating_dist" (works), or -1 */
@@ -111,6 +113,7 @@ static int table_init(struct table *t, const char *header)
 		for (int c = 0; c < t->ncols; c++) {
 			t->len[c] = strlen(t->name[c]);
 			t->keyed[c] = computed(t, c) ? C_NONE : c;
+			t->bylen[t->len[c] < LEN_MAX ? t->len[c] : LEN_MAX] |= 1u << c;
 		}
 		if (t->author_ids < 0 || t->author_id >= 0)
 			return 0;
@@ -126,10 +129,13 @@ static int lookup(const struct table *t, const unsigned char *k, size_t len)
 		return C_AUTHORS;
 	if (t->rating[0] >= 0 && len == 11 && memcmp(k, "rating_dist", 11) == 0)
 		return C_DIST;
-	/* lengths first: a books line has about 30 keys against 14 columns */
-	for (int c = 0; c < t->ncols; c++)
+	/* the columns of that length only: a books line has about 30 keys
+	 * against 14 columns, most of them of a length no column has */
+	for (uint32_t cand = t->bylen[len < LEN_MAX ? len : LEN_MAX]; cand; cand &= cand - 1) {
+		int c = __builtin_ctz(cand);
 		if (t->len[c] == len && memcmp(t->name[c], k, len) == 0)
 			return t->keyed[c];
+	}
 	return C_NONE;
 }
 
