@@ -55,10 +55,10 @@ void xsrc_row(struct xfile *f, const char *const *fields, size_t n)
 	f->st->kept++;
 }
 
-void xsrc_row_text(struct xfile *f, const char *row, size_t len)
+void xsrc_rows_text(struct xfile *f, const char *rows, size_t len)
 {
-	fwrite_unlocked(row, 1, len, f->tab);
-	f->st->kept++;
+	if (len)
+		fwrite_unlocked(rows, 1, len, f->tab);
 }
 
 int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z)

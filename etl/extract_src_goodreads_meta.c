@@ -646,32 +646,50 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 	}
 }
 
-/* Act on a verdict, in input order: count, report, write the row. */
-static int apply(struct xctx *cx, struct xfile *f, const struct verdict *v, const char *msg,
-		 uint64_t line, uint64_t off)
-{
-	f->st->lines++;
-	if (v->what == V_BLANK)
-		return 0;
-	f->st->records++;
-	if (v->what == V_BAD)
-		return xsrc_bad(cx, f, v->cls, line, off, "%s", msg);
-	if (v->bad_utf8) {
-		int err = xrep_note(&cx->rep, f->st, XB_BAD_UTF8, (uint64_t)v->bad_utf8, line, off,
-				    "invalid UTF-8 or escape replaced by U+FFFD");
-		if (err)
-			return err;
-	}
-	xsrc_row_text(f, msg, v->len);
-	return 0;
-}
-
 /* What apply_batch needs. */
 struct applier {
 	struct xctx *cx;
 	struct xfile *f;
 	const struct gzl *z;
+	struct buf rows; /* rows not yet written, handed to the table in large
+			  * blocks: one write(2) per ROWS_BLOCK, not per stdio
+			  * buffer of 4 KiB */
 };
+
+#define ROWS_BLOCK (1u << 20)
+
+static void flush_rows(struct applier *a)
+{
+	xsrc_rows_text(a->f, a->rows.p, a->rows.len);
+	buf_clear(&a->rows);
+}
+
+/* Act on a verdict, in input order: count, report, keep the row. */
+static int apply(struct applier *a, const struct verdict *v, const char *msg, uint64_t line,
+		 uint64_t off)
+{
+	struct xfile *f = a->f;
+	f->st->lines++;
+	if (v->what == V_BLANK)
+		return 0;
+	f->st->records++;
+	if (v->what == V_BAD)
+		return xsrc_bad(a->cx, f, v->cls, line, off, "%s", msg);
+	if (v->bad_utf8) {
+		int err = xrep_note(&a->cx->rep, f->st, XB_BAD_UTF8, (uint64_t)v->bad_utf8, line, off,
+				    "invalid UTF-8 or escape replaced by U+FFFD");
+		if (err)
+			return err;
+	}
+	if (buf_add(&a->rows, msg, v->len)) {
+		log_error("out of memory reading %s", f->path);
+		return GL_ENOMEM;
+	}
+	f->st->kept++;
+	if (a->rows.len >= ROWS_BLOCK)
+		flush_rows(a);
+	return 0;
+}
 
 static int apply_batch(void *ctx, const struct pl_batch *b)
 {
@@ -682,7 +700,7 @@ static int apply_batch(void *ctx, const struct pl_batch *b)
 		log_error("out of memory reading %s", a->f->path);
 	for (size_t i = 0; i < b->n && !err; i++) {
 		const struct pl_line *l = &b->line[i];
-		err = apply(a->cx, a->f, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
+		err = apply(a, &v[i], b->msg.p ? b->msg.p + v[i].msg : "", l->lineno, l->off);
 		xsrc_tick(a->cx, a->f, a->z);
 	}
 	return err;
@@ -696,10 +714,12 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 	if (!err)
 		err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
-		struct applier a = {cx, f, z};
+		struct applier a = {cx, f, z, {0}};
 		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, &t,
 				     parser_free, parse_line};
 		err = pl_run(&cfg, z, apply_batch, &a);
+		flush_rows(&a);
+		buf_free(&a.rows);
 	}
 	if (z)
 		xsrc_bytes(f, z);
