@@ -9,9 +9,14 @@
  * author_ids = all, '|'-separated) and a work's rating_dist
  * ("5:7|4:4|3:2|2:0|1:0|total:13") spread over ratings_1..ratings_5.  The
  * table's key (book_id, work_id, author_id) is required and numeric.
- * Strings are decoded by yajl (escapes, surrogate pairs) and mended with
- * utf8_clean: lone surrogates, \u0000 and invalid UTF-8 become U+FFFD and
- * count as bad_utf8, the record kept.
+ * Strings are decoded as yajl decodes them (escapes, surrogate pairs) and
+ * mended with utf8_clean: lone surrogates, \u0000 and invalid UTF-8 become
+ * U+FFFD and count as bad_utf8, the record kept.
+ *
+ * A line is read by a fast path first (below: the values the table drops
+ * are checked, not built) and by yajl's callbacks when the fast path is
+ * unsure; both fill the same record through put and add_author.  Rows are
+ * made in CSV where the line is parsed and written in input order.
  */
 #include "extract_src_goodreads_meta.h"
 
