@@ -364,7 +364,8 @@ static const char *fast_string(struct meta *m, const char *p, const char *end, c
 	return e;
 }
 
-/* A string, number, true or false at p whose text goes to fill(m, text). */
+/* The value at p (p < end): a string, number, true or false gives its text
+ * to fill(m, col, ...); null, an object or an array is checked only. */
 static const char *fast_scalar(struct meta *m, const char *p, const char *end,
 			       int (*fill)(struct meta *, int, const char *, size_t), int col)
 {
