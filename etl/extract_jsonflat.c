@@ -1,5 +1,6 @@
 #include "extract_jsonflat.h"
 
+#include <stdint.h>
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -190,4 +191,86 @@ int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
 int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx)
 {
 	return jsonflat_scan_raw(line, len, cb, NULL, ctx);
+}
+
+/* ---- pieces for the nested fast path (extract_src_goodreads_meta.c) ------ */
+
+const char *jsonflat_string_end(const char *p, const char *end, int *esc)
+{
+	return string_end(p, end, esc);
+}
+
+#define SKIP_MAX_DEPTH 64
+
+const char *jsonflat_skip(const char *p, const char *end)
+{
+	uint64_t objects = 0; /* bit d: level d + 1 is an object (else an array) */
+	int depth = 0, esc;
+	const char *e;
+	for (;;) {
+		/* a value starts at p (after whitespace) */
+		p = skip_ws(p, end);
+		if (p >= end)
+			return NULL;
+		switch (*p) {
+		case '{':
+		case '[':
+			if (depth == SKIP_MAX_DEPTH)
+				return NULL;
+			objects = objects << 1 | (*p == '{');
+			depth++;
+			p = skip_ws(p + 1, end);
+			if (p < end && *p == (objects & 1 ? '}' : ']')) {
+				p++;
+				objects >>= 1;
+				depth--;
+				break;
+			}
+			if (objects & 1)
+				goto key;
+			continue;
+		case '"':
+			if (!(e = string_end(p + 1, end, &esc)))
+				return NULL;
+			p = e + 1;
+			break;
+		case 't': if (!word(p, end, "true", 4)) return NULL; p += 4; break;
+		case 'f': if (!word(p, end, "false", 5)) return NULL; p += 5; break;
+		case 'n': if (!word(p, end, "null", 4)) return NULL; p += 4; break;
+		default:
+			if (!(e = number_end(p, end)))
+				return NULL;
+			/* yajl ends a number only at a byte that cannot continue it */
+			if (e < end && (*e == '.' || *e == 'e' || *e == 'E' || *e == '-' || *e == '+'))
+				return NULL;
+			p = e;
+		}
+		/* a value ended at p: close what it ends, go on after a comma */
+		for (;;) {
+			if (depth == 0)
+				return p;
+			p = skip_ws(p, end);
+			if (p >= end)
+				return NULL;
+			if (*p != (objects & 1 ? '}' : ']'))
+				break;
+			p++;
+			objects >>= 1;
+			depth--;
+		}
+		if (*p != ',')
+			return NULL;
+		p++;
+		if (!(objects & 1))
+			continue;
+	key:
+		/* an object's key and its colon; the value follows */
+		p = skip_ws(p, end);
+		if (p >= end || *p != '"' || !(e = string_end(p + 1, end, &esc)))
+			return NULL;
+		p = skip_ws(e + 1, end);
+		if (p >= end || *p != ':')
+			return NULL;
+		p++;
+	}
 }

@@ -34,4 +34,19 @@ typedef int (*jsonflat_raw_fn)(void *ctx, const unsigned char *s, size_t len);
 int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
 		      jsonflat_raw_fn raw, void *ctx);
 
+/* For other fast paths over JSON lines, checking what yajl's lexer and
+ * parser check (string validation off):
+ *
+ * The closing quote of a string whose text starts at p (after its opening
+ * quote), or NULL when yajl would refuse the string (a control character,
+ * an unknown escape) or it does not close before end.  *esc is set when it
+ * holds an escape (and is left alone otherwise). */
+const char *jsonflat_string_end(const char *p, const char *end, int *esc);
+
+/* The end of the JSON value at p (after any whitespace): a scalar, or an
+ * object or array with everything nested in it, checked but not decoded.
+ * NULL when yajl would refuse it, it does not end before end, or it nests
+ * deeper than 64 levels: the caller then asks yajl. */
+const char *jsonflat_skip(const char *p, const char *end);
+
 #endif

@@ -144,3 +144,75 @@ int jsonl_verdict(struct jsonl *j, int failed, int depth, int objects, const cha
 		 depth ? "the object is not closed" : "no complete value (a string left open?)");
 	return jsonl_reset(j) ? GL_ENOMEM : JL_BAD;
 }
+
+/* code point c as UTF-8 into out (c < 0x110000): its length */
+static size_t utf8_put(unsigned c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+int jsonl_decode(const char *s, size_t len, struct buf *out)
+{
+	/* decoding never makes text longer: reserve once */
+	if (buf_reserve(out, len))
+		return GL_ENOMEM;
+	char *d = out->p + out->len;
+	const char *end = s + len;
+	while (s < end) {
+		const char *b = memchr(s, '\\', (size_t)(end - s));
+		size_t n = (size_t)((b ? b : end) - s);
+		memcpy(d, s, n);
+		d += n;
+		if (!b)
+			break;
+		if (end - b < 2)
+			return -1;
+		s = b + 2;
+		switch (b[1]) {
+		case '"': *d++ = '"'; continue;
+		case '\\': *d++ = '\\'; continue;
+		case '/': *d++ = '/'; continue;
+		case 'b': *d++ = '\b'; continue;
+		case 'f': *d++ = '\f'; continue;
+		case 'n': *d++ = '\n'; continue;
+		case 'r': *d++ = '\r'; continue;
+		case 't': *d++ = '\t'; continue;
+		case 'u': break;
+		default: return -1; /* the lexer refuses it */
+		}
+		unsigned c, lo;
+		if (end - b < 6 || !hex4(b + 2, &c) || c == 0 || (c >= 0xdc00 && c <= 0xdfff))
+			return -1;
+		s = b + 6;
+		if (c >= 0xd800 && c <= 0xdbff) {
+			if (end - s < 6 || s[0] != '\\' || s[1] != 'u' || !hex4(s + 2, &lo) ||
+			    lo < 0xdc00 || lo > 0xdfff)
+				return -1;
+			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+			s += 6;
+		}
+		d += utf8_put(c, d);
+	}
+	out->len = (size_t)(d - out->p);
+	out->p[out->len] = 0;
+	return 0;
+}

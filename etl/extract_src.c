@@ -55,6 +55,12 @@ void xsrc_row(struct xfile *f, const char *const *fields, size_t n)
 	f->st->kept++;
 }
 
+void xsrc_rows_text(struct xfile *f, const char *rows, size_t len)
+{
+	if (len)
+		fwrite_unlocked(rows, 1, len, f->tab);
+}
+
 int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z)
 {
 	struct gzl_opts zo = {.max_line = cx->o->max_line};

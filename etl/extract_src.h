@@ -64,6 +64,11 @@ int xsrc_key_limit(struct xctx *cx, struct xfile *f);
  * kept. */
 void xsrc_row(struct xfile *f, const char *const *fields, size_t n);
 
+/* Write rows already in CSV (fields quoted as csvw_field quotes them,
+ * each row ending in '\n') to f's table, len bytes from rows (NULL when
+ * len is 0); the caller counts them kept. */
+void xsrc_rows_text(struct xfile *f, const char *rows, size_t len);
+
 /* Open path as lines with the run's --max-line.  0 or a gl_err (logged). */
 int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z);
 
