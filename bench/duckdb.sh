@@ -15,7 +15,9 @@
 # ratings written as CSV with the source's user and book ids and titles.
 #
 #   goodlens  goodlens-extract (interactions + books) -> goodlens-join
-#             --kind left --on book_id (items.raw.csv x books.csv) ->
+#             --kind left --on book_id --right-columns title (items.raw.csv
+#             x books.csv; the title is all the task keeps of a book, as
+#             the DuckDB query reads only book_id and title) ->
 #             goodlens-filter --min-user-ratings 5 --min-item-ratings 5
 #             --split none -> goodlens-export ratings-csv; default threads
 #   duckdb    bench/duckdb_etl.mjs: read_json with explicit columns,
@@ -100,7 +102,8 @@ gl_task='set -e
 	st=$1 bin=$2 o=$3 inter=$4 books=$5
 	t() { n=$1; shift; /usr/bin/time -a -o "$st" -f "$n %e %M %U %S" "$@"; }
 	t extract "$bin/goodlens-extract" -q --out "$o/ex" "$inter" "$books"
-	t join "$bin/goodlens-join" -q --kind left --on book_id -o "$o/items.titled.csv" \
+	t join "$bin/goodlens-join" -q --kind left --on book_id --right-columns title \
+		-o "$o/items.titled.csv" \
 		"$o/ex/items.raw.csv" "$o/ex/books.csv"
 	t filter "$bin/goodlens-filter" -q --users "$o/ex/users.raw.csv" --items "$o/items.titled.csv" \
 		--min-user-ratings 5 --min-item-ratings 5 --split none -o "$o/f" "$o/ex/ratings.raw.glr"

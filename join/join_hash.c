@@ -41,6 +41,8 @@ struct join {
 	struct csvb out;          /* output rows, written to of a block at a time */
 	int *lkey;                /* per left column: its key index or -1 */
 	uint8_t *rkey;            /* per right column: 1 = a key column */
+	size_t *rout;             /* the right columns written, in output order */
+	size_t nrout;
 	const char **bf;          /* a decoded build row */
 	size_t *blen;
 	struct buf key;
@@ -70,6 +72,24 @@ int join_parse_keys(struct join_opts *o, char *spec)
 	}
 	if (!o->nkeys) {
 		log_error("invalid value for --on: no key column");
+		return GL_EUSAGE;
+	}
+	return 0;
+}
+
+int join_parse_columns(struct join_opts *o, char *spec)
+{
+	char *save = NULL;
+	for (char *tok = strtok_r(spec, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->ncolumns == JOIN_MAX_COLUMNS) {
+			log_error("invalid value for --right-columns: more than %d columns",
+				  JOIN_MAX_COLUMNS);
+			return GL_EUSAGE;
+		}
+		o->columns[o->ncolumns++] = tok;
+	}
+	if (!o->ncolumns) {
+		log_error("invalid value for --right-columns: no column name");
 		return GL_EUSAGE;
 	}
 	return 0;
@@ -201,9 +221,8 @@ static int write_header(struct join *j)
 		seen[nseen++] = l->names[i];
 	}
 	int keep_right = j->o->kind != JOIN_SEMI && j->o->kind != JOIN_ANTI;
-	for (size_t c = 0; !err && keep_right && c < r->nf; c++) {
-		if (j->rkey[c])
-			continue;
+	for (size_t k = 0; !err && keep_right && k < j->nrout; k++) {
+		size_t c = j->rout[k];
 		buf_clear(&name);
 		err = buf_adds(&name, r->names[c]);
 		while (!err && taken(seen, nseen, name.p))
@@ -246,12 +265,11 @@ static void emit(struct join *j, const char *const *lf, const size_t *ll, const 
 			csvb_field(b, rf[r->key[j->lkey[i]]], rl[r->key[j->lkey[i]]]);
 	}
 	if (j->o->kind != JOIN_SEMI && j->o->kind != JOIN_ANTI)
-		for (size_t c = 0; c < r->nf; c++)
-			if (!j->rkey[c]) {
-				csvb_byte(b, ',');
-				if (rf)
-					csvb_field(b, rf[c], rl[c]);
-			}
+		for (size_t k = 0; k < j->nrout; k++) {
+			csvb_byte(b, ',');
+			if (rf)
+				csvb_field(b, rf[j->rout[k]], rl[j->rout[k]]);
+		}
 	csvb_byte(b, '\n');
 	j->out_rows++;
 	if (b->len >= JOIN_FLUSH)
@@ -613,6 +631,43 @@ static int rename_right(struct join *j)
 	return 0;
 }
 
+/* --right-columns: the right columns written, found by their header names
+ * before --rename gives them new ones. */
+static int select_right(struct join *j)
+{
+	const struct side *r = &j->s[R];
+	const struct join_opts *o = j->o;
+	j->rout = malloc((o->ncolumns ? o->ncolumns : r->nf) * sizeof *j->rout);
+	if (!j->rout)
+		return GL_ENOMEM;
+	for (size_t k = 0; k < o->ncolumns; k++) {
+		size_t c = 0;
+		while (c < r->nf && strcmp(r->names[c], o->columns[k]) != 0)
+			c++;
+		if (c == r->nf) {
+			log_error("%s: no column '%s' (--right-columns); its header has %zu columns: "
+				  "name them as the header does",
+				  r->path, o->columns[k], r->nf);
+			return GL_EFORMAT;
+		}
+		for (size_t i = 0; i < o->nkeys; i++)
+			if (r->key[i] == (int)c) {
+				log_error("--right-columns %s: %s is a key column of %s; the output has "
+					  "it among the left columns already",
+					  o->columns[k], o->columns[k], r->path);
+				return GL_EUSAGE;
+			}
+		for (size_t i = 0; i < k; i++)
+			if (j->rout[i] == c) {
+				log_error("--right-columns names '%s' twice", o->columns[k]);
+				return GL_EUSAGE;
+			}
+		j->rout[k] = c;
+	}
+	j->nrout = o->ncolumns;
+	return 0;
+}
+
 /* Which column of each side is a key; scratch for decoding build rows. */
 static int plan_columns(struct join *j)
 {
@@ -630,6 +685,10 @@ static int plan_columns(struct join *j)
 		j->lkey[l->key[k]] = (int)k;
 		j->rkey[r->key[k]] = 1;
 	}
+	if (!j->o->ncolumns)
+		for (size_t c = 0; c < r->nf; c++)
+			if (!j->rkey[c])
+				j->rout[j->nrout++] = c;
 	return 0;
 }
 
@@ -658,6 +717,8 @@ static int run(struct join *j, struct join_result *res)
 	int err = open_side(&j->s[L], o->left, o->lkeys, o->nkeys, o->delim);
 	if (!err)
 		err = open_side(&j->s[R], o->right, o->rkeys, o->nkeys, o->delim);
+	if (!err)
+		err = select_right(j);
 	if (!err)
 		err = rename_right(j);
 	if (!err)
@@ -725,6 +786,7 @@ int join_run(const struct join_opts *o, struct join_result *res)
 	intern_free(&j.miss);
 	free(j.lkey);
 	free(j.rkey);
+	free(j.rout);
 	free(j.bf);
 	free(j.blen);
 	buf_free(&j.key);

@@ -14,7 +14,8 @@
  *    like any other;
  *  - duplicate keys produce every pair;
  *  - output columns: every left column in order, then every right column
- *    that is not a key column; a key column holds the left value, or the
+ *    that is not a key column (or only the right columns that columns
+ *    names, in its order, as SQL's select list would); a key column holds the left value, or the
  *    right one when the row has no left side (right and full joins), as
  *    COALESCE does; semi and anti joins output the left columns only;
  *  - a right column whose name equals an earlier output name gets the
@@ -48,6 +49,7 @@ enum join_empty { JOIN_EMPTY_NULL, JOIN_EMPTY_VALUE };
 
 #define JOIN_MAX_KEYS 16
 #define JOIN_MAX_RENAMES 16
+#define JOIN_MAX_COLUMNS 64
 #define JOIN_EXAMPLES 20
 
 struct join_opts {
@@ -65,6 +67,8 @@ struct join_opts {
 	const char *rename_from[JOIN_MAX_RENAMES]; /* right columns renamed ... */
 	const char *rename_to[JOIN_MAX_RENAMES];   /* ... to these names */
 	size_t nrenames;
+	const char *columns[JOIN_MAX_COLUMNS]; /* right columns kept, by their */
+	size_t ncolumns;                      /* header names; 0 = every non-key */
 	const char *out;                      /* joined CSV, "-" = stdout */
 	const char *stats;                    /* join.stats.csv, NULL = none */
 };
@@ -100,5 +104,9 @@ int join_parse_keys(struct join_opts *o, char *spec);
  * before), names pointing into spec, which the call modifies.  0 or
  * GL_EUSAGE (logged). */
 int join_parse_renames(struct join_opts *o, char *spec);
+
+/* Parse "a,b" into o->columns (added to those before), names pointing into
+ * spec, which the call modifies.  0 or GL_EUSAGE (logged). */
+int join_parse_columns(struct join_opts *o, char *spec);
 
 #endif

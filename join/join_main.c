@@ -42,6 +42,11 @@ static void usage(void)
 	      "                          OLD=NEW,OLD2=NEW2); a RIGHT column already\n"
 	      "                          called NEW gets the suffix (name=title makes\n"
 	      "                          name the title column)\n"
+	      "      --right-columns C   write only these RIGHT columns, by their header\n"
+	      "                          names, in this order (several separated by\n"
+	      "                          ','; default: every one that is not a key), as\n"
+	      "                          SQL's select list does (book_id + title:\n"
+	      "                          --right-columns title)\n"
 	      "      --delimiter D       field delimiter of both inputs: , ; | :: tab\n"
 	      "                          space (or comma semicolon pipe colons); default:\n"
 	      "                          detected per file from its first lines (',' for\n"
@@ -58,7 +63,8 @@ static void usage(void)
 	      "  -h, --help              this text\n"
 	      "  -V, --version           version\n"
 	      "\n"
-	      "Output: every left column, then the right columns that are not keys.\n"
+	      "Output: every left column, then the right columns that are not keys\n"
+	      "(or those --right-columns names).\n"
 	      "A key column holds the left value, or the right one on rows without a\n"
 	      "left side.  Duplicate keys give every pair.  Row order: the streamed\n"
 	      "side's input order, each row's matches in the in-memory side's order,\n"
@@ -70,7 +76,7 @@ static void usage(void)
 }
 
 enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES, OPT_RENAME,
-       OPT_DELIMITER };
+       OPT_DELIMITER, OPT_COLUMNS };
 
 static const struct option longopts[] = {
 	{"on", required_argument, NULL, 'k'},
@@ -84,6 +90,7 @@ static const struct option longopts[] = {
 	{"max-build-rows", required_argument, NULL, OPT_MAX_ROWS},
 	{"max-build-bytes", required_argument, NULL, OPT_MAX_BYTES},
 	{"rename", required_argument, NULL, OPT_RENAME},
+	{"right-columns", required_argument, NULL, OPT_COLUMNS},
 	{"delimiter", required_argument, NULL, OPT_DELIMITER},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
@@ -119,6 +126,7 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 			err = cli_u64("--max-build-bytes", optarg, &o->max_build_bytes);
 			break;
 		case OPT_RENAME: err = join_parse_renames(o, optarg); break;
+		case OPT_COLUMNS: err = join_parse_columns(o, optarg); break;
 		case OPT_DELIMITER:
 			if ((o->delim = delim_parse(optarg)) == DELIM_NONE) {
 				log_error("invalid value for --delimiter: '%s' (one of , ; | :: tab "
@@ -138,6 +146,12 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 		return err;
 	if (!o->nkeys) {
 		log_error("--on is required: name the key columns");
+		return GL_EUSAGE;
+	}
+	if (o->ncolumns && (o->kind == JOIN_SEMI || o->kind == JOIN_ANTI)) {
+		log_error("--right-columns with --kind %s: a %s join writes no right column; "
+			  "leave --right-columns out",
+			  kinds[o->kind], kinds[o->kind]);
 		return GL_EUSAGE;
 	}
 	if (argc - optind != 2) {
