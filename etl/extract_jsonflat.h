@@ -9,8 +9,8 @@
  * stops) it gives up and the caller parses the line with yajl, which then
  * has the final word.  What it accepts is a subset of what yajl accepts, so
  * results never depend on which path ran; it is several times faster than
- * yajl on the UCSD interactions lines because it scans strings 16 bytes at
- * a time.
+ * yajl on the UCSD interactions lines because it finds a line's quotes 64
+ * bytes at a time (jsonflat_scan_path below).
  */
 #ifndef GL_JSONFLAT_H
 #define GL_JSONFLAT_H
@@ -33,5 +33,19 @@ typedef int (*jsonflat_raw_fn)(void *ctx, const unsigned char *s, size_t len);
  * one byte, so the raw text is empty exactly when yajl's string is. */
 int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
 		      jsonflat_raw_fn raw, void *ctx);
+
+/* The paths jsonflat_scan_raw can take, for tests that hold them against
+ * each other and for benchmarks.  The JF_MASKS* paths find a line's quotes,
+ * backslashes and control characters 64 bytes at a time (SSE2, AVX2,
+ * AVX-512BW, or a byte at a time for JF_MASKS_SCALAR) and walk the list of
+ * quote positions; they take lines of up to 2 KiB without a backslash and
+ * hand any other line to JF_STREAM, which finds each string's end as it
+ * comes (16 bytes at a time with SSE2).  JF_BEST is the widest masks the
+ * machine has (what jsonflat_scan_raw runs), JF_STREAM on a build without
+ * SSE2.  A path the build or the machine lacks runs as JF_STREAM.  Every
+ * path gives the same result and the same callbacks. */
+enum { JF_BEST, JF_STREAM, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2, JF_MASKS_AVX512 };
+int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
+		       jsonflat_raw_fn raw, void *ctx, int path);
 
 #endif

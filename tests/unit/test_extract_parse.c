@@ -159,11 +159,36 @@ static char *yajl_events_cb(const char *line, const yajl_callbacks *cb)
 
 static char *yajl_events(const char *line) { return yajl_events_cb(line, &tcb); }
 
+/* Every path of the fast path (jsonflat_scan_path) on line[0..len) against
+ * JF_STREAM: the same verdict and the same events, or fail naming the
+ * path. */
+static void paths_agree(const char *line, size_t len, const yajl_callbacks *cb,
+			jsonflat_raw_fn raw)
+{
+	static const int paths[] = {JF_BEST, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2,
+				    JF_MASKS_AVX512};
+	struct trace s = {{0}};
+	int want = jsonflat_scan_path(line, len, cb, raw, &s, JF_STREAM);
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct trace t = {{0}};
+		int got = jsonflat_scan_path(line, len, cb, raw, &t, paths[i]);
+		if (got != want)
+			fail_msg("path %d says %d, the stream %d: %.*s", paths[i], got, want,
+				 (int)len, line);
+		if (got && strcmp(s.b.p ? s.b.p : "", t.b.p ? t.b.p : "") != 0)
+			fail_msg("path %d events differ for %.*s:\nstream %s\npath   %s", paths[i],
+				 (int)len, line, s.b.p, t.b.p);
+		buf_free(&t.b);
+	}
+	buf_free(&s.b);
+}
+
 /* jsonflat_scan_raw on line: if it accepts, yajl accepts too with the same
- * events, strings compared by emptiness. */
+ * events, strings compared by emptiness; every path agrees. */
 static void check_raw(const char *line, int want_fast)
 {
 	struct trace t = {{0}};
+	paths_agree(line, strlen(line), &ecb, t_str_e);
 	int fast = jsonflat_scan_raw(line, strlen(line), &ecb, t_str_e, &t);
 	if (want_fast >= 0 && fast != want_fast)
 		fail_msg("jsonflat_scan_raw(%s) = %d, expected %d", line, fast, want_fast);
@@ -206,6 +231,54 @@ static void test_flat_raw_escapes(void **state)
 	check_raw("{\"a\": \"0123456789abcdef\x01\\n\"}", 0);
 }
 
+static void check_line(const char *line, int want_fast);
+
+/* Long strings with something in them at every offset: an escape, a
+ * control character, a stray quote, bytes that are not UTF-8 (passed
+ * through: strings are not validated), with the string starting at every
+ * offset of a 64-byte block, so that each crosses the 16-, 32- and 64-byte
+ * steps of every path at every place.  Each path agrees with the stream
+ * walk and, where they accept, with yajl. */
+static void test_flat_paths_long(void **state)
+{
+	(void)state;
+	static const char *const items[] = {
+		"\\n", "\\\"", "\\\\", "\\u00e9", "\\ud83d\\udcda", "\\x", "\\u12g4", "\\",
+		"\x01", "\x1f", "\t", "\"", "\xff", "\xc3", "\xe2\x80\x99", "}", "\\/",
+	};
+	char line[600], text[200];
+	for (size_t it = 0; it < sizeof items / sizeof items[0]; it++) {
+		size_t il = strlen(items[it]);
+		for (size_t pad = 0; pad < 64; pad += 5) {
+			for (size_t at = 0; at < 140; at += 3) {
+				memset(text, 'a' + (int)(at % 26), at);
+				memcpy(text + at, items[it], il);
+				memset(text + at + il, 'z', 20);
+				text[at + il + 20] = 0;
+				int n = snprintf(line, sizeof line,
+						 "{\"k%.*s\": \"%s\", \"rating\": 5, \"e\": \"\"}",
+						 (int)pad, "0123456789012345678901234567890123456789"
+							   "012345678901234567890123",
+						 text);
+				check_raw(line, -1);
+				check_line(line, -1);
+				/* cut short: a string that never closes, at every place */
+				for (int cut = n - 1; cut > n - 40 && cut > 0; cut -= 7) {
+					char c = line[cut];
+					line[cut] = 0;
+					check_raw(line, -1);
+					line[cut] = c;
+				}
+			}
+		}
+	}
+	/* the same walk accepts a clean long line on every path */
+	memset(text, 'q', 150);
+	text[150] = 0;
+	snprintf(line, sizeof line, "{\"a\": \"%s\", \"b\": true}", text);
+	check_raw(line, 1);
+}
+
 /* base (under 512 bytes) into line with 1 to 3 of its bytes replaced by
  * characters of alphabet, drawn from *seed; the same rounds give the same
  * lines on every run. */
@@ -243,6 +316,7 @@ static void test_flat_raw_mutations(void **state)
 static void check_line(const char *line, int want_fast)
 {
 	struct trace t = {{0}};
+	paths_agree(line, strlen(line), &tcb, NULL);
 	int fast = jsonflat_scan(line, strlen(line), &tcb, &t);
 	if (want_fast >= 0 && fast != want_fast)
 		fail_msg("jsonflat_scan(%s) = %d, expected %d", line, fast, want_fast);
@@ -357,7 +431,8 @@ int main(void)
 		cmocka_unit_test(test_goodreads_dates),   cmocka_unit_test(test_movielens_dates),
 		cmocka_unit_test(test_fix_escapes),       cmocka_unit_test(test_flat_matches_yajl),
 		cmocka_unit_test(test_flat_mutations),    cmocka_unit_test(test_flat_raw_escapes),
-		cmocka_unit_test(test_flat_raw_mutations),    cmocka_unit_test(test_kind_detection),
+		cmocka_unit_test(test_flat_raw_mutations),    cmocka_unit_test(test_flat_paths_long),
+		cmocka_unit_test(test_kind_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
