@@ -244,7 +244,7 @@ static inline __attribute__((always_inline)) void masks_sse2(const unsigned char
 #define HAVE_WIDE 1
 
 /* The same with one or two loads: the machines that have them */
-__attribute__((target("avx2"))) static void masks_avx2(const unsigned char *b, struct masks *m)
+__attribute__((target("avx2"), always_inline)) static inline void masks_avx2(const unsigned char *b, struct masks *m)
 {
 	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
 	const __m256i ctl = _mm256_set1_epi8(0x1f);
@@ -258,7 +258,7 @@ __attribute__((target("avx2"))) static void masks_avx2(const unsigned char *b, s
 #undef M2
 }
 
-__attribute__((target("avx512bw"))) static void masks_avx512(const unsigned char *b,
+__attribute__((target("avx512bw"), always_inline)) static inline void masks_avx512(const unsigned char *b,
 							     struct masks *m)
 {
 	__m512i v = _mm512_loadu_si512((const void *)b);
@@ -282,45 +282,60 @@ static uint64_t prefix_xor(uint64_t x)
 
 /* The positions of line's quotes into q: their number, or -1 when the line
  * holds a backslash (scan_stream's), -2 when a string holds a control
- * character (yajl refuses it). */
-static inline __attribute__((always_inline)) long quotes(const char *line, size_t len,
-							 uint16_t *q, int vec)
-{
-	unsigned char tail[64];
-	uint64_t inside = 0; /* all ones while a string runs past the block */
-	uint64_t bad = 0, bs = 0;
-	long n = 0;
-	(void)vec;
-	for (size_t at = 0; at < len; at += 64) {
-		const unsigned char *b = (const unsigned char *)line + at;
-		if (len - at < 64) { /* the last bytes, padded with spaces */
-			memset(tail, ' ', sizeof tail);
-			memcpy(tail, b, len - at);
-			b = tail;
-		}
-		struct masks m;
+ * character (yajl refuses it).  A macro, so that each vector width gets its
+ * own copy compiled for it (MASKS(b, &m) fills m from 64 bytes at b). */
+#define QUOTES_BODY(MASKS)                                                          \
+	unsigned char tail[64];                                                     \
+	uint64_t inside = 0; /* all ones while a string runs past the block */      \
+	uint64_t bad = 0, bs = 0;                                                   \
+	long n = 0;                                                                 \
+	for (size_t at = 0; at < len; at += 64) {                                   \
+		const unsigned char *b = (const unsigned char *)line + at;          \
+		if (len - at < 64) { /* the last bytes, padded with spaces */       \
+			memset(tail, ' ', sizeof tail);                             \
+			memcpy(tail, b, len - at);                                  \
+			b = tail;                                                   \
+		}                                                                   \
+		struct masks m;                                                     \
+		MASKS(b, &m);                                                       \
+		/* from an opening quote up to its closing one */                   \
+		uint64_t str = prefix_xor(m.quote) ^ inside;                        \
+		inside = (uint64_t)0 - (str >> 63);                                 \
+		bad |= str & m.ctl;                                                 \
+		bs |= m.bslash;                                                     \
+		for (uint64_t x = m.quote; x; x &= x - 1)                           \
+			q[n++] = (uint16_t)(at + (size_t)__builtin_ctzll(x));       \
+	}                                                                           \
+	return bs ? -1 : bad ? -2 : n;
+
+static long quotes_scalar(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_scalar) }
+#ifdef __SSE2__
+static long quotes_sse2(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_sse2) }
+#endif
 #ifdef HAVE_WIDE
-		if (vec == JF_MASKS_AVX512)
-			masks_avx512(b, &m);
-		else if (vec == JF_MASKS_AVX2)
-			masks_avx2(b, &m);
-		else
+__attribute__((target("avx2"))) static long quotes_avx2(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_avx2)
+}
+__attribute__((target("avx512bw"))) static long quotes_avx512(const char *line, size_t len,
+							       uint16_t *q)
+{
+	QUOTES_BODY(masks_avx512)
+}
+#endif
+
+static long quotes(const char *line, size_t len, uint16_t *q, int path)
+{
+	switch (path) {
+#ifdef HAVE_WIDE
+	case JF_MASKS_AVX512: return quotes_avx512(line, len, q);
+	case JF_MASKS_AVX2: return quotes_avx2(line, len, q);
 #endif
 #ifdef __SSE2__
-		if (vec == JF_MASKS)
-			masks_sse2(b, &m);
-		else
+	case JF_MASKS: return quotes_sse2(line, len, q);
 #endif
-			masks_scalar(b, &m);
-		/* from an opening quote up to its closing one */
-		uint64_t str = prefix_xor(m.quote) ^ inside;
-		inside = (uint64_t)0 - (str >> 63);
-		bad |= str & m.ctl;
-		bs |= m.bslash;
-		for (uint64_t x = m.quote; x; x &= x - 1)
-			q[n++] = (uint16_t)(at + (size_t)__builtin_ctzll(x));
+	default: return quotes_scalar(line, len, q);
 	}
-	return bs ? -1 : bad ? -2 : n;
 }
 
 /* scan_stream for a line of at most MASK_MAX bytes, its strings taken from
