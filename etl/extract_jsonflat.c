@@ -291,13 +291,22 @@ static uint64_t prefix_xor(uint64_t x)
 	long n = 0;                                                                 \
 	for (size_t at = 0; at < len; at += 64) {                                   \
 		const unsigned char *b = (const unsigned char *)line + at;          \
-		if (len - at < 64) { /* the last bytes, padded with spaces */       \
+		unsigned shift = 0;                                                 \
+		if (len - at < 64 && len >= 64) {                                   \
+			/* the last 64 bytes, the ones seen already shifted out:    \
+			 * a copy would stall the load on the stores */             \
+			shift = (unsigned)(64 - (len - at));                        \
+			b = (const unsigned char *)line + len - 64;                 \
+		} else if (len - at < 64) { /* a short line, padded with spaces */  \
 			memset(tail, ' ', sizeof tail);                             \
 			memcpy(tail, b, len - at);                                  \
 			b = tail;                                                   \
 		}                                                                   \
 		struct masks m;                                                     \
 		MASKS(b, &m);                                                       \
+		m.quote >>= shift;                                                  \
+		m.bslash >>= shift;                                                 \
+		m.ctl >>= shift;                                                    \
 		/* from an opening quote up to its closing one */                   \
 		uint64_t str = prefix_xor(m.quote) ^ inside;                        \
 		inside = (uint64_t)0 - (str >> 63);                                 \
