@@ -10,10 +10,6 @@
 
 enum { B_FREE, B_FILLING, B_QUEUED, B_PARSING, B_DONE };
 
-#ifndef PL_AHEAD
-#define PL_AHEAD 4 /* lines between a line's prefetch and its parse */
-#endif
-
 struct parlines {
 	struct pl_cfg cfg;
 	int nb;
@@ -48,13 +44,6 @@ static int parse_all(const struct pl_cfg *cfg, void *w, struct pl_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		struct pl_line *l = &b->line[i];
-		/* The text was inflated on another core: ask for a line a few
-		 * lines ahead while this one is parsed. */
-		if (i + PL_AHEAD < b->n && b->line[i + PL_AHEAD].p) {
-			const char *a = b->line[i + PL_AHEAD].p;
-			for (size_t o = 0; o < b->line[i + PL_AHEAD].len; o += 64)
-				__builtin_prefetch(a + o);
-		}
 		int err = cfg->parse(w, l->p ? l->p : b->text + l->at, l,
 				     (char *)b->out + i * cfg->out_size, &b->msg);
 		if (err)
