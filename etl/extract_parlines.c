@@ -70,7 +70,10 @@ static void *worker(void *arg)
 		b->err = parse_all(&p->cfg, w, b);
 		pthread_mutex_lock(&p->mu);
 		b->state = B_DONE;
+		/* woken with mu free, the reader does not wake to a held lock */
+		pthread_mutex_unlock(&p->mu);
 		pthread_cond_broadcast(&p->done);
+		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -194,8 +197,8 @@ void pl_submit(struct parlines *p, struct pl_batch *b)
 	pthread_mutex_lock(&p->mu);
 	b->seq = p->next_seq++;
 	b->state = B_QUEUED;
-	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
+	pthread_cond_signal(&p->work);
 }
 
 struct pl_batch *pl_take(struct parlines *p, int wait)

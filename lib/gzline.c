@@ -183,8 +183,12 @@ static void *producer(void *arg)
 	struct gzl *z = arg;
 	pthread_mutex_lock(&z->mu);
 	for (;;) {
-		while (z->filled == GZL_SLOTS && !z->stop)
-			pthread_cond_wait(&z->can_fill, &z->mu);
+		/* A full ring: sleep until two slots are free, not one, so
+		 * that each wake-up inflates two chunks (a wake-up costs more
+		 * than the wait it saves on a busy machine). */
+		if (z->filled == GZL_SLOTS)
+			while (z->filled > GZL_SLOTS - 2 && !z->stop)
+				pthread_cond_wait(&z->can_fill, &z->mu);
 		if (z->stop)
 			break;
 		struct slot *s = &z->slots[(z->head + z->filled) % GZL_SLOTS];
@@ -194,11 +198,16 @@ static void *producer(void *arg)
 		if (rc <= 0) {
 			z->err = rc;
 			z->done = 1;
+			pthread_mutex_unlock(&z->mu);
 			pthread_cond_signal(&z->can_take);
-			break;
+			return NULL;
 		}
 		z->filled++;
+		/* signalled with mu free: the consumer it wakes does not wake
+		 * to a held lock and sleep again */
+		pthread_mutex_unlock(&z->mu);
 		pthread_cond_signal(&z->can_take);
+		pthread_mutex_lock(&z->mu);
 	}
 	pthread_mutex_unlock(&z->mu);
 	return NULL;
@@ -321,11 +330,16 @@ static int take_chunk(struct gzl *z, char **buf, size_t *len)
 			return err;
 		}
 	}
+	int wake = 0; /* the producer may be waiting for a free slot */
 	if (z->holding) {
 		z->head = (z->head + 1) % GZL_SLOTS;
 		z->filled--;
 		z->holding = 0;
+		wake = z->filled <= GZL_SLOTS - 2;
+	}
+	if (z->filled == 0 && !z->done && wake) {
 		pthread_cond_signal(&z->can_fill);
+		wake = 0;
 	}
 	while (z->filled == 0 && !z->done)
 		pthread_cond_wait(&z->can_take, &z->mu);
@@ -339,6 +353,8 @@ static int take_chunk(struct gzl *z, char **buf, size_t *len)
 		rc = z->err;
 	}
 	pthread_mutex_unlock(&z->mu);
+	if (wake)
+		pthread_cond_signal(&z->can_fill);
 	return rc;
 }
 
