@@ -202,7 +202,7 @@ static int scan_stream(const char *line, size_t len, const yajl_callbacks *cb,
  * longer than MASK_MAX, goes to scan_stream.
  */
 
-#define MASK_MAX 2048 /* bytes of a line the quote list covers */
+#define MASK_MAX JSONFLAT_QUOTES_MAX /* bytes of a line the quote list covers */
 
 /* Quote, backslash and control-character (< 0x20) bits of 64 bytes. */
 struct masks {
@@ -312,22 +312,39 @@ static uint64_t prefix_xor(uint64_t x)
 		inside = (uint64_t)0 - (str >> 63);                                 \
 		bad |= str & m.ctl;                                                 \
 		bs |= m.bslash;                                                     \
-		for (uint64_t x = m.quote; x; x &= x - 1)                           \
-			q[n++] = (uint16_t)(at + (size_t)__builtin_ctzll(x));       \
+		/* eight positions written whether there are or not (q has      \
+		 * room): a loop to the last quote would end in a mispredicted  \
+		 * branch in every block */                                      \
+		uint64_t x = m.quote;                                               \
+		int c = __builtin_popcountll(x);                                    \
+		uint16_t *o = q + n;                                                \
+		for (int i = 0; i < 8; i++) {                                       \
+			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x | 1ull << 63)); \
+			x &= x - 1;                                                 \
+		}                                                                   \
+		for (int i = 8; i < c; i++) {                                       \
+			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x));         \
+			x &= x - 1;                                                 \
+		}                                                                   \
+		n += c;                                                             \
 	}                                                                           \
 	return bs ? -1 : bad ? -2 : n;
 
-static long quotes_scalar(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_scalar) }
+static long quotes_scalar(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_scalar)
+}
 #ifdef __SSE2__
 static long quotes_sse2(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_sse2) }
 #endif
 #ifdef HAVE_WIDE
-__attribute__((target("avx2"))) static long quotes_avx2(const char *line, size_t len, uint16_t *q)
+#define AVX2 __attribute__((target("avx2,popcnt,bmi")))
+#define AVX512 __attribute__((target("avx512bw,popcnt,bmi")))
+AVX2 static long quotes_avx2(const char *line, size_t len, uint16_t *q)
 {
 	QUOTES_BODY(masks_avx2)
 }
-__attribute__((target("avx512bw"))) static long quotes_avx512(const char *line, size_t len,
-							       uint16_t *q)
+AVX512 static long quotes_avx512(const char *line, size_t len, uint16_t *q)
 {
 	QUOTES_BODY(masks_avx512)
 }
@@ -354,7 +371,7 @@ static inline __attribute__((always_inline)) int scan_masks(const char *line, si
 							    jsonflat_raw_fn raw, void *ctx,
 							    int vec)
 {
-	uint16_t q[MASK_MAX];
+	uint16_t q[JSONFLAT_QUOTES_CAP];
 	long nq = quotes(line, len, q, vec);
 	if (nq == -1)
 		return -1;
@@ -452,6 +469,13 @@ int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
 	if (path != JF_STREAM && len <= MASK_MAX)
 		rc = scan_masks(line, len, cb, raw, ctx, path);
 	return rc >= 0 ? rc : scan_stream(line, len, cb, raw, ctx);
+}
+
+long jsonflat_quotes(const char *line, size_t len, uint16_t *q)
+{
+	if (len > JSONFLAT_QUOTES_MAX)
+		return -3;
+	return quotes(line, len, q, best_path());
 }
 
 int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,

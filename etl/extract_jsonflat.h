@@ -16,6 +16,7 @@
 #define GL_JSONFLAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <yajl/yajl_parse.h>
 
 /* 1 when the line was a flat object and every callback ran; 0 when it gave
@@ -33,6 +34,15 @@ typedef int (*jsonflat_raw_fn)(void *ctx, const unsigned char *s, size_t len);
  * one byte, so the raw text is empty exactly when yajl's string is. */
 int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
 		      jsonflat_raw_fn raw, void *ctx);
+
+/* The positions of line's quotes (byte offsets, in order) into q, for a
+ * reader that checks a known layout itself: their number, or -1 when the
+ * line holds a backslash, -2 when a string holds a control character, -3
+ * when the line is longer than JSONFLAT_QUOTES_MAX.  q has room for
+ * JSONFLAT_QUOTES_CAP (what lies past the last quote is scratch). */
+#define JSONFLAT_QUOTES_MAX 2048
+#define JSONFLAT_QUOTES_CAP (JSONFLAT_QUOTES_MAX + 64)
+long jsonflat_quotes(const char *line, size_t len, uint16_t *q);
 
 /* The paths jsonflat_scan_raw can take, for tests that hold them against
  * each other and for benchmarks.  The JF_MASKS* paths find a line's quotes,
