@@ -45,6 +45,39 @@ static int finish(int64_t y, long mo, long d, long h, long mi, long sec, long of
 	return 1;
 }
 
+/* Weekday and month names by their three letters as one number, found by
+ * a multiplicative hash into a table (no branch on the name, which
+ * changes line to line) and checked against the name kept there.  The
+ * multipliers and shifts give each name its own slot (tested). */
+#define L3(a, b, c) ((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8 | \
+		     (uint32_t)(unsigned char)(c) << 16)
+#define MONTH_SLOT(k) ((unsigned)(((uint64_t)(k) * 1061u) >> 14) & 15u)
+#define WDAY_SLOT(k) ((unsigned)(((uint64_t)(k) * 119u) >> 8) & 7u)
+
+/* The month 1..12 named by k, or 0. */
+static unsigned month_of(uint32_t k)
+{
+	static const uint32_t name[16] = {
+		[4] = L3('J', 'a', 'n'), [6] = L3('F', 'e', 'b'), [5] = L3('M', 'a', 'r'),
+		[12] = L3('A', 'p', 'r'), [1] = L3('M', 'a', 'y'), [0] = L3('J', 'u', 'n'),
+		[8] = L3('J', 'u', 'l'), [3] = L3('A', 'u', 'g'), [15] = L3('S', 'e', 'p'),
+		[14] = L3('O', 'c', 't'), [13] = L3('N', 'o', 'v'), [10] = L3('D', 'e', 'c')};
+	static const unsigned char num[16] = {[4] = 1, [6] = 2,  [5] = 3,   [12] = 4,
+					      [1] = 5, [0] = 6,  [8] = 7,   [3] = 8,
+					      [15] = 9, [14] = 10, [13] = 11, [10] = 12};
+	unsigned h = MONTH_SLOT(k);
+	return name[h] == k ? num[h] : 0;
+}
+
+static int is_weekday(uint32_t k)
+{
+	static const uint32_t name[8] = {
+		[4] = L3('M', 'o', 'n'), [2] = L3('T', 'u', 'e'), [3] = L3('W', 'e', 'd'),
+		[7] = L3('T', 'h', 'u'), [6] = L3('F', 'r', 'i'), [5] = L3('S', 'a', 't'),
+		[1] = L3('S', 'u', 'n')};
+	return name[WDAY_SLOT(k)] == k;
+}
+
 int date_goodreads(const char *s, size_t len, uint32_t *out)
 {
 	*out = 0;
@@ -54,41 +87,26 @@ int date_goodreads(const char *s, size_t len, uint32_t *out)
 	if (len != 30 || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-') || s[25] != ' ')
 		return -1;
-	/* weekday and month by their three letters as one number: a switch, not
-	 * a search */
-#define L3(a, b, c) ((unsigned)(unsigned char)(a) << 16 | (unsigned)(unsigned char)(b) << 8 | (unsigned char)(c))
-	int wd, mo;
-	switch (L3(s[0], s[1], s[2])) {
-	case L3('M', 'o', 'n'): case L3('T', 'u', 'e'): case L3('W', 'e', 'd'):
-	case L3('T', 'h', 'u'): case L3('F', 'r', 'i'): case L3('S', 'a', 't'):
-	case L3('S', 'u', 'n'): wd = 1; break;
-	default: wd = 0;
-	}
-	switch (L3(s[4], s[5], s[6])) {
-	case L3('J', 'a', 'n'): mo = 1; break;
-	case L3('F', 'e', 'b'): mo = 2; break;
-	case L3('M', 'a', 'r'): mo = 3; break;
-	case L3('A', 'p', 'r'): mo = 4; break;
-	case L3('M', 'a', 'y'): mo = 5; break;
-	case L3('J', 'u', 'n'): mo = 6; break;
-	case L3('J', 'u', 'l'): mo = 7; break;
-	case L3('A', 'u', 'g'): mo = 8; break;
-	case L3('S', 'e', 'p'): mo = 9; break;
-	case L3('O', 'c', 't'): mo = 10; break;
-	case L3('N', 'o', 'v'): mo = 11; break;
-	case L3('D', 'e', 'c'): mo = 12; break;
-	default: mo = 0;
-	}
-#undef L3
-	long d = s[8] == ' ' ? digits(s + 9, 1) : digits(s + 8, 2);
-	long h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
-	long oh = digits(s + 21, 2), om = digits(s + 23, 2), y = digits(s + 26, 4);
-	if (!wd || !mo || d < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || y < 0 ||
-	    oh > 14 || om > 59)
+	unsigned mo = month_of(L3(s[4], s[5], s[6]));
+	int wd = is_weekday(L3(s[0], s[1], s[2]));
+	/* every digit at once: one test for all of them, not one a field */
+#define D(i) ((unsigned)(unsigned char)s[i] - '0')
+	unsigned bad = (D(9) > 9) | (D(11) > 9) | (D(12) > 9) | (D(14) > 9) | (D(15) > 9) |
+		       (D(17) > 9) | (D(18) > 9) | (D(21) > 9) | (D(22) > 9) | (D(23) > 9) |
+		       (D(24) > 9) | (D(26) > 9) | (D(27) > 9) | (D(28) > 9) | (D(29) > 9);
+	unsigned d10 = s[8] == ' ' ? 0 : D(8);
+	bad |= d10 > 9;
+	long d = (long)(d10 * 10 + D(9)), h = (long)(D(11) * 10 + D(12));
+	long mi = (long)(D(14) * 10 + D(15)), sec = (long)(D(17) * 10 + D(18));
+	long oh = (long)(D(21) * 10 + D(22)), om = (long)(D(23) * 10 + D(24));
+	long y = (long)(D(26) * 1000 + D(27) * 100 + D(28) * 10 + D(29));
+#undef D
+	if (bad || !wd || !mo || oh > 14 || om > 59)
 		return -1;
 	long off = (oh * 3600 + om * 60) * (s[20] == '-' ? -1 : 1);
-	return finish(y, mo, d, h, mi, sec, off, out);
+	return finish(y, (long)mo, d, h, mi, sec, off, out);
 }
+#undef L3
 
 int date_movielens(const char *s, size_t len, uint32_t *out)
 {

@@ -147,8 +147,9 @@ static const char *value(const char *p, const char *end, const yajl_callbacks *c
 	}
 }
 
-int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
-		      jsonflat_raw_fn raw, void *ctx)
+/* The walk that finds each string's end as it comes (string_end). */
+static int scan_stream(const char *line, size_t len, const yajl_callbacks *cb,
+		       jsonflat_raw_fn raw, void *ctx)
 {
 	const char *end = line + len, *p = skip_ws(line, end), *e;
 	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
@@ -186,6 +187,301 @@ int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
 	if (!cb->yajl_end_map(ctx))
 		return 0;
 	return skip_ws(p, end) == end;
+}
+
+/* ---- the walk over a line's quote positions --------------------------------
+ *
+ * string_end finds one string's end at a time, and where the next token
+ * starts waits for it: a chain of vector compare, mask, bit scan and load
+ * per string, about twenty strings on an interactions line.  For a line
+ * without a backslash the strings are exactly the spans between quotes, so
+ * the quotes are found first, 64 bytes at a time into a list of positions,
+ * and the walk takes each string's end from the list: the loads no longer
+ * wait for one another.  A control character inside a string shows in the
+ * same pass (the bits between paired quotes); a line with a backslash, or
+ * longer than MASK_MAX, goes to scan_stream.
+ */
+
+#define MASK_MAX JSONFLAT_QUOTES_MAX /* bytes of a line the quote list covers */
+
+/* Quote, backslash and control-character (< 0x20) bits of 64 bytes. */
+struct masks {
+	uint64_t quote, bslash, ctl;
+};
+
+static void masks_scalar(const unsigned char *b, struct masks *m)
+{
+	uint64_t q = 0, bs = 0, c = 0;
+	for (int i = 0; i < 64; i++) {
+		q |= (uint64_t)(b[i] == '"') << i;
+		bs |= (uint64_t)(b[i] == '\\') << i;
+		c |= (uint64_t)(b[i] < 0x20) << i;
+	}
+	*m = (struct masks){q, bs, c};
+}
+
+#ifdef __SSE2__
+static inline __attribute__((always_inline)) void masks_sse2(const unsigned char *b,
+							    struct masks *m)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1f);
+	uint64_t q = 0, bs = 0, c = 0;
+	for (int i = 0; i < 4; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(b + 16 * i));
+		q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) << (16 * i);
+		bs |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, bslash)) << (16 * i);
+		/* unsigned c <= 0x1f  <=>  min(c, 0x1f) == c */
+		c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v))
+		     << (16 * i);
+	}
+	*m = (struct masks){q, bs, c};
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_WIDE 1
+
+/* The same with one or two loads: the machines that have them */
+__attribute__((target("avx2"), always_inline)) static inline void masks_avx2(const unsigned char *b, struct masks *m)
+{
+	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+	const __m256i ctl = _mm256_set1_epi8(0x1f);
+	__m256i v0 = _mm256_loadu_si256((const __m256i *)b);
+	__m256i v1 = _mm256_loadu_si256((const __m256i *)(b + 32));
+#define M2(x) ((uint64_t)(uint32_t)_mm256_movemask_epi8(x))
+	m->quote = M2(_mm256_cmpeq_epi8(v0, quote)) | M2(_mm256_cmpeq_epi8(v1, quote)) << 32;
+	m->bslash = M2(_mm256_cmpeq_epi8(v0, bslash)) | M2(_mm256_cmpeq_epi8(v1, bslash)) << 32;
+	m->ctl = M2(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, ctl), v0)) |
+		 M2(_mm256_cmpeq_epi8(_mm256_min_epu8(v1, ctl), v1)) << 32;
+#undef M2
+}
+
+__attribute__((target("avx512bw"), always_inline)) static inline void masks_avx512(const unsigned char *b,
+							     struct masks *m)
+{
+	__m512i v = _mm512_loadu_si512((const void *)b);
+	m->quote = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+	m->bslash = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+	m->ctl = _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20));
+}
+#endif
+
+/* Bit i set when an odd number of bits 0..i of x are. */
+static uint64_t prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* The positions of line's quotes into q: their number, or -1 when the line
+ * holds a backslash (scan_stream's), -2 when a string holds a control
+ * character (yajl refuses it).  A macro, so that each vector width gets its
+ * own copy compiled for it (MASKS(b, &m) fills m from 64 bytes at b). */
+#define QUOTES_BODY(MASKS)                                                          \
+	unsigned char tail[64];                                                     \
+	uint64_t inside = 0; /* all ones while a string runs past the block */      \
+	uint64_t bad = 0, bs = 0;                                                   \
+	long n = 0;                                                                 \
+	for (size_t at = 0; at < len; at += 64) {                                   \
+		const unsigned char *b = (const unsigned char *)line + at;          \
+		unsigned shift = 0;                                                 \
+		if (len - at < 64 && len >= 64) {                                   \
+			/* the last 64 bytes, the ones seen already shifted out:    \
+			 * a copy would stall the load on the stores */             \
+			shift = (unsigned)(64 - (len - at));                        \
+			b = (const unsigned char *)line + len - 64;                 \
+		} else if (len - at < 64) { /* a short line, padded with spaces */  \
+			memset(tail, ' ', sizeof tail);                             \
+			memcpy(tail, b, len - at);                                  \
+			b = tail;                                                   \
+		}                                                                   \
+		struct masks m;                                                     \
+		MASKS(b, &m);                                                       \
+		m.quote >>= shift;                                                  \
+		m.bslash >>= shift;                                                 \
+		m.ctl >>= shift;                                                    \
+		/* from an opening quote up to its closing one */                   \
+		uint64_t str = prefix_xor(m.quote) ^ inside;                        \
+		inside = (uint64_t)0 - (str >> 63);                                 \
+		bad |= str & m.ctl;                                                 \
+		bs |= m.bslash;                                                     \
+		/* eight positions written whether there are or not (q has      \
+		 * room): a loop to the last quote would end in a mispredicted  \
+		 * branch in every block */                                      \
+		uint64_t x = m.quote;                                               \
+		int c = __builtin_popcountll(x);                                    \
+		uint16_t *o = q + n;                                                \
+		for (int i = 0; i < 8; i++) {                                       \
+			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x | 1ull << 63)); \
+			x &= x - 1;                                                 \
+		}                                                                   \
+		for (int i = 8; i < c; i++) {                                       \
+			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x));         \
+			x &= x - 1;                                                 \
+		}                                                                   \
+		n += c;                                                             \
+	}                                                                           \
+	return bs ? -1 : bad ? -2 : n;
+
+static long quotes_scalar(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_scalar)
+}
+#ifdef __SSE2__
+static long quotes_sse2(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_sse2) }
+#endif
+#ifdef HAVE_WIDE
+#define AVX2 __attribute__((target("avx2,popcnt,bmi")))
+#define AVX512 __attribute__((target("avx512bw,popcnt,bmi")))
+AVX2 static long quotes_avx2(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_avx2)
+}
+AVX512 static long quotes_avx512(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_avx512)
+}
+#endif
+
+static long quotes(const char *line, size_t len, uint16_t *q, int path)
+{
+	switch (path) {
+#ifdef HAVE_WIDE
+	case JF_MASKS_AVX512: return quotes_avx512(line, len, q);
+	case JF_MASKS_AVX2: return quotes_avx2(line, len, q);
+#endif
+#ifdef __SSE2__
+	case JF_MASKS: return quotes_sse2(line, len, q);
+#endif
+	default: return quotes_scalar(line, len, q);
+	}
+}
+
+/* scan_stream for a line of at most MASK_MAX bytes, its strings taken from
+ * the quote list; -1 when the line is scan_stream's. */
+static inline __attribute__((always_inline)) int scan_masks(const char *line, size_t len,
+							    const yajl_callbacks *cb,
+							    jsonflat_raw_fn raw, void *ctx,
+							    int vec)
+{
+	uint16_t q[JSONFLAT_QUOTES_CAP];
+	long nq = quotes(line, len, q, vec);
+	if (nq == -1)
+		return -1;
+	if (nq < 0)
+		return 0;
+	/* Every quote before p is one of q[0..k): the walk between strings
+	 * (whitespace, ':', ',', numbers, words) never passes one, so a quote
+	 * at p is q[k]. */
+	long k = 0;
+	const char *end = line + len, *p = skip_ws(line, end), *s, *e;
+	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
+		return 0;
+	p = skip_ws(p + 1, end);
+	if (p < end && *p == '}') {
+		p++;
+	} else {
+		for (;;) {
+			if (k + 1 >= nq || p != line + q[k])
+				return 0;
+			s = line + q[k] + 1;
+			e = line + q[k + 1];
+			k += 2;
+			if (!cb->yajl_map_key(ctx, (const unsigned char *)s, (size_t)(e - s)))
+				return 0;
+			p = e + 1;
+			if (p < end && *p != ':')
+				p = skip_ws(p, end);
+			if (p >= end || *p != ':')
+				return 0;
+			p = skip_ws(p + 1, end);
+			if (k + 1 < nq && p == line + q[k]) {
+				s = line + q[k] + 1;
+				e = line + q[k + 1];
+				k += 2;
+				if (!cb->yajl_string(ctx, (const unsigned char *)s, (size_t)(e - s)))
+					return 0;
+				p = e + 1;
+			} else if (p < end && *p == '"') {
+				return 0; /* a string that never closes */
+			} else if (!(p = value(p, end, cb, raw, ctx))) {
+				return 0;
+			}
+			if (p < end && *p != ',' && *p != '}')
+				p = skip_ws(p, end);
+			if (p < end && *p == ',') {
+				p = skip_ws(p + 1, end);
+				continue;
+			}
+			if (p < end && *p == '}') {
+				p++;
+				break;
+			}
+			return 0;
+		}
+	}
+	if (!cb->yajl_end_map(ctx))
+		return 0;
+	return skip_ws(p, end) == end;
+}
+
+/* The widest masks this machine has, or JF_STREAM without a vector unit. */
+static int best_path(void)
+{
+#ifdef HAVE_WIDE
+	if (__builtin_cpu_supports("avx512bw"))
+		return JF_MASKS_AVX512;
+	if (__builtin_cpu_supports("avx2"))
+		return JF_MASKS_AVX2;
+#endif
+#ifdef __SSE2__
+	return JF_MASKS;
+#else
+	return JF_STREAM;
+#endif
+}
+
+int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
+		       jsonflat_raw_fn raw, void *ctx, int path)
+{
+	int rc = -1;
+	if (path == JF_BEST)
+		path = best_path();
+#ifdef HAVE_WIDE
+	if ((path == JF_MASKS_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
+	    (path == JF_MASKS_AVX2 && !__builtin_cpu_supports("avx2")))
+		path = JF_STREAM;
+#else
+	if (path == JF_MASKS_AVX2 || path == JF_MASKS_AVX512)
+		path = JF_STREAM;
+#endif
+#ifndef __SSE2__
+	if (path == JF_MASKS)
+		path = JF_STREAM;
+#endif
+	if (path != JF_STREAM && len <= MASK_MAX)
+		rc = scan_masks(line, len, cb, raw, ctx, path);
+	return rc >= 0 ? rc : scan_stream(line, len, cb, raw, ctx);
+}
+
+long jsonflat_quotes(const char *line, size_t len, uint16_t *q)
+{
+	if (len > JSONFLAT_QUOTES_MAX)
+		return -3;
+	return quotes(line, len, q, best_path());
+}
+
+int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
+		      jsonflat_raw_fn raw, void *ctx)
+{
+	return jsonflat_scan_path(line, len, cb, raw, ctx, JF_BEST);
 }
 
 int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *ctx)

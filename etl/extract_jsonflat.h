@@ -9,13 +9,14 @@
  * stops) it gives up and the caller parses the line with yajl, which then
  * has the final word.  What it accepts is a subset of what yajl accepts, so
  * results never depend on which path ran; it is several times faster than
- * yajl on the UCSD interactions lines because it scans strings 16 bytes at
- * a time.
+ * yajl on the UCSD interactions lines because it finds a line's quotes 64
+ * bytes at a time (jsonflat_scan_path below).
  */
 #ifndef GL_JSONFLAT_H
 #define GL_JSONFLAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <yajl/yajl_parse.h>
 
 /* 1 when the line was a flat object and every callback ran; 0 when it gave
@@ -48,5 +49,28 @@ const char *jsonflat_string_end(const char *p, const char *end, int *esc);
  * NULL when yajl would refuse it, it does not end before end, or it nests
  * deeper than 64 levels: the caller then asks yajl. */
 const char *jsonflat_skip(const char *p, const char *end);
+
+/* The positions of line's quotes (byte offsets, in order) into q, for a
+ * reader that checks a known layout itself: their number, or -1 when the
+ * line holds a backslash, -2 when a string holds a control character, -3
+ * when the line is longer than JSONFLAT_QUOTES_MAX.  q has room for
+ * JSONFLAT_QUOTES_CAP (what lies past the last quote is scratch). */
+#define JSONFLAT_QUOTES_MAX 2048
+#define JSONFLAT_QUOTES_CAP (JSONFLAT_QUOTES_MAX + 64)
+long jsonflat_quotes(const char *line, size_t len, uint16_t *q);
+
+/* The paths jsonflat_scan_raw can take, for tests that hold them against
+ * each other and for benchmarks.  The JF_MASKS* paths find a line's quotes,
+ * backslashes and control characters 64 bytes at a time (SSE2, AVX2,
+ * AVX-512BW, or a byte at a time for JF_MASKS_SCALAR) and walk the list of
+ * quote positions; they take lines of up to 2 KiB without a backslash and
+ * hand any other line to JF_STREAM, which finds each string's end as it
+ * comes (16 bytes at a time with SSE2).  JF_BEST is the widest masks the
+ * machine has (what jsonflat_scan_raw runs), JF_STREAM on a build without
+ * SSE2.  A path the build or the machine lacks runs as JF_STREAM.  Every
+ * path gives the same result and the same callbacks. */
+enum { JF_BEST, JF_STREAM, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2, JF_MASKS_AVX512 };
+int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
+		       jsonflat_raw_fn raw, void *ctx, int path);
 
 #endif

@@ -43,7 +43,8 @@ struct worker_arg {
 static int parse_all(const struct pl_cfg *cfg, void *w, struct pl_batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		int err = cfg->parse(w, b->text + b->line[i].at, &b->line[i],
+		struct pl_line *l = &b->line[i];
+		int err = cfg->parse(w, l->p ? l->p : b->text + l->at, l,
 				     (char *)b->out + i * cfg->out_size, &b->msg);
 		if (err)
 			return err;
@@ -69,7 +70,10 @@ static void *worker(void *arg)
 		b->err = parse_all(&p->cfg, w, b);
 		pthread_mutex_lock(&p->mu);
 		b->state = B_DONE;
+		/* woken with mu free, the reader does not wake to a held lock */
+		pthread_mutex_unlock(&p->mu);
 		pthread_cond_broadcast(&p->done);
+		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -151,6 +155,8 @@ struct pl_batch *pl_get(struct parlines *p)
 	}
 	b->n = 0;
 	b->text_len = 0;
+	b->bytes = 0;
+	b->chunks = 0;
 	b->err = 0;
 	buf_clear(&b->msg);
 	return b;
@@ -158,6 +164,13 @@ struct pl_batch *pl_get(struct parlines *p)
 
 int pl_add(struct pl_batch *b, const struct gzl_line *ln)
 {
+	b->bytes += ln->len + 1;
+	if (ln->chunk != GZL_NO_CHUNK) { /* lent: no copy */
+		b->line[b->n++] = (struct pl_line){ln->p, 0, ln->len, ln->lineno, ln->offset,
+						   ln->full_len, ln->too_long};
+		b->chunks = ln->chunk + 1;
+		return b->n == PL_BATCH_LINES || b->bytes >= PL_BATCH_TEXT;
+	}
 	if (b->text_len + ln->len + 1 > b->text_cap) {
 		size_t cap = b->text_cap ? b->text_cap : PL_BATCH_TEXT + 4096;
 		while (cap < b->text_len + ln->len + 1)
@@ -171,12 +184,12 @@ int pl_add(struct pl_batch *b, const struct gzl_line *ln)
 		b->text_cap = cap;
 	}
 	struct pl_line *l = &b->line[b->n++];
-	*l = (struct pl_line){b->text_len, ln->len, ln->lineno, ln->offset, ln->full_len,
+	*l = (struct pl_line){NULL, b->text_len, ln->len, ln->lineno, ln->offset, ln->full_len,
 			      ln->too_long};
 	memcpy(b->text + b->text_len, ln->p, ln->len);
 	b->text[b->text_len + ln->len] = 0;
 	b->text_len += ln->len + 1;
-	return b->n == PL_BATCH_LINES || b->text_len >= PL_BATCH_TEXT;
+	return b->n == PL_BATCH_LINES || b->bytes >= PL_BATCH_TEXT;
 }
 
 void pl_submit(struct parlines *p, struct pl_batch *b)
@@ -184,8 +197,8 @@ void pl_submit(struct parlines *p, struct pl_batch *b)
 	pthread_mutex_lock(&p->mu);
 	b->seq = p->next_seq++;
 	b->state = B_QUEUED;
-	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
+	pthread_cond_signal(&p->work);
 }
 
 struct pl_batch *pl_take(struct parlines *p, int wait)
@@ -259,7 +272,8 @@ static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
 	struct gzl_line ln;
 	while (!err && (rc = gzl_next(z, &ln)) == 1) {
 		b->text = ln.p;
-		b->line[0] = (struct pl_line){0, ln.len, ln.lineno, ln.offset, ln.full_len, ln.too_long};
+		b->line[0] = (struct pl_line){ln.p, 0, ln.len, ln.lineno, ln.offset, ln.full_len,
+					      ln.too_long};
 		b->n = 1;
 		buf_clear(&b->msg);
 		b->err = cfg->parse(w, ln.p, &b->line[0], b->out, &b->msg);
@@ -275,6 +289,14 @@ static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
 	return err ? err : rc < 0 ? rc : 0;
 }
 
+/* b is applied: the chunks before the last one its lines lie in are read
+ * (later batches' lines lie in that chunk or later ones). */
+static void give_back(struct gzl *z, const struct pl_batch *b)
+{
+	if (b->chunks)
+		gzl_give_back(z, b->chunks - 1);
+}
+
 int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
 {
@@ -283,10 +305,12 @@ int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 	struct parlines *p;
 	int err = pl_open(&p, cfg), rc = 1;
 	struct pl_batch *b;
+	gzl_lend(z);
 	while (!err && rc == 1) {
 		if (!(b = pl_get(p))) { /* every batch out: apply the oldest */
 			b = pl_take(p, 1);
 			err = apply(ctx, b);
+			give_back(z, b);
 			pl_put(p, b);
 			continue;
 		}
@@ -301,6 +325,7 @@ int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 			pl_put(p, b);
 		while (!err && (b = pl_take(p, 0))) {
 			err = apply(ctx, b);
+			give_back(z, b);
 			pl_put(p, b);
 		}
 	}

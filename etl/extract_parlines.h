@@ -1,7 +1,10 @@
 /* extract_parlines.h - parse lines on worker threads, take the results back in
  * the order of the lines.
  *
- * One thread (the reader) copies lines into batches and submits them;
+ * One thread (the reader) puts lines into batches and submits them (the
+ * lines stay in the chunks lib/gzline inflated them into, lent until the
+ * batch is applied; only a line pieced together across two chunks is
+ * copied);
  * worker threads run the parse function over whole batches, each with its
  * own parser state; the reader takes the parsed batches back strictly in
  * the order it submitted them and applies their results.  Whatever must
@@ -9,9 +12,11 @@
  * stopping at the first one under --strict) happens in that apply step, on
  * the reader's thread, so outputs do not depend on the number of workers.
  *
- * Memory: 2 x workers + 2 batches of PL_BATCH_TEXT bytes of text (more for
- * a batch holding a line longer than that, given back when it is reused),
- * PL_BATCH_LINES line records and as many results.
+ * Memory: 2 x workers + 2 batches of up to PL_BATCH_TEXT bytes of text
+ * (in lent chunks of GZL_CHUNK bytes, so as many chunks plus one; copied
+ * lines' text beside, more for a batch holding a line longer than that,
+ * given back when it is reused), PL_BATCH_LINES line records and as many
+ * results.
  */
 #ifndef GL_PARLINES_H
 #define GL_PARLINES_H
@@ -27,7 +32,8 @@
 struct gzl_line;
 
 struct pl_line {
-	size_t at, len;        /* the text, NUL-terminated, at batch->text + at */
+	char *p;               /* the text, NUL-terminated, in a lent chunk, or */
+	size_t at, len;        /* NULL: at batch->text + at */
 	uint64_t lineno, off;  /* as gzl_next gave them */
 	uint64_t full_len;
 	int too_long;
@@ -41,6 +47,8 @@ struct pl_batch {
 	void *out;       /* results: PL_BATCH_LINES of the configured size */
 	struct buf msg;  /* text the parse function wrote for its results */
 	int err;         /* what the parse function returned */
+	size_t bytes;    /* of the lines' text, copied or not */
+	uint64_t chunks; /* 1 + the last gzline chunk a line lies in, or 0 */
 	/* the pool's own */
 	uint64_t seq;
 	int state;
@@ -69,8 +77,9 @@ int pl_open(struct parlines **out, const struct pl_cfg *cfg);
  * back first. */
 struct pl_batch *pl_get(struct parlines *p);
 
-/* Copy the line into b: 0, 1 when b is full now (submit it), GL_ENOMEM
- * (logged). */
+/* Add the line to b: its text stays where it is when it lies in a chunk
+ * lent by gzl_lend (ln->chunk), else it is copied.  0, 1 when b is full now
+ * (submit it), GL_ENOMEM (logged). */
 int pl_add(struct pl_batch *b, const struct gzl_line *ln);
 
 void pl_submit(struct parlines *p, struct pl_batch *b);

@@ -33,6 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum { F_NONE, F_USER, F_BOOK, F_RATING, F_READ, F_DATE, F_REVIEW, F_N };
 
@@ -198,14 +201,32 @@ static const yajl_callbacks callbacks = {
 static const char *const names[F_N] = {"", "user_id", "book_id", "rating", "is_read",
 				       "date_added", "review_text_incomplete"};
 
+/* Every user id is checked, and a branch a byte on digit or letter is a
+ * coin toss: the bytes are tested all at once. */
 static int is_hex32(const char *s, size_t len)
 {
 	if (len != 32)
 		return 0;
-	for (size_t i = 0; i < 32; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return 1;
+#ifdef __SSE2__
+	/* unsigned lo <= c <= hi  <=>  min(max(c, lo), hi) == c */
+	const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
+	const __m128i la = _mm_set1_epi8('a'), lf = _mm_set1_epi8('f');
+	int ok = 1;
+	for (int i = 0; i < 32; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i dig = _mm_cmpeq_epi8(_mm_min_epu8(_mm_max_epu8(v, d0), d9), v);
+		__m128i let = _mm_cmpeq_epi8(_mm_min_epu8(_mm_max_epu8(v, la), lf), v);
+		ok &= _mm_movemask_epi8(_mm_or_si128(dig, let)) == 0xffff;
+	}
+	return ok;
+#else
+	unsigned ok = 1;
+	for (size_t i = 0; i < 32; i++) {
+		unsigned c = (unsigned char)s[i];
+		ok &= (c - '0' <= 9u) | (c - 'a' <= 5u);
+	}
+	return (int)ok;
+#endif
 }
 
 /* One line's verdict: worked out on any thread (parse_line), acted on in
@@ -287,7 +308,131 @@ static int check(struct rec *r, struct verdict *v, struct buf *msg)
 struct parser {
 	struct jsonl j;
 	struct rec r;
+	int layout; /* try the dumps' layout first (layout_line) */
 };
+
+/* ---- the dumps' own layout ------------------------------------------------
+ *
+ * Every line of the UCSD interactions dump has the same ten keys in the
+ * same order with the same spacing.  layout_line checks a line against that
+ * layout byte for byte, using the quote positions jsonflat finds 64 bytes
+ * at a time (no string holds a quote, a backslash or a control character),
+ * and fills the record as the callbacks would, without a callback per key.
+ * Anything else (another order, spacing, an escape, a nested value, bad
+ * JSON) is left to jsonflat_scan_raw and yajl as before, so the outputs
+ * never depend on it (tests/e2e/extract_layout.sh holds the two apart on
+ * mutated lines; GL_JSON_LAYOUT=0 turns it off). */
+
+struct slot_def {
+	const char *key;
+	uint8_t klen;
+	uint8_t kind; /* what follows the key */
+	uint8_t field;
+};
+
+enum { K_STRING, K_BOOL, K_DIGIT };
+
+static const struct slot_def layout[] = {
+	{"user_id", 7, K_STRING, F_USER},
+	{"book_id", 7, K_STRING, F_BOOK},
+	{"review_id", 9, K_STRING, F_NONE},
+	{"is_read", 7, K_BOOL, F_READ},
+	{"rating", 6, K_DIGIT, F_RATING},
+	{"review_text_incomplete", 22, K_STRING, F_REVIEW},
+	{"date_added", 10, K_STRING, F_DATE},
+	{"date_updated", 12, K_STRING, F_NONE},
+	{"read_at", 7, K_STRING, F_NONE},
+	{"started_at", 10, K_STRING, F_NONE},
+};
+#define LAYOUT_N (sizeof layout / sizeof layout[0])
+#define LAYOUT_QUOTES 36 /* 10 keys, 8 string values: two quotes each */
+
+/* a[0..n) == b[0..n) for 4 <= n: 8 or 4 bytes at a time, the last step
+ * overlapping the one before (memcmp with a length not known here is a
+ * call). */
+static int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, diff = 0;
+	uint32_t u, v;
+	if (n < 8) {
+		memcpy(&u, a, 4), memcpy(&v, b, 4);
+		diff = u ^ v;
+		memcpy(&u, a + n - 4, 4), memcpy(&v, b + n - 4, 4);
+		return !(diff | (u ^ v));
+	}
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8), memcpy(&y, b + i, 8);
+		diff |= x ^ y;
+	}
+	memcpy(&x, a + n - 8, 8), memcpy(&y, b + n - 8, 8);
+	return !(diff | (x ^ y));
+}
+
+/* 1 with r filled (as the callbacks fill it for this line: one object,
+ * closed), 0 when the line is not in the layout (r untouched).  Every byte
+ * of the line is checked: the keys and separators as they stand, the
+ * strings between consecutive quotes (no string holds a backslash or a
+ * control character: jsonflat_quotes), the scalars by their text. */
+static int layout_line(const char *p, size_t len, struct rec *r)
+{
+	/* cheap refusals first: the reviews dumps' lines end otherwise */
+	if (len < 200 || p[0] != '{' || p[len - 1] != '}' || p[len - 2] != '"')
+		return 0;
+	uint16_t q[JSONFLAT_QUOTES_CAP];
+	if (jsonflat_quotes(p, len, q) != LAYOUT_QUOTES || q[0] != 1 ||
+	    (size_t)q[LAYOUT_QUOTES - 1] != len - 2)
+		return 0;
+	int k = 0, is_read = 0;
+	const char *rating = NULL;
+	size_t vs[F_N] = {0}, ve[F_N] = {0}; /* string values of the fields kept */
+	for (size_t i = 0; i < LAYOUT_N; i++) {
+		const struct slot_def *d = &layout[i];
+		/* the key: its text, then ": " (the last quote is at len - 2,
+		 * so every quote but it has two bytes after it) */
+		size_t ks = q[k] + 1u, ke = q[k + 1];
+		if (ke - ks != d->klen || !same(p + ks, d->key, d->klen) || p[ke + 1] != ':' ||
+		    p[ke + 2] != ' ')
+			return 0;
+		k += 2;
+		size_t at = ke + 3; /* the value: before the next quote */
+		if (d->kind == K_STRING) {
+			if (q[k] != at)
+				return 0;
+			vs[d->field] = q[k] + 1u;
+			ve[d->field] = q[k + 1];
+			at = q[k + 1] + 1u; /* after its closing quote */
+			k += 2;
+		} else if (d->kind == K_BOOL) {
+			if (q[k] > at + 4 && memcmp(p + at, "true", 4) == 0) {
+				is_read = 1;
+				at += 4;
+			} else if (q[k] > at + 5 && memcmp(p + at, "false", 5) == 0) {
+				at += 5;
+			} else {
+				return 0;
+			}
+		} else {
+			if (p[at] < '0' || p[at] > '9')
+				return 0;
+			rating = p + at++;
+		}
+		/* ", " and the next key's quote; the last value is the end */
+		if (i + 1 < LAYOUT_N && (p[at] != ',' || p[at + 1] != ' ' || q[k] != at + 2))
+			return 0;
+	}
+	/* in the layout: what the callbacks would leave */
+	memset(r, 0, offsetof(struct rec, val));
+	r->objects = 1;
+	keep(r, F_USER, p + vs[F_USER], ve[F_USER] - vs[F_USER]);
+	keep(r, F_BOOK, p + vs[F_BOOK], ve[F_BOOK] - vs[F_BOOK]);
+	r->have[F_READ] = 1;
+	r->is_read = is_read;
+	keep(r, F_RATING, rating, 1);
+	r->have[F_REVIEW] = 1;
+	r->reviewed = ve[F_REVIEW] > vs[F_REVIEW];
+	keep(r, F_DATE, p + vs[F_DATE], ve[F_DATE] - vs[F_DATE]);
+	return 1;
+}
 
 /* Work out what line l (its text p) holds.  0 or GL_ENOMEM. */
 static int parse_line(void *w, char *p, const struct pl_line *l, void *out, struct buf *msg)
@@ -303,9 +448,11 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 		return bad(v, msg, XB_TOO_LONG,
 			   "line of %" PRIu64 " bytes is longer than --max-line",
 			   (uint64_t)l->full_len);
-	memset(r, 0, offsetof(struct rec, val));
 	int failed = 0;
-	if (!jsonflat_scan_raw(p, l->len, &callbacks, on_raw, r)) {
+	if (ps->layout && layout_line(p, l->len, r))
+		; /* r is filled */
+	else if (memset(r, 0, offsetof(struct rec, val)),
+		 !jsonflat_scan_raw(p, l->len, &callbacks, on_raw, r)) {
 		memset(r, 0, offsetof(struct rec, val));
 		failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
 	}
@@ -342,6 +489,9 @@ static void *parser_new(void *arg)
 {
 	(void)arg;
 	struct parser *ps = calloc(1, sizeof *ps);
+	const char *lay = getenv("GL_JSON_LAYOUT");
+	if (ps)
+		ps->layout = !(lay && strcmp(lay, "0") == 0);
 	if (ps && jsonl_init(&ps->j, &callbacks, &ps->r)) {
 		free(ps);
 		ps = NULL;

@@ -59,6 +59,18 @@ struct gzl {
 	int skipping;      /* inside a line longer than max_line */
 	uint64_t line_start, line_len, lineno;
 	uint64_t out_bytes;
+
+	/* Lending (gzl_lend), the consumer's alone. */
+	int lending;
+	uint64_t cur_chunk;  /* number of cur, once a chunk is taken */
+	int have_cur;
+	struct lent {
+		char *buf;
+		uint64_t chunk;
+	} *lent;             /* lent chunks, oldest first: lent[lent_head..lent_n) */
+	size_t lent_head, lent_n, lent_cap;
+	char **spare;        /* buffers given back */
+	size_t spare_n, spare_cap;
 };
 
 /* ---- producer: read and inflate one chunk ---------------------------------- */
@@ -171,8 +183,12 @@ static void *producer(void *arg)
 	struct gzl *z = arg;
 	pthread_mutex_lock(&z->mu);
 	for (;;) {
-		while (z->filled == GZL_SLOTS && !z->stop)
-			pthread_cond_wait(&z->can_fill, &z->mu);
+		/* A full ring: sleep until two slots are free, not one, so
+		 * that each wake-up inflates two chunks (a wake-up costs more
+		 * than the wait it saves on a busy machine). */
+		if (z->filled == GZL_SLOTS)
+			while (z->filled > GZL_SLOTS - 2 && !z->stop)
+				pthread_cond_wait(&z->can_fill, &z->mu);
 		if (z->stop)
 			break;
 		struct slot *s = &z->slots[(z->head + z->filled) % GZL_SLOTS];
@@ -182,11 +198,16 @@ static void *producer(void *arg)
 		if (rc <= 0) {
 			z->err = rc;
 			z->done = 1;
+			pthread_mutex_unlock(&z->mu);
 			pthread_cond_signal(&z->can_take);
-			break;
+			return NULL;
 		}
 		z->filled++;
+		/* signalled with mu free: the consumer it wakes does not wake
+		 * to a held lock and sleep again */
+		pthread_mutex_unlock(&z->mu);
 		pthread_cond_signal(&z->can_take);
+		pthread_mutex_lock(&z->mu);
 	}
 	pthread_mutex_unlock(&z->mu);
 	return NULL;
@@ -194,10 +215,101 @@ static void *producer(void *arg)
 
 /* ---- consumer: take chunks, split lines ------------------------------------ */
 
+static int take_chunk(struct gzl *z, char **buf, size_t *len);
+
+/* A buffer for a slot whose chunk is lent: one given back, or a new one. */
+static char *fresh_buf(struct gzl *z)
+{
+	if (z->spare_n)
+		return z->spare[--z->spare_n];
+	char *b = malloc(GZL_CHUNK);
+	if (!b)
+		log_error("out of memory reading %s", z->name);
+	return b;
+}
+
+/* Note buf (the chunk cur_chunk) as lent.  0 or GL_ENOMEM (logged). */
+static int lend_push(struct gzl *z, char *buf)
+{
+	if (z->lent_head == z->lent_n)
+		z->lent_head = z->lent_n = 0;
+	if (z->lent_n == z->lent_cap) {
+		if (z->lent_head) { /* room at the front: move down */
+			memmove(z->lent, z->lent + z->lent_head,
+				(z->lent_n - z->lent_head) * sizeof *z->lent);
+			z->lent_n -= z->lent_head;
+			z->lent_head = 0;
+		} else {
+			size_t cap = z->lent_cap ? 2 * z->lent_cap : 16;
+			struct lent *l = realloc(z->lent, cap * sizeof *l);
+			if (!l) {
+				log_error("out of memory reading %s", z->name);
+				return GL_ENOMEM;
+			}
+			z->lent = l;
+			z->lent_cap = cap;
+		}
+	}
+	z->lent[z->lent_n++] = (struct lent){buf, z->cur_chunk};
+	return 0;
+}
+
+void gzl_lend(struct gzl *z) { z->lending = 1; }
+
+void gzl_give_back(struct gzl *z, uint64_t n)
+{
+	while (z->lent_head < z->lent_n && z->lent[z->lent_head].chunk < n) {
+		char *b = z->lent[z->lent_head++].buf;
+		if (z->spare_n == z->spare_cap) {
+			size_t cap = z->spare_cap ? 2 * z->spare_cap : 16;
+			char **sp = realloc(z->spare, cap * sizeof *sp);
+			if (!sp) { /* no room to keep it: let it go */
+				free(b);
+				continue;
+			}
+			z->spare = sp;
+			z->spare_cap = cap;
+		}
+		z->spare[z->spare_n++] = b;
+	}
+}
+
+/* Lending: the chunk in hand (the slot at s) is about to be reused: keep it
+ * for its lines and give the slot another buffer.  0 or GL_ENOMEM. */
+static int lend_cur(struct gzl *z, struct slot *s, char *fresh)
+{
+	int err = lend_push(z, s->buf);
+	if (err) {
+		free(fresh);
+		return err;
+	}
+	s->buf = fresh;
+	return 0;
+}
+
 /* Release the chunk in hand and take the next: 1, 0 at the end, or error. */
 static int take(struct gzl *z, char **buf, size_t *len)
 {
+	int rc = take_chunk(z, buf, len);
+	if (rc == 1) {
+		z->cur_chunk += z->have_cur;
+		z->have_cur = 1;
+	}
+	return rc;
+}
+
+static int take_chunk(struct gzl *z, char **buf, size_t *len)
+{
+	/* a buffer to put in place of the chunk in hand, which is lent */
+	char *fresh = NULL;
+	if (z->lending && z->have_cur && !(fresh = fresh_buf(z)))
+		return GL_ENOMEM;
 	if (!z->threaded) {
+		if (fresh) {
+			int err = lend_cur(z, &z->slots[0], fresh);
+			if (err)
+				return err;
+		}
 		if (z->done)
 			return z->err;
 		int rc = fill(z, &z->slots[0]);
@@ -211,11 +323,23 @@ static int take(struct gzl *z, char **buf, size_t *len)
 		return 1;
 	}
 	pthread_mutex_lock(&z->mu);
+	if (fresh) {
+		int err = z->holding ? lend_cur(z, &z->slots[z->head], fresh) : (free(fresh), 0);
+		if (err) {
+			pthread_mutex_unlock(&z->mu);
+			return err;
+		}
+	}
+	int wake = 0; /* the producer may be waiting for a free slot */
 	if (z->holding) {
 		z->head = (z->head + 1) % GZL_SLOTS;
 		z->filled--;
 		z->holding = 0;
+		wake = z->filled <= GZL_SLOTS - 2;
+	}
+	if (z->filled == 0 && !z->done && wake) {
 		pthread_cond_signal(&z->can_fill);
+		wake = 0;
 	}
 	while (z->filled == 0 && !z->done)
 		pthread_cond_wait(&z->can_take, &z->mu);
@@ -229,6 +353,8 @@ static int take(struct gzl *z, char **buf, size_t *len)
 		rc = z->err;
 	}
 	pthread_mutex_unlock(&z->mu);
+	if (wake)
+		pthread_cond_signal(&z->can_fill);
 	return rc;
 }
 
@@ -304,6 +430,7 @@ int gzl_next(struct gzl *z, struct gzl_line *ln)
 			if (nl && !pending) {
 				if (n > z->max_line)
 					z->skipping = 1;
+				ln->chunk = z->lending && !z->skipping ? z->cur_chunk : GZL_NO_CHUNK;
 				emit(z, ln, start, n);
 				return 1;
 			}
@@ -311,6 +438,7 @@ int gzl_next(struct gzl *z, struct gzl_line *ln)
 			if (err)
 				return err;
 			if (nl) {
+				ln->chunk = GZL_NO_CHUNK;
 				emit(z, ln, z->carry, z->carry_len);
 				return 1;
 			}
@@ -324,6 +452,7 @@ int gzl_next(struct gzl *z, struct gzl_line *ln)
 		if (rc == 0) {
 			if (z->line_len == 0 && !z->skipping)
 				return 0;
+			ln->chunk = GZL_NO_CHUNK;
 			emit(z, ln, z->carry, z->carry_len); /* a last line without "\n" */
 			return 1;
 		}
@@ -441,6 +570,12 @@ void gzl_close(struct gzl *z)
 		close(z->fd);
 	for (int i = 0; i < GZL_SLOTS; i++)
 		free(z->slots[i].buf);
+	for (size_t i = z->lent_head; i < z->lent_n; i++)
+		free(z->lent[i].buf);
+	free(z->lent);
+	for (size_t i = 0; i < z->spare_n; i++)
+		free(z->spare[i]);
+	free(z->spare);
 	free(z->in);
 	free(z->carry);
 	free(z->name);

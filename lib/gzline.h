@@ -49,7 +49,10 @@ struct gzl_line {
 	uint64_t offset;   /* offset of the line's first byte in the text */
 	uint64_t full_len; /* the line's length, also when too_long */
 	int too_long;
+	uint64_t chunk;    /* after gzl_lend: the chunk p lies in, else GZL_NO_CHUNK */
 };
+
+#define GZL_NO_CHUNK UINT64_MAX
 
 /* Open path ("-" = stdin).  opts may be NULL.  0, GL_EIO, GL_ENOMEM, or
  * GL_EUSAGE when the inflater asked for is not in this build (logged). */
@@ -57,6 +60,19 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts);
 
 /* Next line: 1 with *ln filled, 0 at the end, or a negative gl_err. */
 int gzl_next(struct gzl *z, struct gzl_line *ln);
+
+/* Lend chunks, for a caller that hands lines to other threads without
+ * copying them: from now on a line whose text lies in one of the chunks
+ * inflated text comes in gets that chunk's number (counted from 0) in
+ * ln->chunk, and stays valid, NUL and all, until gzl_give_back releases the
+ * chunk.  Lines the reader had to piece together across chunks (and too
+ * long ones) have GZL_NO_CHUNK and last until the next call as always.  A
+ * lent chunk is replaced in the ring by a fresh buffer (one given back, or
+ * a new one), so memory grows by a chunk for each chunk held. */
+void gzl_lend(struct gzl *z);
+
+/* The chunks numbered below n are no longer read: reuse them. */
+void gzl_give_back(struct gzl *z, uint64_t n);
 
 const char *gzl_name(const struct gzl *z);  /* the path as opened */
 int gzl_is_gzip(const struct gzl *z);

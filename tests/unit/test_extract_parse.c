@@ -52,6 +52,121 @@ static void test_goodreads_dates(void **state)
 	assert_int_equal(t, UINT32_MAX);
 }
 
+/* ---- date_goodreads against the plain one it replaced -------------------- */
+
+/* The byte-by-byte parser date_goodreads had before it looked names up by
+ * a hash and tested the digits all at once: the reference. */
+static int ref_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static unsigned ref_month_days(int64_t y, unsigned m)
+{
+	static const unsigned d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && ref_leap(y) ? 29 : d[m - 1];
+}
+
+/* n decimal digits at s: the value, or -1. */
+static long ref_digits(const char *s, int n)
+{
+	long v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+static int ref_finish(int64_t y, long mo, long d, long h, long mi, long sec, long off_s,
+		  uint32_t *out)
+{
+	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > ref_month_days(y, (unsigned)mo) || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	int64_t t = date_days(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
+		    off_s;
+	if (t <= 0 || t > (int64_t)UINT32_MAX)
+		return -1;
+	*out = (uint32_t)t;
+	return 1;
+}
+
+static int ref_goodreads(const char *s, size_t len, uint32_t *out)
+{
+	*out = 0;
+	if (len == 0)
+		return 0;
+	/* "Mon Aug 28 13:55:01 -0700 2017": 30 bytes, fixed columns. */
+	if (len != 30 || s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != ' ' || (s[20] != '+' && s[20] != '-') || s[25] != ' ')
+		return -1;
+	/* weekday and month by their three letters as one number: a switch, not
+	 * a search */
+#define L3(a, b, c) ((unsigned)(unsigned char)(a) << 16 | (unsigned)(unsigned char)(b) << 8 | (unsigned char)(c))
+	int wd, mo;
+	switch (L3(s[0], s[1], s[2])) {
+	case L3('M', 'o', 'n'): case L3('T', 'u', 'e'): case L3('W', 'e', 'd'):
+	case L3('T', 'h', 'u'): case L3('F', 'r', 'i'): case L3('S', 'a', 't'):
+	case L3('S', 'u', 'n'): wd = 1; break;
+	default: wd = 0;
+	}
+	switch (L3(s[4], s[5], s[6])) {
+	case L3('J', 'a', 'n'): mo = 1; break;
+	case L3('F', 'e', 'b'): mo = 2; break;
+	case L3('M', 'a', 'r'): mo = 3; break;
+	case L3('A', 'p', 'r'): mo = 4; break;
+	case L3('M', 'a', 'y'): mo = 5; break;
+	case L3('J', 'u', 'n'): mo = 6; break;
+	case L3('J', 'u', 'l'): mo = 7; break;
+	case L3('A', 'u', 'g'): mo = 8; break;
+	case L3('S', 'e', 'p'): mo = 9; break;
+	case L3('O', 'c', 't'): mo = 10; break;
+	case L3('N', 'o', 'v'): mo = 11; break;
+	case L3('D', 'e', 'c'): mo = 12; break;
+	default: mo = 0;
+	}
+#undef L3
+	long d = s[8] == ' ' ? ref_digits(s + 9, 1) : ref_digits(s + 8, 2);
+	long h = ref_digits(s + 11, 2), mi = ref_digits(s + 14, 2), sec = ref_digits(s + 17, 2);
+	long oh = ref_digits(s + 21, 2), om = ref_digits(s + 23, 2), y = ref_digits(s + 26, 4);
+	if (!wd || !mo || d < 0 || h < 0 || mi < 0 || sec < 0 || oh < 0 || om < 0 || y < 0 ||
+	    oh > 14 || om > 59)
+		return -1;
+	long off = (oh * 3600 + om * 60) * (s[20] == '-' ? -1 : 1);
+	return ref_finish(y, mo, d, h, mi, sec, off, out);
+}
+
+
+/* Every month and weekday name, and every byte of a date changed to every
+ * value: date_goodreads says what the reference says. */
+static void test_goodreads_dates_match_reference(void **state)
+{
+	(void)state;
+	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	char s[40];
+	uint32_t t, r;
+	for (int m = 0; m < 12; m++)
+		for (int w = 0; w < 7; w++) {
+			snprintf(s, sizeof s, "%s %s %2d 0%d:%02d:59 %c%02d%02d %d", wd[w], mon[m],
+				 1 + (m * 7 + w) % 28, w, m * 4, w % 2 ? '-' : '+', m, w * 5, 1990 + m * 2);
+			assert_int_equal(date_goodreads(s, 30, &t), 1);
+			assert_int_equal(ref_goodreads(s, 30, &r), 1);
+			assert_int_equal(t, r);
+		}
+	const char *base[] = {"Mon Aug 28 13:55:01 -0700 2017", "Tue Feb 29 23:59:59 +0530 2000",
+			      "Sun Dec  7 00:00:01 +1400 1999"};
+	for (size_t b = 0; b < sizeof base / sizeof base[0]; b++)
+		for (int at = 0; at < 30; at++)
+			for (int c = 1; c < 256; c++) {
+				memcpy(s, base[b], 31);
+				s[at] = (char)c;
+				int got = date_goodreads(s, 30, &t), want = ref_goodreads(s, 30, &r);
+				if (got != want || t != r)
+					fail_msg("%s: %d (%u), the reference %d (%u)", s, got, t, want, r);
+			}
+}
+
 static void test_movielens_dates(void **state)
 {
 	(void)state;
@@ -159,11 +274,36 @@ static char *yajl_events_cb(const char *line, const yajl_callbacks *cb)
 
 static char *yajl_events(const char *line) { return yajl_events_cb(line, &tcb); }
 
+/* Every path of the fast path (jsonflat_scan_path) on line[0..len) against
+ * JF_STREAM: the same verdict and the same events, or fail naming the
+ * path. */
+static void paths_agree(const char *line, size_t len, const yajl_callbacks *cb,
+			jsonflat_raw_fn raw)
+{
+	static const int paths[] = {JF_BEST, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2,
+				    JF_MASKS_AVX512};
+	struct trace s = {{0}};
+	int want = jsonflat_scan_path(line, len, cb, raw, &s, JF_STREAM);
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct trace t = {{0}};
+		int got = jsonflat_scan_path(line, len, cb, raw, &t, paths[i]);
+		if (got != want)
+			fail_msg("path %d says %d, the stream %d: %.*s", paths[i], got, want,
+				 (int)len, line);
+		if (got && strcmp(s.b.p ? s.b.p : "", t.b.p ? t.b.p : "") != 0)
+			fail_msg("path %d events differ for %.*s:\nstream %s\npath   %s", paths[i],
+				 (int)len, line, s.b.p, t.b.p);
+		buf_free(&t.b);
+	}
+	buf_free(&s.b);
+}
+
 /* jsonflat_scan_raw on line: if it accepts, yajl accepts too with the same
- * events, strings compared by emptiness. */
+ * events, strings compared by emptiness; every path agrees. */
 static void check_raw(const char *line, int want_fast)
 {
 	struct trace t = {{0}};
+	paths_agree(line, strlen(line), &ecb, t_str_e);
 	int fast = jsonflat_scan_raw(line, strlen(line), &ecb, t_str_e, &t);
 	if (want_fast >= 0 && fast != want_fast)
 		fail_msg("jsonflat_scan_raw(%s) = %d, expected %d", line, fast, want_fast);
@@ -206,6 +346,54 @@ static void test_flat_raw_escapes(void **state)
 	check_raw("{\"a\": \"0123456789abcdef\x01\\n\"}", 0);
 }
 
+static void check_line(const char *line, int want_fast);
+
+/* Long strings with something in them at every offset: an escape, a
+ * control character, a stray quote, bytes that are not UTF-8 (passed
+ * through: strings are not validated), with the string starting at every
+ * offset of a 64-byte block, so that each crosses the 16-, 32- and 64-byte
+ * steps of every path at every place.  Each path agrees with the stream
+ * walk and, where they accept, with yajl. */
+static void test_flat_paths_long(void **state)
+{
+	(void)state;
+	static const char *const items[] = {
+		"\\n", "\\\"", "\\\\", "\\u00e9", "\\ud83d\\udcda", "\\x", "\\u12g4", "\\",
+		"\x01", "\x1f", "\t", "\"", "\xff", "\xc3", "\xe2\x80\x99", "}", "\\/",
+	};
+	char line[600], text[200];
+	for (size_t it = 0; it < sizeof items / sizeof items[0]; it++) {
+		size_t il = strlen(items[it]);
+		for (size_t pad = 0; pad < 64; pad += 5) {
+			for (size_t at = 0; at < 140; at += 3) {
+				memset(text, 'a' + (int)(at % 26), at);
+				memcpy(text + at, items[it], il);
+				memset(text + at + il, 'z', 20);
+				text[at + il + 20] = 0;
+				int n = snprintf(line, sizeof line,
+						 "{\"k%.*s\": \"%s\", \"rating\": 5, \"e\": \"\"}",
+						 (int)pad, "0123456789012345678901234567890123456789"
+							   "012345678901234567890123",
+						 text);
+				check_raw(line, -1);
+				check_line(line, -1);
+				/* cut short: a string that never closes, at every place */
+				for (int cut = n - 1; cut > n - 40 && cut > 0; cut -= 7) {
+					char c = line[cut];
+					line[cut] = 0;
+					check_raw(line, -1);
+					line[cut] = c;
+				}
+			}
+		}
+	}
+	/* the same walk accepts a clean long line on every path */
+	memset(text, 'q', 150);
+	text[150] = 0;
+	snprintf(line, sizeof line, "{\"a\": \"%s\", \"b\": true}", text);
+	check_raw(line, 1);
+}
+
 /* base (under 512 bytes) into line with 1 to 3 of its bytes replaced by
  * characters of alphabet, drawn from *seed; the same rounds give the same
  * lines on every run. */
@@ -243,6 +431,7 @@ static void test_flat_raw_mutations(void **state)
 static void check_line(const char *line, int want_fast)
 {
 	struct trace t = {{0}};
+	paths_agree(line, strlen(line), &tcb, NULL);
 	int fast = jsonflat_scan(line, strlen(line), &tcb, &t);
 	if (want_fast >= 0 && fast != want_fast)
 		fail_msg("jsonflat_scan(%s) = %d, expected %d", line, fast, want_fast);
@@ -355,9 +544,11 @@ int main(void)
 	log_init("test_extract_parse", LOG_QUIET);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_goodreads_dates),   cmocka_unit_test(test_movielens_dates),
+		cmocka_unit_test(test_goodreads_dates_match_reference),
 		cmocka_unit_test(test_fix_escapes),       cmocka_unit_test(test_flat_matches_yajl),
 		cmocka_unit_test(test_flat_mutations),    cmocka_unit_test(test_flat_raw_escapes),
-		cmocka_unit_test(test_flat_raw_mutations),    cmocka_unit_test(test_kind_detection),
+		cmocka_unit_test(test_flat_raw_mutations),    cmocka_unit_test(test_flat_paths_long),
+		cmocka_unit_test(test_kind_detection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,71 @@ static void test_plain_lines_across_chunks(void **state)
 	unlink("t_plain.txt");
 }
 
+/* Lent chunks (gzl_lend): a line in a chunk stays as it was, in place,
+ * until its chunk is given back, however far the reader has gone on; lines
+ * pieced together across chunks come without a chunk.  Lines are checked
+ * only once the reader is several chunks past them. */
+static void check_lent(const char *path, const char *text, size_t len, int no_thread)
+{
+	struct gzl *z;
+	struct gzl_opts o = {.no_thread = no_thread};
+	assert_int_equal(gzl_open(&z, path, &o), 0);
+	gzl_lend(z);
+	struct kept {
+		const char *p;
+		size_t len, off;
+		uint64_t chunk;
+	} *k = malloc(4000 * sizeof *k);
+	size_t nk = 0, checked = 0, off = 0, pieced = 0;
+	uint64_t last = 0;
+	struct gzl_line ln;
+	int rc;
+	while ((rc = gzl_next(z, &ln)) == 1) {
+		assert_true(nk < 4000);
+		off = ln.offset;
+		if (ln.chunk == GZL_NO_CHUNK) {
+			pieced++;
+			continue;
+		}
+		assert_true(ln.chunk >= last);
+		last = ln.chunk;
+		k[nk++] = (struct kept){ln.p, ln.len, off, ln.chunk};
+		/* 3 chunks on: check the lines of the oldest kept chunk and give
+		 * it back */
+		if (checked < nk && k[checked].chunk + 3 < ln.chunk) {
+			uint64_t c = k[checked].chunk;
+			for (; k[checked].chunk == c; checked++) {
+				assert_memory_equal(k[checked].p, text + k[checked].off, k[checked].len);
+				assert_int_equal(k[checked].p[k[checked].len], 0);
+			}
+			gzl_give_back(z, c + 1);
+		}
+	}
+	assert_int_equal(rc, 0);
+	assert_true(pieced > 0 && last >= 3);
+	for (; checked < nk; checked++)
+		assert_memory_equal(k[checked].p, text + k[checked].off, k[checked].len);
+	gzl_close(z);
+	free(k);
+	(void)len;
+}
+
+static void test_lent_chunks_stay(void **state)
+{
+	(void)state;
+	size_t len;
+	char *text = make_text(3000, &len); /* about 4.5 MB: several chunks */
+	write_file("t_lend.txt", text, len);
+	check_lent("t_lend.txt", text, len, 0);
+	check_lent("t_lend.txt", text, len, 1);
+	gzip_member("t_lend.gz", "wb", text, len);
+	check_lent("t_lend.gz", text, len, 0);
+	check_lent("t_lend.gz", text, len, 1);
+	free(text);
+	unlink("t_lend.txt");
+	unlink("t_lend.gz");
+}
+
 static void test_gzip_concatenated_members(void **state)
 {
 	(void)state;
@@ -425,6 +490,7 @@ int main(void)
 	log_init("test_gzline", LOG_QUIET);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_lines_across_chunks),
+		cmocka_unit_test(test_lent_chunks_stay),
 		cmocka_unit_test(test_gzip_concatenated_members),
 		cmocka_unit_test(test_crlf_bom_no_final_newline),
 		cmocka_unit_test(test_too_long_lines_are_skipped),
