@@ -64,6 +64,7 @@ struct gzl {
 	int lending;
 	uint64_t cur_chunk;  /* number of cur, once a chunk is taken */
 	int have_cur;
+	int cur_lent;        /* a line in cur went out with its chunk number */
 	struct lent {
 		char *buf;
 		uint64_t chunk;
@@ -294,15 +295,19 @@ static int take(struct gzl *z, char **buf, size_t *len)
 	if (rc == 1) {
 		z->cur_chunk += z->have_cur;
 		z->have_cur = 1;
+		z->cur_lent = 0;
 	}
 	return rc;
 }
 
 static int take_chunk(struct gzl *z, char **buf, size_t *len)
 {
-	/* a buffer to put in place of the chunk in hand, which is lent */
+	/* a buffer to put in place of the chunk in hand, which is lent; a
+	 * chunk no line went out of (inside a line too long to keep, or
+	 * pieced together) is simply reused, so that skipping a long line
+	 * stays in bounded memory */
 	char *fresh = NULL;
-	if (z->lending && z->have_cur && !(fresh = fresh_buf(z)))
+	if (z->lending && z->cur_lent && !(fresh = fresh_buf(z)))
 		return GL_ENOMEM;
 	if (!z->threaded) {
 		if (fresh) {
@@ -431,6 +436,7 @@ int gzl_next(struct gzl *z, struct gzl_line *ln)
 				if (n > z->max_line)
 					z->skipping = 1;
 				ln->chunk = z->lending && !z->skipping ? z->cur_chunk : GZL_NO_CHUNK;
+				z->cur_lent |= ln->chunk != GZL_NO_CHUNK;
 				emit(z, ln, start, n);
 				return 1;
 			}
