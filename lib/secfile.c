@@ -375,6 +375,18 @@ const void *secfile_get(const struct secfile *f, const char *name, uint64_t *len
 	return NULL;
 }
 
+void secfile_release(const struct secfile *f, const void *p, uint64_t len)
+{
+	if (!f->mapped || !len)
+		return;
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t page = pg > 0 ? (uintptr_t)pg : 4096;
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + (uintptr_t)len) & ~(page - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED); /* advice: a refusal keeps them */
+}
+
 void secfile_close(struct secfile *f)
 {
 	if (f->mapped)
