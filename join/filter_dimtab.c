@@ -196,6 +196,17 @@ static uint64_t *map_bits(const uint32_t *map, uint64_t n)
 	return b;
 }
 
+/* Held rows are read in id order, at random in the store: ask the cache
+ * for those a few ids ahead (the ones held: the others are written). */
+static void held_prefetch(const struct dimtab *d, uint64_t id)
+{
+	uint64_t n = d->o->n_new;
+	if (id + PREFETCH_AHEAD < n && d->slot[id + PREFETCH_AHEAD] != NONE)
+		rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
+	if (id + PREFETCH_AHEAD / 2 < n && d->slot[id + PREFETCH_AHEAD / 2] != NONE)
+		rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
+}
+
 /* Streaming: write the row of id d->next (fields f, len), then every held
  * row that follows it in id order.  0 or GL_ENOMEM. */
 static int stream_rows(struct dimtab *d, const char *const *f, const size_t *len)
@@ -204,6 +215,7 @@ static int stream_rows(struct dimtab *d, const char *const *f, const size_t *len
 	put_cols(&d->out, d, d->next, f, len);
 	stats_cols(&d->out, o, (uint32_t)d->next);
 	for (d->next++; d->next < o->n_new && d->slot[d->next] != NONE; d->next++) {
+		held_prefetch(d, d->next);
 		rowstore_get(&d->rows, d->slot[d->next], d->f, d->len, d->nf);
 		put_cols(&d->out, d, d->next, d->f, d->len);
 		stats_cols(&d->out, o, (uint32_t)d->next);
@@ -458,6 +470,7 @@ static int stream_end(struct dimtab *d)
 	int err = 0;
 	if (d->next < o->n_new) /* the row of d->next is held: every row is */
 		for (; d->next < o->n_new && !err; d->next++) {
+			held_prefetch(d, d->next);
 			rowstore_get(&d->rows, d->slot[d->next], d->f, d->len, d->nf);
 			put_cols(&d->out, d, d->next, d->f, d->len);
 			stats_cols(&d->out, o, (uint32_t)d->next);
