@@ -69,12 +69,12 @@ static void registry_del(int slot)
  * is remembered and fails the commit: the syncer's fdatasync consumes the
  * file's write-back error, which the final fsync would no longer see.
  *
- * The stream of a temporary gets a WB_BUF stdio buffer (glibc gives a
- * stream 4-8 KiB, and a later setvbuf(fp, NULL, _IOFBF, size) keeps the
- * buffer it has whatever the size). */
+ * The stream keeps stdio's own buffer (8 KiB for a cookie stream): the
+ * large writers format megabytes before they fwrite them, which stdio then
+ * writes straight from their memory, past a buffer that would only copy
+ * them once more. */
 #define WB_STEP ((uint64_t)4 << 20)
 #define SYNC_STEP ((uint64_t)16 << 20)
-#define WB_BUF ((size_t)256 << 10)
 #define WB_PAGE ((uint64_t)4096)
 
 #if defined(__linux__)
@@ -94,7 +94,6 @@ struct outfile_wb {
 	uint64_t asked;      /* end when the syncer was last asked */
 	unsigned long kicks; /* write-backs begun */
 	int err;             /* errno of a failed early write-back, or 0 */
-	char *buf;           /* the stream's buffer, owned */
 	/* the syncer thread; want, done, stop and serr under mu */
 	int syncer;
 	pthread_t th;
@@ -236,7 +235,6 @@ static int wb_close(void *cookie)
 {
 	struct outfile_wb *w = cookie;
 	int r = close(w->fd);
-	free(w->buf);
 	free(w);
 	return r == 0 ? 0 : EOF;
 }
@@ -257,14 +255,12 @@ static FILE *wb_stream(struct outfile *of, int fd)
 	FILE *fp = NULL;
 #if HAVE_WRITEBACK
 	cookie_io_functions_t io = {.write = wb_write, .close = wb_close};
-	if ((w->buf = malloc(WB_BUF)) && (fp = fopencookie(w, "w", io)))
-		setvbuf(fp, w->buf, _IOFBF, WB_BUF);
+	fp = fopencookie(w, "w", io);
 #else
 	fp = fdopen(fd, "w");
 #endif
 	if (!fp) {
 		close(fd);
-		free(w->buf);
 		free(w);
 		return NULL;
 	}
