@@ -176,7 +176,7 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 	}
 	if (c % RC_LAG == 0 && c >= 2 * RC_LAG)
 		glr_release(g, g->rowptr[r->ustart[c - 2 * RC_LAG]], g->rowptr[r->ustart[c - RC_LAG]],
-			    0);
+			    GLR_REL_ALL & ~GLR_REL_ROWPTR);
 	int err = ub.err ? ub.err : b->err;
 	csvb_free(&ub);
 	return err;
@@ -221,8 +221,11 @@ int export_ratings(const struct rc_opts *o)
 	int err = glr_open(&r.g, o->ratings, 0);
 	if (err)
 		return err;
-	/* the checksums read it all; the rows read back what they show */
-	glr_release(&r.g, 0, r.g.n_ratings, 1);
+	/* the checksums read it all: the times (but for MovieLens) and the
+	 * bitmaps go now (of these only the small split is read back), the
+	 * rest behind the rows as they are made */
+	glr_release(&r.g, 0, r.g.n_ratings,
+		    o->format == RC_MOVIELENS ? GLR_REL_BITS : GLR_REL_TIMES | GLR_REL_BITS);
 	if (o->subset != RC_ALL && !r.g.split) {
 		log_error("%s: no split section: --subset needs a file from goodlens-filter",
 			  o->ratings);

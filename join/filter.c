@@ -294,8 +294,9 @@ int filter_run(const struct filter_opts *o)
 		err = glr_open(&r.g, o->ratings, 0);
 	if (err)
 		return err;
-	/* the checksums read it all; the steps read back only what they use */
-	glr_release(&r.g, 0, r.g.n_ratings, 1);
+	/* the checksums read it all; the steps read item ids and ratings (and
+	 * a duplicate's times): the rest waits for the output pass */
+	glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (!(err = fstate_init(&r.s, &r.g)))
 		err = steps(&r);
 	if (!err)

@@ -34,12 +34,13 @@ struct dimtab {
 	uint64_t *want, *seen, *gwant, *kseen;
 	uint64_t dups;
 	uint64_t dup_line;
-	/* streaming (a plain table): rows are written as soon as every id
-	 * before theirs is, to fp through out; only rows that come early are
-	 * held in rows */
+	/* streaming (a plain table): while rows come in id order they are
+	 * written as they come, to fp through out; from the first that comes
+	 * early on, the rest are held in rows */
 	FILE *fp;
 	struct csvb out;
 	uint64_t next;         /* the next new id to write */
+	int disorder;          /* a row came before its turn: hold the rest */
 	const char **f;        /* a held row's fields, nf of them */
 	size_t *len;
 };
@@ -196,35 +197,18 @@ static uint64_t *map_bits(const uint32_t *map, uint64_t n)
 	return b;
 }
 
-/* Held rows are read in id order, at random in the store: ask the cache
- * for those a few ids ahead (the ones held: the others are written). */
-static void held_prefetch(const struct dimtab *d, uint64_t id)
+/* Streaming, the rows so far in id order: write the row of id d->next
+ * (fields f, len).  0 or GL_ENOMEM. */
+static int stream_row(struct dimtab *d, const char *const *f, const size_t *len)
 {
-	uint64_t n = d->o->n_new;
-	if (id + PREFETCH_AHEAD < n && d->slot[id + PREFETCH_AHEAD] != NONE)
-		rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
-	if (id + PREFETCH_AHEAD / 2 < n && d->slot[id + PREFETCH_AHEAD / 2] != NONE)
-		rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
-}
-
-/* Streaming: write the row of id d->next (fields f, len), then every held
- * row that follows it in id order.  0 or GL_ENOMEM. */
-static int stream_rows(struct dimtab *d, const char *const *f, const size_t *len)
-{
-	const struct dimtab_opts *o = d->o;
 	put_cols(&d->out, d, d->next, f, len);
-	stats_cols(&d->out, o, (uint32_t)d->next);
-	for (d->next++; d->next < o->n_new && d->slot[d->next] != NONE; d->next++) {
-		held_prefetch(d, d->next);
-		rowstore_get(&d->rows, d->slot[d->next], d->f, d->len, d->nf);
-		put_cols(&d->out, d, d->next, d->f, d->len);
-		stats_cols(&d->out, o, (uint32_t)d->next);
-	}
+	stats_cols(&d->out, d->o, (uint32_t)d->next);
+	d->next++;
 	return flush(&d->out, d->fp, 0);
 }
 
 /* Keep rec if its raw id supplies a row or, grouped, a key (streaming: write
- * it now if every row before it is written). */
+ * it now if every row before it is written and none is held). */
 static int take_row(struct dimtab *d, const struct csvr_rec *rec)
 {
 	const struct dimtab_opts *o = d->o;
@@ -240,11 +224,15 @@ static int take_row(struct dimtab *d, const struct csvr_rec *rec)
 	if (bit(d->want, raw) && bit(d->seen, raw)) {
 		if (!d->dups++)
 			d->dup_line = rec->lineno;
-	} else if (bit(d->want, raw) && d->fp && o->rowmap[raw] == d->next) {
+	} else if (bit(d->want, raw) && d->fp && !d->disorder && o->rowmap[raw] == d->next) {
 		set_bit(d->seen, raw);
-		if ((err = stream_rows(d, (const char *const *)rec->f, rec->len)))
+		if ((err = stream_row(d, (const char *const *)rec->f, rec->len)))
 			return err;
 	} else if (bit(d->want, raw)) {
+		/* a row before its turn: from here on every row is held and
+		 * written at the end, as a table in no order is (writing held
+		 * rows between reading others would cost the cache both) */
+		d->disorder = 1;
 		set_bit(d->seen, raw);
 		d->slot[o->rowmap[raw]] = (uint32_t)d->rows.n;
 		if (rowstore_add(&d->rows, (const char *const *)rec->f, rec->len, rec->n))
@@ -468,14 +456,17 @@ static int stream_end(struct dimtab *d)
 {
 	const struct dimtab_opts *o = d->o;
 	int err = 0;
-	if (d->next < o->n_new) /* the row of d->next is held: every row is */
-		for (; d->next < o->n_new && !err; d->next++) {
-			held_prefetch(d, d->next);
-			rowstore_get(&d->rows, d->slot[d->next], d->f, d->len, d->nf);
-			put_cols(&d->out, d, d->next, d->f, d->len);
-			stats_cols(&d->out, o, (uint32_t)d->next);
-			err = flush(&d->out, d->fp, 0);
-		}
+	/* every row from d->next on is held */
+	for (uint64_t id = d->next; id < o->n_new && !err; id++) {
+		if (id + PREFETCH_AHEAD < o->n_new)
+			rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
+		if (id + PREFETCH_AHEAD / 2 < o->n_new)
+			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
+		rowstore_get(&d->rows, d->slot[id], d->f, d->len, d->nf);
+		put_cols(&d->out, d, id, d->f, d->len);
+		stats_cols(&d->out, o, (uint32_t)id);
+		err = flush(&d->out, d->fp, 0);
+	}
 	if (!err)
 		err = flush(&d->out, d->fp, 1);
 	if (err == GL_ENOMEM)

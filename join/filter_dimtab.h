@@ -6,11 +6,11 @@
  * appends n_ratings and mean_rating (computed on the filtered ratings,
  * train and valid together; a source column of either name is replaced).
  * Rows whose raw id did not survive are left out.  Rows come in any order:
- * a kept row is written as soon as every row before it in new-id order is
- * (so a table in raw id order, as extract and join write them, streams
- * through in constant memory), and only rows that come before their turn
- * are held in memory until then.  A surviving id without a row is an
- * error; a second row for an id is ignored with a warning.
+ * while they come in new-id order each is written as it is read (a table
+ * in raw id order, as extract writes them, streams through in constant
+ * memory); from the first that comes before its turn on, the rest are held
+ * in memory and written in id order at the end.  A surviving id without a
+ * row is an error; a second row for an id is ignored with a warning.
  *
  * Without a source table the output is `<id>,raw_<id>,n_ratings,
  * mean_rating`.

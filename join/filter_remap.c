@@ -150,15 +150,15 @@ int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, co
 	struct row r = {0};
 	*out = NULL;
 	int err = glr_writer_open(&w, path, &meta);
-	/* One pass in file order: the raw file's pages the steps before left
-	 * in memory go now, and those behind the pass as it goes, so that the
-	 * pass holds a window of the file rather than all of it (the tables
-	 * are written on another thread meanwhile, holding their rows). */
+	/* One pass in file order: the raw file's pages behind it go as it
+	 * goes, so that what the file holds of the memory falls while the
+	 * tables, written on another thread meanwhile, take theirs (pages
+	 * ahead are left alone: reading them back would cost more time than
+	 * the peak they would save). */
 	uint64_t let_go = 0;
-	glr_release(g, 0, g->n_ratings, 0);
 	for (uint64_t u = 0; !err && u < g->n_users; u++) {
 		if (g->rowptr[u] - let_go >= RELEASE_STEP) {
-			glr_release(g, let_go, g->rowptr[u], 0);
+			glr_release(g, let_go, g->rowptr[u], GLR_REL_ALL & ~GLR_REL_ROWPTR);
 			let_go = g->rowptr[u];
 		}
 		if (m->unew[u] == REMAP_NONE)
@@ -176,7 +176,7 @@ int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, co
 		err = glr_writer_row(w, r.items, r.ratings, r.times, r.bits, n);
 	}
 	row_free(&r);
-	glr_release(g, 0, g->n_ratings, 1);
+	glr_release(g, 0, g->n_ratings, GLR_REL_ALL);
 	if (err) {
 		glr_writer_abort(w);
 		return err;

@@ -331,7 +331,7 @@ static void test_release(void **state)
 	struct glr g;
 	assert_int_equal(glr_open(&g, "big.glr", 0), 0);
 	long before = rss_file_kib();
-	glr_release(&g, 0, g.n_ratings, 1);
+	glr_release(&g, 0, g.n_ratings, GLR_REL_ALL);
 	long after = rss_file_kib();
 	if (before >= 0)
 		assert_true(before - after >= 8 << 10); /* items 4 + times 4 MB, at least */
@@ -345,9 +345,9 @@ static void test_release(void **state)
 		}
 	}
 	/* a part, and nothing for an empty or reversed range */
-	glr_release(&g, 12345, 678901, 0);
-	glr_release(&g, 5, 5, 0);
-	glr_release(&g, 9, 3, 0);
+	glr_release(&g, 12345, 678901, GLR_REL_ITEMS | GLR_REL_TIMES);
+	glr_release(&g, 5, 5, GLR_REL_ALL & ~GLR_REL_ROWPTR);
+	glr_release(&g, 9, 3, GLR_REL_ITEMS);
 	assert_int_equal(g.items[678901], 678901 % PER);
 	glr_close(&g);
 	unlink("big.glr");
