@@ -25,7 +25,7 @@ enum { USERS, ITEMS };
 /* Every RC_LAG chunks, the ratings file's pages of the RC_LAG chunks before
  * the last RC_LAG go from memory: parw_run has at most 2 x 8 chunks in the
  * making, so those are done with (and a page still read would come back),
- * and the export holds a window of the file instead of all of it. */
+ * and what the export holds of the file falls as it goes. */
 #define RC_LAG 64
 
 struct rc_run {
