@@ -83,6 +83,7 @@ int fb_open(struct factb **out, const char *dir, const struct fb_opts *o)
 	snprintf(path, plen, "%s/ratings.spill", dir);
 	if ((err = outfile_open(&fb->spill, path)))
 		goto fail;
+	outfile_scratch(&fb->spill); /* read back and removed: never to the disk */
 	fb->spill_open = 1;
 	free(path);
 	*out = fb;

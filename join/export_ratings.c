@@ -22,6 +22,12 @@ enum { USERS, ITEMS };
 /* Rows ahead whose item parts are asked for before they are copied. */
 #define RC_AHEAD 16
 
+/* Every RC_LAG chunks, the ratings file's pages of the RC_LAG chunks before
+ * the last RC_LAG go from memory: parw_run has at most 2 x 8 chunks in the
+ * making, so those are done with (and a page still read would come back),
+ * and what the export holds of the file falls as it goes. */
+#define RC_LAG 64
+
 struct rc_run {
 	const struct rc_opts *o;
 	struct glr g;
@@ -168,6 +174,9 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 			csvb_byte(b, '\n');
 		}
 	}
+	if (c % RC_LAG == 0 && c >= 2 * RC_LAG)
+		glr_release(g, g->rowptr[r->ustart[c - 2 * RC_LAG]], g->rowptr[r->ustart[c - RC_LAG]],
+			    GLR_REL_ALL & ~GLR_REL_ROWPTR);
 	int err = ub.err ? ub.err : b->err;
 	csvb_free(&ub);
 	return err;
@@ -212,6 +221,11 @@ int export_ratings(const struct rc_opts *o)
 	int err = glr_open(&r.g, o->ratings, 0);
 	if (err)
 		return err;
+	/* the checksums read it all: the times (but for MovieLens) and the
+	 * bitmaps go now (of these only the small split is read back), the
+	 * rest behind the rows as they are made */
+	glr_release(&r.g, 0, r.g.n_ratings,
+		    o->format == RC_MOVIELENS ? GLR_REL_BITS : GLR_REL_TIMES | GLR_REL_BITS);
 	if (o->subset != RC_ALL && !r.g.split) {
 		log_error("%s: no split section: --subset needs a file from goodlens-filter",
 			  o->ratings);

@@ -192,7 +192,6 @@ static int write_ratings(struct run *r, const char *path, struct glr_writer **w)
 struct tables {
 	struct dimtab_opts opt[2];
 	uint32_t *rowmap, *groupmap; /* works: the items' own maps */
-	struct dimtab *t[2];
 	FILE *fp[2];                 /* users.csv, items.csv */
 	int err;
 };
@@ -231,15 +230,12 @@ static void *put_tables(void *arg)
 {
 	struct tables *t = arg;
 	for (int k = 0; k < 2 && !t->err; k++)
-		if (!(t->err = dimtab_load(&t->t[k], &t->opt[k])))
-			t->err = dimtab_put(t->t[k], t->fp[k]);
+		t->err = dimtab_write(&t->opt[k], t->fp[k]);
 	return NULL;
 }
 
 static void free_tables(struct tables *t)
 {
-	dimtab_free(t->t[0]);
-	dimtab_free(t->t[1]);
 	free(t->rowmap);
 	free(t->groupmap);
 }
@@ -298,6 +294,9 @@ int filter_run(const struct filter_opts *o)
 		err = glr_open(&r.g, o->ratings, 0);
 	if (err)
 		return err;
+	/* the checksums read it all; the steps read item ids and ratings (and
+	 * a duplicate's times): the rest waits for the output pass */
+	glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (!(err = fstate_init(&r.s, &r.g)))
 		err = steps(&r);
 	if (!err)

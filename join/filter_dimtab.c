@@ -34,7 +34,18 @@ struct dimtab {
 	uint64_t *want, *seen, *gwant, *kseen;
 	uint64_t dups;
 	uint64_t dup_line;
+	/* streaming (a plain table): while rows come in id order they are
+	 * written as they come, to fp through out; from the first that comes
+	 * early on, the rest are held in rows */
+	FILE *fp;
+	struct csvb out;
+	uint64_t next;         /* the next new id to write */
+	int disorder;          /* a row came before its turn: hold the rest */
+	const char **f;        /* a held row's fields, nf of them */
+	size_t *len;
 };
+
+static void dimtab_free(struct dimtab *d);
 
 /* How many ids (or group members) ahead the writer asks the cache for the
  * rows it is about to read at random. */
@@ -52,6 +63,36 @@ static void stats_cols(struct csvb *b, const struct dimtab_opts *o, uint32_t id)
 	csvb_byte(b, ',');
 	csvb_fixed(b, n ? (double)o->sum[id] * o->scale / n : 0.0, 4);
 	csvb_byte(b, '\n');
+}
+
+static void write_header(const struct dimtab *d, FILE *fp)
+{
+	for (size_t c = 0; c < d->nplan; c++) {
+		if (c)
+			putc(',', fp);
+		csvw_str(fp, d->names[d->plan[c]]);
+	}
+	if (d->o->groupcol) {
+		putc(',', fp);
+		csvw_str(fp, d->names[d->keycol]);
+		putc('s', fp);
+	}
+	fputs(",n_ratings,mean_rating\n", fp);
+}
+
+/* The plan's columns of one row, the id renumbered (without the grouped
+ * column and the stats, which follow). */
+static void put_cols(struct csvb *out, const struct dimtab *d, uint64_t id, const char *const *f,
+		     const size_t *len)
+{
+	for (size_t c = 0; c < d->nplan; c++) {
+		if (c)
+			csvb_byte(out, ',');
+		if (d->plan[c] == d->idcol)
+			csvb_u64(out, id);
+		else
+			csvb_field(out, f[d->plan[c]], len[d->plan[c]]);
+	}
 }
 
 /* Write b out once it holds FLUSH_AT bytes (at the end: whatever it holds).
@@ -156,7 +197,18 @@ static uint64_t *map_bits(const uint32_t *map, uint64_t n)
 	return b;
 }
 
-/* Keep rec if its raw id supplies a row or, grouped, a key. */
+/* Streaming, the rows so far in id order: write the row of id d->next
+ * (fields f, len).  0 or GL_ENOMEM. */
+static int stream_row(struct dimtab *d, const char *const *f, const size_t *len)
+{
+	put_cols(&d->out, d, d->next, f, len);
+	stats_cols(&d->out, d->o, (uint32_t)d->next);
+	d->next++;
+	return flush(&d->out, d->fp, 0);
+}
+
+/* Keep rec if its raw id supplies a row or, grouped, a key (streaming: write
+ * it now if every row before it is written and none is held). */
 static int take_row(struct dimtab *d, const struct csvr_rec *rec)
 {
 	const struct dimtab_opts *o = d->o;
@@ -172,7 +224,15 @@ static int take_row(struct dimtab *d, const struct csvr_rec *rec)
 	if (bit(d->want, raw) && bit(d->seen, raw)) {
 		if (!d->dups++)
 			d->dup_line = rec->lineno;
+	} else if (bit(d->want, raw) && d->fp && !d->disorder && o->rowmap[raw] == d->next) {
+		set_bit(d->seen, raw);
+		if ((err = stream_row(d, (const char *const *)rec->f, rec->len)))
+			return err;
 	} else if (bit(d->want, raw)) {
+		/* a row before its turn: from here on every row is held and
+		 * written at the end, as a table in no order is (writing held
+		 * rows between reading others would cost the cache both) */
+		d->disorder = 1;
 		set_bit(d->seen, raw);
 		d->slot[o->rowmap[raw]] = (uint32_t)d->rows.n;
 		if (rowstore_add(&d->rows, (const char *const *)rec->f, rec->len, rec->n))
@@ -210,6 +270,14 @@ static int read_rows(struct dimtab *d)
 	if (o->groupcol)
 		memset(d->keyidx, 0xff, o->n_raw * sizeof *d->keyidx);
 	err = read_header(d, &r);
+	if (!err && d->fp) {
+		d->f = malloc(d->nf * sizeof *d->f);
+		d->len = malloc(d->nf * sizeof *d->len);
+		if (!d->f || !d->len)
+			err = GL_ENOMEM;
+		else
+			write_header(d, d->fp);
+	}
 	while (!err && (rc = csvr_next(r, &rec)) != 0)
 		err = rc < 0 ? rc : take_row(d, &rec);
 	csvr_close(r);
@@ -222,7 +290,7 @@ static int read_rows(struct dimtab *d)
 			 o->in, (uint64_t)d->dups, d->dups > 1 ? "s" : "", d->dups > 1 ? "" : "s",
 			 o->idcol, (uint64_t)d->dup_line);
 	for (uint64_t raw = 0; raw < o->n_raw; raw++)
-		if (o->rowmap[raw] != NONE && d->slot[o->rowmap[raw]] == NONE) {
+		if (bit(d->want, raw) && !bit(d->seen, raw)) {
 			log_error("%s: no row for %s %" PRIu64
 				  ", which the filtered ratings keep (--inner "
 				  "drops the ratings of ids without a row)",
@@ -300,17 +368,7 @@ static int write_rows(struct dimtab *d, FILE *fp)
 		err = group_lists(d, &st, &mem);
 	if (err)
 		goto done;
-	for (size_t c = 0; c < d->nplan; c++) {
-		if (c)
-			putc(',', fp);
-		csvw_str(fp, d->names[d->plan[c]]);
-	}
-	if (o->groupcol) {
-		putc(',', fp);
-		csvw_str(fp, d->names[d->keycol]);
-		putc('s', fp);
-	}
-	fputs(",n_ratings,mean_rating\n", fp);
+	write_header(d, fp);
 	for (uint64_t id = 0; id < o->n_new && !err; id++) {
 		/* rows are kept in file order and written in id order: ask ahead */
 		if (id + PREFETCH_AHEAD < o->n_new)
@@ -318,14 +376,7 @@ static int write_rows(struct dimtab *d, FILE *fp)
 		if (id + PREFETCH_AHEAD / 2 < o->n_new)
 			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
 		rowstore_get(&d->rows, d->slot[id], f, len, d->nf);
-		for (size_t c = 0; c < d->nplan; c++) {
-			if (c)
-				csvb_byte(&out, ',');
-			if (d->plan[c] == d->idcol)
-				csvb_u64(&out, id);
-			else
-				csvb_field(&out, f[d->plan[c]], len[d->plan[c]]);
-		}
+		put_cols(&out, d, id, f, len);
 		if (o->groupcol && (err = write_group(&out, d, st, mem, (uint32_t)id, &b)))
 			goto done;
 		stats_cols(&out, o, (uint32_t)id);
@@ -343,7 +394,9 @@ done:
 	return err;
 }
 
-int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
+/* Read the rows to write: all the kept ones, or (streaming, fp not NULL)
+ * those that come before their turn, the others written as they come. */
+static int dimtab_load(struct dimtab **out, const struct dimtab_opts *o, FILE *fp)
 {
 	struct dimtab *d = calloc(1, sizeof *d);
 	*out = NULL;
@@ -352,6 +405,7 @@ int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
 		return GL_ENOMEM;
 	}
 	d->o = o;
+	d->fp = fp;
 	d->groupcol = d->keycol = -1;
 	int err = o->in ? read_rows(d) : 0;
 	if (err == GL_ENOMEM)
@@ -364,7 +418,7 @@ int dimtab_load(struct dimtab **out, const struct dimtab_opts *o)
 	return 0;
 }
 
-int dimtab_put(struct dimtab *d, FILE *fp)
+static int dimtab_put(struct dimtab *d, FILE *fp)
 {
 	const struct dimtab_opts *o = d->o;
 	int err = o->in ? write_rows(d, fp) : write_bare(o, fp);
@@ -375,7 +429,7 @@ int dimtab_put(struct dimtab *d, FILE *fp)
 	return err;
 }
 
-void dimtab_free(struct dimtab *d)
+static void dimtab_free(struct dimtab *d)
 {
 	if (!d)
 		return;
@@ -391,15 +445,44 @@ void dimtab_free(struct dimtab *d)
 	free(d->kseen);
 	rowstore_free(&d->rows);
 	rowstore_free(&d->keys);
+	csvb_free(&d->out);
+	free(d->f);
+	free(d->len);
 	free(d);
+}
+
+/* The rest of a streamed table: the held rows after the last written. */
+static int stream_end(struct dimtab *d)
+{
+	const struct dimtab_opts *o = d->o;
+	int err = 0;
+	/* every row from d->next on is held */
+	for (uint64_t id = d->next; id < o->n_new && !err; id++) {
+		if (id + PREFETCH_AHEAD < o->n_new)
+			rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
+		if (id + PREFETCH_AHEAD / 2 < o->n_new)
+			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
+		rowstore_get(&d->rows, d->slot[id], d->f, d->len, d->nf);
+		put_cols(&d->out, d, id, d->f, d->len);
+		stats_cols(&d->out, o, (uint32_t)id);
+		err = flush(&d->out, d->fp, 0);
+	}
+	if (!err)
+		err = flush(&d->out, d->fp, 1);
+	if (err == GL_ENOMEM)
+		log_error("out of memory rewriting %s", o->in);
+	return err;
 }
 
 int dimtab_write(const struct dimtab_opts *o, FILE *fp)
 {
 	struct dimtab *d;
-	int err = dimtab_load(&d, o);
+	/* a plain table streams; a grouped one lists keys from rows anywhere
+	 * in the file, so it is read whole first */
+	int stream = o->in && !o->groupcol;
+	int err = dimtab_load(&d, o, stream ? fp : NULL);
 	if (!err)
-		err = dimtab_put(d, fp);
+		err = stream ? stream_end(d) : dimtab_put(d, fp);
 	dimtab_free(d);
 	return err;
 }

@@ -5,9 +5,12 @@
  * its columns in order with the id renumbered, rows in new-id order, and
  * appends n_ratings and mean_rating (computed on the filtered ratings,
  * train and valid together; a source column of either name is replaced).
- * Rows whose raw id did not survive are left out.  Rows come in any order;
- * the kept ones are held in memory until written.  A surviving id without
- * a row is an error; a second row for an id is ignored with a warning.
+ * Rows whose raw id did not survive are left out.  Rows come in any order:
+ * while they come in new-id order each is written as it is read (a table
+ * in raw id order, as extract writes them, streams through in constant
+ * memory); from the first that comes before its turn on, the rest are held
+ * in memory and written in id order at the end.  A surviving id without a
+ * row is an error; a second row for an id is ignored with a warning.
  *
  * Without a source table the output is `<id>,raw_<id>,n_ratings,
  * mean_rating`.
@@ -16,7 +19,8 @@
  * chosen raw id (rowmap), the other columns are reordered to `item,work_id,
  * ...` without the source key column, and a column `book_ids` (named
  * `<key>s`) lists the key of every raw id mapped to it (groupmap), '|'-
- * separated in raw id order.
+ * separated in raw id order.  A grouped table is read whole before it is
+ * written: a row's keys can come from anywhere in the file.
  */
 #ifndef GL_DIMTAB_H
 #define GL_DIMTAB_H
@@ -40,19 +44,9 @@ struct dimtab_opts {
 };
 
 /* Write the table to fp (the caller's open output, committed by the
- * caller, so several outputs can appear together or not at all).  0 or a
- * gl_err (logged with file and line).  dimtab_load then dimtab_put. */
+ * caller, so several outputs can appear together or not at all).  The
+ * counts in o (cnt, sum) must be final.  0 or a gl_err (logged with file
+ * and line); on failure fp may hold part of the table. */
 int dimtab_write(const struct dimtab_opts *o, FILE *fp);
-
-/* The same in two steps, so the source table can be read (on another
- * thread) while the counts in o (cnt, sum) are still being made: load
- * reads the rows it will write, which needs only in, idcol, n_raw, rowmap,
- * n_new and the grouping; put writes them with the counts, which must be
- * final by then.  o must outlive d.  0 or a gl_err (logged); on failure
- * *d is NULL. */
-struct dimtab;
-int dimtab_load(struct dimtab **d, const struct dimtab_opts *o);
-int dimtab_put(struct dimtab *d, FILE *fp);
-void dimtab_free(struct dimtab *d);
 
 #endif

@@ -66,6 +66,9 @@ int remap_build(struct remap *m, const struct fstate *s)
 	return 0;
 }
 
+/* Ratings the writing pass reads before it lets their pages go. */
+#define RELEASE_STEP ((uint64_t)1 << 19)
+
 /* Buffers for one output row. */
 struct row {
 	uint64_t *keys, *tmp, *raw;
@@ -147,7 +150,17 @@ int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, co
 	struct row r = {0};
 	*out = NULL;
 	int err = glr_writer_open(&w, path, &meta);
+	/* One pass in file order: the raw file's pages behind it go as it
+	 * goes, so that what the file holds of the memory falls while the
+	 * tables, written on another thread meanwhile, take theirs (pages
+	 * ahead are left alone: reading them back would cost more time than
+	 * the peak they would save). */
+	uint64_t let_go = 0;
 	for (uint64_t u = 0; !err && u < g->n_users; u++) {
+		if (g->rowptr[u] - let_go >= RELEASE_STEP) {
+			glr_release(g, let_go, g->rowptr[u], GLR_REL_ALL & ~GLR_REL_ROWPTR);
+			let_go = g->rowptr[u];
+		}
 		if (m->unew[u] == REMAP_NONE)
 			continue;
 		if ((err = row_reserve(&r, s->ucount[u]))) {
@@ -163,6 +176,7 @@ int remap_write(struct remap *m, const struct fstate *s, struct splitter *sp, co
 		err = glr_writer_row(w, r.items, r.ratings, r.times, r.bits, n);
 	}
 	row_free(&r);
+	glr_release(g, 0, g->n_ratings, GLR_REL_ALL);
 	if (err) {
 		glr_writer_abort(w);
 		return err;

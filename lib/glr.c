@@ -329,6 +329,28 @@ int glr_open_mem(struct glr *g, const void *buf, size_t len, const char *name)
 	return err;
 }
 
+void glr_release(const struct glr *g, uint64_t lo, uint64_t hi, unsigned what)
+{
+	const struct secfile *f = &g->f;
+	if (what & GLR_REL_ROWPTR)
+		secfile_release(f, g->rowptr, 8 * (g->n_users + 1));
+	if (hi > g->n_ratings)
+		hi = g->n_ratings;
+	if (lo >= hi)
+		return;
+	uint64_t n = hi - lo;
+	if (what & GLR_REL_ITEMS)
+		secfile_release(f, g->items + lo, 4 * n);
+	if (what & GLR_REL_RATINGS)
+		secfile_release(f, g->ratings + lo, n);
+	if ((what & GLR_REL_TIMES) && g->times)
+		secfile_release(f, g->times + lo, 4 * n);
+	const uint8_t *bits[] = {g->read, g->reviewed, g->split};
+	for (int i = 0; i < 3; i++)
+		if ((what & GLR_REL_BITS) && bits[i])
+			secfile_release(f, bits[i] + lo / 8, hi / 8 - lo / 8);
+}
+
 void glr_close(struct glr *g)
 {
 	secfile_close(&g->f);

@@ -88,6 +88,24 @@ int glr_open(struct glr *g, const char *path, int flags);
 int glr_open_mem(struct glr *g, const void *buf, size_t len, const char *name);
 void glr_close(struct glr *g);
 
+/* What glr_release lets go: the row pointers, and the ratings' item ids,
+ * bytes, times and bitmaps (read, reviewed, split). */
+enum {
+	GLR_REL_ROWPTR = 1,
+	GLR_REL_ITEMS = 2,
+	GLR_REL_RATINGS = 4,
+	GLR_REL_TIMES = 8,
+	GLR_REL_BITS = 16,
+	GLR_REL_ALL = 31
+};
+
+/* Let the pages holding ratings [lo, hi) of the sections in `what` (the
+ * row pointers whole) go from memory; they are read back if touched
+ * (secfile_release).  Opening a file reads it whole (its checksums), and a
+ * pass over it touches every page: without this its mapped pages count
+ * towards the reader's peak memory until glr_close. */
+void glr_release(const struct glr *g, uint64_t lo, uint64_t hi, unsigned what);
+
 static inline float glr_value(const struct glr *g, uint64_t k) { return g->ratings[k] * g->scale; }
 
 /* Bit k of a bitmap; 0 when the bitmap is absent. */

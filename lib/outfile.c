@@ -51,6 +51,255 @@ static void registry_del(int slot)
 	unblock(&old);
 }
 
+/* ---- early write-back ------------------------------------------------------- */
+
+/* A stage that writes hundreds of MB would otherwise hand them all to the
+ * disk at its final fsync: with plenty of memory nothing leaves the page
+ * cache before, and the fsync (and the device's cache flush it ends with,
+ * which on a virtual disk costs in proportion to the data behind it) is
+ * then a third of the stage.  So, as a temporary grows:
+ *
+ * - every WB_STEP bytes the kernel is asked to start writing the file's
+ *   dirty pages out (sync_file_range, asynchronous: the writer goes on);
+ * - every SYNC_STEP bytes a thread of the file's own (started at the first
+ *   SYNC_STEP, so small files never have one) runs fdatasync, taking the
+ *   device's flush off the writer's path.
+ *
+ * The fsync at the commit then finds a few MiB left.  What fails early
+ * is remembered and fails the commit: the syncer's fdatasync consumes the
+ * file's write-back error, which the final fsync would no longer see.
+ *
+ * The stream keeps stdio's own buffer (8 KiB for a cookie stream): the
+ * large writers format megabytes before they fwrite them, which stdio then
+ * writes straight from their memory, past a buffer that would only copy
+ * them once more. */
+#define WB_STEP ((uint64_t)4 << 20)
+#define SYNC_STEP ((uint64_t)16 << 20)
+#define WB_PAGE ((uint64_t)4096)
+
+#if defined(__linux__)
+#define HAVE_WRITEBACK 1
+#else
+#define HAVE_WRITEBACK 0
+#endif
+
+enum { SYNCER_NONE, SYNCER_RUNNING, SYNCER_DONE };
+
+struct outfile_wb {
+	int fd;
+	int on;              /* write back early: not a scratch file */
+	uint64_t pos;        /* the stream's end, where its next write goes */
+	uint64_t end;        /* highest offset written by either path */
+	uint64_t since;      /* bytes written since the last write-back began */
+	uint64_t asked;      /* end when the syncer was last asked */
+	unsigned long kicks; /* write-backs begun */
+	int err;             /* errno of a failed early write-back, or 0 */
+	/* the syncer thread; want, done, stop and serr under mu */
+	int syncer;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t want, done;
+	int stop, serr;
+};
+
+#if HAVE_WRITEBACK
+static void *syncer_main(void *arg)
+{
+	struct outfile_wb *w = arg;
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		if (w->want == w->done || w->serr) {
+			pthread_cond_wait(&w->cv, &w->mu);
+			continue;
+		}
+		uint64_t want = w->want;
+		pthread_mutex_unlock(&w->mu);
+		int r = fdatasync(w->fd);
+		int e = errno;
+		pthread_mutex_lock(&w->mu);
+		if (r != 0)
+			w->serr = e;
+		w->done = want;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Ask the syncer (started now if need be) to fdatasync what is written. */
+static void syncer_ask(struct outfile_wb *w)
+{
+	if (w->syncer == SYNCER_NONE) {
+		w->syncer = SYNCER_DONE; /* unless it starts */
+		if (pthread_mutex_init(&w->mu, NULL) != 0)
+			return;
+		if (pthread_cond_init(&w->cv, NULL) != 0) {
+			pthread_mutex_destroy(&w->mu);
+			return;
+		}
+		/* the thread takes no signals: they are the main thread's */
+		sigset_t old;
+		block(&old);
+		int r = pthread_create(&w->th, NULL, syncer_main, w);
+		unblock(&old);
+		if (r != 0) {
+			pthread_cond_destroy(&w->cv);
+			pthread_mutex_destroy(&w->mu);
+			return;
+		}
+		w->syncer = SYNCER_RUNNING;
+	}
+	if (w->syncer != SYNCER_RUNNING)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->want = w->end;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+#endif
+
+/* n bytes reached the file at off (one writer at a time). */
+static void wb_note(struct outfile_wb *w, uint64_t off, size_t n)
+{
+	if (off + n > w->end)
+		w->end = off + n;
+	w->since += n;
+	if (!w->on || w->since < WB_STEP)
+		return;
+	w->since = 0;
+#if HAVE_WRITEBACK
+	/* Whole pages only: the partial last one is written to again soon.
+	 * Pages already on their way are skipped.  A failure here is not
+	 * kept: it leaves the file's error for the fsync to report. */
+	uint64_t upto = w->end & ~(WB_PAGE - 1);
+	int e = errno;
+	if (sync_file_range(w->fd, 0, (off_t)upto, SYNC_FILE_RANGE_WRITE) == 0)
+		w->kicks++;
+	if (w->end - w->asked >= SYNC_STEP) {
+		w->asked = w->end;
+		syncer_ask(w);
+	}
+	errno = e;
+#endif
+}
+
+/* Stop the syncer (it is not started again).  0, or the errno of the
+ * first early write-back that failed. */
+static int wb_finish(struct outfile_wb *w)
+{
+#if HAVE_WRITEBACK
+	if (w->syncer == SYNCER_RUNNING) {
+		pthread_mutex_lock(&w->mu);
+		w->stop = 1;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->th, NULL);
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		if (!w->err)
+			w->err = w->serr;
+	}
+#endif
+	w->syncer = SYNCER_DONE;
+	return w->err;
+}
+
+#if HAVE_WRITEBACK
+/* The temporary's stream: write(2) to the descriptor, noting the bytes. */
+static ssize_t wb_write(void *cookie, const char *p, size_t n)
+{
+	struct outfile_wb *w = cookie;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t k = write(w->fd, p + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			if (k == 0)
+				errno = EIO;
+			break;
+		}
+		done += (size_t)k;
+	}
+	if (done) {
+		int e = errno;
+		wb_note(w, w->pos, done);
+		w->pos += done;
+		errno = e;
+	}
+	/* short = failed: stdio sets the stream's error flag */
+	return (ssize_t)done;
+}
+
+static int wb_close(void *cookie)
+{
+	struct outfile_wb *w = cookie;
+	int r = close(w->fd);
+	free(w);
+	return r == 0 ? 0 : EOF;
+}
+#endif
+
+/* The stream over a new temporary's fd (closed on failure): a cookie
+ * stream that writes back early where the system has one, else fdopen.
+ * NULL when out of memory. */
+static FILE *wb_stream(struct outfile *of, int fd)
+{
+	struct outfile_wb *w = calloc(1, sizeof *w);
+	if (!w) {
+		close(fd);
+		return NULL;
+	}
+	w->fd = fd;
+	w->on = 1;
+	FILE *fp = NULL;
+#if HAVE_WRITEBACK
+	cookie_io_functions_t io = {.write = wb_write, .close = wb_close};
+	fp = fopencookie(w, "w", io);
+#else
+	fp = fdopen(fd, "w");
+#endif
+	if (!fp) {
+		close(fd);
+		free(w);
+		return NULL;
+	}
+	of->fd = fd;
+	of->wb = w;
+	return fp;
+}
+
+/* Close of's stream (its cookie frees the write-back state).  0 or EOF. */
+static int close_stream(struct outfile *of)
+{
+	if (of->wb)
+		wb_finish(of->wb);
+	int r = fclose(of->fp);
+#if !HAVE_WRITEBACK
+	free(of->wb);
+#endif
+	of->fp = NULL;
+	of->wb = NULL;
+	of->fd = -1;
+	return r;
+}
+
+/* Flush of's stream and, for a temporary, put it on the disk: the early
+ * write-back finished, then fsync.  0, or -1 with errno set. */
+static int to_disk(struct outfile *of)
+{
+	if (fflush(of->fp) != 0 || ferror(of->fp))
+		return -1;
+	if (!of->tmp)
+		return 0;
+	int e = of->wb ? wb_finish(of->wb) : 0;
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	return fsync(of->fd);
+}
+
 /* write(2) and strlen are async-signal-safe; stdio and log.h are not. */
 static void say(const char *s)
 {
@@ -125,11 +374,13 @@ int outfile_open(struct outfile *of, const char *path)
 {
 	memset(of, 0, sizeof *of);
 	of->slot = -1;
+	of->fd = -1;
 	of->path = strdup(path);
 	if (!of->path)
 		goto nomem;
 	if (strcmp(path, "-") == 0) {
 		of->fp = stdout;
+		of->fd = fileno(stdout);
 		return 0;
 	}
 	struct stat st;
@@ -142,6 +393,7 @@ int outfile_open(struct outfile *of, const char *path)
 			memset(of, 0, sizeof *of);
 			return GL_EIO;
 		}
+		of->fd = fileno(of->fp);
 		return 0;
 	}
 	of->tmp = temp_name(path);
@@ -161,9 +413,8 @@ int outfile_open(struct outfile *of, const char *path)
 	mode_t mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
-	of->fp = fdopen(fd, "w");
+	of->fp = wb_stream(of, fd);
 	if (!of->fp) {
-		close(fd);
 		outfile_abort(of);
 		goto nomem;
 	}
@@ -184,11 +435,44 @@ static void release(struct outfile *of)
 	free(of->tmp);
 	memset(of, 0, sizeof *of);
 	of->slot = -1;
+	of->fd = -1;
 }
+
+int outfile_pwrite(struct outfile *of, const void *p, size_t len, uint64_t off)
+{
+	const char *c = p;
+	while (len) {
+		ssize_t n = pwrite(of->fd, c, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			log_error("cannot write %s: %s", of->path, n < 0 ? strerror(e) : "short write");
+			/* and the commit fails too, as after a failed stdio write */
+			if (of->wb && !of->wb->err)
+				of->wb->err = e;
+			return GL_EIO;
+		}
+		if (of->wb)
+			wb_note(of->wb, off, (size_t)n);
+		c += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+void outfile_scratch(struct outfile *of)
+{
+	if (of->wb)
+		of->wb->on = 0;
+}
+
+unsigned long outfile_writebacks(const struct outfile *of) { return of->wb ? of->wb->kicks : 0; }
 
 int outfile_flush(struct outfile *of)
 {
-	if (fflush(of->fp) != 0 || ferror(of->fp) || (of->tmp && fsync(fileno(of->fp)) != 0)) {
+	if (to_disk(of) != 0) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		return GL_EIO;
 	}
@@ -203,7 +487,7 @@ int outfile_commit(struct outfile *of)
 			log_error("cannot write %s: %s", of->path, strerror(errno));
 			err = GL_EIO;
 		}
-		if (of->fp && of->fp != stdout && fclose(of->fp) != 0 && !err) {
+		if (of->fp && of->fp != stdout && close_stream(of) != 0 && !err) {
 			log_error("cannot write %s: %s", of->path, strerror(errno));
 			err = GL_EIO;
 		}
@@ -211,15 +495,14 @@ int outfile_commit(struct outfile *of)
 		return err;
 	}
 	/* ferror catches a write that failed in an earlier, silent flush. */
-	if (fflush(of->fp) != 0 || ferror(of->fp) || fsync(fileno(of->fp)) != 0) {
+	if (to_disk(of) != 0) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		err = GL_EIO;
 	}
-	if (fclose(of->fp) != 0 && !err) {
+	if (close_stream(of) != 0 && !err) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		err = GL_EIO;
 	}
-	of->fp = NULL;
 	if (!err && rename(of->tmp, of->path) != 0) {
 		log_error("cannot rename %s to %s: %s", of->tmp, of->path, strerror(errno));
 		err = GL_EIO;
@@ -252,8 +535,7 @@ int outfile_reserve(struct outfile *of, const char *path, const char **write_to)
 	if (err)
 		return err;
 	/* empty: only the name is kept, for the writer to rename its file onto */
-	fclose(of->fp);
-	of->fp = NULL;
+	close_stream(of);
 	*write_to = of->tmp;
 	return 0;
 }
@@ -271,11 +553,11 @@ static int close_member(struct outfile *of)
 	int err = 0;
 	if (!of->fp)
 		return 0;
-	if (fflush(of->fp) != 0 || ferror(of->fp) || (of->tmp && fsync(fileno(of->fp)) != 0)) {
+	if (to_disk(of) != 0) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		err = GL_EIO;
 	}
-	if (of->fp != stdout && fclose(of->fp) != 0 && !err) {
+	if (of->fp != stdout && close_stream(of) != 0 && !err) {
 		log_error("cannot write %s: %s", of->path, strerror(errno));
 		err = GL_EIO;
 	}
@@ -453,7 +735,7 @@ int outfile_mkdirs(const char *path)
 void outfile_abort(struct outfile *of)
 {
 	if (of->fp && of->fp != stdout)
-		fclose(of->fp);
+		close_stream(of);
 	if (of->tmp)
 		unlink(of->tmp);
 	release(of);

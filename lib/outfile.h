@@ -21,6 +21,16 @@
  * earlier content back (or go, if there was none) and the temporaries left
  * are removed.
  *
+ * A temporary is written back to the disk as it grows: every few MiB that
+ * reach it (through fp's stdio buffer, or outfile_pwrite) start the
+ * kernel's write-out of what is there (sync_file_range, asynchronous; on a
+ * system without it nothing happens), so that the fsync before the rename
+ * finds little left to write and a stage does not wait at its end for
+ * hundreds of MB held in dirty pages.  fp of a temporary is therefore a
+ * stream over that file, not the descriptor's own: write at offsets through
+ * outfile_pwrite and size the file with ftruncate(of->fd), never through
+ * fileno(fp).
+ *
  * outfile_signals() installs SIGINT/SIGTERM/SIGHUP/SIGPIPE handlers that
  * unlink every temporary still open, say so on stderr (not with --quiet) and
  * then die of the same signal; and it ignores SIGXFSZ, so a write past
@@ -31,17 +41,39 @@
 #ifndef GL_OUTFILE_H
 #define GL_OUTFILE_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+struct outfile_wb;
 
 struct outfile {
 	char *path; /* final name, owned */
 	char *tmp;  /* temporary name, owned; NULL for stdout */
-	FILE *fp;   /* write here (or pwrite to fileno(fp)) */
+	FILE *fp;   /* write here (or with outfile_pwrite) */
+	int fd;     /* the file's descriptor, while fp is open */
 	int slot;   /* place in the signal cleanup registry, -1 if none */
+	struct outfile_wb *wb; /* write-back state of a temporary, else NULL */
 };
 
 /* Open path for writing.  0 or GL_EIO/GL_ENOMEM (message logged). */
 int outfile_open(struct outfile *of, const char *path);
+
+/* Write len bytes of p at offset off (pwrite(2), retried until all are
+ * written), beside or instead of fp's stream.  0, or GL_EIO with the
+ * message "cannot write PATH: REASON" logged; the commit of a temporary
+ * whose pwrite failed fails as well. */
+int outfile_pwrite(struct outfile *of, const void *p, size_t len, uint64_t off);
+
+/* Mark a temporary that is never committed (a spill, read back and then
+ * removed): it is not written back early, since the disk need never see
+ * it.  No-op for stdout or a device. */
+void outfile_scratch(struct outfile *of);
+
+/* How many early write-backs the file has started so far (the test's
+ * view of them); 0 for stdout, a device, a scratch file, or a system
+ * without sync_file_range. */
+unsigned long outfile_writebacks(const struct outfile *of);
 
 /* Flush and fsync what was written, so that the outfile_commit that follows
  * can fail only at its rename: a stage that commits several files as a set

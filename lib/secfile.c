@@ -70,21 +70,7 @@ struct secw {
 
 static int write_at(struct secw *w, const void *data, size_t len, uint64_t off)
 {
-	const uint8_t *p = data;
-	int fd = fileno(w->out.fp);
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			log_error("cannot write %s: %s", w->out.path, n < 0 ? strerror(errno) : "short write");
-			return GL_EIO;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
+	return outfile_pwrite(&w->out, data, len, off);
 }
 
 static int flush_sec(struct secw *w, struct wsec *s)
@@ -211,7 +197,7 @@ int secw_commit(struct secw *w)
 		put32(head + 12, (uint32_t)w->n);
 		put64(head + 16, w->size);
 		put32(head + 24, (uint32_t)crc32(0L, head, (uInt)tlen));
-		if (ftruncate(fileno(w->out.fp), (off_t)w->size) != 0) {
+		if (ftruncate(w->out.fd, (off_t)w->size) != 0) {
 			log_error("cannot write %s: %s", w->out.path, strerror(errno));
 			err = GL_EIO;
 		}
@@ -387,6 +373,18 @@ const void *secfile_get(const struct secfile *f, const char *name, uint64_t *len
 		}
 	*len = 0;
 	return NULL;
+}
+
+void secfile_release(const struct secfile *f, const void *p, uint64_t len)
+{
+	if (!f->mapped || !len)
+		return;
+	long pg = sysconf(_SC_PAGESIZE);
+	uintptr_t page = pg > 0 ? (uintptr_t)pg : 4096;
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + (uintptr_t)len) & ~(page - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED); /* advice: a refusal keeps them */
 }
 
 void secfile_close(struct secfile *f)

@@ -85,6 +85,14 @@ int secfile_open_mem(struct secfile *f, const void *buf, size_t len, const char 
 /* Section by name: pointer and length, or NULL when absent. */
 const void *secfile_get(const struct secfile *f, const char *name, uint64_t *len);
 
+/* Let the pages wholly inside [p, p + len) of a mapped file go from this
+ * process's memory (madvise MADV_DONTNEED): the mapping stays valid, and a
+ * page touched again is read back from the page cache (or the disk).  For
+ * a reader done with part of a large file (a pass that will not come
+ * back), whose mapped pages would otherwise count towards its peak memory
+ * until the end.  Nothing for a buffer (secfile_open_mem). */
+void secfile_release(const struct secfile *f, const void *p, uint64_t len);
+
 void secfile_close(struct secfile *f);
 
 #endif

@@ -290,6 +290,69 @@ static void test_encode(void **state)
 	assert_int_equal(glr_encode(200, 0.5f, &r), GL_EFORMAT);
 }
 
+/* The process's mapped file pages (RssFile in /proc/self/status), KiB;
+ * -1 where there is no such line. */
+static long rss_file_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "RssFile: %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* glr_release lets a read file's pages go from the process's memory (8
+ * MiB of them here, read whole by the checksums at opening), and what it
+ * let go reads back the same when touched again. */
+static void test_release(void **state)
+{
+	(void)state;
+	enum { U = 1000, PER = 1000, N = U * PER };
+	struct glr_meta m = {.n_users = U, .n_items = PER, .n_ratings = N, .scale = 0.5f,
+			     .has_times = 1, .has_read = 1};
+	struct glr_writer *w;
+	static uint32_t it[PER], tm[PER];
+	static uint8_t rt[PER], bt[PER];
+	assert_int_equal(glr_writer_open(&w, "big.glr", &m), 0);
+	for (uint32_t u = 0; u < U; u++) {
+		for (uint32_t j = 0; j < PER; j++) {
+			it[j] = j;
+			rt[j] = (uint8_t)((u + j) % 11);
+			tm[j] = u * 7 + j;
+			bt[j] = (u ^ j) & 1 ? GLR_BIT_READ : 0;
+		}
+		assert_int_equal(glr_writer_row(w, it, rt, tm, bt, PER), 0);
+	}
+	assert_int_equal(glr_writer_commit(w), 0);
+	struct glr g;
+	assert_int_equal(glr_open(&g, "big.glr", 0), 0);
+	long before = rss_file_kib();
+	glr_release(&g, 0, g.n_ratings, GLR_REL_ALL);
+	long after = rss_file_kib();
+	if (before >= 0)
+		assert_true(before - after >= 8 << 10); /* items 4 + times 4 MB, at least */
+	for (uint32_t u = 0; u < U; u++) {
+		assert_int_equal(g.rowptr[u], (uint64_t)u * PER);
+		for (uint32_t j = 0; j < PER; j++) {
+			uint64_t k = (uint64_t)u * PER + j;
+			if (g.items[k] != j || g.ratings[k] != (u + j) % 11 || g.times[k] != u * 7 + j ||
+			    glr_bit(g.read, k) != (int)((u ^ j) & 1))
+				fail_msg("rating %llu reads back wrong", (unsigned long long)k);
+		}
+	}
+	/* a part, and nothing for an empty or reversed range */
+	glr_release(&g, 12345, 678901, GLR_REL_ITEMS | GLR_REL_TIMES);
+	glr_release(&g, 5, 5, GLR_REL_ALL & ~GLR_REL_ROWPTR);
+	glr_release(&g, 9, 3, GLR_REL_ITEMS);
+	assert_int_equal(g.items[678901], 678901 % PER);
+	glr_close(&g);
+	unlink("big.glr");
+}
+
 int main(void)
 {
 	log_init("test_glr", LOG_QUIET);
@@ -300,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_crafted_fields),
 		cmocka_unit_test(test_reviewed_section),
 		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,6 +285,116 @@ static void test_file_size_limit(void **state)
 	assert_int_equal(hidden_in("f"), 0);
 }
 
+/* ---- early write-back ------------------------------------------------------ */
+
+/* The byte at offset i of the file test_writeback makes: the stdio part
+ * first, then the part written at offsets, both sizes past SYNC_STEP. */
+#define WB_STDIO ((size_t)20 << 20)
+#define WB_PWRITE ((size_t)18 << 20)
+static unsigned char wb_byte(size_t i) { return (unsigned char)(i * 2654435761u >> 13); }
+
+/* Tens of MiB through the stream and through outfile_pwrite start early
+ * write-backs on the way, and the committed file holds every byte; a
+ * scratch file starts none. */
+static void test_writeback(void **state)
+{
+	(void)state;
+	assert_int_equal(outfile_mkdirs("w"), 0);
+	struct outfile of;
+	assert_int_equal(outfile_open(&of, "w/big.bin"), 0);
+	enum { CH = 1 << 16 };
+	static unsigned char ch[CH];
+	for (size_t off = 0; off < WB_STDIO; off += CH) {
+		for (size_t k = 0; k < CH; k++)
+			ch[k] = wb_byte(off + k);
+		/* odd-sized pieces, as a CSV writer's */
+		assert_int_equal(fwrite(ch, 1, 1000, of.fp), 1000);
+		assert_int_equal(fwrite(ch + 1000, 1, CH - 1000, of.fp), CH - 1000);
+	}
+	unsigned long stdio_wb = outfile_writebacks(&of);
+	/* the offset part back to front, as a .glr writer fills sections */
+	for (size_t off = WB_PWRITE; off > 0; off -= CH) {
+		size_t at = WB_STDIO + off - CH;
+		for (size_t k = 0; k < CH; k++)
+			ch[k] = wb_byte(at + k);
+		assert_int_equal(outfile_pwrite(&of, ch, CH, at), 0);
+	}
+	unsigned long all_wb = outfile_writebacks(&of);
+#ifdef __linux__
+	assert_true(stdio_wb >= 3);
+	assert_true(all_wb >= stdio_wb + 3);
+#else
+	(void)stdio_wb;
+	(void)all_wb;
+#endif
+	assert_int_equal(outfile_commit(&of), 0);
+
+	FILE *f = fopen("w/big.bin", "rb");
+	assert_non_null(f);
+	size_t i = 0, n;
+	while ((n = fread(ch, 1, CH, f)) > 0)
+		for (size_t k = 0; k < n; k++, i++)
+			if (ch[k] != wb_byte(i))
+				fail_msg("byte %zu is %u, expected %u", i, ch[k], wb_byte(i));
+	fclose(f);
+	assert_int_equal(i, WB_STDIO + WB_PWRITE);
+	assert_int_equal(hidden_in("w"), 0);
+
+	assert_int_equal(outfile_open(&of, "w/scratch.bin"), 0);
+	outfile_scratch(&of);
+	for (size_t off = 0; off < WB_STDIO; off += CH)
+		assert_int_equal(fwrite(ch, 1, CH, of.fp), CH);
+	assert_int_equal(outfile_writebacks(&of), 0);
+	outfile_abort(&of);
+	assert_int_equal(hidden_in("w"), 0);
+	assert_int_equal(unlink("w/big.bin"), 0);
+}
+
+/* A write that fails past the early write-backs (ulimit -f at 24 MiB, past
+ * the first syncs) is reported by the commit, through the stream and
+ * through outfile_pwrite alike, and nothing is left. */
+static void test_writeback_write_fails(void **state)
+{
+	(void)state;
+	assert_int_equal(outfile_mkdirs("w"), 0);
+	for (int how = 0; how < 2; how++) {
+		fflush(NULL);
+		pid_t pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			log_init("test_outfile", LOG_QUIET);
+			if (!freopen("/dev/null", "w", stderr))
+				_exit(2);
+			outfile_signals();
+			struct rlimit rl = {.rlim_cur = 24 << 20, .rlim_max = 24 << 20};
+			if (setrlimit(RLIMIT_FSIZE, &rl))
+				_exit(3);
+			struct outfile of;
+			if (outfile_open(&of, "w/big.bin"))
+				_exit(4);
+			static char ch[1 << 16];
+			memset(ch, 'x', sizeof ch);
+			int failed = 0;
+			for (uint64_t off = 0; off < (32 << 20); off += sizeof ch)
+				if (how == 0)
+					fwrite(ch, 1, sizeof ch, of.fp);
+				else if (outfile_pwrite(&of, ch, sizeof ch, off) != 0)
+					failed = 1;
+			if (how == 0 && !outfile_writebacks(&of))
+				_exit(5);
+			if (how == 1 && !failed)
+				_exit(6);
+			_exit(outfile_commit(&of) == GL_EIO ? 0 : 7);
+		}
+		int st;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+		assert_int_equal(access("w/big.bin", F_OK), -1);
+		assert_int_equal(hidden_in("w"), 0);
+	}
+}
+
 /* ---- sets ------------------------------------------------------------------ */
 
 /* The set under test, in folder "s": members in this order, one of each
@@ -462,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_signal_cleanup),	 cmocka_unit_test(test_file_size_limit),
 		cmocka_unit_test(test_set_commit),	 cmocka_unit_test(test_set_kth_rename_fails),
 		cmocka_unit_test(test_set_target_is_folder), cmocka_unit_test(test_set_write_fails),
+		cmocka_unit_test(test_writeback),	 cmocka_unit_test(test_writeback_write_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
