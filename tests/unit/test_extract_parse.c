@@ -144,7 +144,7 @@ static void test_goodreads_dates_match_reference(void **state)
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	char s[40];
+	char s[96]; /* room for any int the format could print */
 	uint32_t t, r;
 	for (int m = 0; m < 12; m++)
 		for (int w = 0; w < 7; w++) {
