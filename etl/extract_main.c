@@ -53,8 +53,7 @@ static void usage(void)
 "      --sort-mem MIB   memory for ordering ratings that are not grouped by\n"
 "                       user (default 256); less memory means more passes\n"
 "      --threads N      threads parsing Goodreads JSON lines, 1..64 (default:\n"
-"                       the CPUs less the one inflating, 1..8; 1 parses on\n"
-"                       the main thread); outputs are the same for every N\n"
+"                       the CPUs, at most 8); outputs are the same for every N\n"
 "      --encoding ENC   MovieLens text: auto (default: each field UTF-8 if it\n"
 "                       is valid, else Latin-1), utf8, latin1; u.item is\n"
 "                       always Latin-1 unless utf8 is given\n"
@@ -223,11 +222,7 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
-	/* One CPU goes to the reader's inflating thread: on 2 CPUs, two parse
-	 * threads beside it and the main thread are slower than parsing on
-	 * the main thread (1.92-2.05 s against 1.70-1.76 s for the 5M-line
-	 * dump and its books, docs/EXTRACT.md). */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* --max-bad 1% by default: a damaged file fails here as in the pipeline */
 	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
 			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE},
