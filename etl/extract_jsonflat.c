@@ -13,6 +13,19 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
+/* After a member's value at p: past the ',' with *more set, past the
+ * closing '}' with *more clear, or NULL when neither follows. */
+static inline __attribute__((always_inline)) const char *member_end(const char *p, const char *end,
+								    int *more)
+{
+	if (p < end && *p != ',' && *p != '}')
+		p = skip_ws(p, end);
+	*more = p < end && *p == ',';
+	if (*more)
+		return skip_ws(p + 1, end);
+	return p < end && *p == '}' ? p + 1 : NULL;
+}
+
 /* The escape at p (p[0] == '\\'): its end, or NULL unless yajl's lexer
  * accepts it (one of \" \\ \/ \b \f \n \r \t, or \u and four hex digits). */
 static const char *escape_end(const char *p, const char *end)
@@ -152,6 +165,7 @@ static int scan_stream(const char *line, size_t len, const yajl_callbacks *cb,
 		       jsonflat_raw_fn raw, void *ctx)
 {
 	const char *end = line + len, *p = skip_ws(line, end), *e;
+	int more;
 	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
 		return 0;
 	p = skip_ws(p + 1, end);
@@ -171,22 +185,13 @@ static int scan_stream(const char *line, size_t len, const yajl_callbacks *cb,
 				return 0;
 			if (!(p = value(skip_ws(p + 1, end), end, cb, raw, ctx)))
 				return 0;
-			if (p < end && *p != ',' && *p != '}')
-				p = skip_ws(p, end);
-			if (p < end && *p == ',') {
-				p = skip_ws(p + 1, end);
-				continue;
-			}
-			if (p < end && *p == '}') {
-				p++;
+			if (!(p = member_end(p, end, &more)))
+				return 0;
+			if (!more)
 				break;
-			}
-			return 0;
 		}
 	}
-	if (!cb->yajl_end_map(ctx))
-		return 0;
-	return skip_ws(p, end) == end;
+	return cb->yajl_end_map(ctx) && skip_ws(p, end) == end;
 }
 
 /* ---- the walk over a line's quote positions --------------------------------
@@ -382,6 +387,7 @@ static inline __attribute__((always_inline)) int scan_masks(const char *line, si
 	 * at p is q[k]. */
 	long k = 0;
 	const char *end = line + len, *p = skip_ws(line, end), *s, *e;
+	int more;
 	if (p >= end || *p != '{' || !cb->yajl_start_map(ctx))
 		return 0;
 	p = skip_ws(p + 1, end);
@@ -414,22 +420,13 @@ static inline __attribute__((always_inline)) int scan_masks(const char *line, si
 			} else if (!(p = value(p, end, cb, raw, ctx))) {
 				return 0;
 			}
-			if (p < end && *p != ',' && *p != '}')
-				p = skip_ws(p, end);
-			if (p < end && *p == ',') {
-				p = skip_ws(p + 1, end);
-				continue;
-			}
-			if (p < end && *p == '}') {
-				p++;
+			if (!(p = member_end(p, end, &more)))
+				return 0;
+			if (!more)
 				break;
-			}
-			return 0;
 		}
 	}
-	if (!cb->yajl_end_map(ctx))
-		return 0;
-	return skip_ws(p, end) == end;
+	return cb->yajl_end_map(ctx) && skip_ws(p, end) == end;
 }
 
 /* The widest masks this machine has, or JF_STREAM without a vector unit. */
