@@ -488,6 +488,11 @@ int jsonflat_scan(const char *line, size_t len, const yajl_callbacks *cb, void *
 
 /* ---- pieces for the nested fast path (extract_src_goodreads_meta.c) ------ */
 
+const char *jsonflat_member_end(const char *p, const char *end, int *more)
+{
+	return member_end(p, end, more);
+}
+
 const char *jsonflat_string_end(const char *p, const char *end, int *esc)
 {
 	return string_end(p, end, esc);

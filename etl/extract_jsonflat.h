@@ -44,6 +44,11 @@ int jsonflat_scan_raw(const char *line, size_t len, const yajl_callbacks *cb,
  * holds an escape (and is left alone otherwise). */
 const char *jsonflat_string_end(const char *p, const char *end, int *esc);
 
+/* After an object member's value at p (whitespace may come first): past
+ * the ',' and the whitespace after it with *more set, past the closing '}'
+ * with *more clear, or NULL when neither follows. */
+const char *jsonflat_member_end(const char *p, const char *end, int *more);
+
 /* The end of the JSON value at p (after any whitespace): a scalar, or an
  * object or array with everything nested in it, checked but not decoded.
  * NULL when yajl would refuse it, it does not end before end, or it nests

@@ -391,7 +391,7 @@ static int fill_author(struct meta *m, int col, const char *s, size_t len)
 static const char *fast_authors(struct meta *m, const char *p, const char *end)
 {
 	const char *e;
-	int esc = 0;
+	int esc = 0, more;
 	p = ws(p + 1, end);
 	if (p < end && *p == ']')
 		return p + 1;
@@ -418,18 +418,10 @@ static const char *fast_authors(struct meta *m, const char *p, const char *end)
 					return NULL;
 				else
 					p = fast_scalar(m, p, end, fill_author, 0);
-				if (!p)
+				if (!p || !(p = jsonflat_member_end(p, end, &more)))
 					return NULL;
-				p = ws(p, end);
-				if (p < end && *p == ',') {
-					p = ws(p + 1, end);
-					continue;
-				}
-				if (p < end && *p == '}') {
-					p++;
+				if (!more)
 					break;
-				}
-				return NULL;
 			}
 		}
 		p = ws(p, end);
@@ -446,7 +438,7 @@ static const char *fast_authors(struct meta *m, const char *p, const char *end)
 static int fast_record(struct meta *m, const char *line, size_t len)
 {
 	const char *end = line + len, *p = ws(line, end), *e;
-	int esc = 0;
+	int esc = 0, more;
 	if (p >= end || *p != '{')
 		return 0;
 	p = ws(p + 1, end);
@@ -466,18 +458,10 @@ static int fast_record(struct meta *m, const char *line, size_t len)
 				p = jsonflat_skip(p, end); /* nothing kept: checked only */
 			else
 				p = fast_scalar(m, p, end, put, col);
-			if (!p)
+			if (!p || !(p = jsonflat_member_end(p, end, &more)))
 				return 0;
-			p = ws(p, end);
-			if (p < end && *p == ',') {
-				p = ws(p + 1, end);
-				continue;
-			}
-			if (p < end && *p == '}') {
-				p++;
+			if (!more)
 				break;
-			}
-			return 0;
 		}
 	}
 	return ws(p, end) == end && !m->nomem;
