@@ -2,6 +2,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -143,31 +144,6 @@ int jsonl_verdict(struct jsonl *j, int failed, int depth, int objects, const cha
 	snprintf(why, cap, "invalid JSON: %s",
 		 depth ? "the object is not closed" : "no complete value (a string left open?)");
 	return jsonl_reset(j) ? GL_ENOMEM : JL_BAD;
-}
-
-/* code point c as UTF-8 into out (c < 0x110000): its length */
-static size_t utf8_put(unsigned c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | c >> 6);
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		out[0] = (char)(0xe0 | c >> 12);
-		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | c >> 18);
-	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 int jsonl_decode(const char *s, size_t len, struct buf *out)

@@ -188,9 +188,7 @@ static int put(struct meta *m, int col, const char *s, size_t len)
 	if (col < 0 || m->set[col])
 		return 1;
 	m->off[col] = m->vals.len;
-	/* valid text (nearly all of it) is copied as it is */
-	long bad = utf8_valid_prefix(s, len) == len ? buf_add(&m->vals, s, len) ? -1 : 0
-						      : utf8_clean(s, len, 0, &m->vals);
+	long bad = utf8_clean(s, len, 0, &m->vals);
 	if (bad < 0) {
 		m->nomem = 1;
 		return 0;
@@ -503,24 +501,6 @@ static int bad(struct verdict *v, struct buf *msg, int cls, const char *fmt, ...
 	return buf_add(msg, text, strlen(text) + 1);
 }
 
-/* A field as csvw_field writes it, at d (room for 2 * len + 2 bytes): the
- * end. */
-static char *put_field(char *d, const char *s, size_t len)
-{
-	if (!csv_needs_quote(s, len)) {
-		memcpy(d, s, len);
-		return d + len;
-	}
-	*d++ = '"';
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"')
-			*d++ = '"';
-		*d++ = s[i];
-	}
-	*d++ = '"';
-	return d;
-}
-
 /* The record m holds, checked, into v: its row in CSV appended to msg, on
  * the parsing thread, so that the thread writing in input order only
  * copies it.  0 or GL_ENOMEM. */
@@ -559,7 +539,7 @@ static int check(struct meta *m, struct verdict *v, struct buf *msg)
 		if (c)
 			*d++ = ',';
 		if (m->set[c])
-			d = put_field(d, m->vals.p + m->off[c], m->len[c]);
+			d = csv_put_field(d, m->vals.p + m->off[c], m->len[c]);
 	}
 	*d++ = '\n';
 	*d = 0;

@@ -270,12 +270,12 @@ static int read_rows(struct dimtab *d)
 	if (o->groupcol)
 		memset(d->keyidx, 0xff, o->n_raw * sizeof *d->keyidx);
 	err = read_header(d, &r);
-	if (!err && d->fp) {
+	if (!err) {
 		d->f = malloc(d->nf * sizeof *d->f);
 		d->len = malloc(d->nf * sizeof *d->len);
 		if (!d->f || !d->len)
 			err = GL_ENOMEM;
-		else
+		else if (d->fp)
 			write_header(d, d->fp);
 	}
 	while (!err && (rc = csvr_next(r, &rec)) != 0)
@@ -354,41 +354,36 @@ static int write_group(struct csvb *out, const struct dimtab *d, const uint64_t 
 	return 0;
 }
 
+/* The rows held, in id order from the first not written yet (streaming:
+ * d->next; else 0, after the header). */
 static int write_rows(struct dimtab *d, FILE *fp)
 {
 	const struct dimtab_opts *o = d->o;
 	uint64_t *st = NULL;
 	uint32_t *mem = NULL;
 	struct buf b = {0};
-	struct csvb out = {0};
-	const char **f = malloc(d->nf * sizeof *f);
-	size_t *len = malloc(d->nf * sizeof *len);
-	int err = f && len ? 0 : GL_ENOMEM;
-	if (!err && o->groupcol)
-		err = group_lists(d, &st, &mem);
+	int err = o->groupcol ? group_lists(d, &st, &mem) : 0;
 	if (err)
 		goto done;
-	write_header(d, fp);
-	for (uint64_t id = 0; id < o->n_new && !err; id++) {
+	if (!d->fp)
+		write_header(d, fp);
+	for (uint64_t id = d->next; id < o->n_new && !err; id++) {
 		/* rows are kept in file order and written in id order: ask ahead */
 		if (id + PREFETCH_AHEAD < o->n_new)
 			rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
 		if (id + PREFETCH_AHEAD / 2 < o->n_new)
 			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
-		rowstore_get(&d->rows, d->slot[id], f, len, d->nf);
-		put_cols(&out, d, id, f, len);
-		if (o->groupcol && (err = write_group(&out, d, st, mem, (uint32_t)id, &b)))
+		rowstore_get(&d->rows, d->slot[id], d->f, d->len, d->nf);
+		put_cols(&d->out, d, id, d->f, d->len);
+		if (o->groupcol && (err = write_group(&d->out, d, st, mem, (uint32_t)id, &b)))
 			goto done;
-		stats_cols(&out, o, (uint32_t)id);
-		err = flush(&out, fp, 0);
+		stats_cols(&d->out, o, (uint32_t)id);
+		err = flush(&d->out, fp, 0);
 	}
 	if (!err)
-		err = flush(&out, fp, 1);
+		err = flush(&d->out, fp, 1);
 done:
 	buf_free(&b);
-	csvb_free(&out);
-	free(f);
-	free(len);
 	free(st);
 	free(mem);
 	return err;
@@ -451,29 +446,6 @@ static void dimtab_free(struct dimtab *d)
 	free(d);
 }
 
-/* The rest of a streamed table: the held rows after the last written. */
-static int stream_end(struct dimtab *d)
-{
-	const struct dimtab_opts *o = d->o;
-	int err = 0;
-	/* every row from d->next on is held */
-	for (uint64_t id = d->next; id < o->n_new && !err; id++) {
-		if (id + PREFETCH_AHEAD < o->n_new)
-			rowstore_prefetch_index(&d->rows, d->slot[id + PREFETCH_AHEAD]);
-		if (id + PREFETCH_AHEAD / 2 < o->n_new)
-			rowstore_prefetch(&d->rows, d->slot[id + PREFETCH_AHEAD / 2]);
-		rowstore_get(&d->rows, d->slot[id], d->f, d->len, d->nf);
-		put_cols(&d->out, d, id, d->f, d->len);
-		stats_cols(&d->out, o, (uint32_t)id);
-		err = flush(&d->out, d->fp, 0);
-	}
-	if (!err)
-		err = flush(&d->out, d->fp, 1);
-	if (err == GL_ENOMEM)
-		log_error("out of memory rewriting %s", o->in);
-	return err;
-}
-
 int dimtab_write(const struct dimtab_opts *o, FILE *fp)
 {
 	struct dimtab *d;
@@ -482,7 +454,7 @@ int dimtab_write(const struct dimtab_opts *o, FILE *fp)
 	int stream = o->in && !o->groupcol;
 	int err = dimtab_load(&d, o, stream ? fp : NULL);
 	if (!err)
-		err = stream ? stream_end(d) : dimtab_put(d, fp);
+		err = dimtab_put(d, fp);
 	dimtab_free(d);
 	return err;
 }

@@ -167,24 +167,27 @@ void csvb_fixed(struct csvb *b, double v, int decimals)
 	csvb_add(b, text, n > 0 && n < (int)sizeof text ? (size_t)n : 0);
 }
 
-void csvb_field(struct csvb *b, const char *s, size_t len)
+char *csv_put_field(char *d, const char *s, size_t len)
 {
 	if (!csv_needs_quote(s, len)) {
-		csvb_add(b, s, len);
-		return;
+		memcpy(d, s, len);
+		return d + len;
 	}
-	char *d = csvb_room(b, 2 * len + 2); /* every byte a quote, at worst */
-	if (!d)
-		return;
-	char *p = d;
-	*p++ = '"';
+	*d++ = '"';
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"')
-			*p++ = '"';
-		*p++ = s[i];
+			*d++ = '"';
+		*d++ = s[i];
 	}
-	*p++ = '"';
-	b->len += (size_t)(p - d);
+	*d++ = '"';
+	return d;
+}
+
+void csvb_field(struct csvb *b, const char *s, size_t len)
+{
+	char *d = csvb_room(b, 2 * len + 2); /* every byte a quote, at worst */
+	if (d)
+		b->len += (size_t)(csv_put_field(d, s, len) - d);
 }
 
 int csvb_write(struct csvb *b, FILE *f)

@@ -82,6 +82,10 @@ void csvb_fixed(struct csvb *b, double v, int decimals);
 /* A field, quoted when needed (as csvw_field). */
 void csvb_field(struct csvb *b, const char *s, size_t len);
 
+/* The same field written at d, which has room for 2 * len + 2 bytes (every
+ * byte a quote): the end of what was written. */
+char *csv_put_field(char *d, const char *s, size_t len);
+
 /* 1 when csvw_field would quote s[0..len). */
 int csv_needs_quote(const char *s, size_t len);
 

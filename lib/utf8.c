@@ -61,8 +61,7 @@ size_t utf8_valid_prefix(const char *s, size_t len)
 	return i;
 }
 
-/* Encode code point cp (valid, not a surrogate) into out[0..4): its length. */
-static size_t utf8_put(unsigned cp, char *out)
+size_t utf8_put(unsigned cp, char *out)
 {
 	unsigned char *o = (unsigned char *)out;
 	if (cp < 0x80) {

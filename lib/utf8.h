@@ -16,6 +16,9 @@
 /* Length of the valid UTF-8 prefix of s[0..len) (no NUL allowed). */
 size_t utf8_valid_prefix(const char *s, size_t len);
 
+/* Encode code point cp (valid, not a surrogate) into out[0..4): its length. */
+size_t utf8_put(unsigned cp, char *out);
+
 /* Append s[0..len) to out as UTF-8: from Latin-1 when latin1 is set,
  * otherwise with invalid sequences replaced.  Returns the number of
  * replacements, or GL_ENOMEM (negative). */
