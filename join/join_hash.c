@@ -342,6 +342,7 @@ static int keeps_unmatched(int kind, int side)
 
 struct batch {
 	size_t nf, n;
+	const uint8_t *need;         /* per field: 1 = copied; NULL: every field */
 	struct buf text;             /* the rows' fields, then their keys */
 	size_t *foff, *flen;         /* per row, per field: offset in text, length */
 	char **f;                    /* the same as pointers, once the batch is full */
@@ -373,12 +374,20 @@ static void batch_free(struct batch *b)
 static int batch_add(struct batch *b, const struct csvr_rec *rec, const char *key, size_t klen,
 		     int null)
 {
-	size_t i = b->n;
+	size_t i = b->n, *foff = b->foff + i * b->nf, *flen = b->flen + i * b->nf;
 	for (size_t c = 0; c < b->nf; c++) {
-		b->foff[i * b->nf + c] = b->text.len;
-		b->flen[i * b->nf + c] = rec->len[c];
-		if (buf_add(&b->text, rec->f[c], rec->len[c]) || buf_addc(&b->text, 0))
+		if (b->need && !b->need[c]) {
+			foff[c] = flen[c] = 0; /* never read: "" at the text's start */
+			continue;
+		}
+		size_t len = rec->len[c];
+		if (buf_reserve(&b->text, len + 1))
 			return GL_ENOMEM;
+		foff[c] = b->text.len;
+		flen[c] = len;
+		memcpy(b->text.p + b->text.len, rec->f[c], len);
+		b->text.len += len;
+		b->text.p[b->text.len++] = 0;
 	}
 	b->koff[i] = b->text.len;
 	b->klen[i] = null ? 0 : klen;
@@ -399,6 +408,10 @@ static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
 	struct csvr_rec rec;
 	b->n = 0;
 	buf_clear(&b->text);
+	if (buf_addc(&b->text, 0)) { /* offset 0: the "" of the fields not copied */
+		log_error("out of memory reading %s", s->path);
+		return GL_ENOMEM;
+	}
 	while (b->n < JOIN_BATCH && (*rc = next_row(j, s, &rec)) == 1) {
 		const char *key;
 		size_t klen;
@@ -519,6 +532,22 @@ static int stream(struct join *j)
 	int rc = 1, err = batch_begin(j, s, &b);
 	if (err)
 		return err;
+	/* A streamed right row is read only at its key columns and the right
+	 * columns written (emit): only those are copied into the batch.  A
+	 * left row is written whole. */
+	uint8_t *need = NULL;
+	if (!j->b) {
+		if (!(need = calloc(s->nf, 1))) {
+			batch_free(&b);
+			log_error("out of memory reading %s", s->path);
+			return GL_ENOMEM;
+		}
+		for (size_t c = 0; c < s->nf; c++)
+			need[c] = j->rkey[c];
+		for (size_t k = 0; k < j->nrout; k++)
+			need[j->rout[k]] = 1;
+		b.need = need;
+	}
 	while (!err && rc == 1) {
 		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;
@@ -528,6 +557,7 @@ static int stream(struct join *j)
 				    b.g[i]);
 	}
 	batch_free(&b);
+	free(need);
 	return err ? err : rc;
 }
 
