@@ -34,6 +34,7 @@ struct csvr {
 	int quotes_odd;       /* the record so far holds an odd number of quotes */
 	int skip_quoted;      /* dropping the rest of an oversize quoted field */
 	int no_fast;          /* every record through libcsv (csvr_opts) */
+	char *line;           /* the fields lie here (split in place), not in text */
 };
 
 /* libcsv splits on one byte: "::" becomes this one, which text never holds. */
@@ -151,6 +152,7 @@ static void start_record(struct csvr *r)
 {
 	r->nf = 0;
 	buf_clear(&r->text);
+	r->line = NULL;
 	r->done = 0;
 	r->in_record = 0;
 	r->oversize = 0;
@@ -160,8 +162,9 @@ static void start_record(struct csvr *r)
 
 static void finish(struct csvr *r, struct csvr_rec *rec)
 {
+	char *base = r->line ? r->line : r->text.p;
 	for (size_t i = 0; i < r->nf; i++)
-		r->ptrs[i] = r->text.p + r->off[i];
+		r->ptrs[i] = base + r->off[i];
 	rec->n = r->oversize ? 0 : r->nf;
 	rec->f = r->ptrs;
 	rec->len = r->lens;
@@ -256,30 +259,33 @@ static int quoted_line(struct csvr *r, const char *p, size_t n, char delim, char
 /* The common record without libcsv, byte for byte what libcsv makes of
  * it: one line of valid UTF-8 (not Latin-1) whose fields are each either
  * unquoted without a quote inside, or quoted whole.  Returns 1 with the
- * record's fields in place, 0 (nothing kept) for any other line, which
- * libcsv then reads: a quoted field going on to the next line, a stray
- * quote, text after a closing quote, invalid UTF-8, Latin-1; or
- * GL_ENOMEM.  libcsv costs a callback per byte.  Here a line without
- * quotes is copied whole and its delimiters, found 16 bytes at a time,
- * become the fields' NULs: the same bytes as fields copied one by one. */
-static int fast_line(struct csvr *r, const char *p, size_t n)
+ * record's fields in place, 0 (nothing kept, the line as it came) for any
+ * other line, which libcsv then reads: a quoted field going on to the next
+ * line, a stray quote, text after a closing quote, invalid UTF-8, Latin-1;
+ * or GL_ENOMEM.  libcsv costs a callback per byte.  A line without quotes
+ * is split where it lies (the reader's buffer, which is ours until the
+ * next line): its delimiters, found 16 bytes at a time, become the fields'
+ * NULs, so its bytes are never copied.  p[n] is the line's terminator. */
+static int fast_line(struct csvr *r, char *p, size_t n)
 {
 	if (r->no_fast || r->latin1)
 		return 0;
 	const char delim = (char)csv_get_delim(&r->p), quote = (char)csv_get_quote(&r->p);
-	/* the fields' bytes and a NUL each (at most 2n + 1), and 16 bytes of
-	 * zeros after the copy, so the last block reads nothing else */
-	if (buf_reserve(&r->text, 2 * n + 17))
-		return GL_ENOMEM;
-	char *t = r->text.p;
-	memcpy(t, p, n);
-	memset(t + n, 0, 16);
 	unsigned quoted = 0, odd = 0;
 	size_t start = 0;
 	r->nf = 0;
 	for (size_t at = 0; at < n && !quoted; at += 16) {
-		struct marks m = marks16(t + at, delim, quote);
-		unsigned in = n - at >= 16 ? 0xffffu : (1u << (n - at)) - 1;
+		/* the last block from a copy: nothing past the line is read */
+		char tail[16];
+		const char *blk = p + at;
+		unsigned in = 0xffffu;
+		if (n - at < 16) {
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, p + at, n - at);
+			blk = tail;
+			in = (1u << (n - at)) - 1;
+		}
+		struct marks m = marks16(blk, delim, quote);
 		quoted = m.quote & in;
 		odd |= m.odd & in;
 		for (unsigned dm = m.delim & in; dm && !quoted; dm &= dm - 1) {
@@ -288,22 +294,31 @@ static int fast_line(struct csvr *r, const char *p, size_t n)
 				return GL_ENOMEM;
 			r->off[r->nf] = start;
 			r->lens[r->nf++] = pos - start;
-			t[pos] = 0;
+			p[pos] = 0;
 			start = pos + 1;
 		}
 	}
 	int ok = 1;
-	if (odd | quoted)
+	if (odd | quoted) {
+		/* the delimiters back, for the checks and paths that read it whole */
+		for (size_t i = 0; i < r->nf; i++)
+			p[r->off[i] + r->lens[i]] = delim;
 		ok = utf8_valid_prefix(p, n) == n; /* a NUL fails it too */
-	if (ok && quoted)
+	}
+	if (ok && quoted) {
+		/* the fields' bytes and a NUL each: at most 2n + 1 */
+		if (buf_reserve(&r->text, 2 * n + 1))
+			return GL_ENOMEM;
 		ok = quoted_line(r, p, n, delim, quote);
-	else if (ok) {
+	} else if (ok) {
+		for (size_t i = 0; odd && i < r->nf; i++)
+			p[r->off[i] + r->lens[i]] = 0;
 		if (field_slot(r))
 			return GL_ENOMEM;
 		r->off[r->nf] = start;
 		r->lens[r->nf++] = n - start;
-		t[n] = 0;
-		r->text.len = n + 1;
+		p[n] = 0;
+		r->line = p;
 	}
 	if (ok <= 0) {
 		r->nf = 0;
