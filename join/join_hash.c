@@ -13,6 +13,7 @@
 #include "join_stats.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,24 +165,42 @@ static int open_side(struct side *s, const char *path, const char *const *keys, 
 	return 0;
 }
 
+/* A row read but not joined: a record too long or ragged. */
+#define ROW_BAD 2
+
+/* Next data row of side s, neither counted nor reported: 1, 0 at the end,
+ * ROW_BAD, or an error (logged by the reader).  Safe on a thread of its
+ * own: it touches s->r and nothing else. */
+static int read_row(const struct side *s, struct csvr_rec *rec)
+{
+	int rc = csvr_next(s->r, rec);
+	if (rc <= 0)
+		return rc;
+	return rec->too_long || rec->n != s->nf ? ROW_BAD : 1;
+}
+
+/* Report the row read_row found bad (GL_EFORMAT). */
+static int bad_row(const struct side *s, const struct csvr_rec *rec)
+{
+	if (rec->too_long)
+		log_at(s->path, rec->lineno, rec->offset, "record too long");
+	else
+		log_at(s->path, rec->lineno, rec->offset, "%zu fields, the header has %zu", rec->n,
+		       s->nf);
+	return GL_EFORMAT;
+}
+
 /* Next data row of side s: 1, 0 at the end, or an error (logged). */
 static int next_row(struct join *j, struct side *s, struct csvr_rec *rec)
 {
-	int rc = csvr_next(s->r, rec);
+	int rc = read_row(s, rec);
 	if (rc <= 0) {
 		progress_end(&j->prog);
 		return rc;
 	}
 	progress_tick(&j->prog, s->st->rows, gzl_bytes_in(csvr_stream(s->r)));
-	if (rec->too_long) {
-		log_at(s->path, rec->lineno, rec->offset, "record too long");
-		return GL_EFORMAT;
-	}
-	if (rec->n != s->nf) {
-		log_at(s->path, rec->lineno, rec->offset, "%zu fields, the header has %zu", rec->n,
-		       s->nf);
-		return GL_EFORMAT;
-	}
+	if (rc == ROW_BAD)
+		return bad_row(s, rec);
 	s->st->rows++;
 	return 1;
 }
@@ -341,25 +360,37 @@ static int keeps_unmatched(int kind, int side)
 #define JOIN_BATCH 16
 
 struct batch {
-	size_t nf, n;
+	size_t nf, n, cap;           /* rows held, and room for */
 	const uint8_t *need;         /* per field: 1 = copied; NULL: every field */
-	struct buf text;             /* the rows' fields, then their keys */
+	struct buf text;             /* "", the rows' fields, then their keys */
 	size_t *foff, *flen;         /* per row, per field: offset in text, length */
 	char **f;                    /* the same as pointers, once the batch is full */
-	size_t koff[JOIN_BATCH], klen[JOIN_BATCH];
-	int null[JOIN_BATCH];
-	uint32_t g[JOIN_BATCH];
-	struct csvr_rec rec[JOIN_BATCH];
+	size_t *koff, *klen;         /* per row: its key in text */
+	int *null;
+	uint32_t *g;
+	struct csvr_rec *rec;
+	/* a block of the reader thread (stream_threaded): */
+	int rc;                      /* read_row's last result: 1 = more may follow */
+	struct csvr_rec bad;         /* the row when rc is ROW_BAD (no fields) */
+	uint64_t bytes_in;           /* the input's bytes read, for the progress line */
 };
 
-static int batch_init(struct batch *b, size_t nf)
+static int batch_init(struct batch *b, size_t nf, size_t cap)
 {
 	memset(b, 0, sizeof *b);
 	b->nf = nf;
-	b->foff = malloc(JOIN_BATCH * nf * sizeof *b->foff);
-	b->flen = malloc(JOIN_BATCH * nf * sizeof *b->flen);
-	b->f = malloc(JOIN_BATCH * nf * sizeof *b->f);
-	return b->foff && b->flen && b->f ? 0 : GL_ENOMEM;
+	b->cap = cap;
+	b->foff = malloc(cap * nf * sizeof *b->foff);
+	b->flen = malloc(cap * nf * sizeof *b->flen);
+	b->f = malloc(cap * nf * sizeof *b->f);
+	b->koff = malloc(cap * sizeof *b->koff);
+	b->klen = malloc(cap * sizeof *b->klen);
+	b->null = malloc(cap * sizeof *b->null);
+	b->g = malloc(cap * sizeof *b->g);
+	b->rec = malloc(cap * sizeof *b->rec);
+	return b->foff && b->flen && b->f && b->koff && b->klen && b->null && b->g && b->rec
+		       ? 0
+		       : GL_ENOMEM;
 }
 
 static void batch_free(struct batch *b)
@@ -368,6 +399,11 @@ static void batch_free(struct batch *b)
 	free(b->foff);
 	free(b->flen);
 	free(b->f);
+	free(b->koff);
+	free(b->klen);
+	free(b->null);
+	free(b->g);
+	free(b->rec);
 }
 
 /* Copy rec and its key (NULL or not) into the batch as row b->n. */
@@ -377,7 +413,7 @@ static int batch_add(struct batch *b, const struct csvr_rec *rec, const char *ke
 	size_t i = b->n, *foff = b->foff + i * b->nf, *flen = b->flen + i * b->nf;
 	for (size_t c = 0; c < b->nf; c++) {
 		if (b->need && !b->need[c]) {
-			foff[c] = flen[c] = 0; /* never read: "" at the text's start */
+			foff[c] = flen[c] = 0; /* never read: the "" at the text's start */
 			continue;
 		}
 		size_t len = rec->len[c];
@@ -399,11 +435,14 @@ static int batch_add(struct batch *b, const struct csvr_rec *rec, const char *ke
 	return 0;
 }
 
-/* Read up to JOIN_BATCH rows of side s into b (emptied first), *rc as
- * next_row returns it for the last; then point the rows' fields into b and
- * ask the cache for their keys' hash slots, then for the keys stored there.
- * 0 or an error (logged). */
-static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
+/* Read rows of side s into b (emptied first) until it holds b->cap rows
+ * or max bytes of text, *rc the last read's result (1: more may follow),
+ * then point the rows' fields into b.  With reader set (the reader
+ * thread) rows are read by read_row: nothing is counted or reported, a
+ * bad row stays in b->bad for the joining thread to report, and keys are
+ * made in kb; else by next_row, keys in j->key.  0 or an error (logged). */
+static int batch_read(struct join *j, struct side *s, struct batch *b, int reader,
+		      struct buf *kb, size_t max, int *rc)
 {
 	struct csvr_rec rec;
 	b->n = 0;
@@ -412,10 +451,16 @@ static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
 		log_error("out of memory reading %s", s->path);
 		return GL_ENOMEM;
 	}
-	while (b->n < JOIN_BATCH && (*rc = next_row(j, s, &rec)) == 1) {
+	while (b->n < b->cap && b->text.len < max) {
+		*rc = reader ? read_row(s, &rec) : next_row(j, s, &rec);
+		if (*rc == ROW_BAD)
+			b->bad = (struct csvr_rec){.n = rec.n, .lineno = rec.lineno,
+						   .offset = rec.offset, .too_long = rec.too_long};
+		if (*rc != 1)
+			break;
 		const char *key;
 		size_t klen;
-		int null = joinkey_make(&j->key, rec.f, rec.len, s->key, j->o->nkeys,
+		int null = joinkey_make(kb, rec.f, rec.len, s->key, j->o->nkeys,
 					j->o->empty == JOIN_EMPTY_NULL, &key, &klen);
 		if (null < 0)
 			return null;
@@ -430,23 +475,40 @@ static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
 		b->rec[i].f = b->f + i * b->nf;
 		b->rec[i].len = b->flen + i * b->nf;
 	}
-	for (int step = 0; step < 2; step++)
-		for (size_t i = 0; i < b->n; i++)
-			if (!b->null[i])
-				intern_prefetch(&j->bt.keys, b->text.p + b->koff[i], b->klen[i], step);
 	return 0;
 }
 
+/* Ask the cache for the hash slots of rows [from, to)'s keys, then for
+ * the keys stored there. */
+static void batch_prefetch(struct join *j, struct batch *b, size_t from, size_t to)
+{
+	for (int step = 0; step < 2; step++)
+		for (size_t i = from; i < to; i++)
+			if (!b->null[i])
+				intern_prefetch(&j->bt.keys, b->text.p + b->koff[i], b->klen[i], step);
+}
+
+/* Read up to JOIN_BATCH rows of side s into b, *rc as next_row returns it
+ * for the last, and ask the cache for their keys' slots.  0 or an error
+ * (logged). */
+static int batch_fill(struct join *j, struct side *s, struct batch *b, int *rc)
+{
+	int err = batch_read(j, s, b, 0, &j->key, SIZE_MAX, rc);
+	if (!err)
+		batch_prefetch(j, b, 0, b->n);
+	return err;
+}
+
 /* The batch's look-ups, and the cache asked for the build rows they find. */
-static void batch_find(struct join *j, struct batch *b)
+static void batch_find(struct join *j, struct batch *b, size_t from, size_t to)
 {
 	const struct buildtab *t = &j->bt;
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		b->g[i] = b->null[i] ? BT_NONE : buildtab_find(t, b->text.p + b->koff[i], b->klen[i]);
 		if (b->g[i] != BT_NONE)
 			rowstore_prefetch_index(&t->rows, t->head[b->g[i]]);
 	}
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = from; i < to; i++)
 		if (b->g[i] != BT_NONE)
 			rowstore_prefetch(&t->rows, t->head[b->g[i]]);
 }
@@ -486,7 +548,7 @@ static int probe(struct join *j, struct side *s, const struct csvr_rec *rec, con
 /* The batch for reading side s, and its progress line started. */
 static int batch_begin(struct join *j, struct side *s, struct batch *b)
 {
-	int err = batch_init(b, s->nf);
+	int err = batch_init(b, s->nf, JOIN_BATCH);
 	if (err) {
 		batch_free(b);
 		log_error("out of memory reading %s", s->path);
@@ -525,40 +587,199 @@ static int load_build(struct join *j)
 	return err ? err : rc;
 }
 
-static int stream(struct join *j)
+/* A streamed right row is read only at its key columns and the right
+ * columns written (emit): only those are copied into a batch.  A left row
+ * is written whole (NULL: every field). */
+static int stream_need(struct join *j, const struct side *s, uint8_t **need)
+{
+	*need = NULL;
+	if (j->b == R)
+		return 0;
+	if (!(*need = calloc(s->nf, 1))) {
+		log_error("out of memory reading %s", s->path);
+		return GL_ENOMEM;
+	}
+	for (size_t c = 0; c < s->nf; c++)
+		(*need)[c] = j->rkey[c];
+	for (size_t k = 0; k < j->nrout; k++)
+		(*need)[j->rout[k]] = 1;
+	return 0;
+}
+
+/* The stream on one thread: read a batch, join it, and again. */
+static int stream_serial(struct join *j, const uint8_t *need)
 {
 	struct side *s = &j->s[!j->b];
 	struct batch b;
 	int rc = 1, err = batch_begin(j, s, &b);
 	if (err)
 		return err;
-	/* A streamed right row is read only at its key columns and the right
-	 * columns written (emit): only those are copied into the batch.  A
-	 * left row is written whole. */
-	uint8_t *need = NULL;
-	if (!j->b) {
-		if (!(need = calloc(s->nf, 1))) {
-			batch_free(&b);
-			log_error("out of memory reading %s", s->path);
-			return GL_ENOMEM;
-		}
-		for (size_t c = 0; c < s->nf; c++)
-			need[c] = j->rkey[c];
-		for (size_t k = 0; k < j->nrout; k++)
-			need[j->rout[k]] = 1;
-		b.need = need;
-	}
+	b.need = need;
 	while (!err && rc == 1) {
 		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;
-		batch_find(j, &b);
+		batch_find(j, &b, 0, b.n);
 		for (size_t i = 0; i < b.n && !err; i++)
 			err = probe(j, s, &b.rec[i], b.text.p + b.koff[i], b.klen[i], b.null[i],
 				    b.g[i]);
 	}
 	batch_free(&b);
-	free(need);
 	return err ? err : rc;
+}
+
+/* The stream on two threads: a reader thread parses the streamed side
+ * into blocks of rows (its CSV, their keys, the fields the output needs)
+ * while this thread joins the blocks before, in order, JOIN_BATCH rows at
+ * a time as stream_serial does: the same rows, the same output.  The
+ * reader reports nothing itself but what csvr_next logs (I/O and gzip
+ * errors, a quote never closed): a bad row goes to the joining thread,
+ * which reports it once it has joined every row before it.  Only running
+ * out of memory can stop the joining thread early, and then which of the
+ * two messages comes first does not matter. */
+#define JOIN_RING 4
+#define JOIN_BLOCK_ROWS 2048
+#define JOIN_BLOCK_BYTES ((size_t)1 << 20)
+
+struct ring {
+	struct join *j;
+	struct side *s;
+	struct batch blk[JOIN_RING];
+	struct buf key;              /* the reader's composite keys */
+	size_t head, count;          /* the oldest full block; full blocks */
+	int stop;                    /* the joining thread wants no more */
+	int err;                     /* the reader's error (logged) */
+	pthread_mutex_t mu;
+	pthread_cond_t can_fill, can_take;
+};
+
+static void *reader_main(void *arg)
+{
+	struct ring *g = arg;
+	for (size_t n = 0;; n++) {
+		pthread_mutex_lock(&g->mu);
+		while (g->count == JOIN_RING && !g->stop)
+			pthread_cond_wait(&g->can_fill, &g->mu);
+		int stop = g->stop;
+		pthread_mutex_unlock(&g->mu);
+		if (stop)
+			break;
+		struct batch *b = &g->blk[n % JOIN_RING];
+		int rc = 1;
+		int err = batch_read(g->j, g->s, b, 1, &g->key, JOIN_BLOCK_BYTES, &rc);
+		b->rc = err ? err : rc;
+		b->bytes_in = gzl_bytes_in(csvr_stream(g->s->r));
+		pthread_mutex_lock(&g->mu);
+		g->count++;
+		pthread_cond_signal(&g->can_take);
+		pthread_mutex_unlock(&g->mu);
+		if (b->rc != 1)
+			break;
+	}
+	return NULL;
+}
+
+/* Join block b's rows, JOIN_BATCH at a time. */
+static int join_block(struct join *j, struct side *s, struct batch *b)
+{
+	int err = 0;
+	for (size_t w = 0; w < b->n && !err; w += JOIN_BATCH) {
+		size_t e = b->n - w < JOIN_BATCH ? b->n : w + JOIN_BATCH;
+		batch_prefetch(j, b, w, e);
+		batch_find(j, b, w, e);
+		for (size_t i = w; i < e && !err; i++) {
+			progress_tick(&j->prog, s->st->rows, b->bytes_in);
+			s->st->rows++;
+			err = probe(j, s, &b->rec[i], b->text.p + b->koff[i], b->klen[i], b->null[i],
+				    b->g[i]);
+		}
+	}
+	return err;
+}
+
+/* 0 and the stream joined, 1 when no thread could be started (nothing
+ * read: stream_serial does it), or an error (logged). */
+static int stream_threaded(struct join *j, const uint8_t *need)
+{
+	struct side *s = &j->s[!j->b];
+	struct ring *g = calloc(1, sizeof *g);
+	int err = g ? 0 : GL_ENOMEM;
+	size_t ready = 0;
+	for (; !err && ready < JOIN_RING; ready++) {
+		if ((err = batch_init(&g->blk[ready], s->nf, JOIN_BLOCK_ROWS))) {
+			batch_free(&g->blk[ready]);
+			break;
+		}
+		g->blk[ready].need = need;
+	}
+	if (err)
+		log_error("out of memory reading %s", s->path);
+	pthread_t tid;
+	int started = 0;
+	if (!err) {
+		g->j = j;
+		g->s = s;
+		pthread_mutex_init(&g->mu, NULL);
+		pthread_cond_init(&g->can_fill, NULL);
+		pthread_cond_init(&g->can_take, NULL);
+		started = pthread_create(&tid, NULL, reader_main, g) == 0;
+		if (!started) {
+			pthread_mutex_destroy(&g->mu);
+			pthread_cond_destroy(&g->can_fill);
+			pthread_cond_destroy(&g->can_take);
+		}
+	}
+	int rc = started ? 1 : 0;
+	if (started) {
+		start_progress(j, s);
+		for (size_t n = 0; !err && rc == 1; n++) {
+			pthread_mutex_lock(&g->mu);
+			while (g->count == 0)
+				pthread_cond_wait(&g->can_take, &g->mu);
+			pthread_mutex_unlock(&g->mu);
+			struct batch *b = &g->blk[n % JOIN_RING];
+			err = join_block(j, s, b);
+			rc = b->rc;
+			if (!err && rc == ROW_BAD)
+				err = bad_row(s, &b->bad);
+			pthread_mutex_lock(&g->mu);
+			g->count--;
+			pthread_cond_signal(&g->can_fill);
+			pthread_mutex_unlock(&g->mu);
+		}
+		progress_end(&j->prog);
+		pthread_mutex_lock(&g->mu);
+		g->stop = 1;
+		pthread_cond_signal(&g->can_fill);
+		pthread_mutex_unlock(&g->mu);
+		pthread_join(tid, NULL);
+		pthread_mutex_destroy(&g->mu);
+		pthread_cond_destroy(&g->can_fill);
+		pthread_cond_destroy(&g->can_take);
+	}
+	for (size_t i = 0; g && i < ready; i++)
+		batch_free(&g->blk[i]);
+	if (g)
+		buf_free(&g->key);
+	free(g);
+	if (err)
+		return err;
+	if (rc < 0)
+		return rc;
+	return started ? 0 : 1;
+}
+
+static int stream(struct join *j)
+{
+	struct side *s = &j->s[!j->b];
+	uint8_t *need;
+	int err = stream_need(j, s, &need);
+	if (err)
+		return err;
+	err = j->o->threads == 1 ? 1 : stream_threaded(j, need);
+	if (err == 1)
+		err = stream_serial(j, need);
+	free(need);
+	return err;
 }
 
 /* After the stream: the build rows the kind keeps on their own, and the

@@ -71,6 +71,9 @@ struct join_opts {
 	size_t ncolumns;                      /* header names; 0 = every non-key */
 	const char *out;                      /* joined CSV, "-" = stdout */
 	const char *stats;                    /* join.stats.csv, NULL = none */
+	int threads;                          /* 1: read and join the streamed side
+					       * in turn; else (0 too) read it on a
+					       * thread of its own */
 };
 
 /* What join_run found on one side, as join.stats.csv reports it.  keys

@@ -58,6 +58,10 @@ static void usage(void)
 	      "                          (default 0: no limit)\n"
 	      "      --max-build-bytes N fail when the in-memory side needs more memory\n"
 	      "                          (default 4294967296; 0: no limit)\n"
+	      "      --threads N         1: read and join the streamed side in turn;\n"
+	      "                          2 (default): read it on a second thread\n"
+	      "                          while the rows before are joined (the same\n"
+	      "                          output either way)\n"
 	      "  -q, --quiet             errors only\n"
 	      "  -v, --verbose           more detail on stderr\n"
 	      "  -h, --help              this text\n"
@@ -76,7 +80,7 @@ static void usage(void)
 }
 
 enum { OPT_BUILD = 256, OPT_SUFFIX, OPT_EMPTY, OPT_MAX_ROWS, OPT_MAX_BYTES, OPT_RENAME,
-       OPT_DELIMITER, OPT_COLUMNS };
+       OPT_DELIMITER, OPT_COLUMNS, OPT_THREADS };
 
 static const struct option longopts[] = {
 	{"on", required_argument, NULL, 'k'},
@@ -92,6 +96,7 @@ static const struct option longopts[] = {
 	{"rename", required_argument, NULL, OPT_RENAME},
 	{"right-columns", required_argument, NULL, OPT_COLUMNS},
 	{"delimiter", required_argument, NULL, OPT_DELIMITER},
+	{"threads", required_argument, NULL, OPT_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -127,6 +132,15 @@ static int parse(int argc, char **argv, struct join_opts *o, int *verbosity)
 			break;
 		case OPT_RENAME: err = join_parse_renames(o, optarg); break;
 		case OPT_COLUMNS: err = join_parse_columns(o, optarg); break;
+		case OPT_THREADS: {
+			uint32_t n = 0;
+			if (!(err = cli_u32("--threads", optarg, &n)) && (n < 1 || n > 2)) {
+				log_error("invalid value for --threads: '%s' (expected 1 or 2)", optarg);
+				err = GL_EUSAGE;
+			}
+			o->threads = (int)n;
+			break;
+		}
 		case OPT_DELIMITER:
 			if ((o->delim = delim_parse(optarg)) == DELIM_NONE) {
 				log_error("invalid value for --delimiter: '%s' (one of , ; | :: tab "
