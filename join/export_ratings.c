@@ -1,5 +1,6 @@
 #include "export_ratings.h"
 
+#include "bigmem.h"
 #include "csvwrite.h"
 #include "err.h"
 #include "glr.h"
@@ -8,6 +9,7 @@
 #include "outfile.h"
 #include "parwrite.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,13 @@ enum { USERS, ITEMS };
  * and what the export holds of the file falls as it goes. */
 #define RC_LAG 64
 
+/* Item i's head is itext[at, at + head), its tail the tail bytes after:
+ * 16 bytes, so that an item's entry is one cache line. */
+struct ipart {
+	uint64_t at;
+	uint32_t head, tail;
+};
+
 struct rc_run {
 	const struct rc_opts *o;
 	struct glr g;
@@ -36,8 +45,10 @@ struct rc_run {
 	int title;           /* items.csv's title slot, -1 without */
 	int ml_key[2];       /* movielens: write the side's keys (all integers) */
 	struct csv_gtab gtab; /* each rating byte's text */
-	struct csvb itext;   /* each item's parts of a row (item_parts) */
-	uint64_t *ioff;
+	char *itext;         /* each item's parts of a row (item_parts) */
+	size_t itext_size;   /* as allocated */
+	struct ipart *ipart; /* where in itext, by item */
+	size_t ipart_size;
 	uint64_t *ustart;    /* chunk c: users [ustart[c], ustart[c + 1]) */
 };
 
@@ -116,21 +127,69 @@ static void tail(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 	}
 }
 
-/* Every item's head and tail, back to back in r->itext: item i's head is
- * [ioff[2i], ioff[2i+1]), its tail [ioff[2i+1], ioff[2i+2]). */
+/* Items [from, to)'s parts, written from b's start (b has room for them
+ * all: item_parts sizes it so, and nothing here grows it). */
+struct parts_job {
+	struct rc_run *r;
+	uint64_t from, to;
+	struct csvb b;
+};
+
+static void *parts_of(void *arg)
+{
+	struct parts_job *j = arg;
+	struct rc_run *r = j->r;
+	uint64_t base = (uint64_t)(j->b.p - r->itext);
+	for (uint64_t i = j->from; i < j->to; i++) {
+		size_t at = j->b.len;
+		head(&j->b, r, ITEMS, i);
+		size_t mid = j->b.len;
+		tail(&j->b, r, ITEMS, i);
+		r->ipart[i] = (struct ipart){.at = base + at,
+					     .head = (uint32_t)(mid - at),
+					     .tail = (uint32_t)(j->b.len - mid)};
+	}
+	return NULL;
+}
+
+/* Every item's head and tail in r->itext, placed by r->ipart (the halves
+ * are made by two threads, each in a region of its own).
+ *
+ * An item's parts are at most 27 bytes and twice its kept fields: a head
+ * of a number (20 digits) or key, and a comma; a tail of two commas and two
+ * fields, quoted at worst with every byte a quote.  The table's text holds
+ * those fields (and more): a region of `bound` bytes takes every item's
+ * parts, and csvb, asking room for a field's worst case, never grows. */
 static int item_parts(struct rc_run *r)
 {
 	uint64_t n = r->g.n_items;
-	if (!(r->ioff = malloc((2 * n + 1) * sizeof *r->ioff)))
+	size_t text = r->have[ITEMS] ? r->t[ITEMS].text_len : 0;
+	size_t bound = 27 * (size_t)n + 2 * text + 64;
+	/* two halves, when there are threads and items enough to split */
+	int halves = r->o->threads > 1 && n >= 4096 ? 2 : 1;
+	r->ipart_size = (n ? n : 1) * sizeof *r->ipart;
+	r->itext_size = (size_t)halves * bound;
+	r->ipart = big_alloc(r->ipart_size);
+	r->itext = big_alloc(r->itext_size);
+	if (!r->ipart || !r->itext)
 		return GL_ENOMEM;
-	for (uint64_t i = 0; i < n; i++) {
-		r->ioff[2 * i] = r->itext.len;
-		head(&r->itext, r, ITEMS, i);
-		r->ioff[2 * i + 1] = r->itext.len;
-		tail(&r->itext, r, ITEMS, i);
-	}
-	r->ioff[2 * n] = r->itext.len;
-	return r->itext.err;
+	struct parts_job job[2];
+	for (int h = 0; h < halves; h++)
+		job[h] = (struct parts_job){.r = r,
+					    .from = n * (uint64_t)h / (uint64_t)halves,
+					    .to = n * (uint64_t)(h + 1) / (uint64_t)halves,
+					    .b = {.p = r->itext + (size_t)h * bound, .cap = bound}};
+	pthread_t th;
+	int started = halves == 2 && pthread_create(&th, NULL, parts_of, &job[1]) == 0;
+	parts_of(&job[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else if (halves == 2)
+		parts_of(&job[1]);
+	for (int h = 0; h < halves; h++)
+		if (job[h].b.p != r->itext + (size_t)h * bound)
+			return GL_ENOMEM; /* grown past the bound: cannot happen */
+	return 0;
 }
 
 /* Chunk c: the rows of users [ustart[c], ustart[c + 1]). */
@@ -138,7 +197,7 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 {
 	const struct rc_run *r = ctx;
 	const struct glr *g = &r->g;
-	const char *it = r->itext.p;
+	const char *it = r->itext;
 	struct csvb ub = {0}; /* the user's head, then its tail */
 	uint64_t n_k = g->rowptr[g->n_users];
 	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1]; u++) {
@@ -150,21 +209,21 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 			/* items come at random: ask the cache for the parts of the
 			 * item a few rows on (and, further on, for its offsets) */
 			if (k + 2 * RC_AHEAD < n_k)
-				__builtin_prefetch(r->ioff + 2 * (uint64_t)g->items[k + 2 * RC_AHEAD]);
+				__builtin_prefetch(r->ipart + g->items[k + 2 * RC_AHEAD]);
 			if (k + RC_AHEAD < n_k) {
-				const char *p = it + r->ioff[2 * (uint64_t)g->items[k + RC_AHEAD]];
+				const char *p = it + r->ipart[g->items[k + RC_AHEAD]].at;
 				__builtin_prefetch(p);
 				__builtin_prefetch(p + 64); /* a part may cross a line */
 			}
 			int valid = glr_bit(g->split, k);
 			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
 				continue;
-			const uint64_t *io = r->ioff + 2 * (uint64_t)g->items[k];
+			const struct ipart *ip = r->ipart + g->items[k];
 			csvb_add(b, ub.p, uh);
-			csvb_add(b, it + io[0], io[1] - io[0]);
+			csvb_add(b, it + ip->at, ip->head);
 			csvb_gtab(b, &r->gtab, g->ratings[k]);
 			csvb_add(b, ub.p + uh, ub.len - uh);
-			csvb_add(b, it + io[1], io[2] - io[1]);
+			csvb_add(b, it + ip->at + ip->head, ip->tail);
 			if (r->o->format == RC_MOVIELENS) {
 				csvb_byte(b, ',');
 				csvb_u64(b, g->times ? g->times[k] : 0);
@@ -238,7 +297,8 @@ int export_ratings(const struct rc_opts *o)
 	if (!err)
 		err = outfile_open(&of, o->out);
 	if (!err) {
-		setvbuf(of.fp, NULL, _IOFBF, (size_t)1 << 20);
+		/* no bigger stdio buffer: the chunks, a few hundred KB each,
+		 * go from the fillers' memory to write(2) past it */
 		err = write_rows(of.fp, &r);
 		if (err)
 			outfile_abort(&of);
@@ -248,8 +308,8 @@ int export_ratings(const struct rc_opts *o)
 	for (int side = 0; side < 2; side++)
 		if (r.have[side])
 			keytab_free(&r.t[side]);
-	csvb_free(&r.itext);
-	free(r.ioff);
+	big_free(r.itext, r.itext_size);
+	big_free(r.ipart, r.ipart_size);
 	free(r.ustart);
 	glr_close(&r.g);
 	return err;
