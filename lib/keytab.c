@@ -213,15 +213,28 @@ int keytab_require_all(const struct keytab *t, const char *what, const char *of)
 	return GL_EFORMAT;
 }
 
-/* Each id's ratings in g: rows of users, or occurrences of items. */
+/* Each id's ratings in g: rows of users, or occurrences of items (counted
+ * in 32 bits where they fit: the counters are hit at random, and half the
+ * size stays in the cache). */
 static uint64_t *g_counts(const struct glr *g, int users)
 {
 	uint64_t n = users ? g->n_users : g->n_items;
 	uint64_t *c = calloc(n + 1, sizeof *c);
 	for (uint64_t i = 0; c && users && i < n; i++)
 		c[i] = g->rowptr[i + 1] - g->rowptr[i];
-	for (uint64_t k = 0; c && !users && k < g->n_ratings; k++)
-		c[g->items[k]]++;
+	if (!c || users)
+		return c;
+	uint32_t *c32 = g->n_ratings <= UINT32_MAX ? calloc(n + 1, sizeof *c32) : NULL;
+	if (!c32) {
+		for (uint64_t k = 0; k < g->n_ratings; k++)
+			c[g->items[k]]++;
+		return c;
+	}
+	for (uint64_t k = 0; k < g->n_ratings; k++)
+		c32[g->items[k]]++;
+	for (uint64_t i = 0; i < n; i++)
+		c[i] = c32[i];
+	free(c32);
 	return c;
 }
 
