@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static void put(const char *path, const char *text)
 {
@@ -135,6 +136,30 @@ static void test_load_for_counts(void **state)
 	unlink("k.glr");
 }
 
+/* The kept text gets room for the file's size at once; a gzip table holds
+ * more than its size and grows it as it comes. */
+static void test_text_grows(void **state)
+{
+	(void)state;
+	gzFile z = gzopen("k.csv.gz", "wb");
+	assert_non_null(z);
+	gzprintf(z, "item,book_id,title\n");
+	for (int i = 0; i < 20000; i++)
+		gzprintf(z, "%d,key-%d,the same title again and again %d\n", i, i, i);
+	gzclose(z);
+	struct keytab t;
+	assert_int_equal(keytab_open(&t, "k.csv.gz", "item", 20000), 0);
+	int title = keytab_keep(&t, "title");
+	assert_int_equal(keytab_read(&t), 0);
+	assert_int_equal(t.rows, 20000);
+	assert_true(t.text_len > 500000);
+	assert_string_equal(keytab_key(&t, 0), "key-0");
+	assert_string_equal(keytab_key(&t, 19999), "key-19999");
+	assert_string_equal(keytab_get(&t, 12345, title), "the same title again and again 12345");
+	keytab_free(&t);
+	unlink("k.csv.gz");
+}
+
 static void test_locate(void **state)
 {
 	(void)state;
@@ -161,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_keys_and_fingerprint),
 		cmocka_unit_test(test_refuses_other_tables),
 		cmocka_unit_test(test_load_for_counts),
+		cmocka_unit_test(test_text_grows),
 		cmocka_unit_test(test_locate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
