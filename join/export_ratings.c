@@ -1,5 +1,6 @@
 #include "export_ratings.h"
 
+#include "bigmem.h"
 #include "csvwrite.h"
 #include "err.h"
 #include "glr.h"
@@ -8,6 +9,7 @@
 #include "outfile.h"
 #include "parwrite.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,20 @@ enum { USERS, ITEMS };
  * and what the export holds of the file falls as it goes. */
 #define RC_LAG 64
 
+/* Item i's parts of a row, in a cache line of their own: a row asks for
+ * one line at random, prefetched a few rows ahead, where an index and the
+ * text it points to were two dependent misses (most items' parts take a
+ * few tens of bytes).  head > 0: text holds the head's head bytes and the
+ * tail's tail bytes after them.  head 0: the parts were longer and are in
+ * r->far[text[0]] at offset (u64 at text + 8), head (u32 at text + 2)
+ * bytes, then tail (u32 at text + 6) bytes. */
+#define SLOT_TEXT 62
+struct islot {
+	uint8_t head, tail;
+	char text[SLOT_TEXT];
+};
+_Static_assert(sizeof(struct islot) == 64, "an item's slot is a cache line");
+
 struct rc_run {
 	const struct rc_opts *o;
 	struct glr g;
@@ -36,8 +52,9 @@ struct rc_run {
 	int title;           /* items.csv's title slot, -1 without */
 	int ml_key[2];       /* movielens: write the side's keys (all integers) */
 	struct csv_gtab gtab; /* each rating byte's text */
-	struct csvb itext;   /* each item's parts of a row (item_parts) */
-	uint64_t *ioff;
+	struct islot *slot;  /* each item's parts of a row (item_parts) */
+	size_t slot_size;    /* as allocated */
+	struct csvb far[2];  /* parts too long for a slot, by half */
 	uint64_t *ustart;    /* chunk c: users [ustart[c], ustart[c + 1]) */
 };
 
@@ -116,21 +133,89 @@ static void tail(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 	}
 }
 
-/* Every item's head and tail, back to back in r->itext: item i's head is
- * [ioff[2i], ioff[2i+1]), its tail [ioff[2i+1], ioff[2i+2]). */
+/* Items [from, to)'s slots; parts too long for one go to far. */
+struct parts_job {
+	struct rc_run *r;
+	uint64_t from, to;
+	struct csvb *far;
+	int half;
+	int err;
+};
+
+static void *parts_of(void *arg)
+{
+	struct parts_job *j = arg;
+	struct rc_run *r = j->r;
+	struct csvb one = {0}; /* an item's parts */
+	for (uint64_t i = j->from; i < j->to; i++) {
+		struct islot *sl = r->slot + i;
+		one.len = 0;
+		head(&one, r, ITEMS, i);
+		size_t h = one.len;
+		tail(&one, r, ITEMS, i);
+		if (one.err)
+			break;
+		if (one.len <= SLOT_TEXT) { /* head: 1 byte at least, the separator */
+			sl->head = (uint8_t)h;
+			sl->tail = (uint8_t)(one.len - h);
+			memcpy(sl->text, one.p, one.len);
+			continue;
+		}
+		uint64_t at = j->far->len;
+		uint32_t hl = (uint32_t)h, tl = (uint32_t)(one.len - h);
+		csvb_add(j->far, one.p, one.len);
+		sl->head = 0;
+		sl->text[0] = (char)j->half;
+		memcpy(sl->text + 2, &hl, 4);
+		memcpy(sl->text + 6, &tl, 4);
+		memcpy(sl->text + 10, &at, 8);
+	}
+	csvb_room(j->far, 64); /* fill_rows reads 64 bytes from any part */
+	j->err = one.err ? one.err : j->far->err;
+	csvb_free(&one);
+	return NULL;
+}
+
+/* Every item's slot (the halves by two threads when there are threads
+ * and items enough to split: they write apart). */
 static int item_parts(struct rc_run *r)
 {
 	uint64_t n = r->g.n_items;
-	if (!(r->ioff = malloc((2 * n + 1) * sizeof *r->ioff)))
+	int halves = r->o->threads > 1 && n >= 4096 ? 2 : 1;
+	/* from 64 KiB, at big_alloc's huge-page size: the rows read it at
+	 * random, and a 2 MiB page is one TLB entry and one page fault */
+	r->slot_size = (n ? n : 1) * sizeof *r->slot;
+	if (r->slot_size >= ((size_t)64 << 10) && r->slot_size < BIGMEM_MIN)
+		r->slot_size = BIGMEM_MIN;
+	if (!(r->slot = big_alloc(r->slot_size)))
 		return GL_ENOMEM;
-	for (uint64_t i = 0; i < n; i++) {
-		r->ioff[2 * i] = r->itext.len;
-		head(&r->itext, r, ITEMS, i);
-		r->ioff[2 * i + 1] = r->itext.len;
-		tail(&r->itext, r, ITEMS, i);
-	}
-	r->ioff[2 * n] = r->itext.len;
-	return r->itext.err;
+	struct parts_job job[2];
+	for (int h = 0; h < halves; h++)
+		job[h] = (struct parts_job){.r = r,
+					    .from = n * (uint64_t)h / (uint64_t)halves,
+					    .to = n * (uint64_t)(h + 1) / (uint64_t)halves,
+					    .far = &r->far[h],
+					    .half = h};
+	pthread_t th;
+	int started = halves == 2 && pthread_create(&th, NULL, parts_of, &job[1]) == 0;
+	parts_of(&job[0]);
+	if (started)
+		pthread_join(th, NULL);
+	else if (halves == 2)
+		parts_of(&job[1]);
+	return job[0].err ? job[0].err : halves == 2 ? job[1].err : 0;
+}
+
+/* n bytes from s to d.  Up to 64 bytes as one copy of 64 (a few vector
+ * moves, not a call to memcpy per field): d has room for 64 and s holds
+ * 64 readable bytes (the bytes past n are written over next). */
+static inline char *put(char *d, const char *s, size_t n)
+{
+	if (n <= 64)
+		memcpy(d, s, 64);
+	else
+		memcpy(d, s, n);
+	return d + n;
 }
 
 /* Chunk c: the rows of users [ustart[c], ustart[c + 1]). */
@@ -138,40 +223,60 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 {
 	const struct rc_run *r = ctx;
 	const struct glr *g = &r->g;
-	const char *it = r->itext.p;
 	struct csvb ub = {0}; /* the user's head, then its tail */
+	/* an item's slot, copied out, and 64 bytes to read past its end */
+	char sl[sizeof(struct islot) + 64] = {0};
 	uint64_t n_k = g->rowptr[g->n_users];
-	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1]; u++) {
+	int split = r->o->format == RC_FASTAI && g->split, ml = r->o->format == RC_MOVIELENS;
+	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1] && !b->err; u++) {
 		ub.len = 0;
 		head(&ub, r, USERS, u);
 		size_t uh = ub.len;
 		tail(&ub, r, USERS, u);
+		size_t ut = ub.len - uh;
+		if (!csvb_room(&ub, 64)) /* put reads 64 bytes from its parts */
+			break;
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
-			/* items come at random: ask the cache for the parts of the
-			 * item a few rows on (and, further on, for its offsets) */
-			if (k + 2 * RC_AHEAD < n_k)
-				__builtin_prefetch(r->ioff + 2 * (uint64_t)g->items[k + 2 * RC_AHEAD]);
-			if (k + RC_AHEAD < n_k) {
-				const char *p = it + r->ioff[2 * (uint64_t)g->items[k + RC_AHEAD]];
-				__builtin_prefetch(p);
-				__builtin_prefetch(p + 64); /* a part may cross a line */
-			}
+			/* items come at random: ask the cache for the slot of the
+			 * item a few rows on */
+			if (k + RC_AHEAD < n_k)
+				__builtin_prefetch(r->slot + g->items[k + RC_AHEAD]);
 			int valid = glr_bit(g->split, k);
 			if ((r->o->subset == RC_TRAIN && valid) || (r->o->subset == RC_VALID && !valid))
 				continue;
-			const uint64_t *io = r->ioff + 2 * (uint64_t)g->items[k];
-			csvb_add(b, ub.p, uh);
-			csvb_add(b, it + io[0], io[1] - io[0]);
-			csvb_gtab(b, &r->gtab, g->ratings[k]);
-			csvb_add(b, ub.p + uh, ub.len - uh);
-			csvb_add(b, it + io[1], io[2] - io[1]);
-			if (r->o->format == RC_MOVIELENS) {
-				csvb_byte(b, ',');
-				csvb_u64(b, g->times ? g->times[k] : 0);
-			} else if (r->o->format == RC_FASTAI && g->split) {
-				csvb_add(b, valid ? ",1" : ",0", 2);
+			memcpy(sl, r->slot + g->items[k], sizeof(struct islot));
+			const char *ih = sl + 2;
+			size_t hl = (unsigned char)sl[0], tl = (unsigned char)sl[1];
+			if (!hl) {
+				uint32_t h32, t32;
+				uint64_t at;
+				memcpy(&h32, sl + 2 + 2, 4);
+				memcpy(&t32, sl + 2 + 6, 4);
+				memcpy(&at, sl + 2 + 10, 8);
+				ih = r->far[(unsigned char)sl[2]].p + at;
+				hl = h32;
+				tl = t32;
 			}
-			csvb_byte(b, '\n');
+			/* a row, and put's 64 bytes past its last part */
+			char *d = csvb_room(b, uh + ut + hl + tl + 16 + 24 + 64);
+			if (!d)
+				break;
+			d = put(d, ub.p, uh);
+			d = put(d, ih, hl);
+			uint8_t v = g->ratings[k];
+			memcpy(d, r->gtab.s[v], 16);
+			d += r->gtab.len[v];
+			d = put(d, ub.p + uh, ut);
+			d = put(d, ih + hl, tl);
+			if (ml) {
+				*d++ = ',';
+				d += csv_u64(d, g->times ? g->times[k] : 0);
+			} else if (split) {
+				memcpy(d, valid ? ",1" : ",0", 2);
+				d += 2;
+			}
+			*d++ = '\n';
+			b->len = (size_t)(d - b->p);
 		}
 	}
 	if (c % RC_LAG == 0 && c >= 2 * RC_LAG)
@@ -238,7 +343,8 @@ int export_ratings(const struct rc_opts *o)
 	if (!err)
 		err = outfile_open(&of, o->out);
 	if (!err) {
-		setvbuf(of.fp, NULL, _IOFBF, (size_t)1 << 20);
+		/* no bigger stdio buffer: the chunks, a few hundred KB each,
+		 * go from the fillers' memory to write(2) past it */
 		err = write_rows(of.fp, &r);
 		if (err)
 			outfile_abort(&of);
@@ -248,8 +354,9 @@ int export_ratings(const struct rc_opts *o)
 	for (int side = 0; side < 2; side++)
 		if (r.have[side])
 			keytab_free(&r.t[side]);
-	csvb_free(&r.itext);
-	free(r.ioff);
+	big_free(r.slot, r.slot_size);
+	csvb_free(&r.far[0]);
+	csvb_free(&r.far[1]);
 	free(r.ustart);
 	glr_close(&r.g);
 	return err;

@@ -1,17 +1,50 @@
 #include "keytab.h"
 
+#include "bigmem.h"
 #include "csvread.h"
 #include "err.h"
 #include "log.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define NONE UINT64_MAX
+/* An off[] cell of an id without the field: offsets are stored + 1, so
+ * that the zeroed memory big_alloc gives is "none" as it comes. */
+#define NONE 0
+
+/* Arrays from a MiB up are asked of big_alloc at its huge-page size: the
+ * rows are placed and then read back by id at random (an export's items,
+ * millions of times), and on a virtual machine each 4 KiB page costs a
+ * page fault and TLB misses that one 2 MiB page does not. */
+static size_t big_size(size_t n)
+{
+	return n >= ((size_t)1 << 20) && n < BIGMEM_MIN ? BIGMEM_MIN : n;
+}
+
+/* Room for n more bytes of text: 0 or GL_ENOMEM. */
+static int text_room(struct keytab *t, size_t n)
+{
+	if (t->text_cap - t->text_len >= n)
+		return 0;
+	size_t cap = t->text_cap ? t->text_cap : 4096;
+	while (cap - t->text_len < n) {
+		if (cap > SIZE_MAX / 4)
+			return GL_ENOMEM;
+		cap *= 2;
+	}
+	char *p = big_realloc(t->text, big_size(t->text_cap), big_size(cap));
+	if (!p)
+		return GL_ENOMEM;
+	t->text = p;
+	t->text_cap = big_size(cap);
+	return 0;
+}
 
 static int open_header(struct keytab *t, const char *path, const char *idcol)
 {
@@ -94,13 +127,18 @@ static int read_row(struct keytab *t, const struct csvr_rec *rec)
 		return GL_EFORMAT;
 	}
 	for (int s = 0; s < t->nkeep; s++) {
-		if ((size_t)t->keep[s] >= rec->n)
+		size_t c = (size_t)t->keep[s];
+		if (c >= rec->n)
 			continue;
-		o[s] = t->text.len;
-		if (buf_add(&t->text, rec->f[t->keep[s]], strlen(rec->f[t->keep[s]]) + 1)) {
+		/* the field and its NUL (past a NUL inside, the text is not read) */
+		size_t len = rec->len ? rec->len[c] : strlen(rec->f[c]);
+		if (text_room(t, len + 1)) {
 			log_error("out of memory reading %s", t->path);
 			return GL_ENOMEM;
 		}
+		memcpy(t->text + t->text_len, rec->f[c], len + 1);
+		o[s] = t->text_len + 1;
+		t->text_len += len + 1;
 	}
 	t->rows++;
 	return 0;
@@ -111,13 +149,17 @@ int keytab_read(struct keytab *t)
 	struct csvr_rec rec;
 	uint64_t cells = t->n * (uint64_t)t->nkeep;
 	int rc, err = 0;
-	if (!(t->off = malloc((cells ? cells : 1) * sizeof *t->off))) {
+	/* the kept text is at most about the file: room for it at once (a
+	 * gzip file or a pipe grows it as it comes) */
+	struct stat st;
+	size_t guess = stat(t->path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 0;
+	t->off_size = big_size((cells ? cells : 1) * sizeof *t->off);
+	t->off = big_alloc(t->off_size); /* zeroed: NONE */
+	if (!t->off || text_room(t, guess)) {
 		log_error("out of memory reading %s", t->path);
 		keytab_free(t);
 		return GL_ENOMEM;
 	}
-	for (uint64_t c = 0; c < cells; c++)
-		t->off[c] = NONE;
 	while (!err && (rc = csvr_next(t->r, &rec)) > 0)
 		err = read_row(t, &rec);
 	if (!err && rc < 0)
@@ -171,21 +213,69 @@ int keytab_require_all(const struct keytab *t, const char *what, const char *of)
 	return GL_EFORMAT;
 }
 
-/* Each id's ratings in g: rows of users, or occurrences of items. */
+/* Each id's ratings in g: rows of users, or occurrences of items (counted
+ * in 32 bits where they fit: the counters are hit at random, and half the
+ * size stays in the cache). */
 static uint64_t *g_counts(const struct glr *g, int users)
 {
 	uint64_t n = users ? g->n_users : g->n_items;
 	uint64_t *c = calloc(n + 1, sizeof *c);
 	for (uint64_t i = 0; c && users && i < n; i++)
 		c[i] = g->rowptr[i + 1] - g->rowptr[i];
-	for (uint64_t k = 0; c && !users && k < g->n_ratings; k++)
-		c[g->items[k]]++;
+	if (!c || users)
+		return c;
+	uint32_t *c32 = g->n_ratings <= UINT32_MAX ? calloc(n + 1, sizeof *c32) : NULL;
+	if (!c32) {
+		for (uint64_t k = 0; k < g->n_ratings; k++)
+			c[g->items[k]]++;
+		return c;
+	}
+	for (uint64_t k = 0; k < g->n_ratings; k++)
+		c32[g->items[k]]++;
+	for (uint64_t i = 0; i < n; i++)
+		c[i] = c32[i];
+	free(c32);
 	return c;
 }
 
-static int check_counts(const struct keytab *t, int slot, const struct glr *g, const char *g_path)
+/* The items' counts, made while the table is read. */
+struct counter {
+	const struct glr *g;
+	int users;
+	uint64_t *c;
+	pthread_t th;
+	int started;
+};
+
+static void *count_main(void *arg)
 {
-	uint64_t *c = g_counts(g, strcmp(t->head[0], "user") == 0);
+	struct counter *k = arg;
+	k->c = g_counts(k->g, k->users);
+	return NULL;
+}
+
+/* Start counting (the users' counts are the row pointers' differences:
+ * not worth a thread); counter_take gives the counts, NULL when out of
+ * memory. */
+static void counter_start(struct counter *k, const struct glr *g, int users)
+{
+	*k = (struct counter){.g = g, .users = users};
+	if (!users)
+		k->started = pthread_create(&k->th, NULL, count_main, k) == 0;
+}
+
+static uint64_t *counter_take(struct counter *k)
+{
+	if (k->started)
+		pthread_join(k->th, NULL);
+	else
+		k->c = g_counts(k->g, k->users);
+	k->started = 0;
+	return k->c;
+}
+
+static int check_counts(const struct keytab *t, int slot, uint64_t *c, const char *g_path)
+{
 	int err = 0;
 	if (!c) {
 		log_error("out of memory");
@@ -202,7 +292,6 @@ static int check_counts(const struct keytab *t, int slot, const struct glr *g, c
 			err = GL_EFORMAT;
 		}
 	}
-	free(c);
 	return err;
 }
 
@@ -216,11 +305,16 @@ int keytab_load_for(struct keytab *t, const char *path, const char *idcol, const
 	int count = keytab_keep(t, "n_ratings");
 	if (keep)
 		*slot = keytab_keep(t, keep);
-	if ((err = keytab_read(t)))
-		return err;
-	err = keytab_require_all(t, users ? "users" : "items", g_path);
+	struct counter k;
+	if (count > 0)
+		counter_start(&k, g, users);
+	err = keytab_read(t);
+	uint64_t *c = count > 0 ? counter_take(&k) : NULL;
+	if (!err)
+		err = keytab_require_all(t, users ? "users" : "items", g_path);
 	if (!err && count > 0)
-		err = check_counts(t, count, g, g_path);
+		err = check_counts(t, count, c, g_path);
+	free(c);
 	if (err)
 		keytab_free(t);
 	return err;
@@ -234,8 +328,8 @@ void keytab_free(struct keytab *t)
 	free(t->head);
 	free(t->key_name);
 	free(t->path);
-	free(t->off);
-	buf_free(&t->text);
+	big_free(t->off, t->off_size);
+	big_free(t->text, t->text_cap);
 	memset(t, 0, sizeof *t);
 }
 
@@ -244,7 +338,7 @@ const char *keytab_get(const struct keytab *t, uint64_t id, int s)
 	if (id >= t->n || s < 0 || s >= t->nkeep || !t->off)
 		return NULL;
 	uint64_t o = t->off[id * (uint64_t)t->nkeep + (uint64_t)s];
-	return o == NONE ? NULL : t->text.p + o;
+	return o == NONE ? NULL : t->text + o - 1;
 }
 
 const char *keytab_key(const struct keytab *t, uint64_t id)

@@ -14,7 +14,6 @@
 #ifndef GL_KEYTAB_H
 #define GL_KEYTAB_H
 
-#include "buf.h"
 #include "glm.h"
 #include "glr.h"
 
@@ -31,8 +30,10 @@ struct keytab {
 	int nhead;
 	int keep[1 + KEYTAB_MAX_KEEP]; /* header index of each kept column (0: the key) */
 	int nkeep;
-	struct buf text;            /* the kept fields, NUL-terminated */
-	uint64_t *off;              /* n x nkeep offsets into text; UINT64_MAX = none */
+	char *text;                 /* the kept fields, NUL-terminated (lib/bigmem) */
+	size_t text_len, text_cap;
+	uint64_t *off;              /* n x nkeep: offset into text + 1; 0 = none */
+	size_t off_size;            /* its bytes, as allocated */
 	struct csvr *r;             /* open between keytab_open and keytab_read */
 };
 
@@ -63,7 +64,8 @@ int keytab_require_all(const struct keytab *t, const char *what, const char *of)
 /* keytab_load for the table of g's users (idcol "user") or items ("item"),
  * refusing one that is not g's: a row missing, or, when the table has an
  * n_ratings column (goodlens-filter writes one), an id whose count differs
- * from g's.  GL_EFORMAT logged as "path: user 5 has n_ratings 23 but
+ * from g's (the items' counts, a pass over every rating, are made by a
+ * thread of their own while the table is read).  GL_EFORMAT logged as "path: user 5 has n_ratings 23 but
  * g_path holds 19 of its ratings: ...".  keep (may be NULL) names one
  * more column to keep: its slot in *slot, -1 when absent. */
 int keytab_load_for(struct keytab *t, const char *path, const char *idcol, const struct glr *g,

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static void put(const char *path, const char *text)
 {
@@ -94,6 +95,71 @@ static void test_refuses_other_tables(void **state)
 	unlink("k.csv");
 }
 
+/* keytab_load_for checks n_ratings against the ratings file: the users'
+ * from the row pointers, the items' counted (on a thread of their own)
+ * over every rating. */
+static void test_load_for_counts(void **state)
+{
+	(void)state;
+	struct glr_writer *w;
+	struct glr_meta m = {.n_users = 2, .n_items = 3, .n_ratings = 5, .scale = 1};
+	const uint32_t i0[] = {0, 2, 1}, i1[] = {2, 0};
+	const uint8_t r[] = {1, 2, 3};
+	assert_int_equal(glr_writer_open(&w, "k.glr", &m), 0);
+	assert_int_equal(glr_writer_row(w, i0, r, NULL, NULL, 3), 0);
+	assert_int_equal(glr_writer_row(w, i1, r, NULL, NULL, 2), 0);
+	assert_int_equal(glr_writer_commit(w), 0);
+	struct glr g;
+	assert_int_equal(glr_open(&g, "k.glr", 0), 0);
+	struct keytab t;
+	int slot;
+	/* item 0: 2 ratings, item 1: 1, item 2: 2 */
+	put("k.csv", "item,book_id,n_ratings,title\n2,c,2,C\n0,a,2,A\n1,b,1,\"B, b\"\n");
+	assert_int_equal(keytab_load_for(&t, "k.csv", "item", &g, "k.glr", "title", &slot), 0);
+	assert_string_equal(keytab_key(&t, 2), "c");
+	assert_string_equal(keytab_get(&t, 1, slot), "B, b");
+	keytab_free(&t);
+	put("k.csv", "item,book_id,n_ratings\n0,a,2\n1,b,2\n2,c,2\n"); /* item 1 has 1 */
+	assert_int_equal(keytab_load_for(&t, "k.csv", "item", &g, "k.glr", NULL, &slot),
+			 GL_EFORMAT);
+	put("k.csv", "item,book_id,n_ratings\n0,a,2\n0,b,1\n"); /* read fails; counts joined */
+	assert_int_equal(keytab_load_for(&t, "k.csv", "item", &g, "k.glr", NULL, &slot),
+			 GL_EFORMAT);
+	put("k.csv", "user,user_id,n_ratings\n0,u,3\n1,v,2\n");
+	assert_int_equal(keytab_load_for(&t, "k.csv", "user", &g, "k.glr", NULL, &slot), 0);
+	keytab_free(&t);
+	put("k.csv", "user,user_id,n_ratings\n0,u,3\n1,v,3\n");
+	assert_int_equal(keytab_load_for(&t, "k.csv", "user", &g, "k.glr", NULL, &slot),
+			 GL_EFORMAT);
+	glr_close(&g);
+	unlink("k.csv");
+	unlink("k.glr");
+}
+
+/* The kept text gets room for the file's size at once; a gzip table holds
+ * more than its size and grows it as it comes. */
+static void test_text_grows(void **state)
+{
+	(void)state;
+	gzFile z = gzopen("k.csv.gz", "wb");
+	assert_non_null(z);
+	gzprintf(z, "item,book_id,title\n");
+	for (int i = 0; i < 20000; i++)
+		gzprintf(z, "%d,key-%d,the same title again and again %d\n", i, i, i);
+	gzclose(z);
+	struct keytab t;
+	assert_int_equal(keytab_open(&t, "k.csv.gz", "item", 20000), 0);
+	int title = keytab_keep(&t, "title");
+	assert_int_equal(keytab_read(&t), 0);
+	assert_int_equal(t.rows, 20000);
+	assert_true(t.text_len > 500000);
+	assert_string_equal(keytab_key(&t, 0), "key-0");
+	assert_string_equal(keytab_key(&t, 19999), "key-19999");
+	assert_string_equal(keytab_get(&t, 12345, title), "the same title again and again 12345");
+	keytab_free(&t);
+	unlink("k.csv.gz");
+}
+
 static void test_locate(void **state)
 {
 	(void)state;
@@ -119,6 +185,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_and_fingerprint),
 		cmocka_unit_test(test_refuses_other_tables),
+		cmocka_unit_test(test_load_for_counts),
+		cmocka_unit_test(test_text_grows),
 		cmocka_unit_test(test_locate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
