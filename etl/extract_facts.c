@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define REC 13                       /* user u32, item u32, time u32, rating|flags */
@@ -59,6 +60,7 @@ struct factb {
 	struct pend batch[BATCH]; /* a ring: nb waiting from first on */
 	int first, nb;
 	uint64_t fail_line, fail_off; /* where the last failing rating came from */
+	int finished; /* fb_finish succeeded: read-only from then on */
 };
 
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o)
@@ -96,12 +98,18 @@ fail:
 	return err;
 }
 
+static void drop_spill(struct factb *fb)
+{
+	if (fb->spill_open)
+		outfile_abort(&fb->spill);
+	fb->spill_open = 0;
+}
+
 void fb_free(struct factb *fb)
 {
 	if (!fb)
 		return;
-	if (fb->spill_open)
-		outfile_abort(&fb->spill);
+	drop_spill(fb);
 	intern_free(&fb->users);
 	intern_free(&fb->items);
 	free(fb->wbuf);
@@ -488,6 +496,21 @@ done:
 	return err;
 }
 
+int fb_finish(struct factb *fb)
+{
+	if (fb->finished)
+		return 0;
+	int err = fb_flush(fb);
+	if (!err)
+		err = flush_spill(fb);
+	if (!err && fflush(fb->spill.fp) != 0) {
+		log_error("cannot write the spill file %s: %s", fb->spill.tmp, strerror(errno));
+		err = GL_EIO;
+	}
+	fb->finished = !err;
+	return err;
+}
+
 int fb_write_glr(struct factb *fb, const char *path)
 {
 	struct glr_meta m = {.n_users = fb->users.n, .n_items = fb->items.n, .n_ratings = fb->n,
@@ -496,13 +519,7 @@ int fb_write_glr(struct factb *fb, const char *path)
 			     .has_reviewed = fb->o.has_reviewed};
 	struct glr_writer *w = NULL;
 	unsigned char *rbuf = malloc((size_t)RBUF_RECS * REC);
-	int fd = -1, err = fb_flush(fb);
-	if (!err)
-		err = flush_spill(fb);
-	if (!err && fflush(fb->spill.fp) != 0) {
-		log_error("cannot write the spill file %s: %s", fb->spill.tmp, strerror(errno));
-		err = GL_EIO;
-	}
+	int fd = -1, err = fb_finish(fb);
 	if (!err && !rbuf) {
 		log_error("out of memory writing %s", path);
 		err = GL_ENOMEM;
@@ -525,6 +542,9 @@ int fb_write_glr(struct factb *fb, const char *path)
 	if (fd >= 0)
 		close(fd);
 	free(rbuf);
+	/* read for the last time: its pages go now, on this thread, not at
+	 * the end of the run */
+	drop_spill(fb);
 	if (err) {
 		glr_writer_abort(w);
 		return err;
@@ -534,18 +554,31 @@ int fb_write_glr(struct factb *fb, const char *path)
 
 /* Packed keys (hex, decimal) never need CSV quoting: rows are formatted
  * by hand into a block, which is several times faster than stdio per row. */
-static size_t put_row(char *out, uint32_t id, const char *key, size_t len)
+static size_t put_u64(char *out, uint64_t v)
 {
-	char digits[10];
+	char digits[20];
 	size_t n = 0, at = 0;
 	do
-		digits[n++] = (char)('0' + id % 10);
-	while ((id /= 10) != 0);
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
 	while (n)
 		out[at++] = digits[--n];
+	return at;
+}
+
+#define ROW_MAX 64 /* id, comma, a packed key (32 hex or 20 decimal digits), newline */
+
+/* "id,key\n" of a packed table at out.  A decimal key is formatted here
+ * from its packed word (intern.h: one word per key), since intern_key's
+ * snprintf would be most of the table's time. */
+static size_t put_row(char *out, uint32_t id, const struct intern *t)
+{
+	size_t at = put_u64(out, id);
 	out[at++] = ',';
-	memcpy(out + at, key, len);
-	at += len;
+	if (t->mode == INTERN_NUM)
+		at += put_u64(out + at, t->k64[id]);
+	else /* 32 hex digits and a NUL, which the newline replaces */
+		at += intern_key(t, id, out + at, ROW_MAX - at);
 	out[at++] = '\n';
 	return at;
 }
@@ -554,14 +587,28 @@ int fb_write_keys(const struct factb *fb, int users, FILE *f, const char *idcol,
 		  const char *keycol)
 {
 	const struct intern *t = users ? &fb->users : &fb->items;
-	size_t cap = 256, used = 0, block_cap = 1 << 16;
-	char *key = malloc(cap), *block = malloc(block_cap);
-	if (!key || !block)
-		goto nomem;
+	size_t cap = 256, used = 0, block_cap = (size_t)1 << 20;
+	char *key = NULL, *block = NULL;
 	fprintf(f, "%s,", idcol);
 	csvw_str(f, keycol); /* a user's own column name may need quotes */
 	fputc('\n', f);
-	for (uint32_t id = 0; id < t->n; id++) {
+	if (t->mode != INTERN_STR) {
+		if (!(block = malloc(block_cap)))
+			goto nomem;
+		for (uint32_t id = 0; id < t->n; id++) {
+			if (used + ROW_MAX > block_cap) {
+				fwrite(block, 1, used, f);
+				used = 0;
+			}
+			used += put_row(block + used, id, t);
+		}
+		fwrite(block, 1, used, f);
+		free(block);
+		return 0;
+	}
+	if (!(key = malloc(cap)))
+		goto nomem;
+	for (uint32_t id = 0; id < t->n; id++) { /* any text: csvwrite quotes it as needed */
 		size_t len = intern_key(t, id, key, cap);
 		if (len >= cap) {
 			char *k = realloc(key, len + 1);
@@ -571,23 +618,11 @@ int fb_write_keys(const struct factb *fb, int users, FILE *f, const char *idcol,
 			cap = len + 1;
 			intern_key(t, id, key, cap);
 		}
-		if (t->mode == INTERN_STR) { /* any text: csvwrite quotes it as needed */
-			fwrite(block, 1, used, f);
-			used = 0;
-			fprintf(f, "%u,", id);
-			csvw_field(f, key, len);
-			fputc('\n', f);
-			continue;
-		}
-		if (used + len + 16 > block_cap) {
-			fwrite(block, 1, used, f);
-			used = 0;
-		}
-		used += put_row(block + used, id, key, len);
+		fprintf(f, "%u,", id);
+		csvw_field(f, key, len);
+		fputc('\n', f);
 	}
-	fwrite(block, 1, used, f);
 	free(key);
-	free(block);
 	return 0;
 nomem:
 	free(key);
