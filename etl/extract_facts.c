@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define REC 13                       /* user u32, item u32, time u32, rating|flags */
@@ -398,42 +399,110 @@ static int emit(struct emitter *e, const struct cols *c, size_t from, size_t n)
 	return 0;
 }
 
-/* Read up to cap records from fd into buf: the count, 0 at the end, or
- * GL_EIO. */
-static long read_recs(int fd, const char *name, unsigned char *buf, size_t cap)
+/* The spill read back in windows of RBUF_RECS records, each mapped from
+ * the page cache where it can be (no copy of 13 bytes a rating through a
+ * buffer), else read into one.  A window is 208 pages of 4 KiB (13 of 64
+ * KiB), so every window starts on a page. */
+#define WINDOW ((size_t)RBUF_RECS * REC)
+
+struct spill_in {
+	int fd;
+	const char *name;
+	uint64_t size, at;  /* bytes of the n records; the next to hand out */
+	unsigned char *buf; /* a window, for pread, made when first needed */
+	void *map;          /* the window mapped now, or NULL */
+	size_t map_len;
+	int no_map;         /* pread only (fb_opts.force_read) */
+};
+
+/* Open the spill, which must hold n records.  0 or GL_EIO (logged). */
+static int spill_in_open(struct spill_in *s, const char *name, uint64_t n, int no_map)
 {
-	size_t want = cap * REC, got = 0;
-	while (got < want) {
-		ssize_t n = read(fd, buf + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_error("cannot read the spill file %s: %s", name, strerror(errno));
-			return GL_EIO;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->no_map = no_map;
+	s->size = n * REC;
+	struct stat st;
+	if ((s->fd = open(name, O_RDONLY | O_CLOEXEC)) < 0 || fstat(s->fd, &st) != 0) {
+		log_error("cannot read the spill file %s: %s", name, strerror(errno));
+		return GL_EIO;
 	}
-	if (got % REC) {
+	if ((uint64_t)st.st_size < s->size) { /* a window mapped past its end would fault */
 		log_error("the spill file %s is shorter than written", name);
 		return GL_EIO;
 	}
-	return (long)(got / REC);
+	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
 }
 
-static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned char *rbuf)
+static void spill_in_unmap(struct spill_in *s)
+{
+	if (s->map)
+		munmap(s->map, s->map_len);
+	s->map = NULL;
+}
+
+/* The next window's records at *recs: their count, 0 at the end, or
+ * GL_EIO / GL_ENOMEM (logged). */
+static long spill_in_next(struct spill_in *s, const unsigned char **recs)
+{
+	spill_in_unmap(s);
+	if (s->at >= s->size)
+		return 0;
+	size_t len = s->size - s->at < WINDOW ? (size_t)(s->size - s->at) : WINDOW;
+	void *m = s->no_map ? MAP_FAILED
+			    : mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd,
+				   (off_t)s->at);
+	if (m != MAP_FAILED) {
+		s->map = m;
+		s->map_len = len;
+		*recs = m;
+	} else {
+		if (!s->buf && !(s->buf = malloc(WINDOW))) {
+			log_error("out of memory writing ratings");
+			return GL_ENOMEM;
+		}
+		for (size_t got = 0; got < len;) {
+			ssize_t n = pread(s->fd, s->buf + got, len - got, (off_t)(s->at + got));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (n < 0)
+					log_error("cannot read the spill file %s: %s", s->name,
+						  strerror(errno));
+				else
+					log_error("the spill file %s is shorter than written", s->name);
+				return GL_EIO;
+			}
+			got += (size_t)n;
+		}
+		*recs = s->buf;
+	}
+	s->at += len;
+	return (long)(len / REC);
+}
+
+static void spill_in_close(struct spill_in *s)
+{
+	spill_in_unmap(s);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->buf);
+}
+
+static int copy_grouped(struct emitter *e, struct spill_in *in)
 {
 	struct cols c;
-	int err = cols_alloc(&c, RBUF_RECS);
+	int err = cols_alloc(&c, RBUF_RECS), flags = has_flags(e->fb);
+	const unsigned char *recs;
 	long got;
-	while (!err && (got = read_recs(fd, name, rbuf, RBUF_RECS)) != 0) {
+	while (!err && (got = spill_in_next(in, &recs)) != 0) {
 		if (got < 0) {
 			err = (int)got;
 			break;
 		}
 		for (long k = 0; k < got; k++)
-			cols_put(&c, (size_t)k, rbuf + (size_t)k * REC, has_flags(e->fb));
+			cols_put(&c, (size_t)k, recs + (size_t)k * REC, flags);
 		err = emit(e, &c, 0, (size_t)got);
 	}
 	cols_free(&c);
@@ -441,18 +510,16 @@ static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned ch
 }
 
 /* Fill the CSR positions [lo, lo + cap) from one pass over the spill. */
-static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uint64_t *rowptr,
-			uint64_t *cursor, uint64_t n_users, uint64_t lo, struct cols *c, int flags)
+static int scatter_pass(struct spill_in *in, const uint64_t *rowptr, uint64_t *cursor,
+			uint64_t n_users, uint64_t lo, struct cols *c, int flags)
 {
 	memcpy(cursor, rowptr, n_users * sizeof *cursor);
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		log_error("cannot rewind the spill file %s: %s", name, strerror(errno));
-		return GL_EIO;
-	}
+	in->at = 0;
+	const unsigned char *recs;
 	long got;
-	while ((got = read_recs(fd, name, rbuf, RBUF_RECS)) > 0)
+	while ((got = spill_in_next(in, &recs)) > 0)
 		for (long k = 0; k < got; k++) {
-			const unsigned char *r = rbuf + (size_t)k * REC;
+			const unsigned char *r = recs + (size_t)k * REC;
 			uint32_t u;
 			memcpy(&u, r, 4);
 			uint64_t pos = cursor[u]++;
@@ -462,7 +529,7 @@ static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uin
 	return got < 0 ? (int)got : 0;
 }
 
-static int copy_scattered(struct emitter *e, int fd, const char *name, unsigned char *rbuf)
+static int copy_scattered(struct emitter *e, struct spill_in *in)
 {
 	const struct factb *fb = e->fb;
 	uint64_t nu = fb->users.n;
@@ -485,7 +552,7 @@ static int copy_scattered(struct emitter *e, int fd, const char *name, unsigned 
 		rowptr[u + 1] = rowptr[u] + fb->count[u];
 	for (uint64_t lo = 0; lo < fb->n && !err; lo += cap) {
 		size_t n = fb->n - lo < cap ? (size_t)(fb->n - lo) : cap;
-		err = scatter_pass(fd, name, rbuf, rowptr, cursor, nu, lo, &c, has_flags(fb));
+		err = scatter_pass(in, rowptr, cursor, nu, lo, &c, has_flags(fb));
 		if (!err)
 			err = emit(e, &c, 0, n);
 	}
@@ -518,32 +585,22 @@ int fb_write_glr(struct factb *fb, const char *path)
 			     .has_times = fb->o.has_times, .has_read = fb->o.has_read,
 			     .has_reviewed = fb->o.has_reviewed};
 	struct glr_writer *w = NULL;
-	unsigned char *rbuf = malloc((size_t)RBUF_RECS * REC);
-	int fd = -1, err = fb_finish(fb);
-	if (!err && !rbuf) {
-		log_error("out of memory writing %s", path);
-		err = GL_ENOMEM;
-	}
-	if (!err && (fd = open(fb->spill.tmp, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_error("cannot read the spill file %s: %s", fb->spill.tmp, strerror(errno));
-		err = GL_EIO;
-	}
+	struct spill_in in = {.fd = -1};
+	int err = fb_finish(fb);
+	if (!err)
+		err = spill_in_open(&in, fb->spill.tmp, fb->n, fb->o.force_read);
 	if (!err)
 		err = glr_writer_open(&w, path, &m);
 	if (!err) {
 		struct emitter e = {.w = w, .fb = fb, .u = 0, .left = m.n_users ? fb->count[0] : 0};
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		err = next_row(&e);
 		if (!err)
-			err = fb->grouped && !fb->o.force_scatter
-				      ? copy_grouped(&e, fd, fb->spill.tmp, rbuf)
-				      : copy_scattered(&e, fd, fb->spill.tmp, rbuf);
+			err = fb->grouped && !fb->o.force_scatter ? copy_grouped(&e, &in)
+								  : copy_scattered(&e, &in);
 	}
-	if (fd >= 0)
-		close(fd);
-	free(rbuf);
-	/* read for the last time: its pages go now, on this thread, not at
-	 * the end of the run */
+	spill_in_close(&in);
+	/* read for the last time: its pages go now (on the caller's thread,
+	 * which may be one of its own), not at the end of the run */
 	drop_spill(fb);
 	if (err) {
 		glr_writer_abort(w);
