@@ -42,6 +42,10 @@ struct seen {
 	uint64_t n;
 };
 
+/* Per-file counts need the bitmaps only from the second file with keys on:
+ * in a file that starts with both dictionaries empty every key is new, so
+ * its distinct users and items are the dictionaries' sizes at its end. */
+
 struct factb {
 	struct intern users, items;
 	struct fb_opts o;
@@ -62,6 +66,7 @@ struct factb {
 	int first, nb;
 	uint64_t fail_line, fail_off; /* where the last failing rating came from */
 	int finished; /* fb_finish succeeded: read-only from then on */
+	int fresh;    /* the file began with both dictionaries empty */
 };
 
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o)
@@ -204,7 +209,7 @@ static int add_now(struct factb *fb, const char *user, size_t ulen, const char *
 			: intern_put(&fb->items, item, ilen, &it);
 	if (rc >= 0)
 		rc = count_user(fb, u);
-	if (rc >= 0 && (rc = see(&fb->fu, u)) >= 0)
+	if (rc >= 0 && !fb->fresh && (rc = see(&fb->fu, u)) >= 0)
 		rc = see(&fb->fi, it);
 	if (rc == GL_ENOMEM)
 		log_error("out of memory interning ids");
@@ -302,10 +307,11 @@ void fb_file_start(struct factb *fb)
 	if (fb->fi.bits)
 		memset(fb->fi.bits, 0, fb->fi.cap);
 	fb->fu.n = fb->fi.n = 0;
+	fb->fresh = fb->users.n == 0 && fb->items.n == 0;
 }
 
-uint64_t fb_file_users(const struct factb *fb) { return fb->fu.n; }
-uint64_t fb_file_items(const struct factb *fb) { return fb->fi.n; }
+uint64_t fb_file_users(const struct factb *fb) { return fb->fresh ? fb->users.n : fb->fu.n; }
+uint64_t fb_file_items(const struct factb *fb) { return fb->fresh ? fb->items.n : fb->fi.n; }
 uint64_t fb_n_ratings(const struct factb *fb) { return fb->n; }
 uint32_t fb_n_users(const struct factb *fb) { return fb->users.n; }
 uint32_t fb_n_items(const struct factb *fb) { return fb->items.n; }

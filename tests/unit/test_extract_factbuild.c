@@ -393,6 +393,39 @@ static void test_tables_beside_glr(void **state)
 			 0);
 }
 
+/* Per-file counts of distinct users and items: the first file's are the
+ * dictionaries' sizes (no bitmaps kept), a later file's its own. */
+static void test_file_counts(void **state)
+{
+	(void)state;
+	struct factb *fb;
+	struct fb_opts o = {0};
+	mkdir("fb_cnt", 0777);
+	assert_int_equal(fb_open(&fb, "fb_cnt", &o), 0);
+	fb_file_start(fb);
+	assert_int_equal(fb_add(fb, "u1", 2, "10", 2, 2, 0, 0, 1, 0), 0);
+	assert_int_equal(fb_add(fb, "u1", 2, "11", 2, 2, 0, 0, 2, 0), 0);
+	assert_int_equal(fb_add(fb, "u2", 2, "10", 2, 2, 0, 0, 3, 0), 0);
+	assert_int_equal(fb_flush(fb), 0);
+	assert_int_equal(fb_file_users(fb), 2);
+	assert_int_equal(fb_file_items(fb), 2);
+	fb_file_start(fb); /* u2 and 11 again, u3 and 12 new */
+	assert_int_equal(fb_add(fb, "u2", 2, "11", 2, 2, 0, 0, 1, 0), 0);
+	assert_int_equal(fb_add(fb, "u3", 2, "11", 2, 2, 0, 0, 2, 0), 0);
+	assert_int_equal(fb_add(fb, "u3", 2, "12", 2, 2, 0, 0, 3, 0), 0);
+	assert_int_equal(fb_flush(fb), 0);
+	assert_int_equal(fb_file_users(fb), 2);
+	assert_int_equal(fb_file_items(fb), 2);
+	assert_int_equal(fb_n_users(fb), 3);
+	assert_int_equal(fb_n_items(fb), 3);
+	fb_file_start(fb); /* a file of no ratings */
+	assert_int_equal(fb_flush(fb), 0);
+	assert_int_equal(fb_file_users(fb), 0);
+	assert_int_equal(fb_file_items(fb), 0);
+	fb_free(fb);
+	assert_int_equal(system("rm -rf fb_cnt"), 0);
+}
+
 int main(void)
 {
 	log_init("test_extract_factbuild", LOG_QUIET);
@@ -405,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_spill_cut),
 		cmocka_unit_test(test_key_tables),
 		cmocka_unit_test(test_tables_beside_glr),
+		cmocka_unit_test(test_file_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
