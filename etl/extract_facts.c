@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -405,92 +404,70 @@ static int emit(struct emitter *e, const struct cols *c, size_t from, size_t n)
 	return 0;
 }
 
-/* The spill read back in windows of RBUF_RECS records, each mapped from
- * the page cache where it can be (no copy of 13 bytes a rating through a
- * buffer), else read into one.  A window is 208 pages of 4 KiB (13 of 64
- * KiB), so every window starts on a page. */
+/* The spill read back in windows of RBUF_RECS records into one buffer.
+ * Not mapped: unmapping a window flushes the TLB of every CPU running one
+ * of the process's threads (the books' parse runs beside this), which on
+ * a 2-core VM took milliseconds a window, far more than the copy. */
 #define WINDOW ((size_t)RBUF_RECS * REC)
 
 struct spill_in {
 	int fd;
 	const char *name;
-	uint64_t size, at;  /* bytes of the n records; the next to hand out */
-	unsigned char *buf; /* a window, for pread, made when first needed */
-	void *map;          /* the window mapped now, or NULL */
-	size_t map_len;
-	int no_map;         /* pread only (fb_opts.force_read) */
+	uint64_t size, at; /* bytes of the n records; the next to hand out */
+	unsigned char *buf; /* a window */
 };
 
-/* Open the spill, which must hold n records.  0 or GL_EIO (logged). */
-static int spill_in_open(struct spill_in *s, const char *name, uint64_t n, int no_map)
+/* Open the spill, which must hold n records.  0, GL_EIO or GL_ENOMEM
+ * (logged). */
+static int spill_in_open(struct spill_in *s, const char *name, uint64_t n)
 {
 	memset(s, 0, sizeof *s);
 	s->name = name;
-	s->no_map = no_map;
 	s->size = n * REC;
 	struct stat st;
 	if ((s->fd = open(name, O_RDONLY | O_CLOEXEC)) < 0 || fstat(s->fd, &st) != 0) {
 		log_error("cannot read the spill file %s: %s", name, strerror(errno));
 		return GL_EIO;
 	}
-	if ((uint64_t)st.st_size < s->size) { /* a window mapped past its end would fault */
+	if ((uint64_t)st.st_size < s->size) {
 		log_error("the spill file %s is shorter than written", name);
 		return GL_EIO;
+	}
+	if (!(s->buf = malloc(WINDOW))) {
+		log_error("out of memory writing ratings");
+		return GL_ENOMEM;
 	}
 	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	return 0;
 }
 
-static void spill_in_unmap(struct spill_in *s)
-{
-	if (s->map)
-		munmap(s->map, s->map_len);
-	s->map = NULL;
-}
-
 /* The next window's records at *recs: their count, 0 at the end, or
- * GL_EIO / GL_ENOMEM (logged). */
+ * GL_EIO (logged). */
 static long spill_in_next(struct spill_in *s, const unsigned char **recs)
 {
-	spill_in_unmap(s);
 	if (s->at >= s->size)
 		return 0;
 	size_t len = s->size - s->at < WINDOW ? (size_t)(s->size - s->at) : WINDOW;
-	void *m = s->no_map ? MAP_FAILED
-			    : mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, s->fd,
-				   (off_t)s->at);
-	if (m != MAP_FAILED) {
-		s->map = m;
-		s->map_len = len;
-		*recs = m;
-	} else {
-		if (!s->buf && !(s->buf = malloc(WINDOW))) {
-			log_error("out of memory writing ratings");
-			return GL_ENOMEM;
+	for (size_t got = 0; got < len;) {
+		ssize_t n = pread(s->fd, s->buf + got, len - got, (off_t)(s->at + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				log_error("cannot read the spill file %s: %s", s->name, strerror(errno));
+			else
+				log_error("the spill file %s is shorter than written", s->name);
+			return GL_EIO;
 		}
-		for (size_t got = 0; got < len;) {
-			ssize_t n = pread(s->fd, s->buf + got, len - got, (off_t)(s->at + got));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				if (n < 0)
-					log_error("cannot read the spill file %s: %s", s->name,
-						  strerror(errno));
-				else
-					log_error("the spill file %s is shorter than written", s->name);
-				return GL_EIO;
-			}
-			got += (size_t)n;
-		}
-		*recs = s->buf;
+		got += (size_t)n;
 	}
+	*recs = s->buf;
 	s->at += len;
 	return (long)(len / REC);
 }
 
 static void spill_in_close(struct spill_in *s)
 {
-	spill_in_unmap(s);
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->buf);
@@ -594,7 +571,7 @@ int fb_write_glr(struct factb *fb, const char *path)
 	struct spill_in in = {.fd = -1};
 	int err = fb_finish(fb);
 	if (!err)
-		err = spill_in_open(&in, fb->spill.tmp, fb->n, fb->o.force_read);
+		err = spill_in_open(&in, fb->spill.tmp, fb->n);
 	if (!err)
 		err = glr_writer_open(&w, path, &m);
 	if (!err) {

@@ -36,7 +36,6 @@ struct fb_opts {
 	int has_reviewed;  /* write the reviewed bitmap */
 	float scale;       /* the .glr scale of the rating bytes; 0 = 0.5 */
 	int force_scatter; /* take the scatter path even for grouped input (tests) */
-	int force_read;    /* read the spill back with pread, never mapped (tests) */
 };
 
 struct factb;
