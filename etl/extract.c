@@ -45,7 +45,6 @@ struct run {
 	int last_ratings;  /* index of the last ratings file, -1 if none */
 	const char *glr_to; /* where the ratings file's writer puts it */
 	struct tail_job keys, glr;
-	int tail_err;      /* what starting the tail failed with */
 };
 
 /* ---- planning: kinds, families, tables ------------------------------------------ */
@@ -320,7 +319,7 @@ static int read_file(struct run *r, struct xfile *f)
 
 /* ---- the ratings' outputs, on threads ------------------------------------------- */
 
-/* Once the last ratings file is read the builder only changes no more, so
+/* Once the last ratings file is read the builder changes no more, so
  * users.raw.csv and items.raw.csv (one thread) and ratings.raw.glr (another:
  * the copy out of the spill and its fsync) are written while the files
  * after it (the books) are read, or, when nothing follows, beside each
