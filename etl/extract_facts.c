@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define REC 13                       /* user u32, item u32, time u32, rating|flags */
@@ -40,6 +41,10 @@ struct seen {
 	uint64_t n;
 };
 
+/* Per-file counts need the bitmaps only from the second file with keys on:
+ * in a file that starts with both dictionaries empty every key is new, so
+ * its distinct users and items are the dictionaries' sizes at its end. */
+
 struct factb {
 	struct intern users, items;
 	struct fb_opts o;
@@ -59,6 +64,8 @@ struct factb {
 	struct pend batch[BATCH]; /* a ring: nb waiting from first on */
 	int first, nb;
 	uint64_t fail_line, fail_off; /* where the last failing rating came from */
+	int finished; /* fb_finish succeeded: read-only from then on */
+	int fresh;    /* the file began with both dictionaries empty */
 };
 
 int fb_open(struct factb **out, const char *dir, const struct fb_opts *o)
@@ -96,12 +103,18 @@ fail:
 	return err;
 }
 
+static void drop_spill(struct factb *fb)
+{
+	if (fb->spill_open)
+		outfile_abort(&fb->spill);
+	fb->spill_open = 0;
+}
+
 void fb_free(struct factb *fb)
 {
 	if (!fb)
 		return;
-	if (fb->spill_open)
-		outfile_abort(&fb->spill);
+	drop_spill(fb);
 	intern_free(&fb->users);
 	intern_free(&fb->items);
 	free(fb->wbuf);
@@ -195,7 +208,7 @@ static int add_now(struct factb *fb, const char *user, size_t ulen, const char *
 			: intern_put(&fb->items, item, ilen, &it);
 	if (rc >= 0)
 		rc = count_user(fb, u);
-	if (rc >= 0 && (rc = see(&fb->fu, u)) >= 0)
+	if (rc >= 0 && !fb->fresh && (rc = see(&fb->fu, u)) >= 0)
 		rc = see(&fb->fi, it);
 	if (rc == GL_ENOMEM)
 		log_error("out of memory interning ids");
@@ -293,10 +306,11 @@ void fb_file_start(struct factb *fb)
 	if (fb->fi.bits)
 		memset(fb->fi.bits, 0, fb->fi.cap);
 	fb->fu.n = fb->fi.n = 0;
+	fb->fresh = fb->users.n == 0 && fb->items.n == 0;
 }
 
-uint64_t fb_file_users(const struct factb *fb) { return fb->fu.n; }
-uint64_t fb_file_items(const struct factb *fb) { return fb->fi.n; }
+uint64_t fb_file_users(const struct factb *fb) { return fb->fresh ? fb->users.n : fb->fu.n; }
+uint64_t fb_file_items(const struct factb *fb) { return fb->fresh ? fb->items.n : fb->fi.n; }
 uint64_t fb_n_ratings(const struct factb *fb) { return fb->n; }
 uint32_t fb_n_users(const struct factb *fb) { return fb->users.n; }
 uint32_t fb_n_items(const struct factb *fb) { return fb->items.n; }
@@ -390,42 +404,88 @@ static int emit(struct emitter *e, const struct cols *c, size_t from, size_t n)
 	return 0;
 }
 
-/* Read up to cap records from fd into buf: the count, 0 at the end, or
- * GL_EIO. */
-static long read_recs(int fd, const char *name, unsigned char *buf, size_t cap)
+/* The spill read back in windows of RBUF_RECS records into one buffer.
+ * Not mapped: unmapping a window flushes the TLB of every CPU running one
+ * of the process's threads (the books' parse runs beside this), which on
+ * a 2-core VM took milliseconds a window, far more than the copy. */
+#define WINDOW ((size_t)RBUF_RECS * REC)
+
+struct spill_in {
+	int fd;
+	const char *name;
+	uint64_t size, at; /* bytes of the n records; the next to hand out */
+	unsigned char *buf; /* a window */
+};
+
+/* Open the spill, which must hold n records.  0, GL_EIO or GL_ENOMEM
+ * (logged). */
+static int spill_in_open(struct spill_in *s, const char *name, uint64_t n)
 {
-	size_t want = cap * REC, got = 0;
-	while (got < want) {
-		ssize_t n = read(fd, buf + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_error("cannot read the spill file %s: %s", name, strerror(errno));
-			return GL_EIO;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->size = n * REC;
+	struct stat st;
+	if ((s->fd = open(name, O_RDONLY | O_CLOEXEC)) < 0 || fstat(s->fd, &st) != 0) {
+		log_error("cannot read the spill file %s: %s", name, strerror(errno));
+		return GL_EIO;
 	}
-	if (got % REC) {
+	if ((uint64_t)st.st_size < s->size) {
 		log_error("the spill file %s is shorter than written", name);
 		return GL_EIO;
 	}
-	return (long)(got / REC);
+	if (!(s->buf = malloc(WINDOW))) {
+		log_error("out of memory writing ratings");
+		return GL_ENOMEM;
+	}
+	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	return 0;
 }
 
-static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned char *rbuf)
+/* The next window's records at *recs: their count, 0 at the end, or
+ * GL_EIO (logged). */
+static long spill_in_next(struct spill_in *s, const unsigned char **recs)
+{
+	if (s->at >= s->size)
+		return 0;
+	size_t len = s->size - s->at < WINDOW ? (size_t)(s->size - s->at) : WINDOW;
+	for (size_t got = 0; got < len;) {
+		ssize_t n = pread(s->fd, s->buf + got, len - got, (off_t)(s->at + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				log_error("cannot read the spill file %s: %s", s->name, strerror(errno));
+			else
+				log_error("the spill file %s is shorter than written", s->name);
+			return GL_EIO;
+		}
+		got += (size_t)n;
+	}
+	*recs = s->buf;
+	s->at += len;
+	return (long)(len / REC);
+}
+
+static void spill_in_close(struct spill_in *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->buf);
+}
+
+static int copy_grouped(struct emitter *e, struct spill_in *in)
 {
 	struct cols c;
-	int err = cols_alloc(&c, RBUF_RECS);
+	int err = cols_alloc(&c, RBUF_RECS), flags = has_flags(e->fb);
+	const unsigned char *recs;
 	long got;
-	while (!err && (got = read_recs(fd, name, rbuf, RBUF_RECS)) != 0) {
+	while (!err && (got = spill_in_next(in, &recs)) != 0) {
 		if (got < 0) {
 			err = (int)got;
 			break;
 		}
 		for (long k = 0; k < got; k++)
-			cols_put(&c, (size_t)k, rbuf + (size_t)k * REC, has_flags(e->fb));
+			cols_put(&c, (size_t)k, recs + (size_t)k * REC, flags);
 		err = emit(e, &c, 0, (size_t)got);
 	}
 	cols_free(&c);
@@ -433,18 +493,16 @@ static int copy_grouped(struct emitter *e, int fd, const char *name, unsigned ch
 }
 
 /* Fill the CSR positions [lo, lo + cap) from one pass over the spill. */
-static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uint64_t *rowptr,
-			uint64_t *cursor, uint64_t n_users, uint64_t lo, struct cols *c, int flags)
+static int scatter_pass(struct spill_in *in, const uint64_t *rowptr, uint64_t *cursor,
+			uint64_t n_users, uint64_t lo, struct cols *c, int flags)
 {
 	memcpy(cursor, rowptr, n_users * sizeof *cursor);
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		log_error("cannot rewind the spill file %s: %s", name, strerror(errno));
-		return GL_EIO;
-	}
+	in->at = 0;
+	const unsigned char *recs;
 	long got;
-	while ((got = read_recs(fd, name, rbuf, RBUF_RECS)) > 0)
+	while ((got = spill_in_next(in, &recs)) > 0)
 		for (long k = 0; k < got; k++) {
-			const unsigned char *r = rbuf + (size_t)k * REC;
+			const unsigned char *r = recs + (size_t)k * REC;
 			uint32_t u;
 			memcpy(&u, r, 4);
 			uint64_t pos = cursor[u]++;
@@ -454,7 +512,7 @@ static int scatter_pass(int fd, const char *name, unsigned char *rbuf, const uin
 	return got < 0 ? (int)got : 0;
 }
 
-static int copy_scattered(struct emitter *e, int fd, const char *name, unsigned char *rbuf)
+static int copy_scattered(struct emitter *e, struct spill_in *in)
 {
 	const struct factb *fb = e->fb;
 	uint64_t nu = fb->users.n;
@@ -477,7 +535,7 @@ static int copy_scattered(struct emitter *e, int fd, const char *name, unsigned 
 		rowptr[u + 1] = rowptr[u] + fb->count[u];
 	for (uint64_t lo = 0; lo < fb->n && !err; lo += cap) {
 		size_t n = fb->n - lo < cap ? (size_t)(fb->n - lo) : cap;
-		err = scatter_pass(fd, name, rbuf, rowptr, cursor, nu, lo, &c, has_flags(fb));
+		err = scatter_pass(in, rowptr, cursor, nu, lo, &c, has_flags(fb));
 		if (!err)
 			err = emit(e, &c, 0, n);
 	}
@@ -488,6 +546,21 @@ done:
 	return err;
 }
 
+int fb_finish(struct factb *fb)
+{
+	if (fb->finished)
+		return 0;
+	int err = fb_flush(fb);
+	if (!err)
+		err = flush_spill(fb);
+	if (!err && fflush(fb->spill.fp) != 0) {
+		log_error("cannot write the spill file %s: %s", fb->spill.tmp, strerror(errno));
+		err = GL_EIO;
+	}
+	fb->finished = !err;
+	return err;
+}
+
 int fb_write_glr(struct factb *fb, const char *path)
 {
 	struct glr_meta m = {.n_users = fb->users.n, .n_items = fb->items.n, .n_ratings = fb->n,
@@ -495,36 +568,23 @@ int fb_write_glr(struct factb *fb, const char *path)
 			     .has_times = fb->o.has_times, .has_read = fb->o.has_read,
 			     .has_reviewed = fb->o.has_reviewed};
 	struct glr_writer *w = NULL;
-	unsigned char *rbuf = malloc((size_t)RBUF_RECS * REC);
-	int fd = -1, err = fb_flush(fb);
+	struct spill_in in = {.fd = -1};
+	int err = fb_finish(fb);
 	if (!err)
-		err = flush_spill(fb);
-	if (!err && fflush(fb->spill.fp) != 0) {
-		log_error("cannot write the spill file %s: %s", fb->spill.tmp, strerror(errno));
-		err = GL_EIO;
-	}
-	if (!err && !rbuf) {
-		log_error("out of memory writing %s", path);
-		err = GL_ENOMEM;
-	}
-	if (!err && (fd = open(fb->spill.tmp, O_RDONLY | O_CLOEXEC)) < 0) {
-		log_error("cannot read the spill file %s: %s", fb->spill.tmp, strerror(errno));
-		err = GL_EIO;
-	}
+		err = spill_in_open(&in, fb->spill.tmp, fb->n);
 	if (!err)
 		err = glr_writer_open(&w, path, &m);
 	if (!err) {
 		struct emitter e = {.w = w, .fb = fb, .u = 0, .left = m.n_users ? fb->count[0] : 0};
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 		err = next_row(&e);
 		if (!err)
-			err = fb->grouped && !fb->o.force_scatter
-				      ? copy_grouped(&e, fd, fb->spill.tmp, rbuf)
-				      : copy_scattered(&e, fd, fb->spill.tmp, rbuf);
+			err = fb->grouped && !fb->o.force_scatter ? copy_grouped(&e, &in)
+								  : copy_scattered(&e, &in);
 	}
-	if (fd >= 0)
-		close(fd);
-	free(rbuf);
+	spill_in_close(&in);
+	/* read for the last time: its pages go now (on the caller's thread,
+	 * which may be one of its own), not at the end of the run */
+	drop_spill(fb);
 	if (err) {
 		glr_writer_abort(w);
 		return err;
@@ -534,18 +594,31 @@ int fb_write_glr(struct factb *fb, const char *path)
 
 /* Packed keys (hex, decimal) never need CSV quoting: rows are formatted
  * by hand into a block, which is several times faster than stdio per row. */
-static size_t put_row(char *out, uint32_t id, const char *key, size_t len)
+static size_t put_u64(char *out, uint64_t v)
 {
-	char digits[10];
+	char digits[20];
 	size_t n = 0, at = 0;
 	do
-		digits[n++] = (char)('0' + id % 10);
-	while ((id /= 10) != 0);
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
 	while (n)
 		out[at++] = digits[--n];
+	return at;
+}
+
+#define ROW_MAX 64 /* id, comma, a packed key (32 hex or 20 decimal digits), newline */
+
+/* "id,key\n" of a packed table at out.  A decimal key is formatted here
+ * from its packed word (intern.h: one word per key), since intern_key's
+ * snprintf would be most of the table's time. */
+static size_t put_row(char *out, uint32_t id, const struct intern *t)
+{
+	size_t at = put_u64(out, id);
 	out[at++] = ',';
-	memcpy(out + at, key, len);
-	at += len;
+	if (t->mode == INTERN_NUM)
+		at += put_u64(out + at, t->k64[id]);
+	else /* 32 hex digits and a NUL, which the newline replaces */
+		at += intern_key(t, id, out + at, ROW_MAX - at);
 	out[at++] = '\n';
 	return at;
 }
@@ -554,14 +627,28 @@ int fb_write_keys(const struct factb *fb, int users, FILE *f, const char *idcol,
 		  const char *keycol)
 {
 	const struct intern *t = users ? &fb->users : &fb->items;
-	size_t cap = 256, used = 0, block_cap = 1 << 16;
-	char *key = malloc(cap), *block = malloc(block_cap);
-	if (!key || !block)
-		goto nomem;
+	size_t cap = 256, used = 0, block_cap = (size_t)1 << 20;
+	char *key = NULL, *block = NULL;
 	fprintf(f, "%s,", idcol);
 	csvw_str(f, keycol); /* a user's own column name may need quotes */
 	fputc('\n', f);
-	for (uint32_t id = 0; id < t->n; id++) {
+	if (t->mode != INTERN_STR) {
+		if (!(block = malloc(block_cap)))
+			goto nomem;
+		for (uint32_t id = 0; id < t->n; id++) {
+			if (used + ROW_MAX > block_cap) {
+				fwrite(block, 1, used, f);
+				used = 0;
+			}
+			used += put_row(block + used, id, t);
+		}
+		fwrite(block, 1, used, f);
+		free(block);
+		return 0;
+	}
+	if (!(key = malloc(cap)))
+		goto nomem;
+	for (uint32_t id = 0; id < t->n; id++) { /* any text: csvwrite quotes it as needed */
 		size_t len = intern_key(t, id, key, cap);
 		if (len >= cap) {
 			char *k = realloc(key, len + 1);
@@ -571,23 +658,11 @@ int fb_write_keys(const struct factb *fb, int users, FILE *f, const char *idcol,
 			cap = len + 1;
 			intern_key(t, id, key, cap);
 		}
-		if (t->mode == INTERN_STR) { /* any text: csvwrite quotes it as needed */
-			fwrite(block, 1, used, f);
-			used = 0;
-			fprintf(f, "%u,", id);
-			csvw_field(f, key, len);
-			fputc('\n', f);
-			continue;
-		}
-		if (used + len + 16 > block_cap) {
-			fwrite(block, 1, used, f);
-			used = 0;
-		}
-		used += put_row(block + used, id, key, len);
+		fprintf(f, "%u,", id);
+		csvw_field(f, key, len);
+		fputc('\n', f);
 	}
-	fwrite(block, 1, used, f);
 	free(key);
-	free(block);
 	return 0;
 nomem:
 	free(key);

@@ -75,8 +75,17 @@ int fb_grouped(const struct factb *fb);
 /* Bytes the dictionaries and per-user counts hold now. */
 size_t fb_memory(const struct factb *fb);
 
-/* Write the .glr file to path (committed: renamed into place on success).
- * 0 or a gl_err (logged; nothing left under path). */
+/* Add the ratings still waiting (the batch, the spill's buffer) to the
+ * spill file.  From then on no rating is added and the builder is only
+ * read: fb_write_glr and the two fb_write_keys may run on threads of their
+ * own at once (and the counts above be read meanwhile).  0 or a gl_err
+ * (logged); once it succeeded, a further call does nothing. */
+int fb_finish(struct factb *fb);
+
+/* Write the .glr file to path (committed: renamed into place on success),
+ * fb_finish first if need be.  The spill file is removed at its end, its
+ * work done or failed: call it once.  0 or a gl_err (logged; nothing left
+ * under path). */
 int fb_write_glr(struct factb *fb, const char *path);
 
 /* Write "<idcol>,<keycol>" and one row per dense id of the user (users=1)

@@ -589,6 +589,7 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 	struct verdict *v = out;
 	struct meta *m = &ps->m;
 	char why[256];
+	v->msg = 0; /* a blank or refused line's too: apply_batch adds it to msg.p */
 	if (l->too_long)
 		return bad(v, msg, XB_TOO_LONG, "line of %" PRIu64 " bytes is longer than --max-line",
 			   (uint64_t)l->full_len);

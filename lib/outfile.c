@@ -14,8 +14,13 @@
 
 #define MAX_OPEN 64
 
-/* Temporaries to unlink if a signal arrives; read by the handler only. */
+/* Temporaries to unlink if a signal arrives; read by the handler only.
+ * Threads of a stage may open and release outputs at the same time (the
+ * extract writes its ratings file on one): the lock keeps two of them off
+ * one slot.  The handler takes no lock; it runs with the slots whole,
+ * since signals are held off while a slot changes. */
 static char *volatile pending[MAX_OPEN];
+static pthread_mutex_t pending_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void block(sigset_t *old)
 {
@@ -31,12 +36,14 @@ static int registry_add(char *tmp)
 	sigset_t old;
 	int slot = -1;
 	block(&old);
+	pthread_mutex_lock(&pending_mu);
 	for (int i = 0; i < MAX_OPEN; i++)
 		if (!pending[i]) {
 			pending[i] = tmp;
 			slot = i;
 			break;
 		}
+	pthread_mutex_unlock(&pending_mu);
 	unblock(&old);
 	return slot;
 }
@@ -47,7 +54,9 @@ static void registry_del(int slot)
 	if (slot < 0)
 		return;
 	block(&old);
+	pthread_mutex_lock(&pending_mu);
 	pending[slot] = NULL;
+	pthread_mutex_unlock(&pending_mu);
 	unblock(&old);
 }
 
@@ -94,6 +103,8 @@ struct outfile_wb {
 	uint64_t asked;      /* end when the syncer was last asked */
 	unsigned long kicks; /* write-backs begun */
 	int err;             /* errno of a failed early write-back, or 0 */
+	int synced;          /* fsynced, and nothing written since */
+	int64_t synced_size; /* the file's size then */
 	/* the syncer thread; want, done, stop and serr under mu */
 	int syncer;
 	pthread_t th;
@@ -161,6 +172,7 @@ static void syncer_ask(struct outfile_wb *w)
 /* n bytes reached the file at off (one writer at a time). */
 static void wb_note(struct outfile_wb *w, uint64_t off, size_t n)
 {
+	w->synced = 0;
 	if (off + n > w->end)
 		w->end = off + n;
 	w->since += n;
@@ -284,20 +296,42 @@ static int close_stream(struct outfile *of)
 	return r;
 }
 
+/* The size of a temporary's file, or -1. */
+static int64_t file_size(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
 /* Flush of's stream and, for a temporary, put it on the disk: the early
- * write-back finished, then fsync.  0, or -1 with errno set. */
+ * write-back finished, then fsync.  A file already put there by
+ * outfile_flush (on a thread of its own, say) and neither written to nor
+ * resized since is not fsynced again: even with nothing to write an fsync
+ * waits on the device, milliseconds at the very end of a stage.  0, or -1
+ * with errno set. */
 static int to_disk(struct outfile *of)
 {
 	if (fflush(of->fp) != 0 || ferror(of->fp))
 		return -1;
 	if (!of->tmp)
 		return 0;
-	int e = of->wb ? wb_finish(of->wb) : 0;
+	struct outfile_wb *w = of->wb;
+	int e = w ? wb_finish(w) : 0;
 	if (e) {
 		errno = e;
 		return -1;
 	}
-	return fsync(of->fd);
+	/* the stream's writes pass wb_note only through the cookie */
+	int seen = HAVE_WRITEBACK && w;
+	if (seen && w->synced && w->synced_size == file_size(of->fd))
+		return 0;
+	if (fsync(of->fd) != 0)
+		return -1;
+	if (seen) {
+		w->synced = 1;
+		w->synced_size = file_size(of->fd);
+	}
+	return 0;
 }
 
 /* write(2) and strlen are async-signal-safe; stdio and log.h are not. */

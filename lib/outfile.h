@@ -77,8 +77,11 @@ unsigned long outfile_writebacks(const struct outfile *of);
 
 /* Flush and fsync what was written, so that the outfile_commit that follows
  * can fail only at its rename: a stage that commits several files as a set
- * flushes them all before it renames the first.  0 or GL_EIO (logged); of
- * stays open either way (commit or abort it). */
+ * flushes them all before it renames the first.  A temporary flushed so
+ * and neither written to nor resized since is not fsynced again by its
+ * commit (an fsync with nothing to write still waits on the device): a
+ * stage can put a finished file on the disk from a thread early.  0 or
+ * GL_EIO (logged); of stays open either way (commit or abort it). */
 int outfile_flush(struct outfile *of);
 
 /* Make the file whole under its final name; on failure the temporary is
