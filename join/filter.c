@@ -137,7 +137,8 @@ static int steps(struct run *r)
 		census(r, zero_step[o->zeros]);
 	}
 	if (o->range) {
-		ratingsel_range(&r->s, o->lo, o->hi);
+		if ((err = ratingsel_range(&r->s, o->lo, o->hi)))
+			return err;
 		census(r, "range");
 	}
 	if ((err = dedupe_run(&r->s, o->dedupe, NULL)))
@@ -155,7 +156,8 @@ static int steps(struct run *r)
 	}
 	if (o->min_user > 1 || o->min_item > 1) {
 		uint32_t passes;
-		kcore_run(&r->s, o->min_user, o->min_item, &passes);
+		if ((err = kcore_run(&r->s, o->min_user, o->min_item, &passes)))
+			return err;
 		log_debug("k-core: %u passes", passes);
 		census(r, "kcore");
 	}
@@ -290,15 +292,20 @@ int filter_run(const struct filter_opts *o)
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	int err = outfile_mkdirs(o->outdir);
+	/* the checksums are checked on a thread of their own while the steps
+	 * run: their verdict comes before anything is written */
 	if (!err)
-		err = glr_open(&r.g, o->ratings, 0);
+		err = glr_open(&r.g, o->ratings, GLR_CRC_ASYNC);
 	if (err)
 		return err;
+	if (!(err = fstate_init_threads(&r.s, &r.g, o->threads)))
+		err = steps(&r);
+	if (!err)
+		err = glr_verdict(&r.g);
 	/* the checksums read it all; the steps read item ids and ratings (and
 	 * a duplicate's times): the rest waits for the output pass */
-	glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
-	if (!(err = fstate_init(&r.s, &r.g)))
-		err = steps(&r);
+	if (!err)
+		glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (!err)
 		err = remap_build(&r.m, &r.s);
 	if (!err)

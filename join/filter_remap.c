@@ -19,6 +19,42 @@ static uint32_t *number(const uint32_t *count, uint64_t n, uint64_t *out_n)
 	return map;
 }
 
+/* The sums of one part of the users: the first part's item sums go to
+ * m->isum, each other's to an array of its own, added on at the end. */
+struct sums {
+	struct remap *m;
+	uint64_t *isum[FSTATE_MAX_PARTS];
+};
+
+static void sum_part(struct fpart *p)
+{
+	struct sums *j = p->arg;
+	struct remap *m = j->m;
+	const struct fstate *s = p->s;
+	const struct glr *g = s->g;
+	uint64_t *isum = m->isum;
+	if (p->index) {
+		isum = j->isum[p->index] = calloc(m->n_items ? m->n_items : 1, sizeof *isum);
+		if (!isum) {
+			log_error("out of memory renumbering users and items");
+			p->err = GL_ENOMEM;
+			return;
+		}
+	}
+	for (uint64_t u = p->u0; u < p->u1; u++) {
+		if (m->unew[u] == REMAP_NONE)
+			continue;
+		uint64_t us = 0;
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+			if (fstate_kept(s, k)) {
+				uint8_t v = fstate_value(s, k);
+				us += v;
+				isum[m->rnew[g->items[k]]] += v;
+			}
+		m->usum[m->unew[u]] = us;
+	}
+}
+
 int remap_build(struct remap *m, const struct fstate *s)
 {
 	memset(m, 0, sizeof *m);
@@ -51,19 +87,16 @@ int remap_build(struct remap *m, const struct fstate *s)
 		m->rnew[i] = m->inew[s->imap ? s->imap[i] : i];
 	/* The sums now, not while writing: the tables that carry them can then
 	 * be written on another thread at the same time as the ratings. */
-	for (uint64_t u = 0; u < g->n_users; u++) {
-		if (m->unew[u] == REMAP_NONE)
-			continue;
-		uint64_t us = 0;
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
-			if (fstate_kept(s, k)) {
-				uint8_t v = fstate_value(s, k);
-				us += v;
-				m->isum[m->rnew[g->items[k]]] += v;
-			}
-		m->usum[m->unew[u]] = us;
+	struct sums job = {.m = m};
+	int err = fstate_each_read(s, sum_part, &job);
+	for (int j = 1; j < FSTATE_MAX_PARTS; j++) {
+		for (uint64_t i = 0; !err && job.isum[j] && i < m->n_items; i++)
+			m->isum[i] += job.isum[j][i];
+		free(job.isum[j]);
 	}
-	return 0;
+	if (err)
+		remap_free(m);
+	return err;
 }
 
 /* Ratings the writing pass reads before it lets their pages go. */

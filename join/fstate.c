@@ -3,13 +3,124 @@
 #include "err.h"
 #include "log.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Cut the users into at most s->threads parts of about equal ratings (at
+ * least part_min each), every cut at a rating index that is a multiple of
+ * 8.  Returns the number of parts (>= 1); cut[0..n] are their bounds. */
+static int cut_users(const struct fstate *s, uint64_t cut[FSTATE_MAX_PARTS + 1])
+{
+	const struct glr *g = s->g;
+	uint64_t nu = g->n_users, nr = g->n_ratings, min = s->part_min ? s->part_min : 1;
+	int want = s->threads < 1 ? 1 : s->threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : s->threads;
+	if ((uint64_t)want > nr / min)
+		want = nr / min ? (int)(nr / min) : 1;
+	int n = 0;
+	cut[0] = 0;
+	for (int j = 1; j < want; j++) {
+		uint64_t target = nr / (uint64_t)want * (uint64_t)j, lo = cut[n], hi = nu;
+		while (lo < hi) { /* the first user whose ratings start at target or later */
+			uint64_t mid = lo + (hi - lo) / 2;
+			if (g->rowptr[mid] < target)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		while (lo < nu && g->rowptr[lo] % 8)
+			lo++;
+		if (lo >= nu || lo <= cut[n] || g->rowptr[lo] == g->rowptr[cut[n]])
+			continue;
+		cut[++n] = lo;
+	}
+	cut[++n] = nu;
+	return n;
+}
+
+struct worker {
+	struct fpart p;
+	void (*fn)(struct fpart *p);
+	pthread_t tid;
+	int started;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	w->fn(&w->p);
+	return NULL;
+}
+
+/* fstate_each, the parts' counts taken off (sign < 0), added (init) or
+ * neither (0: a pass that reads, without idrop). */
+static int run_parts(struct fstate *s, void (*fn)(struct fpart *p), void *arg, int sign)
+{
+	uint64_t cut[FSTATE_MAX_PARTS + 1];
+	struct worker w[FSTATE_MAX_PARTS];
+	int n = cut_users(s, cut), err = 0;
+	memset(w, 0, sizeof w);
+	for (int j = 0; j < n; j++) {
+		w[j].p = (struct fpart){.s = s, .u0 = cut[j], .u1 = cut[j + 1], .arg = arg, .index = j};
+		w[j].fn = fn;
+		if (sign && !(w[j].p.idrop = calloc(s->n_items ? s->n_items : 1, sizeof *w[j].p.idrop))) {
+			log_error("out of memory for the filter's state");
+			err = GL_ENOMEM;
+			n = j;
+			break;
+		}
+	}
+	for (int j = 1; j < n && !err; j++)
+		w[j].started = pthread_create(&w[j].tid, NULL, work, &w[j]) == 0;
+	for (int j = 0; j < n && !err; j++) {
+		if (j == 0 || !w[j].started)
+			fn(&w[j].p);
+	}
+	for (int j = 1; j < n; j++)
+		if (w[j].started)
+			pthread_join(w[j].tid, NULL);
+	for (int j = 0; j < n; j++) {
+		if (!err)
+			err = w[j].p.err;
+		if (!err && sign && (w[j].p.dropped || sign > 0))
+			for (uint64_t i = 0; i < s->n_items; i++)
+				s->icount[i] += sign < 0 ? -w[j].p.idrop[i] : w[j].p.idrop[i];
+		if (!err && sign < 0)
+			s->kept -= w[j].p.dropped;
+		free(w[j].p.idrop);
+	}
+	return err;
+}
+
+int fstate_each(struct fstate *s, void (*fn)(struct fpart *p), void *arg)
+{
+	return run_parts(s, fn, arg, -1);
+}
+
+int fstate_each_read(const struct fstate *s, void (*fn)(struct fpart *p), void *arg)
+{
+	return run_parts((struct fstate *)s, fn, arg, 0); /* sign 0: nothing written */
+}
+
+/* The init pass: each part's ratings per item (in idrop, added on). */
+static void count_items(struct fpart *p)
+{
+	const struct glr *g = p->s->g;
+	for (uint64_t k = g->rowptr[p->u0]; k < g->rowptr[p->u1]; k++)
+		p->idrop[g->items[k]]++;
+}
+
 int fstate_init(struct fstate *s, const struct glr *g)
+{
+	return fstate_init_threads(s, g, 1);
+}
+
+int fstate_init_threads(struct fstate *s, const struct glr *g, int threads)
 {
 	memset(s, 0, sizeof *s);
 	s->g = g;
+	s->threads = threads < 1 ? 1 : threads;
+	s->part_min = FSTATE_PART_MIN;
 	uint64_t nbytes = (g->n_ratings + 7) / 8;
 	s->keep = malloc(nbytes ? nbytes : 1);
 	s->ucount = calloc(g->n_users ? g->n_users : 1, sizeof *s->ucount);
@@ -24,9 +135,10 @@ int fstate_init(struct fstate *s, const struct glr *g)
 	s->kept = g->n_ratings;
 	for (uint64_t u = 0; u < g->n_users; u++)
 		s->ucount[u] = (uint32_t)(g->rowptr[u + 1] - g->rowptr[u]);
-	for (uint64_t k = 0; k < g->n_ratings; k++)
-		s->icount[g->items[k]]++;
-	return 0;
+	int err = run_parts(s, count_items, NULL, 1);
+	if (err)
+		fstate_free(s);
+	return err;
 }
 
 void fstate_free(struct fstate *s)
