@@ -60,14 +60,21 @@ static int run_parts(struct fstate *s, void (*fn)(struct fpart *p), void *arg, i
 	struct worker w[FSTATE_MAX_PARTS];
 	int n = cut_users(s, cut), err = 0;
 	memset(w, 0, sizeof w);
+	if (sign && s->idrop_n < s->n_items) { /* the item map made more items */
+		for (int j = 0; j < FSTATE_MAX_PARTS; j++) {
+			free(s->idrop[j]);
+			s->idrop[j] = NULL;
+		}
+		s->idrop_n = s->n_items;
+	}
 	for (int j = 0; j < n; j++) {
 		w[j].p = (struct fpart){.s = s, .u0 = cut[j], .u1 = cut[j + 1], .arg = arg, .index = j};
 		w[j].fn = fn;
-		if (sign && !(w[j].p.idrop = calloc(s->n_items ? s->n_items : 1, sizeof *w[j].p.idrop))) {
+		if (sign && !s->idrop[j])
+			s->idrop[j] = calloc(s->idrop_n ? s->idrop_n : 1, sizeof *s->idrop[j]);
+		if (sign && !(w[j].p.idrop = s->idrop[j])) {
 			log_error("out of memory for the filter's state");
-			err = GL_ENOMEM;
-			n = j;
-			break;
+			return GL_ENOMEM;
 		}
 	}
 	for (int j = 1; j < n && !err; j++)
@@ -80,14 +87,21 @@ static int run_parts(struct fstate *s, void (*fn)(struct fpart *p), void *arg, i
 		if (w[j].started)
 			pthread_join(w[j].tid, NULL);
 	for (int j = 0; j < n; j++) {
+		uint32_t *d = w[j].p.idrop;
 		if (!err)
 			err = w[j].p.err;
-		if (!err && sign && (w[j].p.dropped || sign > 0))
+		/* merged and zeroed for the next pass (untouched when it dropped
+		 * nothing) */
+		if (!err && sign < 0 && w[j].p.dropped)
 			for (uint64_t i = 0; i < s->n_items; i++)
-				s->icount[i] += sign < 0 ? -w[j].p.idrop[i] : w[j].p.idrop[i];
+				s->icount[i] -= d[i], d[i] = 0;
+		else if (!err && sign > 0)
+			for (uint64_t i = 0; i < s->n_items; i++)
+				s->icount[i] += d[i], d[i] = 0;
+		else if (err && d)
+			memset(d, 0, s->n_items * sizeof *d);
 		if (!err && sign < 0)
 			s->kept -= w[j].p.dropped;
-		free(w[j].p.idrop);
 	}
 	return err;
 }
@@ -143,6 +157,8 @@ int fstate_init_threads(struct fstate *s, const struct glr *g, int threads)
 
 void fstate_free(struct fstate *s)
 {
+	for (int j = 0; j < FSTATE_MAX_PARTS; j++)
+		free(s->idrop[j]);
 	free(s->keep);
 	free(s->rating);
 	free(s->imap);

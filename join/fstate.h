@@ -31,6 +31,10 @@ struct fstate {
 	int threads;           /* threads a pass over the users may use (>= 1) */
 	uint64_t part_min;     /* ratings a part has at least (FSTATE_PART_MIN;
 				* tests lower it to split small files) */
+	/* each part's drops per item, zero between passes: allocated by the
+	 * first pass and kept (fresh pages cost a fault each) */
+	uint32_t *idrop[FSTATE_MAX_PARTS];
+	uint64_t idrop_n;      /* their length */
 };
 
 /* Every rating of g kept, for passes on one thread.  0 or GL_ENOMEM
