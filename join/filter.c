@@ -194,7 +194,7 @@ static int write_ratings(struct run *r, const char *path, struct glr_writer **w)
 struct tables {
 	struct dimtab_opts opt[2];
 	uint32_t *rowmap, *groupmap; /* works: the items' own maps */
-	FILE *fp[2];                 /* users.csv, items.csv */
+	struct outfile *of[2];       /* users.csv, items.csv */
 	int err;
 };
 
@@ -227,12 +227,15 @@ static int plan_tables(struct run *r, struct tables *t)
 }
 
 /* Read and write both tables (the counts and sums they carry are known
- * before the ratings are written: remap_build). */
+ * before the ratings are written: remap_build), each flushed to the disk
+ * as soon as it is written, while the ratings may still be: the fsyncs of
+ * the set's commit then find little left to write. */
 static void *put_tables(void *arg)
 {
 	struct tables *t = arg;
 	for (int k = 0; k < 2 && !t->err; k++)
-		t->err = dimtab_write(&t->opt[k], t->fp[k]);
+		if (!(t->err = dimtab_write(&t->opt[k], t->of[k]->fp)))
+			t->err = outfile_flush(t->of[k]);
 	return NULL;
 }
 
@@ -260,7 +263,7 @@ static int outputs(struct run *r)
 		      : n == RATINGS ? outfile_reserve(&of[n], path, &ratings)
 				     : outfile_open(&of[n], path);
 	}
-	struct tables t = {.fp = {of[USERS].fp, of[ITEMS].fp}};
+	struct tables t = {.of = {&of[USERS], &of[ITEMS]}};
 	pthread_t tid;
 	int threaded = 0;
 	if (!err && !(err = plan_tables(r, &t)))
@@ -269,6 +272,10 @@ static int outputs(struct run *r)
 		put_tables(&t);
 	if (!err)
 		err = write_ratings(r, ratings, &w);
+	/* onto its member of the set (its fsync while the tables may still
+	 * be written); the set's commit or abort decides what appears */
+	if (!err)
+		err = glr_writer_commit(w), w = NULL;
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (!err)
@@ -276,8 +283,6 @@ static int outputs(struct run *r)
 	free_tables(&t);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
-	if (!err)
-		err = glr_writer_commit(w), w = NULL;
 	glr_writer_abort(w);
 	if (err) {
 		outfile_abort_set(of, N);
