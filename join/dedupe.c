@@ -47,21 +47,28 @@ static void settle(struct fpart *p, int mode, uint32_t u, uint64_t base, const u
 }
 
 /* 1 when user u rates an effective item twice among its kept ratings.
- * seen[i] holds u + 1 once user u's row has shown item i: one look-up per
- * rating instead of a sort, and most users have no duplicate at all. */
-static int has_repeat(const struct fstate *s, uint64_t u, uint32_t *seen)
+ * seen is a bitmap of the items (n_items bits, all clear between users):
+ * one look-up per rating instead of a sort, and most users have no
+ * duplicate at all.  A bitmap rather than a table of marks, so that it
+ * fits the cache (an eighth of a byte per item, not four bytes) and its
+ * pages are few; the words the row set are cleared after it. */
+static int has_repeat(const struct fstate *s, uint64_t u, uint64_t *seen)
 {
 	const struct glr *g = s->g;
-	uint32_t mark = (uint32_t)(u + 1);
-	for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+	uint64_t k0 = g->rowptr[u], k1 = g->rowptr[u + 1], k;
+	int repeat = 0;
+	for (k = k0; k < k1 && !repeat; k++) {
 		if (!fstate_kept(s, k))
 			continue;
 		uint32_t i = fstate_item(s, k);
-		if (seen[i] == mark)
-			return 1;
-		seen[i] = mark;
+		uint64_t bit = (uint64_t)1 << (i & 63);
+		repeat = (seen[i >> 6] & bit) != 0;
+		seen[i >> 6] |= bit;
 	}
-	return 0;
+	for (uint64_t j = k0; j < k; j++)
+		if (fstate_kept(s, j))
+			seen[fstate_item(s, j) >> 6] = 0; /* every bit set is this row's */
+	return repeat;
 }
 
 struct job {
@@ -77,7 +84,7 @@ static void dedupe_part(struct fpart *p)
 	const struct glr *g = s->g;
 	uint64_t found = 0, cap = 0;
 	uint64_t *keys = NULL, *tmp = NULL;
-	uint32_t *seen = calloc(s->n_items ? s->n_items : 1, sizeof *seen);
+	uint64_t *seen = calloc(s->n_items / 64 + 1, sizeof *seen);
 	if (!seen)
 		goto nomem;
 	for (uint64_t u = p->u0; u < p->u1; u++) {
