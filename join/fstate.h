@@ -32,9 +32,12 @@ struct fstate {
 	uint64_t part_min;     /* ratings a part has at least (FSTATE_PART_MIN;
 				* tests lower it to split small files) */
 	/* each part's drops per item, zero between passes: allocated by the
-	 * first pass and kept (fresh pages cost a fault each) */
+	 * first pass and kept, one block for every part (fresh pages cost a
+	 * fault each: the block is big enough for huge pages) */
 	uint32_t *idrop[FSTATE_MAX_PARTS];
-	uint64_t idrop_n;      /* their length */
+	uint64_t idrop_n;      /* the length of each */
+	void *idrop_mem;       /* the block, idrop_bytes long (lib/bigmem.h) */
+	size_t idrop_bytes;
 };
 
 /* Every rating of g kept, for passes on one thread.  0 or GL_ENOMEM
