@@ -298,19 +298,17 @@ int filter_run(const struct filter_opts *o)
 	r.o = o;
 	int err = outfile_mkdirs(o->outdir);
 	/* the checksums are checked on a thread of their own while the steps
-	 * run: their verdict comes before anything is written */
+	 * run: their verdict comes before anything is written.  They read it
+	 * all; the steps read item ids and ratings (and a duplicate's times):
+	 * the rest waits for the output pass, and goes once checked. */
 	if (!err)
-		err = glr_open(&r.g, o->ratings, GLR_CRC_ASYNC);
+		err = glr_open_async(&r.g, o->ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (err)
 		return err;
 	if (!(err = fstate_init_threads(&r.s, &r.g, o->threads)))
 		err = steps(&r);
 	if (!err)
 		err = glr_verdict(&r.g);
-	/* the checksums read it all; the steps read item ids and ratings (and
-	 * a duplicate's times): the rest waits for the output pass */
-	if (!err)
-		glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (!err)
 		err = remap_build(&r.m, &r.s);
 	if (!err)

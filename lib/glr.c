@@ -212,6 +212,7 @@ void glr_writer_abort(struct glr_writer *g)
 struct glr_check {
 	pthread_t tid;
 	int started, done, err;
+	unsigned release; /* glr_release's what, let go once checked */
 	char why[200];
 };
 
@@ -322,10 +323,31 @@ static int load(struct glr *g)
 	return err ? err : check_rows(g);
 }
 
+/* Let go of the sections in what, found by name (the thread cannot use
+ * g's pointers: load sets them meanwhile). */
+static void release_sections(const struct secfile *f, unsigned what)
+{
+	static const struct {
+		unsigned what;
+		const char *name;
+	} secs[] = {{GLR_REL_ROWPTR, "rowptr"}, {GLR_REL_ITEMS, "items"},
+		    {GLR_REL_RATINGS, "ratings"}, {GLR_REL_TIMES, "times"},
+		    {GLR_REL_BITS, "read"},	  {GLR_REL_BITS, "reviewed"},
+		    {GLR_REL_BITS, "split"}};
+	for (size_t i = 0; i < sizeof secs / sizeof *secs; i++) {
+		uint64_t len;
+		const void *p = (what & secs[i].what) ? secfile_get(f, secs[i].name, &len) : NULL;
+		if (p)
+			secfile_release(f, p, len);
+	}
+}
+
 static void *check_thread(void *arg)
 {
 	struct glr *g = arg;
 	g->check->err = secfile_check_crc(&g->f); /* reads g->f only */
+	if (!g->check->err && g->check->release)
+		release_sections(&g->f, g->check->release);
 	return NULL;
 }
 
@@ -344,7 +366,19 @@ int glr_verdict(struct glr *g)
 	return c->err;
 }
 
+static int open_file(struct glr *g, const char *path, int flags, unsigned release);
+
 int glr_open(struct glr *g, const char *path, int flags)
+{
+	return open_file(g, path, flags, 0);
+}
+
+int glr_open_async(struct glr *g, const char *path, unsigned release)
+{
+	return open_file(g, path, GLR_CRC_ASYNC, release);
+}
+
+static int open_file(struct glr *g, const char *path, int flags, unsigned release)
 {
 	memset(g, 0, sizeof *g);
 	int async = (flags & GLR_CRC_ASYNC) && !(flags & SEC_NO_CRC);
@@ -358,8 +392,10 @@ int glr_open(struct glr *g, const char *path, int flags)
 		glr_close(g);
 		return GL_ENOMEM;
 	}
-	if (async)
+	if (async) {
+		g->check->release = release;
 		g->check->started = pthread_create(&g->check->tid, NULL, check_thread, g) == 0;
+	}
 	if (async && !g->check->started && (err = glr_verdict(g))) {
 		glr_close(g);
 		return err;

@@ -98,6 +98,12 @@ enum { GLR_CRC_ASYNC = 0x100 };
  * 0, GL_EIO or GL_EFORMAT with a message naming the file and the fault. */
 int glr_open(struct glr *g, const char *path, int flags);
 
+/* glr_open with GLR_CRC_ASYNC, the sections in `release` (glr_release's
+ * what, every rating) let go by the checking thread once it has checked
+ * them all: for a caller whose next steps do not read them, so that the
+ * pages the checksums brought in do not add to its peak memory. */
+int glr_open_async(struct glr *g, const char *path, unsigned release);
+
 /* GLR_CRC_ASYNC: wait for the checksums.  0, or GL_EFORMAT (the mismatch
  * logged, naming the file and the section).  0 for a file opened without
  * the flag; the same answer when asked again. */

@@ -127,10 +127,68 @@ static void test_same_verdict_and_message(void **state)
 	unlink("err.txt");
 }
 
+/* The process's mapped file pages (RssFile in /proc/self/status), KiB;
+ * -1 where there is no such line. */
+static long rss_file_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "RssFile: %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* glr_open_async lets go of the sections it is told once they are checked
+ * (times: 4 MiB here), and they read back the same when touched. */
+static void test_release_once_checked(void **state)
+{
+	(void)state;
+	enum { U = 1000, PER = 1000, N = U * PER };
+	struct glr_meta m = {.n_users = U, .n_items = PER, .n_ratings = N, .scale = 0.5f,
+			     .has_times = 1, .has_read = 1};
+	struct glr_writer *w;
+	static uint32_t it[PER], tm[PER];
+	static uint8_t rt[PER], bt[PER];
+	assert_int_equal(glr_writer_open(&w, "big.glr", &m), 0);
+	for (uint32_t u = 0; u < U; u++) {
+		for (uint32_t j = 0; j < PER; j++) {
+			it[j] = j;
+			rt[j] = (uint8_t)((u + j) % 11);
+			tm[j] = u * 7 + j;
+			bt[j] = (u ^ j) & 1 ? GLR_BIT_READ : 0;
+		}
+		assert_int_equal(glr_writer_row(w, it, rt, tm, bt, PER), 0);
+	}
+	assert_int_equal(glr_writer_commit(w), 0);
+	long kib[2];
+	for (int release = 0; release < 2; release++) {
+		struct glr g;
+		long before = rss_file_kib();
+		assert_int_equal(glr_open_async(&g, "big.glr",
+						release ? GLR_REL_TIMES | GLR_REL_BITS : 0),
+				 0);
+		assert_int_equal(glr_verdict(&g), 0);
+		kib[release] = rss_file_kib() - before;
+		for (uint64_t k = 0; k < N; k += 997)
+			if (g.times[k] != (k / PER) * 7 + k % PER ||
+			    glr_bit(g.read, k) != (int)(((k / PER) ^ (k % PER)) & 1))
+				fail_msg("rating %llu reads back wrong", (unsigned long long)k);
+		glr_close(&g);
+	}
+	if (kib[0] >= 0 && rss_file_kib() >= 0)
+		assert_true(kib[0] - kib[1] >= 3 << 10); /* times, 4 MB */
+	unlink("big.glr");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_verdict_and_message),
+		cmocka_unit_test(test_release_once_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
