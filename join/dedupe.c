@@ -76,7 +76,7 @@ struct job {
 	uint64_t found; /* duplicated pairs, every part's (added atomically) */
 };
 
-/* The users of one part: its own look-up table and keys. */
+/* The users of one chunk: its own look-up bitmap and keys. */
 static void dedupe_part(struct fpart *p)
 {
 	struct job *j = p->arg;

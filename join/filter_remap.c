@@ -16,8 +16,8 @@ static void number(const uint32_t *count, uint64_t n, uint32_t *map, uint64_t *o
 	*out_n = next;
 }
 
-/* The sums of one part of the users: the first part's item sums go to
- * m->isum, each other's to an array of its own, added on at the end. */
+/* The sums of a chunk of the users: worker 0's item sums go to m->isum,
+ * each other worker's to an array of its own, added on at the end. */
 struct sums {
 	struct remap *m;
 	uint64_t *isum[FSTATE_MAX_PARTS];

@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Cut the users into at most s->threads parts of about equal ratings (at
- * least part_min each), every cut at a rating index that is a multiple of
- * 8.  Returns the number of parts (>= 1); cut[0..n] are their bounds. */
-static int cut_users(const struct fstate *s, uint64_t cut[FSTATE_MAX_PARTS + 1])
+/* Cut the users into at most want chunks of about equal ratings (at least
+ * min each), every cut at a rating index that is a multiple of 8.  Returns
+ * the number of chunks (>= 1); cut[0..n] are their bounds. */
+static int cut_users(const struct fstate *s, int want, uint64_t min, uint64_t *cut)
 {
 	const struct glr *g = s->g;
-	uint64_t nu = g->n_users, nr = g->n_ratings, min = s->part_min ? s->part_min : 1;
-	int want = s->threads < 1 ? 1 : s->threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : s->threads;
+	uint64_t nu = g->n_users, nr = g->n_ratings;
+	if (!min)
+		min = 1;
 	if ((uint64_t)want > nr / min)
 		want = nr / min ? (int)(nr / min) : 1;
 	int n = 0;
@@ -39,17 +40,38 @@ static int cut_users(const struct fstate *s, uint64_t cut[FSTATE_MAX_PARTS + 1])
 	return n;
 }
 
+/* Chunks per worker: a worker whose core is taken from it for a while (a
+ * shared machine) holds up a pass by one chunk, not by half of it. */
+#define CHUNKS_PER_WORKER 8
+#define MAX_CHUNKS (FSTATE_MAX_PARTS * CHUNKS_PER_WORKER)
+
+struct pool {
+	const uint64_t *cut;
+	int n;                  /* chunks */
+	int next;               /* the next chunk to take (atomic) */
+	void (*fn)(struct fpart *p);
+};
+
 struct worker {
 	struct fpart p;
-	void (*fn)(struct fpart *p);
+	struct pool *pool;
 	pthread_t tid;
 	int started;
 };
 
+/* Take chunks until none is left (or this worker failed). */
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	w->fn(&w->p);
+	struct pool *pl = w->pool;
+	for (;;) {
+		int c = __atomic_fetch_add(&pl->next, 1, __ATOMIC_RELAXED);
+		if (c >= pl->n || w->p.err)
+			break;
+		w->p.u0 = pl->cut[c];
+		w->p.u1 = pl->cut[c + 1];
+		pl->fn(&w->p);
+	}
 	return NULL;
 }
 
@@ -81,23 +103,28 @@ static int alloc_idrop(struct fstate *s)
  * neither (0: a pass that reads, without idrop). */
 static int run_parts(struct fstate *s, void (*fn)(struct fpart *p), void *arg, int sign)
 {
-	uint64_t cut[FSTATE_MAX_PARTS + 1];
+	uint64_t cut[MAX_CHUNKS + 1];
 	struct worker w[FSTATE_MAX_PARTS];
-	int n = cut_users(s, cut), err = 0;
+	uint64_t min = s->part_min ? s->part_min : 1, nr = s->g->n_ratings;
+	int n = s->threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : s->threads, err = 0;
+	if ((uint64_t)n > nr / min) /* workers of part_min ratings at least */
+		n = nr / min ? (int)(nr / min) : 1;
+	struct pool pool = {.cut = cut, .fn = fn};
+	pool.n = n > 1 ? cut_users(s, n * CHUNKS_PER_WORKER, min / CHUNKS_PER_WORKER, cut)
+		       : cut_users(s, 1, 1, cut);
+	if (n > pool.n)
+		n = pool.n;
 	memset(w, 0, sizeof w);
 	if (sign && (!s->idrop_mem || s->idrop_n < s->n_items) && (err = alloc_idrop(s)))
 		return err;
 	for (int j = 0; j < n; j++) {
-		w[j].p = (struct fpart){.s = s, .u0 = cut[j], .u1 = cut[j + 1], .arg = arg, .index = j,
+		w[j].p = (struct fpart){.s = s, .arg = arg, .index = j,
 					.idrop = sign ? s->idrop[j] : NULL};
-		w[j].fn = fn;
+		w[j].pool = &pool;
 	}
-	for (int j = 1; j < n && !err; j++)
+	for (int j = 1; j < n; j++)
 		w[j].started = pthread_create(&w[j].tid, NULL, work, &w[j]) == 0;
-	for (int j = 0; j < n && !err; j++) {
-		if (j == 0 || !w[j].started)
-			fn(&w[j].p);
-	}
+	work(&w[0]); /* the chunks of a worker that did not start go to the others */
 	for (int j = 1; j < n; j++)
 		if (w[j].started)
 			pthread_join(w[j].tid, NULL);

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-/* Below this many ratings a part is not worth a thread. */
+/* Below this many ratings a worker is not worth a thread. */
 #define FSTATE_PART_MIN ((uint64_t)1 << 18)
 #define FSTATE_MAX_PARTS 16
 
@@ -29,10 +29,10 @@ struct fstate {
 	uint32_t *icount;      /* kept ratings per effective item */
 	uint64_t kept;         /* kept ratings in all */
 	int threads;           /* threads a pass over the users may use (>= 1) */
-	uint64_t part_min;     /* ratings a part has at least (FSTATE_PART_MIN;
+	uint64_t part_min;     /* ratings a worker has at least (FSTATE_PART_MIN;
 				* tests lower it to split small files) */
-	/* each part's drops per item, zero between passes: allocated by the
-	 * first pass and kept, one block for every part (fresh pages cost a
+	/* each worker's drops per item, zero between passes: allocated by
+	 * the first pass and kept, one block for every worker (fresh pages cost a
 	 * fault each: the block is big enough for huge pages) */
 	uint32_t *idrop[FSTATE_MAX_PARTS];
 	uint64_t idrop_n;      /* the length of each */
@@ -77,20 +77,23 @@ static inline void fstate_drop(struct fstate *s, uint32_t u, uint64_t k)
 }
 
 /* A pass over the users split across threads.  The users are cut into
- * parts of about equal ratings, each but the first starting at a raw
- * rating index that is a multiple of 8: no two parts share a byte of keep
- * (nor a user, nor a rating), so each writes its own.  The per-item counts
- * are shared: a part counts its drops per item in an array of its own, and
- * they are taken off icount (and kept) once every part is done, so during
+ * chunks of about equal ratings, each but the first starting at a raw
+ * rating index that is a multiple of 8: no two chunks share a byte of keep
+ * (nor a user, nor a rating), so each writes its own.  Workers (this
+ * thread and up to threads - 1 others, each with part_min ratings at
+ * least) take the chunks in turn, a few each.  The per-item counts are
+ * shared: a worker counts its drops per item in an array of its own, and
+ * they are taken off icount (and kept) once every chunk is done, so during
  * the pass icount holds the counts from before it. */
 struct fpart {
 	struct fstate *s;
-	uint64_t u0, u1;   /* users [u0, u1) */
-	uint32_t *idrop;   /* drops per effective item, this part, this pass */
-	uint64_t dropped;  /* drops in all, this part, this pass */
+	uint64_t u0, u1;   /* the chunk: users [u0, u1) */
+	uint32_t *idrop;   /* drops per effective item, this worker, this pass */
+	uint64_t dropped;  /* drops in all, this worker, this pass */
 	void *arg;         /* the pass's */
-	int index;         /* 0 for the first part, 1 for the next, ... */
-	int err;           /* a gl_err the pass sets (already logged) */
+	int index;         /* the worker: 0 (this thread), 1, ... */
+	int err;           /* a gl_err the pass sets (already logged): no more
+			    * chunks for this worker */
 };
 
 /* Drop kept rating k of user u (a user of p). */
@@ -103,15 +106,15 @@ static inline void fpart_drop(struct fpart *p, uint32_t u, uint64_t k)
 	p->dropped++;
 }
 
-/* icount[i] as part p sees it during a pass: less its own drops. */
+/* icount[i] as worker p sees it during a pass: less its own drops. */
 static inline uint32_t fpart_icount(const struct fpart *p, uint32_t i)
 {
 	return p->s->icount[i] - p->idrop[i];
 }
 
-/* Run fn on every part (the first on this thread, the others on threads
- * of their own, or here too when a thread cannot start), then apply their
- * drops.  The first error of a part in user order, or GL_ENOMEM (logged). */
+/* Run fn on every chunk (on this thread and the workers', whichever takes
+ * it; the chunks of a worker that cannot start go to the others), then
+ * apply the drops.  The first error of a worker, or GL_ENOMEM (logged). */
 int fstate_each(struct fstate *s, void (*fn)(struct fpart *p), void *arg);
 
 /* The same for a pass that only reads s (fn must not drop: p->idrop is

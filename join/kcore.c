@@ -4,10 +4,10 @@ struct mins {
 	uint32_t user, item;
 };
 
-/* One pass over a part's users: each sees the item counts from before the
- * pass less its own drops, never fewer than the true counts (the other
- * parts' drops this pass are not taken off yet), so whatever it drops is
- * outside the core too. */
+/* One pass over a chunk of users: its worker sees the item counts from
+ * before the pass less its own drops, never fewer than the true counts (the
+ * other workers' drops this pass are not taken off yet), so whatever it
+ * drops is outside the core too. */
 static void pass_part(struct fpart *p)
 {
 	const struct mins *m = p->arg;
@@ -37,7 +37,7 @@ static int breach(const struct fstate *s, const struct mins *m)
 	return bad != 0;
 }
 
-/* Parts on threads of their own: passes until no count is in breach. */
+/* Chunks on threads of their own: passes until no count is in breach. */
 static int run_parts(struct fstate *s, const struct mins *m, uint32_t *passes)
 {
 	uint32_t n = 0;

@@ -11,8 +11,8 @@
  * The result does not depend on the order: it is the largest subset in
  * which every count meets its minimum.
  *
- * With s->threads > 1 the users are cut into parts (fstate_each), each
- * pass running on every part at once: a part sees the item counts from
+ * With s->threads > 1 the users are cut into chunks (fstate_each), each
+ * pass running on several at once: a worker sees the item counts from
  * before the pass less its own drops (never below the true counts, so it
  * drops nothing the core keeps), and passes repeat while a kept user or
  * item is below its minimum once the pass's drops are counted.  The same

@@ -51,21 +51,32 @@ static void make_raw(const char *path, uint64_t seed)
 	free(len);
 }
 
-struct seen_parts {
-	uint64_t u0[FSTATE_MAX_PARTS], u1[FSTATE_MAX_PARTS];
-	int runs[FSTATE_MAX_PARTS];
+struct seen_chunks {
+	uint64_t u0[1024], u1[1024];
+	int worker[1024];
+	int n;   /* chunks run (atomic) */
 };
 
-static void note_part(struct fpart *p)
+static void note_chunk(struct fpart *p)
 {
-	struct seen_parts *sp = p->arg;
-	sp->u0[p->index] = p->u0;
-	sp->u1[p->index] = p->u1;
-	sp->runs[p->index]++;
+	struct seen_chunks *sc = p->arg;
+	int c = __atomic_fetch_add(&sc->n, 1, __ATOMIC_RELAXED);
+	if (c < 1024) {
+		sc->u0[c] = p->u0;
+		sc->u1[c] = p->u1;
+		sc->worker[c] = p->index;
+	}
 }
 
-/* The parts cover the users once, in order, each but the first starting
- * on a whole byte of keep, and as many as asked for when there is room. */
+static int by_start(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* The chunks cover the users once, each but the first starting on a whole
+ * byte of keep, run by workers 0..threads-1; a file too small for two
+ * workers runs as one chunk on this thread. */
 static void test_cuts(void **state)
 {
 	(void)state;
@@ -75,33 +86,38 @@ static void test_cuts(void **state)
 	for (int threads = 1; threads <= FSTATE_MAX_PARTS + 2; threads++) {
 		struct fstate s;
 		assert_int_equal(fstate_init_threads(&s, &g, threads), 0);
-		s.part_min = 8;
-		struct seen_parts sp;
-		memset(&sp, 0, sizeof sp);
-		assert_int_equal(fstate_each(&s, note_part, &sp), 0);
-		int n = 0;
-		while (n < FSTATE_MAX_PARTS && sp.runs[n])
-			n++;
-		int want = threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : threads;
-		assert_true(n >= (want + 1) / 2); /* room for every cut but a few */
-		assert_true(n <= want);
-		assert_int_equal(sp.u0[0], 0);
-		assert_int_equal(sp.u1[n - 1], NU);
-		for (int j = 0; j < n; j++) {
-			assert_int_equal(sp.runs[j], 1);
-			assert_true(sp.u0[j] < sp.u1[j]);
-			if (j) {
-				assert_int_equal(sp.u0[j], sp.u1[j - 1]);
-				assert_int_equal(g.rowptr[sp.u0[j]] % 8, 0);
-			}
+		s.part_min = 64;
+		static struct seen_chunks sc;
+		memset(&sc, 0, sizeof sc);
+		assert_int_equal(fstate_each(&s, note_chunk, &sc), 0);
+		assert_true(sc.n >= 1 && sc.n <= 1024);
+		if (threads > 1)
+			assert_true(sc.n > threads / 2); /* room for most cuts */
+		else
+			assert_int_equal(sc.n, 1);
+		uint64_t span[1024][2];
+		for (int c = 0; c < sc.n; c++) {
+			span[c][0] = sc.u0[c];
+			span[c][1] = sc.u1[c];
+			assert_true(sc.worker[c] >= 0 && sc.worker[c] < threads);
+			assert_true(sc.worker[c] < FSTATE_MAX_PARTS);
+			assert_true(sc.u0[c] < sc.u1[c]);
 		}
-		/* a part is at least part_min ratings: one part below twice that */
+		qsort(span, (size_t)sc.n, sizeof span[0], by_start);
+		assert_int_equal(span[0][0], 0);
+		assert_int_equal(span[sc.n - 1][1], NU);
+		for (int c = 1; c < sc.n; c++) {
+			assert_int_equal(span[c][0], span[c - 1][1]);
+			assert_int_equal(g.rowptr[span[c][0]] % 8, 0);
+		}
+		/* a worker has part_min ratings at least: one chunk below twice that */
 		s.part_min = g.n_ratings / 2 + 1;
-		memset(&sp, 0, sizeof sp);
-		assert_int_equal(fstate_each(&s, note_part, &sp), 0);
-		assert_int_equal(sp.runs[0], 1);
-		assert_int_equal(sp.runs[1], 0);
-		assert_int_equal(sp.u1[0], NU);
+		memset(&sc, 0, sizeof sc);
+		assert_int_equal(fstate_each(&s, note_chunk, &sc), 0);
+		assert_int_equal(sc.n, 1);
+		assert_int_equal(sc.worker[0], 0);
+		assert_int_equal(sc.u0[0], 0);
+		assert_int_equal(sc.u1[0], NU);
 		fstate_free(&s);
 	}
 	glr_close(&g);
@@ -162,7 +178,7 @@ static void test_same_on_any_threads(void **state)
 			for (int threads = 2; threads <= 5; threads += threads == 2 ? 1 : 2) {
 				struct fstate s;
 				assert_int_equal(fstate_init_threads(&s, &g, threads), 0);
-				s.part_min = 8;
+				s.part_min = 64;
 				steps(&s, zeros, range, dedupe, mu, mi, &pairs);
 				check_counts(&s);
 				assert_int_equal(pairs, pairs1);
