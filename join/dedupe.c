@@ -24,9 +24,10 @@ static int earlier(const uint32_t *t, uint64_t a, uint64_t b)
 
 /* Settle one group keys[0..n) (n >= 2, positions ascending) of user u
  * whose raw ratings start at base. */
-static void settle(struct fstate *s, int mode, uint32_t u, uint64_t base, const uint64_t *keys,
+static void settle(struct fpart *p, int mode, uint32_t u, uint64_t base, const uint64_t *keys,
 		   size_t n)
 {
+	struct fstate *s = p->s;
 	const uint32_t *t = s->g->times;
 	uint64_t best = base + (uint32_t)keys[0];
 	uint64_t sum = fstate_value(s, best);
@@ -39,84 +40,110 @@ static void settle(struct fstate *s, int mode, uint32_t u, uint64_t base, const 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = base + (uint32_t)keys[i];
 		if (k != best || mode == DEDUPE_DROP_ALL)
-			fstate_drop(s, u, k);
+			fpart_drop(p, u, k);
 	}
 	if (mode == DEDUPE_MEAN)
 		s->rating[best] = (uint8_t)((2 * sum + n) / (2 * n));
 }
 
 /* 1 when user u rates an effective item twice among its kept ratings.
- * seen[i] holds u + 1 once user u's row has shown item i: one look-up per
- * rating instead of a sort, and most users have no duplicate at all. */
-static int has_repeat(const struct fstate *s, uint64_t u, uint32_t *seen)
+ * seen is a bitmap of the items (n_items bits, all clear between users):
+ * one look-up per rating instead of a sort, and most users have no
+ * duplicate at all.  A bitmap rather than a table of marks, so that it
+ * fits the cache (an eighth of a byte per item, not four bytes) and its
+ * pages are few; the words the row set are cleared after it. */
+static int has_repeat(const struct fstate *s, uint64_t u, uint64_t *seen)
 {
 	const struct glr *g = s->g;
-	uint32_t mark = (uint32_t)(u + 1);
-	for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
+	uint64_t k0 = g->rowptr[u], k1 = g->rowptr[u + 1], k;
+	int repeat = 0;
+	for (k = k0; k < k1 && !repeat; k++) {
 		if (!fstate_kept(s, k))
 			continue;
 		uint32_t i = fstate_item(s, k);
-		if (seen[i] == mark)
-			return 1;
-		seen[i] = mark;
+		uint64_t bit = (uint64_t)1 << (i & 63);
+		repeat = (seen[i >> 6] & bit) != 0;
+		seen[i >> 6] |= bit;
 	}
-	return 0;
+	for (uint64_t j = k0; j < k; j++)
+		if (fstate_kept(s, j))
+			seen[fstate_item(s, j) >> 6] = 0; /* every bit set is this row's */
+	return repeat;
 }
 
-int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
+struct job {
+	int mode;
+	uint64_t found; /* duplicated pairs, every part's (added atomically) */
+};
+
+/* The users of one chunk: its own look-up bitmap and keys. */
+static void dedupe_part(struct fpart *p)
 {
+	struct job *j = p->arg;
+	struct fstate *s = p->s;
 	const struct glr *g = s->g;
 	uint64_t found = 0, cap = 0;
-	uint64_t *keys = NULL;
-	uint32_t *seen = calloc(s->n_items ? s->n_items : 1, sizeof *seen);
-	int err = 0;
-	if (!seen) {
-		log_error("out of memory deduplicating ratings");
-		err = GL_ENOMEM;
-		goto done;
-	}
-	if (mode == DEDUPE_MEAN && (err = fstate_own_ratings(s)))
-		goto done;
-	for (uint64_t u = 0; u < g->n_users; u++) {
+	uint64_t *keys = NULL, *tmp = NULL;
+	uint64_t *seen = calloc(s->n_items / 64 + 1, sizeof *seen);
+	if (!seen)
+		goto nomem;
+	for (uint64_t u = p->u0; u < p->u1; u++) {
 		if (s->ucount[u] < 2 || !has_repeat(s, u, seen))
 			continue;
 		uint64_t base = g->rowptr[u], len = g->rowptr[u + 1] - base;
 		if (len > UINT32_MAX) {
 			log_error("user %" PRIu64 " has more than 2^32 ratings", (uint64_t)u);
-			err = GL_ELIMIT;
+			p->err = GL_ELIMIT;
 			goto done;
 		}
 		if (s->ucount[u] > cap) {
 			free(keys);
+			free(tmp);
 			cap = s->ucount[u] > 1024 ? s->ucount[u] : 1024;
-			if (!(keys = malloc(cap * sizeof *keys))) {
-				log_error("out of memory deduplicating ratings");
-				err = GL_ENOMEM;
-				goto done;
-			}
+			keys = malloc(cap * sizeof *keys);
+			tmp = malloc(cap * sizeof *tmp);
+			if (!keys || !tmp)
+				goto nomem;
 		}
 		size_t n = 0;
-		for (uint64_t j = 0; j < len; j++)
-			if (fstate_kept(s, base + j))
-				keys[n++] = (uint64_t)fstate_item(s, base + j) << 32 | j;
-		usort_u64(keys, n);
+		for (uint64_t k = 0; k < len; k++)
+			if (fstate_kept(s, base + k))
+				keys[n++] = (uint64_t)fstate_item(s, base + k) << 32 | k;
+		usort_u64_hi(keys, tmp, n); /* positions ascend: gathered in order */
 		for (size_t a = 0, b; a < n; a = b) {
 			for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; b++)
 				;
 			if (b - a > 1) {
-				settle(s, mode, (uint32_t)u, base, keys + a, b - a);
+				settle(p, j->mode, (uint32_t)u, base, keys + a, b - a);
 				found++;
 			}
 		}
 	}
-	if (found && !g->times && (mode == DEDUPE_LATEST || mode == DEDUPE_FIRST))
+	goto done;
+nomem:
+	log_error("out of memory deduplicating ratings");
+	p->err = GL_ENOMEM;
+done:
+	free(keys);
+	free(tmp);
+	free(seen);
+	__atomic_fetch_add(&j->found, found, __ATOMIC_RELAXED);
+}
+
+int dedupe_run(struct fstate *s, int mode, uint64_t *pairs)
+{
+	const struct glr *g = s->g;
+	struct job j = {.mode = mode};
+	int err = 0;
+	if (mode == DEDUPE_MEAN && (err = fstate_own_ratings(s)))
+		goto done;
+	err = fstate_each(s, dedupe_part, &j);
+	if (!err && j.found && !g->times && (mode == DEDUPE_LATEST || mode == DEDUPE_FIRST))
 		log_info("the ratings file has no times: of each duplicated pair, the %s "
 			 "in file order is kept",
 			 mode == DEDUPE_LATEST ? "last" : "first");
 done:
-	free(keys);
-	free(seen);
 	if (pairs)
-		*pairs = found;
+		*pairs = j.found;
 	return err;
 }

@@ -137,7 +137,8 @@ static int steps(struct run *r)
 		census(r, zero_step[o->zeros]);
 	}
 	if (o->range) {
-		ratingsel_range(&r->s, o->lo, o->hi);
+		if ((err = ratingsel_range(&r->s, o->lo, o->hi)))
+			return err;
 		census(r, "range");
 	}
 	if ((err = dedupe_run(&r->s, o->dedupe, NULL)))
@@ -155,7 +156,8 @@ static int steps(struct run *r)
 	}
 	if (o->min_user > 1 || o->min_item > 1) {
 		uint32_t passes;
-		kcore_run(&r->s, o->min_user, o->min_item, &passes);
+		if ((err = kcore_run(&r->s, o->min_user, o->min_item, &passes)))
+			return err;
 		log_debug("k-core: %u passes", passes);
 		census(r, "kcore");
 	}
@@ -192,7 +194,7 @@ static int write_ratings(struct run *r, const char *path, struct glr_writer **w)
 struct tables {
 	struct dimtab_opts opt[2];
 	uint32_t *rowmap, *groupmap; /* works: the items' own maps */
-	FILE *fp[2];                 /* users.csv, items.csv */
+	struct outfile *of[2];       /* users.csv, items.csv */
 	int err;
 };
 
@@ -225,12 +227,15 @@ static int plan_tables(struct run *r, struct tables *t)
 }
 
 /* Read and write both tables (the counts and sums they carry are known
- * before the ratings are written: remap_build). */
+ * before the ratings are written: remap_build), each flushed to the disk
+ * as soon as it is written, while the ratings may still be: the fsyncs of
+ * the set's commit then find little left to write. */
 static void *put_tables(void *arg)
 {
 	struct tables *t = arg;
 	for (int k = 0; k < 2 && !t->err; k++)
-		t->err = dimtab_write(&t->opt[k], t->fp[k]);
+		if (!(t->err = dimtab_write(&t->opt[k], t->of[k]->fp)))
+			t->err = outfile_flush(t->of[k]);
 	return NULL;
 }
 
@@ -258,7 +263,7 @@ static int outputs(struct run *r)
 		      : n == RATINGS ? outfile_reserve(&of[n], path, &ratings)
 				     : outfile_open(&of[n], path);
 	}
-	struct tables t = {.fp = {of[USERS].fp, of[ITEMS].fp}};
+	struct tables t = {.of = {&of[USERS], &of[ITEMS]}};
 	pthread_t tid;
 	int threaded = 0;
 	if (!err && !(err = plan_tables(r, &t)))
@@ -267,6 +272,10 @@ static int outputs(struct run *r)
 		put_tables(&t);
 	if (!err)
 		err = write_ratings(r, ratings, &w);
+	/* onto its member of the set (its fsync while the tables may still
+	 * be written); the set's commit or abort decides what appears */
+	if (!err)
+		err = glr_writer_commit(w), w = NULL;
 	if (threaded)
 		pthread_join(tid, NULL);
 	if (!err)
@@ -274,8 +283,6 @@ static int outputs(struct run *r)
 	free_tables(&t);
 	if (!err)
 		fstats_write(&r->st, of[STATS].fp);
-	if (!err)
-		err = glr_writer_commit(w), w = NULL;
 	glr_writer_abort(w);
 	if (err) {
 		outfile_abort_set(of, N);
@@ -290,15 +297,18 @@ int filter_run(const struct filter_opts *o)
 	memset(&r, 0, sizeof r);
 	r.o = o;
 	int err = outfile_mkdirs(o->outdir);
+	/* the checksums are checked on a thread of their own while the steps
+	 * run: their verdict comes before anything is written.  They read it
+	 * all; the steps read item ids and ratings (and a duplicate's times):
+	 * the rest waits for the output pass, and goes once checked. */
 	if (!err)
-		err = glr_open(&r.g, o->ratings, 0);
+		err = glr_open_async(&r.g, o->ratings, GLR_REL_TIMES | GLR_REL_BITS);
 	if (err)
 		return err;
-	/* the checksums read it all; the steps read item ids and ratings (and
-	 * a duplicate's times): the rest waits for the output pass */
-	glr_release(&r.g, 0, r.g.n_ratings, GLR_REL_TIMES | GLR_REL_BITS);
-	if (!(err = fstate_init(&r.s, &r.g)))
+	if (!(err = fstate_init_threads(&r.s, &r.g, o->threads)))
 		err = steps(&r);
+	if (!err)
+		err = glr_verdict(&r.g);
 	if (!err)
 		err = remap_build(&r.m, &r.s);
 	if (!err)

@@ -44,6 +44,8 @@ struct filter_opts {
 	double sample_frac;
 	struct split_opts split;
 	uint64_t seed;
+	int threads;             /* for the passes over the users; the outputs are
+				  * the same for any number */
 };
 
 /* Run every step and write the outputs.  0 or a gl_err (logged). */

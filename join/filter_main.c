@@ -5,6 +5,7 @@
 #include "filter.h"
 #include "log.h"
 #include "outfile.h"
+#include "parwrite.h"
 #include "ratingsel.h"
 
 #include <getopt.h>
@@ -70,6 +71,9 @@ static void usage(void)
 	      "      --seed N              seed for sampling and the random split\n"
 	      "                            (default 42)\n"
 	      "\n"
+	      "      --threads N           threads for the passes over the ratings\n"
+	      "                            (default: the CPUs, at most 8; the outputs\n"
+	      "                            are the same for any N)\n"
 	      "  -q, --quiet               errors only\n"
 	      "  -v, --verbose             the counts after each step on stderr\n"
 	      "  -h, --help                this text\n"
@@ -81,8 +85,10 @@ static void usage(void)
 
 enum {
 	OPT_KEEP_ZERO = 256, OPT_IMPLICIT, OPT_RANGE, OPT_DEDUPE, OPT_ITEM_KEY, OPT_TOP,
-	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED, OPT_INNER
+	OPT_MIN_USER, OPT_MIN_ITEM, OPT_SAMPLE, OPT_SPLIT, OPT_SEED, OPT_INNER, OPT_THREADS
 };
+
+#define MAX_THREADS 16
 
 static const struct option longopts[] = {
 	{"users", required_argument, NULL, 'u'},
@@ -101,6 +107,7 @@ static const struct option longopts[] = {
 	{"split", required_argument, NULL, OPT_SPLIT},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"inner", no_argument, NULL, OPT_INNER},
+	{"threads", required_argument, NULL, OPT_THREADS},
 	{"quiet", no_argument, NULL, 'q'},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
@@ -161,6 +168,18 @@ static int option(int c, const char *arg, struct filter_opts *o, int *zeros_set)
 	case OPT_SPLIT: return split_parse(arg, &o->split);
 	case OPT_SEED: return cli_u64("--seed", arg, &o->seed);
 	case OPT_INNER: o->inner = 1; return 0;
+	case OPT_THREADS: {
+		uint32_t n;
+		if (cli_u32("--threads", arg, &n))
+			return GL_EUSAGE;
+		if (n < 1 || n > MAX_THREADS) {
+			log_error("invalid value for --threads: '%s' (expected 1..%d)", arg,
+				  MAX_THREADS);
+			return GL_EUSAGE;
+		}
+		o->threads = (int)n;
+		return 0;
+	}
 	default: return GL_EUSAGE;
 	}
 }
@@ -171,6 +190,7 @@ static int parse(int argc, char **argv, struct filter_opts *o, int *verbosity)
 	int c, zeros_set = 0;
 	o->outdir = ".";
 	o->seed = 42;
+	o->threads = parw_default_threads();
 	o->split.kind = SPLIT_RANDOM;
 	o->split.frac = 0.2;
 	opterr = 0;

@@ -1,5 +1,6 @@
 #include "filter_remap.h"
 
+#include "bigmem.h"
 #include "err.h"
 #include "log.h"
 #include "usort.h"
@@ -7,38 +8,100 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t *number(const uint32_t *count, uint64_t n, uint64_t *out_n)
+static void number(const uint32_t *count, uint64_t n, uint32_t *map, uint64_t *out_n)
 {
-	uint32_t *map = malloc((n ? n : 1) * sizeof *map);
 	uint64_t next = 0;
-	if (!map)
-		return NULL;
 	for (uint64_t i = 0; i < n; i++)
 		map[i] = count[i] ? (uint32_t)next++ : REMAP_NONE;
 	*out_n = next;
-	return map;
+}
+
+/* The sums of a chunk of the users: worker 0's item sums go to m->isum,
+ * each other worker's to an array of its own, added on at the end. */
+struct sums {
+	struct remap *m;
+	uint64_t *isum[FSTATE_MAX_PARTS];
+};
+
+static void sum_part(struct fpart *p)
+{
+	struct sums *j = p->arg;
+	struct remap *m = j->m;
+	const struct fstate *s = p->s;
+	const struct glr *g = s->g;
+	uint64_t *isum = p->index ? j->isum[p->index] : m->isum;
+	for (uint64_t u = p->u0; u < p->u1; u++) {
+		if (m->unew[u] == REMAP_NONE)
+			continue;
+		uint64_t us = 0;
+		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
+			if (fstate_kept(s, k)) {
+				uint8_t v = fstate_value(s, k);
+				us += v;
+				isum[m->rnew[g->items[k]]] += v;
+			}
+		m->usum[m->unew[u]] = us;
+	}
+}
+
+/* n bytes from the block at *at (each array on a cache line of its own);
+ * with at NULL, only counts them in *total. */
+static void *carve(char **at, size_t *total, size_t n)
+{
+	n = (n + 63) & ~(size_t)63;
+	*total += n;
+	if (!*at)
+		return NULL;
+	void *p = *at;
+	*at += n;
+	return p;
+}
+
+/* Every array of m and the other parts' item sums, as one zeroed block
+ * sized for every user and item kept (fresh pages cost a fault each: a
+ * block this big gets huge pages).  0 or GL_ENOMEM. */
+static int alloc_all(struct remap *m, const struct fstate *s, struct sums *j)
+{
+	uint64_t nu = s->g->n_users + 1, ni = s->n_items + 1, nraw = s->g->n_items + 1;
+	int parts = s->threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : s->threads;
+	char *at = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t total = 0;
+		m->unew = carve(&at, &total, nu * sizeof *m->unew);
+		m->inew = carve(&at, &total, ni * sizeof *m->inew);
+		m->rnew = carve(&at, &total, nraw * sizeof *m->rnew);
+		m->ucnt = carve(&at, &total, nu * sizeof *m->ucnt);
+		m->icnt = carve(&at, &total, ni * sizeof *m->icnt);
+		m->usum = carve(&at, &total, nu * sizeof *m->usum);
+		m->isum = carve(&at, &total, ni * sizeof *m->isum);
+		m->uflag = carve(&at, &total, nu);
+		m->iflag = carve(&at, &total, ni);
+		for (int p = 1; p < parts; p++)
+			j->isum[p] = carve(&at, &total, ni * sizeof *j->isum[p]);
+		if (pass == 0) {
+			if (total < BIGMEM_MIN && total >= ((size_t)1 << 20))
+				total = BIGMEM_MIN;
+			if (!(m->mem = big_alloc(total)))
+				return GL_ENOMEM;
+			m->mem_bytes = total;
+			at = m->mem;
+		}
+	}
+	return 0;
 }
 
 int remap_build(struct remap *m, const struct fstate *s)
 {
+	struct sums job = {.m = m};
 	memset(m, 0, sizeof *m);
-	m->unew = number(s->ucount, s->g->n_users, &m->n_users);
-	m->inew = number(s->icount, s->n_items, &m->n_items);
-	m->n_ratings = s->kept;
-	uint64_t nu = m->n_users ? m->n_users : 1, ni = m->n_items ? m->n_items : 1;
-	m->ucnt = calloc(nu, sizeof *m->ucnt);
-	m->icnt = calloc(ni, sizeof *m->icnt);
-	m->usum = calloc(nu, sizeof *m->usum);
-	m->isum = calloc(ni, sizeof *m->isum);
-	m->uflag = calloc(nu, 1);
-	m->iflag = calloc(ni, 1);
-	m->rnew = malloc((s->g->n_items ? s->g->n_items : 1) * sizeof *m->rnew);
-	if (!m->rnew || !m->unew || !m->inew || !m->ucnt || !m->icnt || !m->usum || !m->isum || !m->uflag ||
-	    !m->iflag) {
+	if (alloc_all(m, s, &job)) {
 		remap_free(m);
 		log_error("out of memory renumbering users and items");
 		return GL_ENOMEM;
 	}
+	number(s->ucount, s->g->n_users, m->unew, &m->n_users);
+	number(s->icount, s->n_items, m->inew, &m->n_items);
+	m->n_ratings = s->kept;
 	const struct glr *g = s->g;
 	for (uint64_t u = 0; u < g->n_users; u++)
 		if (m->unew[u] != REMAP_NONE)
@@ -51,19 +114,13 @@ int remap_build(struct remap *m, const struct fstate *s)
 		m->rnew[i] = m->inew[s->imap ? s->imap[i] : i];
 	/* The sums now, not while writing: the tables that carry them can then
 	 * be written on another thread at the same time as the ratings. */
-	for (uint64_t u = 0; u < g->n_users; u++) {
-		if (m->unew[u] == REMAP_NONE)
-			continue;
-		uint64_t us = 0;
-		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++)
-			if (fstate_kept(s, k)) {
-				uint8_t v = fstate_value(s, k);
-				us += v;
-				m->isum[m->rnew[g->items[k]]] += v;
-			}
-		m->usum[m->unew[u]] = us;
-	}
-	return 0;
+	int err = fstate_each_read(s, sum_part, &job);
+	for (int j = 1; j < FSTATE_MAX_PARTS; j++)
+		for (uint64_t i = 0; !err && job.isum[j] && i < m->n_items; i++)
+			m->isum[i] += job.isum[j][i];
+	if (err)
+		remap_free(m);
+	return err;
 }
 
 /* Ratings the writing pass reads before it lets their pages go. */
@@ -198,14 +255,6 @@ void remap_census(const struct remap *m, int which, uint64_t *users, uint64_t *i
 
 void remap_free(struct remap *m)
 {
-	free(m->unew);
-	free(m->inew);
-	free(m->rnew);
-	free(m->ucnt);
-	free(m->icnt);
-	free(m->usum);
-	free(m->isum);
-	free(m->uflag);
-	free(m->iflag);
+	big_free(m->mem, m->mem_bytes);
 	memset(m, 0, sizeof *m);
 }

@@ -27,6 +27,8 @@ struct remap {
 	uint64_t *usum, *isum;   /* sum of their rating bytes */
 	uint8_t *uflag, *iflag;  /* bit 0: has a train rating, bit 1: a valid one */
 	uint64_t n_valid;
+	void *mem;               /* every array above, one block (lib/bigmem.h) */
+	size_t mem_bytes;
 };
 
 /* Number what s keeps; count and sum the rating bytes per new id (so the

@@ -3,22 +3,18 @@
 #include "err.h"
 #include "log.h"
 
-int ratingsel_zeros(struct fstate *s, int mode)
+struct zeros {
+	int mode;
+	uint8_t one;
+};
+
+static void zeros_part(struct fpart *p)
 {
+	const struct zeros *z = p->arg;
+	struct fstate *s = p->s;
 	const struct glr *g = s->g;
-	uint8_t one = 0;
-	if (mode == ZEROS_KEEP)
-		return 0;
-	if (mode != ZEROS_DROP) {
-		if (glr_encode(1.0, g->scale, &one)) {
-			log_error("rating 1 is not representable at the file's scale %g", g->scale);
-			return GL_EFORMAT;
-		}
-		int err = fstate_own_ratings(s);
-		if (err)
-			return err;
-	}
-	for (uint64_t u = 0; u < g->n_users; u++) {
+	int mode = z->mode;
+	for (uint64_t u = p->u0; u < p->u1; u++) {
 		if (!s->ucount[u])
 			continue;
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
@@ -26,27 +22,55 @@ int ratingsel_zeros(struct fstate *s, int mode)
 				continue;
 			int zero = fstate_value(s, k) == 0;
 			if (mode == ZEROS_DROP ? zero : mode == ZEROS_IMPLICIT && !zero)
-				fstate_drop(s, (uint32_t)u, k);
+				fpart_drop(p, (uint32_t)u, k);
 			else if (mode != ZEROS_DROP)
-				s->rating[k] = one;
+				s->rating[k] = z->one;
 		}
 	}
-	return 0;
 }
 
-int ratingsel_range(struct fstate *s, double lo, double hi)
+int ratingsel_zeros(struct fstate *s, int mode)
 {
 	const struct glr *g = s->g;
-	for (uint64_t u = 0; u < g->n_users; u++) {
+	struct zeros z = {.mode = mode};
+	if (mode == ZEROS_KEEP)
+		return 0;
+	if (mode != ZEROS_DROP) {
+		if (glr_encode(1.0, g->scale, &z.one)) {
+			log_error("rating 1 is not representable at the file's scale %g", g->scale);
+			return GL_EFORMAT;
+		}
+		int err = fstate_own_ratings(s);
+		if (err)
+			return err;
+	}
+	return fstate_each(s, zeros_part, &z);
+}
+
+struct range {
+	double lo, hi;
+};
+
+static void range_part(struct fpart *p)
+{
+	const struct range *r = p->arg;
+	struct fstate *s = p->s;
+	const struct glr *g = s->g;
+	for (uint64_t u = p->u0; u < p->u1; u++) {
 		if (!s->ucount[u])
 			continue;
 		for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
 			if (!fstate_kept(s, k))
 				continue;
 			double v = (double)fstate_value(s, k) * g->scale;
-			if (v < lo || v > hi)
-				fstate_drop(s, (uint32_t)u, k);
+			if (v < r->lo || v > r->hi)
+				fpart_drop(p, (uint32_t)u, k);
 		}
 	}
-	return 0;
+}
+
+int ratingsel_range(struct fstate *s, double lo, double hi)
+{
+	struct range r = {lo, hi};
+	return fstate_each(s, range_part, &r);
 }

@@ -18,7 +18,7 @@ enum zeros_mode {
  * (1 star is not representable at the scale; logged). */
 int ratingsel_zeros(struct fstate *s, int mode);
 
-/* Keep ratings with lo <= stars <= hi.  Always 0. */
+/* Keep ratings with lo <= stars <= hi.  0 or GL_ENOMEM (logged). */
 int ratingsel_range(struct fstate *s, double lo, double hi);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,16 @@ void glr_writer_abort(struct glr_writer *g)
 
 /* ---- reader ---------------------------------------------------------------- */
 
+/* GLR_CRC_ASYNC: the thread checking the checksums, and the first fault
+ * the other checks found meanwhile (told only when the checksums pass: a
+ * corrupted file is reported as one). */
+struct glr_check {
+	pthread_t tid;
+	int started, done, err;
+	unsigned release; /* glr_release's what, let go once checked */
+	char why[200];
+};
+
 static int invalid(struct glr *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int invalid(struct glr *g, const char *fmt, ...)
 {
@@ -213,7 +224,10 @@ static int invalid(struct glr *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	log_error("%s: not a valid ratings file: %s", g->f.path, msg);
+	if (g->check && !g->check->why[0])
+		snprintf(g->check->why, sizeof g->check->why, "%s", msg);
+	else if (!g->check)
+		log_error("%s: not a valid ratings file: %s", g->f.path, msg);
 	return GL_EFORMAT;
 }
 
@@ -224,10 +238,8 @@ static int section(struct glr *g, const char *name, uint64_t want, int optional,
 	*p = secfile_get(&g->f, name, &len);
 	if (!*p && optional)
 		return 0;
-	if (!*p) {
-		log_error("%s: not a valid ratings file: no %s section", g->f.path, name);
-		return GL_EFORMAT;
-	}
+	if (!*p)
+		return invalid(g, "no %s section", name);
 	if (len != want)
 		return invalid(g, "section %s is %" PRIu64 " bytes, expected %" PRIu64, name,
 			       (uint64_t)len, (uint64_t)want);
@@ -311,13 +323,91 @@ static int load(struct glr *g)
 	return err ? err : check_rows(g);
 }
 
+/* Let go of the sections in what, found by name (the thread cannot use
+ * g's pointers: load sets them meanwhile). */
+static void release_sections(const struct secfile *f, unsigned what)
+{
+	static const struct {
+		unsigned what;
+		const char *name;
+	} secs[] = {{GLR_REL_ROWPTR, "rowptr"}, {GLR_REL_ITEMS, "items"},
+		    {GLR_REL_RATINGS, "ratings"}, {GLR_REL_TIMES, "times"},
+		    {GLR_REL_BITS, "read"},	  {GLR_REL_BITS, "reviewed"},
+		    {GLR_REL_BITS, "split"}};
+	for (size_t i = 0; i < sizeof secs / sizeof *secs; i++) {
+		uint64_t len;
+		const void *p = (what & secs[i].what) ? secfile_get(f, secs[i].name, &len) : NULL;
+		if (p)
+			secfile_release(f, p, len);
+	}
+}
+
+static void *check_thread(void *arg)
+{
+	struct glr *g = arg;
+	g->check->err = secfile_check_crc(&g->f); /* reads g->f only */
+	if (!g->check->err && g->check->release)
+		release_sections(&g->f, g->check->release);
+	return NULL;
+}
+
+int glr_verdict(struct glr *g)
+{
+	struct glr_check *c = g->check;
+	if (!c)
+		return 0;
+	if (!c->done) {
+		if (c->started)
+			pthread_join(c->tid, NULL);
+		else
+			check_thread(g);
+		c->done = 1;
+	}
+	return c->err;
+}
+
+static int open_file(struct glr *g, const char *path, int flags, unsigned release);
+
 int glr_open(struct glr *g, const char *path, int flags)
 {
+	return open_file(g, path, flags, 0);
+}
+
+int glr_open_async(struct glr *g, const char *path, unsigned release)
+{
+	return open_file(g, path, GLR_CRC_ASYNC, release);
+}
+
+static int open_file(struct glr *g, const char *path, int flags, unsigned release)
+{
 	memset(g, 0, sizeof *g);
-	int err = secfile_open(&g->f, path, GLR_MAGIC, GLR_VERSION, flags, ".glr");
-	if (!err && (err = load(g)))
+	int async = (flags & GLR_CRC_ASYNC) && !(flags & SEC_NO_CRC);
+	flags &= ~GLR_CRC_ASYNC;
+	int err = secfile_open(&g->f, path, GLR_MAGIC, GLR_VERSION, async ? flags | SEC_NO_CRC : flags,
+			       ".glr");
+	if (err)
+		return err;
+	if (async && !(g->check = calloc(1, sizeof *g->check))) {
+		log_error("out of memory opening %s", path);
 		glr_close(g);
-	return err;
+		return GL_ENOMEM;
+	}
+	if (async) {
+		g->check->release = release;
+		g->check->started = pthread_create(&g->check->tid, NULL, check_thread, g) == 0;
+	}
+	if (async && !g->check->started && (err = glr_verdict(g))) {
+		glr_close(g);
+		return err;
+	}
+	if ((err = load(g))) {
+		/* a checksum mismatch first, as a synchronous open tells it */
+		if (g->check && !glr_verdict(g))
+			log_error("%s: not a valid ratings file: %s", g->f.path, g->check->why);
+		glr_close(g);
+		return err;
+	}
+	return 0;
 }
 
 int glr_open_mem(struct glr *g, const void *buf, size_t len, const char *name)
@@ -353,6 +443,10 @@ void glr_release(const struct glr *g, uint64_t lo, uint64_t hi, unsigned what)
 
 void glr_close(struct glr *g)
 {
+	if (g->check) {
+		glr_verdict(g); /* the thread reads the mapping: wait before unmapping */
+		free(g->check);
+	}
 	secfile_close(&g->f);
 	memset(g, 0, sizeof *g);
 }

@@ -66,9 +66,12 @@ int glr_writer_end_row(struct glr_writer *w);
 int glr_writer_commit(struct glr_writer *w);
 void glr_writer_abort(struct glr_writer *w);
 
+struct glr_check;
+
 /* A mapped, validated file.  Pointers live until glr_close. */
 struct glr {
 	struct secfile f;
+	struct glr_check *check; /* GLR_CRC_ASYNC: the checksums' thread */
 	uint64_t n_users, n_items, n_ratings;
 	float scale;
 	uint32_t flags;
@@ -81,10 +84,30 @@ struct glr {
 	const uint8_t *split;    /* NULL when absent */
 };
 
+/* glr_open flag (beside secfile's SEC_NO_CRC): check the sections'
+ * checksums on a thread of their own while the caller starts on the file,
+ * which is then validated in every other way; glr_verdict gives the
+ * checksums' result, and the caller commits nothing before it.  When the
+ * other checks fail, the checksums are waited for and a mismatch is the
+ * error reported, as without the flag.  Without a thread the checksums are
+ * checked at once. */
+enum { GLR_CRC_ASYNC = 0x100 };
+
 /* Map and validate every field (see the header comment of secfile.h and
- * docs/FORMAT.md).  flags: SEC_NO_CRC to skip checksums.  0, GL_EIO or
- * GL_EFORMAT with a message naming the file and the fault. */
+ * docs/FORMAT.md).  flags: SEC_NO_CRC to skip checksums, or GLR_CRC_ASYNC.
+ * 0, GL_EIO or GL_EFORMAT with a message naming the file and the fault. */
 int glr_open(struct glr *g, const char *path, int flags);
+
+/* glr_open with GLR_CRC_ASYNC, the sections in `release` (glr_release's
+ * what, every rating) let go by the checking thread once it has checked
+ * them all: for a caller whose next steps do not read them, so that the
+ * pages the checksums brought in do not add to its peak memory. */
+int glr_open_async(struct glr *g, const char *path, unsigned release);
+
+/* GLR_CRC_ASYNC: wait for the checksums.  0, or GL_EFORMAT (the mismatch
+ * logged, naming the file and the section).  0 for a file opened without
+ * the flag; the same answer when asked again. */
+int glr_verdict(struct glr *g);
 int glr_open_mem(struct glr *g, const void *buf, size_t len, const char *name);
 void glr_close(struct glr *g);
 

@@ -234,6 +234,16 @@ static int bad(const struct secfile *f, const char *what)
 	return GL_EFORMAT;
 }
 
+/* Section i against its CRC: 0 or GL_EFORMAT (logged). */
+static int check_crc(const struct secfile *f, int i)
+{
+	char msg[160];
+	if (sec_crc(0, f->base + f->sec[i].offset, (size_t)f->sec[i].length) == f->sec[i].crc)
+		return 0;
+	snprintf(msg, sizeof msg, "section %s checksum mismatch (corrupted)", f->sec[i].name);
+	return bad(f, msg);
+}
+
 static int validate(struct secfile *f, const char magic[SEC_MAGIC_LEN], uint32_t max_version,
 		    int flags)
 {
@@ -290,13 +300,18 @@ static int validate(struct secfile *f, const char magic[SEC_MAGIC_LEN], uint32_t
 		prev_end = off + len;
 		f->sec[i].offset = off;
 		f->sec[i].length = len;
-		if (!(flags & SEC_NO_CRC) &&
-		    sec_crc(0, b + off, (size_t)len) != get32(e + 32)) {
-			snprintf(msg, sizeof msg, "section %s checksum mismatch (corrupted)",
-				 f->sec[i].name);
-			return bad(f, msg);
-		}
+		f->sec[i].crc = get32(e + 32);
+		if (!(flags & SEC_NO_CRC) && check_crc(f, (int)i))
+			return GL_EFORMAT;
 	}
+	return 0;
+}
+
+int secfile_check_crc(const struct secfile *f)
+{
+	for (int i = 0; i < f->n; i++)
+		if (check_crc(f, i))
+			return GL_EFORMAT;
 	return 0;
 }
 

@@ -65,6 +65,7 @@ struct secfile {
 	struct {
 		char name[SEC_NAME_LEN + 1];
 		uint64_t offset, length;
+		uint32_t crc; /* as the table gives it */
 	} sec[SEC_MAX];
 	char *path;
 	int mapped; /* 1 = base is an mmap to unmap on close */
@@ -81,6 +82,12 @@ int secfile_open(struct secfile *f, const char *path, const char magic[SEC_MAGIC
  * 8-byte aligned (GL_EUSAGE otherwise); name is used in messages. */
 int secfile_open_mem(struct secfile *f, const void *buf, size_t len, const char *name,
 		     const char magic[SEC_MAGIC_LEN], uint32_t max_version, int flags);
+
+/* Check every section against its CRC, as opening without SEC_NO_CRC
+ * does (for a caller that opened with it and checks later, on a thread of
+ * its own: f is only read).  0 or GL_EFORMAT (logged, naming the file and
+ * the section). */
+int secfile_check_crc(const struct secfile *f);
 
 /* Section by name: pointer and length, or NULL when absent. */
 const void *secfile_get(const struct secfile *f, const char *name, uint64_t *len);
