@@ -19,7 +19,9 @@
 #             x books.csv; the title is all the task keeps of a book, as
 #             the DuckDB query reads only book_id and title) ->
 #             goodlens-filter --min-user-ratings 5 --min-item-ratings 5
-#             --split none -> goodlens-export ratings-csv; default threads
+#             --split none -> goodlens-export ratings-csv --format keys
+#             (user_id,book_id,rating,title,is_valid: the source's ids, as
+#             DuckDB writes them, without fastai's dense ids); default threads
 #   duckdb    bench/duckdb_etl.mjs: read_json with explicit columns,
 #             rating > 0, the 5-core as a loop of CREATE OR REPLACE until
 #             no row goes, LEFT JOIN for the titles, COPY TO csv; 2 threads
@@ -107,7 +109,7 @@ gl_task='set -e
 		"$o/ex/items.raw.csv" "$o/ex/books.csv"
 	t filter "$bin/goodlens-filter" -q --users "$o/ex/users.raw.csv" --items "$o/items.titled.csv" \
 		--min-user-ratings 5 --min-item-ratings 5 --split none -o "$o/f" "$o/ex/ratings.raw.glr"
-	t export "$bin/goodlens-export" -q ratings-csv -o "$o/ratings.csv" "$o/f/ratings.glr"'
+	t export "$bin/goodlens-export" -q ratings-csv --format keys -o "$o/ratings.csv" "$o/f/ratings.glr"'
 
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a < b) ? a : b }'; }
 gs="" gc="" gm="" ds="" dc="" dm="" ns="" nc="" nm=""

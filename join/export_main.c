@@ -52,6 +52,9 @@ static void usage(void)
 	      "                            validation set): CollabDataLoaders.from_df\n"
 	      "                            reads it as is, and ColSplitter('is_valid')\n"
 	      "                            keeps goodlens' split;\n"
+	      "                            keys: the keys alone (user_id,book_id ...),\n"
+	      "                            rating, title and is_valid, with no dense\n"
+	      "                            ids: the table a person reads;\n"
 	      "                            libmf: \"user item rating\" lines (dense ids);\n"
 	      "                            movielens: userId,movieId,rating,timestamp\n"
 	      "                            with the source's ids where its keys are\n"
@@ -106,7 +109,7 @@ static const struct option longopts[] = {
 static const char *const layouts[] = {"goodbooks", "ucsd-csv", "ratings-csv", NULL};
 enum { GOODBOOKS, UCSD, RATINGS };
 static const char *const dedupes[] = {"latest", "first", "mean", "drop-all", NULL};
-static const char *const formats[] = {"fastai", "libmf", "movielens", NULL};
+static const char *const formats[] = {"fastai", "libmf", "movielens", "keys", NULL};
 static const char *const subsets[] = {"all", "train", "valid", NULL};
 
 struct opts {

@@ -78,14 +78,25 @@ static int load_table(struct rc_run *r, int side)
 	return err;
 }
 
-static void fastai_header(FILE *fp, const struct rc_run *r)
+/* fastai: user,item,rating,<keys>...; keys: <user key>,<item key>,rating
+ * (a side without its table: its dense ids, in "user" or "item"). */
+static void header(FILE *fp, const struct rc_run *r)
 {
-	fputs("user,item,rating", fp);
-	for (int side = 0; side < 2; side++)
-		if (r->have[side]) {
+	static const char *const id[2] = {"user", "item"};
+	if (r->o->format == RC_KEYS) {
+		for (int side = 0; side < 2; side++) {
+			csvw_str(fp, r->have[side] ? r->t[side].key_name : id[side]);
 			putc(',', fp);
-			csvw_str(fp, r->t[side].key_name);
 		}
+		fputs("rating", fp);
+	} else {
+		fputs("user,item,rating", fp);
+		for (int side = 0; side < 2; side++)
+			if (r->have[side]) {
+				putc(',', fp);
+				csvw_str(fp, r->t[side].key_name);
+			}
+	}
 	if (r->title >= 0)
 		fputs(",title", fp);
 	if (r->g.split)
@@ -95,6 +106,7 @@ static void fastai_header(FILE *fp, const struct rc_run *r)
 
 /* A row is [user head][item head][rating][user tail][item tail][end]:
  *   fastai     "u," "i," rating ",<user key>" ",<item key>,<title>" [",0|1"] "\n"
+ *   keys       "<user key>," "<item key>," rating "" ",<title>" [",0|1"] "\n"
  *   libmf      "u " "i " rating "" "" "\n"
  *   movielens  "<id>," "<id>," rating "" "" ",<time>\n"
  * The item parts are made once per item (item_parts), the user's once per
@@ -112,15 +124,24 @@ static void head(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 		}
 		csvb_byte(b, ',');
 		return;
+	case RC_KEYS:
+		if (r->have[side]) {
+			const char *k = keytab_key(&r->t[side], id);
+			csvb_field(b, k, strlen(k));
+		} else {
+			csvb_u64(b, id);
+		}
+		csvb_byte(b, ',');
+		return;
 	default: csvb_u64(b, id); csvb_byte(b, ',');
 	}
 }
 
 static void tail(struct csvb *b, const struct rc_run *r, int side, uint64_t id)
 {
-	if (r->o->format != RC_FASTAI)
+	if (r->o->format != RC_FASTAI && r->o->format != RC_KEYS)
 		return;
-	if (r->have[side]) {
+	if (r->have[side] && r->o->format == RC_FASTAI) {
 		const char *k = keytab_key(&r->t[side], id);
 		csvb_byte(b, ',');
 		csvb_field(b, k, strlen(k));
@@ -227,7 +248,8 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 	/* an item's slot, copied out, and 64 bytes to read past its end */
 	char sl[sizeof(struct islot) + 64] = {0};
 	uint64_t n_k = g->rowptr[g->n_users];
-	int split = r->o->format == RC_FASTAI && g->split, ml = r->o->format == RC_MOVIELENS;
+	int keyed = r->o->format == RC_FASTAI || r->o->format == RC_KEYS;
+	int split = keyed && g->split, ml = r->o->format == RC_MOVIELENS;
 	for (uint64_t u = r->ustart[c]; u < r->ustart[c + 1] && !b->err; u++) {
 		ub.len = 0;
 		head(&ub, r, USERS, u);
@@ -290,8 +312,8 @@ static int fill_rows(void *ctx, uint64_t c, struct csvb *b)
 static int write_rows(FILE *fp, struct rc_run *r)
 {
 	const struct glr *g = &r->g;
-	if (r->o->format == RC_FASTAI)
-		fastai_header(fp, r);
+	if (r->o->format == RC_FASTAI || r->o->format == RC_KEYS)
+		header(fp, r);
 	else if (r->o->format == RC_MOVIELENS)
 		fputs("userId,movieId,rating,timestamp\n", fp);
 	csv_gtab_init(&r->gtab, g->scale, 0);

@@ -5,6 +5,11 @@
  *              source keys are named as in users.csv and items.csv
  *              (user_id, movie_id, book_id ...), and is_valid (1 = the
  *              validation set) lets a ColSplitter keep goodlens' split
+ *   keys       <user key>,<item key>,rating[,title][,is_valid]: the
+ *              source's own ids alone, named as in users.csv and items.csv
+ *              (user_id,book_id ...), as a person or pandas reads them; a
+ *              side without its table writes dense ids in a column "user"
+ *              or "item"
  *   libmf      "user item rating" per line, no header (LIBMF's text format;
  *              dense ids)
  *   movielens  userId,movieId,rating,timestamp (MovieLens ratings.csv): each
@@ -21,7 +26,7 @@
 #ifndef GL_EXPORT_RATINGS_H
 #define GL_EXPORT_RATINGS_H
 
-enum { RC_FASTAI, RC_LIBMF, RC_MOVIELENS };
+enum { RC_FASTAI, RC_LIBMF, RC_MOVIELENS, RC_KEYS };
 enum { RC_ALL, RC_TRAIN, RC_VALID };
 
 struct rc_opts {

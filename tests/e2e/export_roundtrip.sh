@@ -5,7 +5,7 @@
 # review_text_incomplete, and a goodreads-csv dump's is_reviewed survives
 # extract, filter and export.  Also the ucsd-csv two-hop join (items ->
 # book_id_map.csv -> books.csv) gives the titles the JSON path gives, and
-# the fastai and LIBMF layouts hold exactly the ratings of the file.
+# the fastai, keys and LIBMF layouts hold exactly the ratings of the file.
 fx=$TESTS/fixtures/join
 goodlens-sample --format goodreads --out raw --users 500 --items 300 --interactions 9000 --seed 8 -q
 goodlens-extract -q --out ex raw/*.json.gz
@@ -90,6 +90,14 @@ python3 "$fx/glr.py" dump f3/ratings.glr >f3.csv
 python3 "$fx/glr.py" dump f4/ratings.glr >f4.csv
 goodlens-export ratings-csv --items f3/items.csv -o fastai.csv f3/ratings.glr
 goodlens-export ratings-csv --format libmf --subset valid -o valid.txt f3/ratings.glr
+goodlens-export ratings-csv --format keys --items f3/items.csv -o keys.csv f3/ratings.glr
+goodlens-export ratings-csv --format keys --items f3/items.csv --threads 3 -o keys3.csv f3/ratings.glr
+cmp keys.csv keys3.csv
+goodlens-export ratings-csv --format keys --items f3/items.csv --subset valid -o keysv.csv f3/ratings.glr
+# a side without its table keeps its dense ids, in a column named for it
+mkdir bare
+cp f3/ratings.glr bare/
+goodlens-export ratings-csv --format keys --items f3/items.csv -o bare.csv bare/ratings.glr
 python3 - <<'PY'
 import csv
 # the ids are the tables' integer keys: movieId the book_id, userId the
@@ -110,6 +118,14 @@ fa = list(csv.reader(open("fastai.csv", newline="")))
 assert fa[0] == ["user", "item", "rating", "raw_user", "book_id", "title", "is_valid"], fa[0]
 assert [(int(u), int(i), r, v) for u, i, r, _, _, _, v in fa[1:]] == dense
 assert all(t == titles[i] and int(b) == bk[i] for _, i, _, _, b, t, _ in fa[1:])
+ks = list(csv.reader(open("keys.csv", newline="")))
+assert ks[0] == ["raw_user", "book_id", "rating", "title", "is_valid"], ks[0]
+assert ks[1:] == [[uk, b, r, t, v] for _, _, r, uk, b, t, v in fa[1:]], "keys rows"
+kv = list(csv.reader(open("keysv.csv", newline="")))
+assert kv[1:] == [k for k in ks[1:] if k[4] == "1"] and len(kv) > 1, "keys --subset valid"
+bare = list(csv.reader(open("bare.csv", newline="")))
+assert bare[0] == ["user", "book_id", "rating", "title", "is_valid"], bare[0]
+assert bare[1:] == [[u, b, r, t, v] for u, _, r, _, b, t, v in fa[1:]], "keys without users.csv"
 lm = [tuple(l.split()) for l in open("valid.txt")]
 want = [(str(u), str(i), r) for u, i, r, v in dense if v == "1"]
 assert lm == want and len(lm) > 0, (len(lm), len(want))
