@@ -558,9 +558,28 @@ static int batch_begin(struct join *j, struct side *s, struct batch *b)
 	return 0;
 }
 
-/* The build side is read a batch at a time too (batch_fill asks for the
- * hash slots its rows' keys go to); rows are added in input order. */
-static int load_build(struct join *j)
+/* Add rows [from, to) of b to the build table, in input order. */
+static int build_rows(struct join *j, struct side *s, struct batch *b, size_t from, size_t to)
+{
+	int err = 0;
+	for (size_t i = from; i < to && !err; i++) {
+		const struct csvr_rec *rec = &b->rec[i];
+		err = buildtab_add(&j->bt, b->text.p + b->koff[i], b->klen[i], b->null[i], rec->f,
+				   rec->len, s->nf);
+		if (err == GL_ELIMIT)
+			log_at(s->path, rec->lineno, rec->offset,
+			       "more than 2^32 - 2 rows or keys on the in-memory side");
+		else if (err)
+			log_error("out of memory reading %s", s->path);
+		else
+			err = over_limit(j, rec);
+	}
+	return err;
+}
+
+/* The build side on one thread, a batch at a time (batch_fill asks for the
+ * hash slots its rows' keys go to). */
+static int load_build_serial(struct join *j)
 {
 	struct side *s = &j->s[j->b];
 	struct batch b;
@@ -570,18 +589,7 @@ static int load_build(struct join *j)
 	while (!err && rc == 1) {
 		if ((err = batch_fill(j, s, &b, &rc)) || rc < 0)
 			break;
-		for (size_t i = 0; i < b.n && !err; i++) {
-			const struct csvr_rec *rec = &b.rec[i];
-			err = buildtab_add(&j->bt, b.text.p + b.koff[i], b.klen[i], b.null[i], rec->f,
-					   rec->len, s->nf);
-			if (err == GL_ELIMIT)
-				log_at(s->path, rec->lineno, rec->offset,
-				       "more than 2^32 - 2 rows or keys on the in-memory side");
-			else if (err)
-				log_error("out of memory reading %s", s->path);
-			else
-				err = over_limit(j, rec);
-		}
+		err = build_rows(j, s, &b, 0, b.n);
 	}
 	batch_free(&b);
 	return err ? err : rc;
@@ -627,15 +635,16 @@ static int stream_serial(struct join *j, const uint8_t *need)
 	return err ? err : rc;
 }
 
-/* The stream on two threads: a reader thread parses the streamed side
- * into blocks of rows (its CSV, their keys, the fields the output needs)
- * while this thread joins the blocks before, in order, JOIN_BATCH rows at
- * a time as stream_serial does: the same rows, the same output.  The
- * reader reports nothing itself but what csvr_next logs (I/O and gzip
- * errors, a quote never closed): a bad row goes to the joining thread,
- * which reports it once it has joined every row before it.  Only running
- * out of memory can stop the joining thread early, and then which of the
- * two messages comes first does not matter. */
+/* A side on two threads: a reader thread parses it into blocks of rows
+ * (its CSV, their keys, the fields the join needs) while this thread uses
+ * the blocks before, in order, JOIN_BATCH rows at a time as the serial
+ * loops do: the same rows, the same output.  The reader reports nothing
+ * itself but what csvr_next logs (I/O and gzip errors, a quote never
+ * closed): a bad row goes to this thread, which reports it once it has
+ * used every row before it.  Only running out of memory, or the build
+ * side passing --max-build-rows or --max-build-bytes within the blocks
+ * read ahead (4 MiB at most) of such an error, stops this thread early
+ * enough for the reader's message to come too, and first. */
 #define JOIN_RING 4
 #define JOIN_BLOCK_ROWS 2048
 #define JOIN_BLOCK_BYTES ((size_t)1 << 20)
@@ -678,6 +687,22 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
+typedef int block_fn(struct join *j, struct side *s, struct batch *b);
+
+/* Add block b's rows to the build table, JOIN_BATCH at a time. */
+static int build_block(struct join *j, struct side *s, struct batch *b)
+{
+	int err = 0;
+	for (size_t w = 0; w < b->n && !err; w += JOIN_BATCH) {
+		size_t e = b->n - w < JOIN_BATCH ? b->n : w + JOIN_BATCH;
+		batch_prefetch(j, b, w, e);
+		progress_tick(&j->prog, s->st->rows, b->bytes_in);
+		s->st->rows += e - w;
+		err = build_rows(j, s, b, w, e);
+	}
+	return err;
+}
+
 /* Join block b's rows, JOIN_BATCH at a time. */
 static int join_block(struct join *j, struct side *s, struct batch *b)
 {
@@ -696,11 +721,11 @@ static int join_block(struct join *j, struct side *s, struct batch *b)
 	return err;
 }
 
-/* 0 and the stream joined, 1 when no thread could be started (nothing
- * read: stream_serial does it), or an error (logged). */
-static int stream_threaded(struct join *j, const uint8_t *need)
+/* 0 and side s used (by use, a block at a time), 1 when no thread could
+ * be started (nothing read: the serial loop does it), or an error
+ * (logged). */
+static int read_threaded(struct join *j, struct side *s, const uint8_t *need, block_fn *use)
 {
-	struct side *s = &j->s[!j->b];
 	struct ring *g = calloc(1, sizeof *g);
 	int err = g ? 0 : GL_ENOMEM;
 	size_t ready = 0;
@@ -737,7 +762,7 @@ static int stream_threaded(struct join *j, const uint8_t *need)
 				pthread_cond_wait(&g->can_take, &g->mu);
 			pthread_mutex_unlock(&g->mu);
 			struct batch *b = &g->blk[n % JOIN_RING];
-			err = join_block(j, s, b);
+			err = use(j, s, b);
 			rc = b->rc;
 			if (!err && rc == ROW_BAD)
 				err = bad_row(s, &b->bad);
@@ -768,6 +793,12 @@ static int stream_threaded(struct join *j, const uint8_t *need)
 	return started ? 0 : 1;
 }
 
+static int load_build(struct join *j)
+{
+	int err = j->o->threads == 1 ? 1 : read_threaded(j, &j->s[j->b], NULL, build_block);
+	return err == 1 ? load_build_serial(j) : err;
+}
+
 static int stream(struct join *j)
 {
 	struct side *s = &j->s[!j->b];
@@ -775,7 +806,7 @@ static int stream(struct join *j)
 	int err = stream_need(j, s, &need);
 	if (err)
 		return err;
-	err = j->o->threads == 1 ? 1 : stream_threaded(j, need);
+	err = j->o->threads == 1 ? 1 : read_threaded(j, s, need, join_block);
 	if (err == 1)
 		err = stream_serial(j, need);
 	free(need);
