@@ -37,51 +37,16 @@ static int breach(const struct fstate *s, const struct mins *m)
 	return bad != 0;
 }
 
-/* Chunks on threads of their own: passes until no count is in breach. */
-static int run_parts(struct fstate *s, const struct mins *m, uint32_t *passes)
+int kcore_run(struct fstate *s, uint32_t min_user, uint32_t min_item, uint32_t *passes)
 {
+	struct mins m = {min_user, min_item};
 	uint32_t n = 0;
 	int err = 0;
 	do {
 		n++;
-		err = fstate_each(s, pass_part, (void *)m);
-	} while (!err && breach(s, m));
+		err = fstate_each(s, pass_part, &m);
+	} while (!err && breach(s, &m));
 	if (passes)
 		*passes = n;
 	return err;
-}
-
-int kcore_run(struct fstate *s, uint32_t min_user, uint32_t min_item, uint32_t *passes)
-{
-	if (s->threads > 1) {
-		struct mins m = {min_user, min_item};
-		return run_parts(s, &m, passes);
-	}
-	const struct glr *g = s->g;
-	uint32_t n = 0;
-	int again;
-	do {
-		again = 0;
-		n++;
-		for (uint64_t u = 0; u < g->n_users; u++) {
-			if (!s->ucount[u])
-				continue;
-			for (uint64_t k = g->rowptr[u]; k < g->rowptr[u + 1]; k++) {
-				if (!fstate_kept(s, k))
-					continue;
-				uint32_t i = fstate_item(s, k);
-				int user_ok = s->ucount[u] >= min_user, item_ok = s->icount[i] >= min_item;
-				if (user_ok && item_ok)
-					continue;
-				fstate_drop(s, (uint32_t)u, k);
-				/* a count that falls under its minimum now leaves the
-				 * ratings this pass kept before it in breach */
-				again |= user_ok && s->ucount[u] && s->ucount[u] < min_user;
-				again |= item_ok && s->icount[i] && s->icount[i] < min_item;
-			}
-		}
-	} while (again);
-	if (passes)
-		*passes = n;
-	return 0;
 }

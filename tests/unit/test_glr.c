@@ -9,6 +9,7 @@
 #include "glr.h"
 #include "log.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,10 +309,12 @@ static long rss_file_kib(void)
 /* glr_release lets a read file's pages go from the process's memory (8
  * MiB of them here, read whole by the checksums at opening), and what it
  * let go reads back the same when touched again. */
-static void test_release(void **state)
+/* big.glr: U users of PER ratings each (items 0..PER-1; rating (u + j) %
+ * 11, time u * 7 + j, read when u ^ j is odd), 4 MB in each of the items
+ * and times sections. */
+enum { U = 1000, PER = 1000, N = U * PER };
+static void write_big(void)
 {
-	(void)state;
-	enum { U = 1000, PER = 1000, N = U * PER };
 	struct glr_meta m = {.n_users = U, .n_items = PER, .n_ratings = N, .scale = 0.5f,
 			     .has_times = 1, .has_read = 1};
 	struct glr_writer *w;
@@ -328,6 +331,12 @@ static void test_release(void **state)
 		assert_int_equal(glr_writer_row(w, it, rt, tm, bt, PER), 0);
 	}
 	assert_int_equal(glr_writer_commit(w), 0);
+}
+
+static void test_release(void **state)
+{
+	(void)state;
+	write_big();
 	struct glr g;
 	assert_int_equal(glr_open(&g, "big.glr", 0), 0);
 	long before = rss_file_kib();
@@ -353,6 +362,116 @@ static void test_release(void **state)
 	unlink("big.glr");
 }
 
+/* GLR_CRC_ASYNC: the checksums checked on a thread give the same verdict,
+ * and the same message, as checking them while opening. */
+static void write_file(const char *path, const unsigned char *b, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* What opening path says on stderr, and its verdict: the open's error, or
+ * (async) the checksums'. */
+static int open_and_judge(const char *path, int flags, char *msg, size_t cap)
+{
+	fflush(stderr);
+	int saved = dup(2), fd = open("err.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(saved >= 0 && fd >= 0);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+	struct glr g;
+	int rc = glr_open(&g, path, flags);
+	if (rc == 0) {
+		rc = glr_verdict(&g);
+		assert_int_equal(glr_verdict(&g), rc); /* asked again: the same */
+		glr_close(&g);
+	}
+	fflush(stderr);
+	assert_int_equal(dup2(saved, 2), 2);
+	close(saved);
+	FILE *f = fopen("err.txt", "r");
+	assert_non_null(f);
+	size_t n = fread(msg, 1, cap - 1, f);
+	msg[n] = 0;
+	fclose(f);
+	return rc;
+}
+
+/* Every byte flipped in turn: the same result and message either way. */
+static void test_same_verdict_and_message(void **state)
+{
+	(void)state;
+	log_init("test_glr", LOG_NORMAL); /* the messages are compared */
+	write_sample("s.glr", 1);
+	size_t len;
+	unsigned char *b = slurp("s.glr", &len);
+	unlink("s.glr");
+	char sync_msg[512], async_msg[512];
+	size_t in_section = len; /* a byte whose flip only a section's checksum sees */
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char *c = malloc(len);
+		memcpy(c, b, len);
+		if (i < len)
+			c[i] ^= 0x40; /* i == len: the file unharmed */
+		write_file("f.glr", c, len);
+		int rs = open_and_judge("f.glr", 0, sync_msg, sizeof sync_msg);
+		int ra = open_and_judge("f.glr", GLR_CRC_ASYNC, async_msg, sizeof async_msg);
+		assert_int_equal(ra, rs);
+		assert_string_equal(async_msg, sync_msg);
+		if (i == len)
+			assert_int_equal(rs, 0);
+		if (strstr(sync_msg, ": section ") && strstr(sync_msg, "checksum mismatch"))
+			in_section = i;
+		free(c);
+	}
+	assert_true(in_section < len);
+	/* SEC_NO_CRC wins: nothing checked, nothing waited for */
+	unsigned char *c = malloc(len);
+	memcpy(c, b, len);
+	c[in_section] ^= 0x40;
+	write_file("f.glr", c, len);
+	struct glr g;
+	assert_int_equal(glr_open(&g, "f.glr", SEC_NO_CRC | GLR_CRC_ASYNC), 0);
+	assert_int_equal(glr_verdict(&g), 0);
+	glr_close(&g);
+	assert_int_equal(glr_open(&g, "f.glr", GLR_CRC_ASYNC), 0);
+	assert_int_equal(glr_verdict(&g), GL_EFORMAT);
+	glr_close(&g);
+	free(c);
+	free(b);
+	unlink("f.glr");
+	unlink("err.txt");
+	log_init("test_glr", LOG_QUIET);
+}
+
+/* glr_open_async lets go of the sections it is told once they are checked
+ * (times: 4 MiB here), and they read back the same when touched. */
+static void test_release_once_checked(void **state)
+{
+	(void)state;
+	write_big();
+	long kib[2];
+	for (int release = 0; release < 2; release++) {
+		struct glr g;
+		long before = rss_file_kib();
+		assert_int_equal(glr_open_async(&g, "big.glr",
+						release ? GLR_REL_TIMES | GLR_REL_BITS : 0),
+				 0);
+		assert_int_equal(glr_verdict(&g), 0);
+		kib[release] = rss_file_kib() - before;
+		for (uint64_t k = 0; k < N; k += 997)
+			if (g.times[k] != (k / PER) * 7 + k % PER ||
+			    glr_bit(g.read, k) != (int)(((k / PER) ^ (k % PER)) & 1))
+				fail_msg("rating %llu reads back wrong", (unsigned long long)k);
+		glr_close(&g);
+	}
+	if (kib[0] >= 0 && rss_file_kib() >= 0)
+		assert_true(kib[0] - kib[1] >= 3 << 10); /* times, 4 MB */
+	unlink("big.glr");
+}
+
 int main(void)
 {
 	log_init("test_glr", LOG_QUIET);
@@ -364,6 +483,8 @@ int main(void)
 		cmocka_unit_test(test_reviewed_section),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_release),
+		cmocka_unit_test(test_same_verdict_and_message),
+		cmocka_unit_test(test_release_once_checked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
