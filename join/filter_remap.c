@@ -79,8 +79,6 @@ static int alloc_all(struct remap *m, const struct fstate *s, struct sums *j)
 		for (int p = 1; p < parts; p++)
 			j->isum[p] = carve(&at, &total, ni * sizeof *j->isum[p]);
 		if (pass == 0) {
-			if (total < BIGMEM_MIN && total >= ((size_t)1 << 20))
-				total = BIGMEM_MIN;
 			if (!(m->mem = big_alloc(total)))
 				return GL_ENOMEM;
 			m->mem_bytes = total;

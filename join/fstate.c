@@ -77,16 +77,13 @@ static void *work(void *arg)
 	return NULL;
 }
 
-/* The parts' drop counts for s->n_items items, as one block: past a
- * megabyte it is made at least BIGMEM_MIN so that it gets huge pages (a few
- * faults instead of one per 4 KiB; the pages never touched cost nothing). */
+/* The parts' drop counts for s->n_items items, as one block (on huge pages
+ * past BIGMEM_MIN: a few faults instead of one per 4 KiB). */
 static int alloc_idrop(struct fstate *s)
 {
 	int parts = s->threads > FSTATE_MAX_PARTS ? FSTATE_MAX_PARTS : s->threads;
 	uint64_t n = s->n_items ? s->n_items : 1;
 	size_t bytes = (size_t)parts * (size_t)n * sizeof(uint32_t);
-	if (bytes >= ((size_t)1 << 20) && bytes < BIGMEM_MIN)
-		bytes = BIGMEM_MIN;
 	big_free(s->idrop_mem, s->idrop_bytes);
 	memset(s->idrop, 0, sizeof s->idrop);
 	s->idrop_bytes = 0;

@@ -1,24 +1,38 @@
 #include "join_buildtab.h"
 
+#include "bigmem.h"
 #include "err.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static int grow(void **p, uint64_t cap, size_t size)
+/* Grow the n arrays at a[i] (elements of size[i] bytes) from old to cap
+ * elements: on huge pages once large, moved rather than copied
+ * (lib/bigmem.h), since page faults were most of a build's time.  On
+ * failure the arrays grown so far are freed (set to NULL): an array is
+ * freed by its size, and theirs no longer matches the table's count. */
+static int grow(void **const *a, const size_t *size, int n, uint64_t old, uint64_t cap)
 {
-	void *q = realloc(*p, cap * size);
-	if (!q)
-		return GL_ENOMEM;
-	*p = q;
+	for (int i = 0; i < n; i++) {
+		void *q = big_realloc(*a[i], old * size[i], cap * size[i]);
+		if (!q) {
+			for (int k = 0; k < i; k++) {
+				big_free(*a[k], cap * size[k]);
+				*a[k] = NULL;
+			}
+			return GL_ENOMEM;
+		}
+		*a[i] = q;
+	}
 	return 0;
 }
 
 static int grow_groups(struct buildtab *t)
 {
 	uint64_t cap = t->groups_cap ? 2 * t->groups_cap : 1024;
-	if (grow((void **)&t->head, cap, 4) || grow((void **)&t->tail, cap, 4) ||
-	    grow((void **)&t->matched, cap, 1))
+	void **const a[] = {(void **)&t->head, (void **)&t->tail, (void **)&t->matched};
+	const size_t size[] = {4, 4, 1};
+	if (grow(a, size, 3, t->groups_cap, cap))
 		return GL_ENOMEM;
 	t->groups_cap = cap;
 	return 0;
@@ -27,7 +41,9 @@ static int grow_groups(struct buildtab *t)
 static int grow_rows(struct buildtab *t)
 {
 	uint64_t cap = t->rows_cap ? 2 * t->rows_cap : 1024;
-	if (grow((void **)&t->next, cap, 4) || grow((void **)&t->grp, cap, 4))
+	void **const a[] = {(void **)&t->next, (void **)&t->grp};
+	const size_t size[] = {4, 4};
+	if (grow(a, size, 2, t->rows_cap, cap))
 		return GL_ENOMEM;
 	t->rows_cap = cap;
 	return 0;
@@ -86,10 +102,10 @@ void buildtab_free(struct buildtab *t)
 {
 	rowstore_free(&t->rows);
 	intern_free(&t->keys);
-	free(t->head);
-	free(t->tail);
-	free(t->matched);
-	free(t->next);
-	free(t->grp);
+	big_free(t->head, t->groups_cap * 4);
+	big_free(t->tail, t->groups_cap * 4);
+	big_free(t->matched, t->groups_cap);
+	big_free(t->next, t->rows_cap * 4);
+	big_free(t->grp, t->rows_cap * 4);
 	memset(t, 0, sizeof *t);
 }

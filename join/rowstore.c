@@ -59,8 +59,7 @@ static int room(struct rowstore *s, size_t need)
 	}
 	size_t block = s->nblocks < ROWSTORE_SMALL ? ROWSTORE_BLOCK : ROWSTORE_BIG;
 	size_t size = need > block ? need : block;
-	/* big_alloc's small sizes come from calloc: plain malloc is enough */
-	char *blk = size < BIGMEM_MIN ? malloc(size) : big_alloc(size);
+	char *blk = big_alloc(size);
 	if (!blk)
 		return GL_ENOMEM;
 	s->bsize[s->nblocks] = size;
@@ -75,7 +74,7 @@ int rowstore_add(struct rowstore *s, const char *const *f, const size_t *len, si
 {
 	if (s->n == s->rows_cap) {
 		uint64_t cap = s->rows_cap ? 2 * s->rows_cap : 1024;
-		char **r = realloc(s->rows, cap * sizeof *r);
+		char **r = big_realloc(s->rows, s->rows_cap * sizeof *r, cap * sizeof *r);
 		if (!r)
 			return GL_ENOMEM;
 		s->bytes += (cap - s->rows_cap) * sizeof *r;
@@ -118,6 +117,6 @@ void rowstore_free(struct rowstore *s)
 		big_free(s->blocks[i], s->bsize[i]);
 	free(s->blocks);
 	free(s->bsize);
-	free(s->rows);
+	big_free(s->rows, s->rows_cap * sizeof *s->rows);
 	memset(s, 0, sizeof *s);
 }

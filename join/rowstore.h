@@ -26,14 +26,14 @@ struct rowstore {
 	uint64_t bytes;    /* memory held: blocks plus the row index */
 };
 
-/* The first blocks are ROWSTORE_BLOCK bytes from malloc; once a store
- * holds ROWSTORE_SMALL of them, blocks are ROWSTORE_BIG bytes from
- * big_alloc (lib/bigmem.h: huge pages), so a table of tens of megabytes
- * costs a few page faults instead of thousands, and reading its rows in
- * random order (a join's build side, the rows a filter writes in new-id
- * order) misses the TLB far less.  A row larger than the block gets a
- * block of its own. */
-#define ROWSTORE_BLOCK ((size_t)1 << 20)
+/* Blocks and the row index come from big_alloc (lib/bigmem.h: huge
+ * pages), so a table of tens of megabytes costs a few page faults instead
+ * of thousands, and reading its rows in random order (a join's build side,
+ * the rows a filter writes in new-id order) misses the TLB far less.  The
+ * first blocks are ROWSTORE_BLOCK bytes (one huge page); once a store
+ * holds ROWSTORE_SMALL of them, ROWSTORE_BIG.  A row larger than the
+ * block gets a block of its own. */
+#define ROWSTORE_BLOCK ((size_t)2 << 20)
 #define ROWSTORE_SMALL 4
 #define ROWSTORE_BIG ((size_t)4 << 20)
 

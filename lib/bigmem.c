@@ -42,10 +42,26 @@ void *big_realloc(void *p, size_t old, size_t n)
 			memset(q + old, 0, n - old);
 		return q;
 	}
-	if (old >= BIGMEM_MIN && n >= BIGMEM_MIN && round_up(old) == round_up(n)) {
-		if (n < old)
-			memset((char *)p + n, 0, old - n); /* keep "new bytes are zeroed" */
-		return p;
+	if (old >= BIGMEM_MIN && n >= BIGMEM_MIN) {
+		size_t ro = round_up(old), rn = round_up(n);
+		if (n < old) /* kept zero for a later growth: "new bytes are zeroed" */
+			memset((char *)p + n, 0, (old < rn ? old : rn) - n);
+		if (rn == ro)
+			return p;
+		if (rn < ro) {
+			munmap((char *)p + rn, ro - rn);
+			return p;
+		}
+		/* Grown: the pages move into a fresh aligned span, so huge
+		 * pages stay whole and none is copied or faulted again. */
+		char *q = map_aligned(rn);
+		if (!q)
+			return NULL;
+		if (mremap(p, ro, ro, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED) {
+			big_free(q, rn);
+			return NULL;
+		}
+		return q;
 	}
 	char *q = big_alloc(n);
 	if (!q)

@@ -1,5 +1,6 @@
 #include "csvwrite.h"
 
+#include "bigmem.h"
 #include "err.h"
 
 #include <math.h>
@@ -103,7 +104,7 @@ char *csvb_grow(struct csvb *b, size_t n)
 		}
 		cap *= 2;
 	}
-	char *p = realloc(b->p, cap);
+	char *p = big_realloc(b->p, b->cap, cap);
 	if (!p) {
 		b->err = GL_ENOMEM;
 		return NULL;
@@ -201,7 +202,7 @@ int csvb_write(struct csvb *b, FILE *f)
 
 void csvb_free(struct csvb *b)
 {
-	free(b->p);
+	big_free(b->p, b->cap);
 	memset(b, 0, sizeof *b);
 }
 

@@ -1,5 +1,6 @@
 #include "gzline.h"
 
+#include "bigmem.h"
 #include "err.h"
 #include "log.h"
 
@@ -223,7 +224,7 @@ static char *fresh_buf(struct gzl *z)
 {
 	if (z->spare_n)
 		return z->spare[--z->spare_n];
-	char *b = malloc(GZL_CHUNK);
+	char *b = big_alloc(GZL_CHUNK);
 	if (!b)
 		log_error("out of memory reading %s", z->name);
 	return b;
@@ -265,7 +266,7 @@ void gzl_give_back(struct gzl *z, uint64_t n)
 			size_t cap = z->spare_cap ? 2 * z->spare_cap : 16;
 			char **sp = realloc(z->spare, cap * sizeof *sp);
 			if (!sp) { /* no room to keep it: let it go */
-				free(b);
+				big_free(b, GZL_CHUNK);
 				continue;
 			}
 			z->spare = sp;
@@ -281,7 +282,7 @@ static int lend_cur(struct gzl *z, struct slot *s, char *fresh)
 {
 	int err = lend_push(z, s->buf);
 	if (err) {
-		free(fresh);
+		big_free(fresh, GZL_CHUNK);
 		return err;
 	}
 	s->buf = fresh;
@@ -329,7 +330,7 @@ static int take_chunk(struct gzl *z, char **buf, size_t *len)
 	}
 	pthread_mutex_lock(&z->mu);
 	if (fresh) {
-		int err = z->holding ? lend_cur(z, &z->slots[z->head], fresh) : (free(fresh), 0);
+		int err = z->holding ? lend_cur(z, &z->slots[z->head], fresh) : (big_free(fresh, GZL_CHUNK), 0);
 		if (err) {
 			pthread_mutex_unlock(&z->mu);
 			return err;
@@ -513,13 +514,13 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
 	z->max_line = opts && opts->max_line ? opts->max_line : GZL_MAX_LINE_DEFAULT;
 	z->threaded = !(opts && opts->no_thread);
 	z->name = strdup(path);
-	z->in = malloc(INBUF);
+	z->in = big_alloc(INBUF);
 	z->carry_cap = 65536;
 	z->carry = malloc(z->carry_cap);
 	if (!z->name || !z->in || !z->carry)
 		goto nomem;
 	for (int i = 0; i < (z->threaded ? GZL_SLOTS : 1); i++)
-		if (!(z->slots[i].buf = malloc(GZL_CHUNK)))
+		if (!(z->slots[i].buf = big_alloc(GZL_CHUNK)))
 			goto nomem;
 	err = pick_engine(z, opts ? opts->inflate : NULL);
 	if (err)
@@ -575,14 +576,14 @@ void gzl_close(struct gzl *z)
 	if (z->own_fd)
 		close(z->fd);
 	for (int i = 0; i < GZL_SLOTS; i++)
-		free(z->slots[i].buf);
+		big_free(z->slots[i].buf, GZL_CHUNK);
 	for (size_t i = z->lent_head; i < z->lent_n; i++)
-		free(z->lent[i].buf);
+		big_free(z->lent[i].buf, GZL_CHUNK);
 	free(z->lent);
 	for (size_t i = 0; i < z->spare_n; i++)
-		free(z->spare[i]);
+		big_free(z->spare[i], GZL_CHUNK);
 	free(z->spare);
-	free(z->in);
+	big_free(z->in, INBUF);
 	free(z->carry);
 	free(z->name);
 	free(z);

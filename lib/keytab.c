@@ -18,15 +18,6 @@
  * that the zeroed memory big_alloc gives is "none" as it comes. */
 #define NONE 0
 
-/* Arrays from a MiB up are asked of big_alloc at its huge-page size: the
- * rows are placed and then read back by id at random (an export's items,
- * millions of times), and on a virtual machine each 4 KiB page costs a
- * page fault and TLB misses that one 2 MiB page does not. */
-static size_t big_size(size_t n)
-{
-	return n >= ((size_t)1 << 20) && n < BIGMEM_MIN ? BIGMEM_MIN : n;
-}
-
 /* Room for n more bytes of text: 0 or GL_ENOMEM. */
 static int text_room(struct keytab *t, size_t n)
 {
@@ -38,11 +29,11 @@ static int text_room(struct keytab *t, size_t n)
 			return GL_ENOMEM;
 		cap *= 2;
 	}
-	char *p = big_realloc(t->text, big_size(t->text_cap), big_size(cap));
+	char *p = big_realloc(t->text, t->text_cap, cap);
 	if (!p)
 		return GL_ENOMEM;
 	t->text = p;
-	t->text_cap = big_size(cap);
+	t->text_cap = cap;
 	return 0;
 }
 
@@ -153,7 +144,7 @@ int keytab_read(struct keytab *t)
 	 * gzip file or a pipe grows it as it comes) */
 	struct stat st;
 	size_t guess = stat(t->path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 0;
-	t->off_size = big_size((cells ? cells : 1) * sizeof *t->off);
+	t->off_size = (cells ? cells : 1) * sizeof *t->off;
 	t->off = big_alloc(t->off_size); /* zeroed: NONE */
 	if (!t->off || text_room(t, guess)) {
 		log_error("out of memory reading %s", t->path);

@@ -36,7 +36,10 @@ static void test_zeroed_and_aligned(void **state)
 static void test_realloc_across_kinds(void **state)
 {
 	(void)state;
-	size_t sizes[] = {100, BIGMEM_MIN - 1, BIGMEM_MIN, 3 * BIGMEM_MIN + 5, BIGMEM_MIN + 1, 64};
+	/* big sizes grow (moved by mremap), shrink within a huge page and past
+	 * one, and grow again over bytes written before the shrink */
+	size_t sizes[] = {100, BIGMEM_MIN - 1, BIGMEM_MIN, 3 * BIGMEM_MIN + 5, 9 * BIGMEM_MIN,
+			  BIGMEM_MIN + 1, 2 * BIGMEM_MIN - 7, 3 * BIGMEM_MIN, 64};
 	size_t old = 0;
 	unsigned char *p = NULL;
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
