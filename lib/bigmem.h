@@ -9,7 +9,9 @@
  * the table.  A large array that grows is moved by the kernel (mremap), not
  * copied: its pages are not touched again.  Smaller arrays come from
  * malloc.  Memory is zeroed on allocation.  The caller passes the size back
- * on realloc and free: that is how the two kinds are told apart.
+ * on realloc and free: that is how the two kinds are told apart.  Builds
+ * with AddressSanitizer take large arrays from posix_memalign (the same
+ * alignment), where it sees their overruns.
  */
 #ifndef GL_BIGMEM_H
 #define GL_BIGMEM_H

@@ -150,7 +150,7 @@ static void test_sparse_decay_catch_up(void **state)
 
 /* A tensor past BIGMEM_MIN lives on huge pages (lib/bigmem.h): zeroed,
  * writable at both ends, released by pt_free with the size it was made
- * with (ASan would see a free() of mapped memory). */
+ * with (a free() of mapped memory would crash). */
 static void test_big_tensor(void **state)
 {
 	(void)state;

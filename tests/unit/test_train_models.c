@@ -182,7 +182,7 @@ static void test_als_item_chunks(void **state)
 
 /* Tables past BIGMEM_MIN (lib/bigmem.h: huge pages) for mf's working rows
  * and the optimizer state of dot: they train, and are given back with the
- * sizes they were made with (ASan would see a free() of mapped memory). */
+ * sizes they were made with (a free() of mapped memory would crash). */
 static void test_big_tables(void **state)
 {
 	(void)state;
