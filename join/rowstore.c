@@ -57,9 +57,12 @@ static int room(struct rowstore *s, size_t need)
 		s->bsize = z;
 		s->blocks_cap = cap;
 	}
-	size_t block = s->nblocks < ROWSTORE_SMALL ? ROWSTORE_BLOCK : ROWSTORE_BIG;
+	size_t block = s->nblocks < 6 ? ROWSTORE_FIRST << s->nblocks : ROWSTORE_BIG;
+	if (block > ROWSTORE_BIG)
+		block = ROWSTORE_BIG;
 	size_t size = need > block ? need : block;
-	char *blk = big_alloc(size);
+	/* big_alloc's small sizes come from calloc: plain malloc is enough */
+	char *blk = size < BIGMEM_MIN ? malloc(size) : big_alloc(size);
 	if (!blk)
 		return GL_ENOMEM;
 	s->bsize[s->nblocks] = size;

@@ -27,14 +27,14 @@ struct rowstore {
 };
 
 /* Blocks and the row index come from big_alloc (lib/bigmem.h: huge
- * pages), so a table of tens of megabytes costs a few page faults instead
- * of thousands, and reading its rows in random order (a join's build side,
- * the rows a filter writes in new-id order) misses the TLB far less.  The
- * first blocks are ROWSTORE_BLOCK bytes (one huge page); once a store
- * holds ROWSTORE_SMALL of them, ROWSTORE_BIG.  A row larger than the
- * block gets a block of its own. */
-#define ROWSTORE_BLOCK ((size_t)2 << 20)
-#define ROWSTORE_SMALL 4
+ * pages once a MiB or more), so a table of tens of megabytes costs a few
+ * page faults instead of thousands, and reading its rows in random order
+ * (a join's build side, the rows a filter writes in new-id order) misses
+ * the TLB far less.  The first block is ROWSTORE_FIRST bytes and each next
+ * one twice the last, up to ROWSTORE_BIG: a table of a few rows (most of
+ * them) has no huge page cleared for it.  A row larger than the block gets
+ * a block of its own. */
+#define ROWSTORE_FIRST ((size_t)64 << 10)
 #define ROWSTORE_BIG ((size_t)4 << 20)
 
 /* Append a row of nf fields f[i] of len[i] bytes (len may be NULL: strlen).

@@ -13,9 +13,11 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define INBUF (1u << 20)
+#define SMALL_FILE ((uint64_t)512 << 10) /* bytes on disk: at most a chunk of text, or a few */
 
 struct slot {
 	char *buf;
@@ -26,6 +28,7 @@ struct gzl {
 	char *name;
 	int fd;
 	int own_fd;
+	int small;         /* a file of a few MiB: buffers from malloc */
 	size_t max_line;
 	const struct infl_engine *engine;
 
@@ -219,12 +222,26 @@ static void *producer(void *arg)
 
 static int take_chunk(struct gzl *z, char **buf, size_t *len);
 
+/* Buffers of a big input are on huge pages (lib/bigmem.h: a page fault is
+ * dear on a VM, and a buffer is written through once a chunk); a small
+ * file touches a few of its pages, and a huge page would be cleared
+ * whole for it. */
+static void *buf_alloc(const struct gzl *z, size_t n) { return z->small ? malloc(n) : big_alloc(n); }
+
+static void buf_release(const struct gzl *z, void *p, size_t n)
+{
+	if (z->small)
+		free(p);
+	else
+		big_free(p, n);
+}
+
 /* A buffer for a slot whose chunk is lent: one given back, or a new one. */
 static char *fresh_buf(struct gzl *z)
 {
 	if (z->spare_n)
 		return z->spare[--z->spare_n];
-	char *b = big_alloc(GZL_CHUNK);
+	char *b = buf_alloc(z, GZL_CHUNK);
 	if (!b)
 		log_error("out of memory reading %s", z->name);
 	return b;
@@ -266,7 +283,7 @@ void gzl_give_back(struct gzl *z, uint64_t n)
 			size_t cap = z->spare_cap ? 2 * z->spare_cap : 16;
 			char **sp = realloc(z->spare, cap * sizeof *sp);
 			if (!sp) { /* no room to keep it: let it go */
-				big_free(b, GZL_CHUNK);
+				buf_release(z, b, GZL_CHUNK);
 				continue;
 			}
 			z->spare = sp;
@@ -282,7 +299,7 @@ static int lend_cur(struct gzl *z, struct slot *s, char *fresh)
 {
 	int err = lend_push(z, s->buf);
 	if (err) {
-		big_free(fresh, GZL_CHUNK);
+		buf_release(z, fresh, GZL_CHUNK);
 		return err;
 	}
 	s->buf = fresh;
@@ -330,7 +347,7 @@ static int take_chunk(struct gzl *z, char **buf, size_t *len)
 	}
 	pthread_mutex_lock(&z->mu);
 	if (fresh) {
-		int err = z->holding ? lend_cur(z, &z->slots[z->head], fresh) : (big_free(fresh, GZL_CHUNK), 0);
+		int err = z->holding ? lend_cur(z, &z->slots[z->head], fresh) : (buf_release(z, fresh, GZL_CHUNK), 0);
 		if (err) {
 			pthread_mutex_unlock(&z->mu);
 			return err;
@@ -514,17 +531,8 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
 	z->max_line = opts && opts->max_line ? opts->max_line : GZL_MAX_LINE_DEFAULT;
 	z->threaded = !(opts && opts->no_thread);
 	z->name = strdup(path);
-	z->in = big_alloc(INBUF);
-	z->carry_cap = 65536;
-	z->carry = malloc(z->carry_cap);
-	if (!z->name || !z->in || !z->carry)
+	if (!z->name)
 		goto nomem;
-	for (int i = 0; i < (z->threaded ? GZL_SLOTS : 1); i++)
-		if (!(z->slots[i].buf = big_alloc(GZL_CHUNK)))
-			goto nomem;
-	err = pick_engine(z, opts ? opts->inflate : NULL);
-	if (err)
-		goto fail;
 	if (strcmp(path, "-") == 0) {
 		z->fd = 0;
 	} else {
@@ -536,7 +544,21 @@ int gzl_open(struct gzl **out, const char *path, const struct gzl_opts *opts)
 		}
 		z->own_fd = 1;
 		posix_fadvise(z->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		struct stat st;
+		z->small = fstat(z->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+			   (uint64_t)st.st_size < SMALL_FILE;
 	}
+	z->in = buf_alloc(z, INBUF);
+	z->carry_cap = 65536;
+	z->carry = malloc(z->carry_cap);
+	if (!z->in || !z->carry)
+		goto nomem;
+	for (int i = 0; i < (z->threaded ? GZL_SLOTS : 1); i++)
+		if (!(z->slots[i].buf = buf_alloc(z, GZL_CHUNK)))
+			goto nomem;
+	err = pick_engine(z, opts ? opts->inflate : NULL);
+	if (err)
+		goto fail;
 	z->next_in = z->in;
 	err = sniff(z);
 	if (err)
@@ -576,14 +598,14 @@ void gzl_close(struct gzl *z)
 	if (z->own_fd)
 		close(z->fd);
 	for (int i = 0; i < GZL_SLOTS; i++)
-		big_free(z->slots[i].buf, GZL_CHUNK);
+		buf_release(z, z->slots[i].buf, GZL_CHUNK);
 	for (size_t i = z->lent_head; i < z->lent_n; i++)
-		big_free(z->lent[i].buf, GZL_CHUNK);
+		buf_release(z, z->lent[i].buf, GZL_CHUNK);
 	free(z->lent);
 	for (size_t i = 0; i < z->spare_n; i++)
-		big_free(z->spare[i], GZL_CHUNK);
+		buf_release(z, z->spare[i], GZL_CHUNK);
 	free(z->spare);
-	big_free(z->in, INBUF);
+	buf_release(z, z->in, INBUF);
 	free(z->carry);
 	free(z->name);
 	free(z);

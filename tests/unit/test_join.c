@@ -42,11 +42,12 @@ static void test_rowstore(void **state)
 {
 	(void)state;
 	struct rowstore s = {0};
-	size_t big = ROWSTORE_BLOCK + 100;
+	size_t big = ROWSTORE_BIG + 100; /* a block of its own */
 	char *huge = malloc(big);
 	assert_non_null(huge);
 	memset(huge, 'x', big);
-	for (int r = 0; r < 5000; r++) {
+	/* 100,000 rows: blocks from ROWSTORE_FIRST past BIGMEM_MIN */
+	for (int r = 0; r < 100000; r++) {
 		char a[32], b[32];
 		snprintf(a, sizeof a, "row%d", r);
 		snprintf(b, sizeof b, "%d", r * 7);
@@ -54,8 +55,8 @@ static void test_rowstore(void **state)
 		size_t len[3] = {strlen(a), strlen(f[1]), r == 1234 ? big : 1};
 		assert_int_equal(rowstore_add(&s, f, len, 3), 0);
 	}
-	assert_int_equal(s.n, 5000);
-	for (int r = 0; r < 5000; r += 617) {
+	assert_int_equal(s.n, 100000);
+	for (int r = 0; r < 100000; r += 617) {
 		const char *f[3];
 		size_t len[3];
 		char a[32];
