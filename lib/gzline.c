@@ -28,7 +28,7 @@ struct gzl {
 	char *name;
 	int fd;
 	int own_fd;
-	int small;         /* a file of a few MiB: buffers from malloc */
+	int small;         /* a file under SMALL_FILE: buffers from malloc */
 	size_t max_line;
 	const struct infl_engine *engine;
 
