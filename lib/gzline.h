@@ -5,6 +5,8 @@
  * into a small ring of chunks while the caller parses, so parsing overlaps
  * decompression.  Memory is bounded: GZL_SLOTS chunks of GZL_CHUNK bytes plus
  * one carry buffer for a line that spans chunks, itself capped at max_line.
+ * A file of 512 KiB or more has its chunks on huge pages (lib/bigmem.h), each
+ * then holding 2 MiB of memory.
  *
  * Lines: the "\n" and a "\r" before it are removed and the line is
  * NUL-terminated in place (the buffer belongs to the reader and stays valid
