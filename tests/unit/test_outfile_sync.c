@@ -40,6 +40,17 @@ static void slurp(const char *path, char *buf, size_t cap)
 	fclose(f);
 }
 
+/* Commit of, which must fsync it once, and check that path then holds want. */
+static void commit_synced_once(struct outfile *of, const char *path, const char *want)
+{
+	char buf[64];
+	fsyncs = 0;
+	assert_int_equal(outfile_commit(of), 0);
+	assert_int_equal(fsyncs, 1);
+	slurp(path, buf, sizeof buf);
+	assert_string_equal(buf, want);
+}
+
 static int hidden_in(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -74,31 +85,19 @@ static void test_flushed_not_synced_again(void **state)
 	fputs("one\n", of.fp);
 	assert_int_equal(outfile_flush(&of), 0);
 	fputs("two\n", of.fp);
-	fsyncs = 0;
-	assert_int_equal(outfile_commit(&of), 0);
-	assert_int_equal(fsyncs, 1);
-	slurp("os_a/y.csv", buf, sizeof buf);
-	assert_string_equal(buf, "one\ntwo\n");
+	commit_synced_once(&of, "os_a/y.csv", "one\ntwo\n");
 	assert_int_equal(outfile_open(&of, "os_a/z.bin"), 0);
 	assert_int_equal(outfile_pwrite(&of, "abcd", 4, 0), 0);
 	assert_int_equal(outfile_flush(&of), 0);
 	assert_int_equal(outfile_pwrite(&of, "XY", 2, 1), 0); /* the size stays */
-	fsyncs = 0;
-	assert_int_equal(outfile_commit(&of), 0);
-	assert_int_equal(fsyncs, 1);
-	slurp("os_a/z.bin", buf, sizeof buf);
-	assert_string_equal(buf, "aXYd");
+	commit_synced_once(&of, "os_a/z.bin", "aXYd");
 
 	/* resized after the flush, with no write */
 	assert_int_equal(outfile_open(&of, "os_a/t.bin"), 0);
 	assert_int_equal(outfile_pwrite(&of, "abcd", 4, 0), 0);
 	assert_int_equal(outfile_flush(&of), 0);
 	assert_int_equal(ftruncate(of.fd, 2), 0);
-	fsyncs = 0;
-	assert_int_equal(outfile_commit(&of), 0);
-	assert_int_equal(fsyncs, 1);
-	slurp("os_a/t.bin", buf, sizeof buf);
-	assert_string_equal(buf, "ab");
+	commit_synced_once(&of, "os_a/t.bin", "ab");
 	assert_int_equal(system("rm -rf os_a"), 0);
 }
 
