@@ -29,7 +29,9 @@ struct xopts {
 	size_t max_line;   /* longest line or record kept; 0 = default */
 	uint32_t max_keys; /* distinct users (and items) allowed; 0 = no limit */
 	size_t sort_mem;   /* bytes for the ungrouped fallback; 0 = default */
-	int threads;       /* Goodreads JSON lines: parse threads; 1 = on the reading thread */
+	int threads;       /* Goodreads JSON lines: parse threads; 1 = on the reading
+			    * thread; 0 = the default (xsrc_threads) */
+	int cpus;          /* CPUs the run may use (cli_cpus) */
 	struct xrep rep;   /* --strict and --max-bad */
 	struct xcols csv;  /* --source csv: --columns, --no-header, --delimiter, --scale */
 };

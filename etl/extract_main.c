@@ -53,7 +53,8 @@ static void usage(void)
 "      --sort-mem MIB   memory for ordering ratings that are not grouped by\n"
 "                       user (default 256); less memory means more passes\n"
 "      --threads N      threads parsing Goodreads JSON lines, 1..64 (default:\n"
-"                       the CPUs, at most 8); outputs are the same for every N\n"
+"                       one while it keeps up with the inflate, else the CPUs,\n"
+"                       at most 8); outputs are the same for every N\n"
 "      --encoding ENC   MovieLens text: auto (default: each field UTF-8 if it\n"
 "                       is valid, else Latin-1), utf8, latin1; u.item is\n"
 "                       always Latin-1 unless utf8 is given\n"
@@ -222,11 +223,10 @@ static int parse(int argc, char **argv, struct xopts *o, int *verbosity)
 
 int main(int argc, char **argv)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	/* --max-bad 1% by default: a damaged file fails here as in the pipeline */
 	struct xopts o = {.source = XK_NONE, .encoding = XENC_AUTO,
 			  .rep = {.limit = 2, .max_pct = 1.0}, .csv = {.delim = DELIM_NONE},
-			  .threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus};
+			  .cpus = cli_cpus()};
 	rscale_default(&o.csv.scale);
 	int verbosity = LOG_NORMAL;
 	log_init(PROG, LOG_NORMAL);

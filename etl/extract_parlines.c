@@ -4,9 +4,11 @@
 #include "gzline.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { B_FREE, B_FILLING, B_QUEUED, B_PARSING, B_DONE };
 
@@ -256,13 +258,16 @@ void pl_close(struct parlines *p)
 }
 
 /* pl_run with one worker: each line parsed on this thread straight from
- * z's buffer (no copy, no thread) and applied as a batch of one. */
+ * z's buffer (no copy, no thread) and applied as a batch of one, to the end
+ * or (limit > 0) until limit bytes of text are handed out: then 1, with
+ * lines left. */
 static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
-		      int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
+		      int (*apply)(void *ctx, const struct pl_batch *b), void *ctx,
+		      uint64_t limit)
 {
 	struct pl_batch *b = calloc(1, sizeof *b);
 	void *w = cfg->worker_new(cfg->arg);
-	int err = 0, rc = 0;
+	int err = 0, rc = 1;
 	if (b && !(b->out = malloc(cfg->out_size)))
 		err = GL_ENOMEM;
 	if (!b || !w || err) {
@@ -270,7 +275,7 @@ static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
 		err = GL_ENOMEM;
 	}
 	struct gzl_line ln;
-	while (!err && (rc = gzl_next(z, &ln)) == 1) {
+	while (!err && !(limit && gzl_bytes_out(z) >= limit) && (rc = gzl_next(z, &ln)) == 1) {
 		b->text = ln.p;
 		b->line[0] = (struct pl_line){ln.p, 0, ln.len, ln.lineno, ln.offset, ln.full_len,
 					      ln.too_long};
@@ -286,7 +291,47 @@ static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
 		buf_free(&b->msg);
 		free(b);
 	}
-	return err ? err : rc < 0 ? rc : 0;
+	return err ? err : rc < 0 ? rc : rc == 1 ? 1 : 0;
+}
+
+int pl_parse_bound(double wall, double parse_cpu, double read_cpu, double read_waited)
+{
+	return read_cpu < 0 || (read_waited > PL_WAIT_SHARE * wall && parse_cpu > PL_BOUND * read_cpu);
+}
+
+static double seconds(clockid_t clk)
+{
+	struct timespec ts;
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A measure of parsing on the reading thread against z's read-ahead. */
+struct probe {
+	double wall, parse_cpu, read_cpu, read_waited;
+};
+
+static void probe_start(struct gzl *z, struct probe *pr)
+{
+	*pr = (struct probe){seconds(CLOCK_MONOTONIC), seconds(CLOCK_THREAD_CPUTIME_ID),
+			     gzl_reader_cpu(z), gzl_reader_waited(z)};
+}
+
+/* Whether the measure since probe_start says to start the workers. */
+static int probe_end(struct gzl *z, const struct probe *pr, uint64_t text)
+{
+	double wall = seconds(CLOCK_MONOTONIC) - pr->wall;
+	double parse = seconds(CLOCK_THREAD_CPUTIME_ID) - pr->parse_cpu;
+	double read = pr->read_cpu < 0 ? -1 : gzl_reader_cpu(z) - pr->read_cpu;
+	double waited = pr->read_waited < 0 ? -1 : gzl_reader_waited(z) - pr->read_waited;
+	int bound = pl_parse_bound(wall, parse, read, waited);
+	if (bound)
+		log_debug("%s: text byte %" PRIu64 ": %.2f CPU s parsing against %.2f reading the "
+			  "%u MiB before, which waited %.2f s of %.2f: parse threads needed",
+			  gzl_name(z), gzl_bytes_out(z), parse, read, (unsigned)(text >> 20), waited,
+			  wall);
+	return bound;
 }
 
 /* b is applied: the chunks before the last one its lines lie in are read
@@ -301,7 +346,21 @@ int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx)
 {
 	if (cfg->workers <= 1)
-		return run_inline(cfg, z, apply, ctx);
+		return run_inline(cfg, z, apply, ctx, 0);
+	if (cfg->adapt) {
+		struct probe pr = {0, 0, 0, 0};
+		uint64_t skip = cfg->probe_skip ? cfg->probe_skip : PL_PROBE_SKIP;
+		uint64_t text = cfg->probe_text ? cfg->probe_text : PL_PROBE_TEXT, upto = skip;
+		int rc, hits = 0;
+		for (;;) {
+			if ((rc = run_inline(cfg, z, apply, ctx, upto)) != 1)
+				return rc; /* the end, or an error */
+			if (upto > skip && (hits = probe_end(z, &pr, text) ? hits + 1 : 0) == 2)
+				break;
+			probe_start(z, &pr);
+			upto = gzl_bytes_out(z) + text;
+		}
+	}
 	struct parlines *p;
 	int err = pl_open(&p, cfg), rc = 1;
 	struct pl_batch *b;

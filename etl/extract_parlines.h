@@ -11,6 +11,8 @@
  * happen in input order (interning ids, counting, reporting bad records,
  * stopping at the first one under --strict) happens in that apply step, on
  * the reader's thread, so outputs do not depend on the number of workers.
+ * The workers need not start at once (pl_cfg.adapt): the reader may parse
+ * on its own thread until it proves too slow, then hand the rest on.
  *
  * Memory: 2 x workers + 2 batches of up to PL_BATCH_TEXT bytes of text
  * (in lent chunks of GZL_CHUNK bytes, so as many chunks plus one; copied
@@ -28,6 +30,18 @@
 
 #define PL_BATCH_TEXT (512u << 10)
 #define PL_BATCH_LINES 4096u
+/* cfg->adapt: the text parsed on the reading thread before the first
+ * measure (the dictionaries grow fastest at the start), the text each
+ * measure spans, and what starts the workers (pl_parse_bound): in two
+ * measures in a row the read-ahead thread waited for the parse more than
+ * PL_WAIT_SHARE of the time, and the parse took more than PL_BOUND times
+ * its CPU.  Workers cost about a third more CPU for the same lines (the
+ * lines and results cross cores), so on 2 CPUs they pay only from about
+ * 1.5 times: docs/EXTRACT.md has the figures. */
+#define PL_PROBE_SKIP (32u << 20)
+#define PL_PROBE_TEXT (128u << 20)
+#define PL_WAIT_SHARE 0.35
+#define PL_BOUND 1.6
 
 struct gzl_line;
 
@@ -56,6 +70,14 @@ struct pl_batch {
 
 struct pl_cfg {
 	int workers;     /* threads that parse, at least 1 */
+	/* With workers > 1: parse on the reading thread, measuring every
+	 * PL_PROBE_TEXT bytes, and start the workers (for the rest of the
+	 * file) once two measures in a row show the parse holding up the
+	 * read-ahead (pl_parse_bound).  Handing lines across cores costs
+	 * CPU: where parsing keeps up with inflate, as on 2 CPUs with the
+	 * interactions dumps' lines, the reading thread does it all. */
+	int adapt;
+	uint64_t probe_skip, probe_text; /* 0: PL_PROBE_SKIP, PL_PROBE_TEXT */
 	size_t out_size; /* bytes of one line's result */
 	/* A worker's parser state made from arg, or NULL when out of memory. */
 	void *(*worker_new)(void *arg);
@@ -96,13 +118,22 @@ void pl_put(struct parlines *p, struct pl_batch *b);
  * everything.  NULL is fine. */
 void pl_close(struct parlines *p);
 
+/* Whether parsing on the reading thread holds up the read-ahead thread, so
+ * that workers would speed the whole up: over the same wall seconds the
+ * read-ahead waited for the parse more than PL_WAIT_SHARE of them and used
+ * less than 1 / PL_BOUND of the parse's CPU.  Both, so that a moment the
+ * parsing thread lost its CPU (to another process, or to the host) does
+ * not count.  A negative read_cpu (no read-ahead thread) counts as no cost:
+ * bound. */
+int pl_parse_bound(double wall, double parse_cpu, double read_cpu, double read_waited);
+
 /* The whole loop: read z's lines into batches, have cfg's workers parse
  * them, and call apply(ctx, batch) for every parsed batch in input order
- * (apply sees the batch's own err first).  With one worker no thread is
- * started: each line is parsed on this thread as it comes and applied as a
- * batch of one.  0, rc < 0 from gzl_next, or the
- * first error of pl_open, pl_add or apply; after an error no batch is
- * applied. */
+ * (apply sees the batch's own err first).  With one worker (or while
+ * cfg->adapt probes) no thread is started: each line is parsed on this
+ * thread as it comes and applied as a batch of one.  The outputs are the
+ * same either way.  0, rc < 0 from gzl_next, or the first error of pl_open,
+ * pl_add or apply; after an error no batch is applied. */
 struct gzl;
 int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 	   int (*apply)(void *ctx, const struct pl_batch *b), void *ctx);

@@ -77,3 +77,10 @@ void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z)
 {
 	progress_tick(&cx->prog, f->st->records, gzl_bytes_in(z));
 }
+
+int xsrc_threads(int given, int cpus)
+{
+	if (given > 0)
+		return given;
+	return cpus < 1 ? 1 : cpus > 8 ? 8 : cpus;
+}

@@ -535,9 +535,13 @@ int src_goodreads_json(struct xctx *cx, struct xfile *f)
 	struct gzl *z = NULL;
 	int err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
-		/* --threads 1 (or 0): parsed on this thread, line by line */
-		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, NULL,
-				     parser_free, parse_line};
+		/* one thread: parsed on this thread, line by line */
+		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus),
+				     .adapt = !cx->o->threads,
+				     .out_size = sizeof(struct verdict),
+				     .worker_new = parser_new,
+				     .worker_free = parser_free,
+				     .parse = parse_line};
 		struct applier a = {cx, f, z};
 		err = pl_run(&cfg, z, apply_batch, &a);
 	}

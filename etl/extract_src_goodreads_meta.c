@@ -686,8 +686,13 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 		err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
 		struct applier a = {cx, f, z, {0}};
-		struct pl_cfg cfg = {cx->o->threads, sizeof(struct verdict), parser_new, &t,
-				     parser_free, parse_line};
+		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus),
+				     .adapt = !cx->o->threads,
+				     .out_size = sizeof(struct verdict),
+				     .worker_new = parser_new,
+				     .arg = &t,
+				     .worker_free = parser_free,
+				     .parse = parse_line};
 		err = pl_run(&cfg, z, apply_batch, &a);
 		flush_rows(&a);
 		buf_free(&a.rows);

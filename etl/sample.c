@@ -1,5 +1,6 @@
 #include "sample.h"
 
+#include "cli.h"
 #include "err.h"
 #include "log.h"
 #include "outfile.h"
@@ -85,8 +86,8 @@ void sample_opts_default(struct sample_opts *o)
 	o->order = -1;
 	o->gzip_level = GZW_DEFAULT_LEVEL;
 	o->sort_budget = (size_t)4 << 20; /* ~200 MB of held lines */
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	int cpus = cli_cpus();
+	o->threads = cpus > 8 ? 8 : cpus;
 }
 
 static int bad(const char *what)

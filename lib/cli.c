@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_status(int err)
 {
@@ -165,4 +167,12 @@ int cli_bad_option(int c, char *const argv[], const struct option *longopts)
 	else
 		log_error("unknown option '%.*s'", (int)len, arg);
 	return GL_EUSAGE;
+}
+
+int cli_cpus(void)
+{
+	cpu_set_t set;
+	long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+							      : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }

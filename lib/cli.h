@@ -58,6 +58,11 @@ void cli_version(const char *prog);
  * usage path then adds "try 'goodlens-X --help'" (cli_parse_status). */
 int cli_bad_option(int c, char *const argv[], const struct option *longopts);
 
+/* The CPUs this process may run on (its affinity mask, which taskset and
+ * cgroup cpusets narrow), at least 1: what a default thread count starts
+ * from. */
+int cli_cpus(void);
+
 /* Parse arg as the value of option opt.  0 or GL_EUSAGE (message logged). */
 int cli_u64(const char *opt, const char *arg, uint64_t *out);
 int cli_u32(const char *opt, const char *arg, uint32_t *out);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define INBUF (1u << 20)
@@ -53,6 +54,9 @@ struct gzl {
 	pthread_t thread;
 	int threaded;
 	int sync_ready;    /* mu and the conds are initialised */
+	double cpu_at_end; /* the thread's CPU seconds, once done */
+	double waited;     /* seconds it waited for a free slot, before */
+	double wait_from;  /* the start of the wait it is in, or 0 */
 
 	/* Consumer side. */
 	char *cur;         /* chunk being split into lines */
@@ -183,6 +187,14 @@ static int fill(struct gzl *z, struct slot *s)
 	return rc;
 }
 
+static double clock_seconds(clockid_t clk)
+{
+	struct timespec ts;
+	if (clock_gettime(clk, &ts) != 0)
+		return 0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static void *producer(void *arg)
 {
 	struct gzl *z = arg;
@@ -191,9 +203,13 @@ static void *producer(void *arg)
 		/* A full ring: sleep until two slots are free, not one, so
 		 * that each wake-up inflates two chunks (a wake-up costs more
 		 * than the wait it saves on a busy machine). */
-		if (z->filled == GZL_SLOTS)
+		if (z->filled == GZL_SLOTS) {
+			z->wait_from = clock_seconds(CLOCK_MONOTONIC);
 			while (z->filled > GZL_SLOTS - 2 && !z->stop)
 				pthread_cond_wait(&z->can_fill, &z->mu);
+			z->waited += clock_seconds(CLOCK_MONOTONIC) - z->wait_from;
+			z->wait_from = 0;
+		}
 		if (z->stop)
 			break;
 		struct slot *s = &z->slots[(z->head + z->filled) % GZL_SLOTS];
@@ -202,6 +218,7 @@ static void *producer(void *arg)
 		pthread_mutex_lock(&z->mu);
 		if (rc <= 0) {
 			z->err = rc;
+			z->cpu_at_end = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 			z->done = 1;
 			pthread_mutex_unlock(&z->mu);
 			pthread_cond_signal(&z->can_take);
@@ -617,3 +634,30 @@ const char *gzl_inflater(const struct gzl *z) { return z->gzip ? z->engine->name
 uint64_t gzl_bytes_in(const struct gzl *z) { return atomic_load(&z->in_used); }
 uint64_t gzl_bytes_out(const struct gzl *z) { return z->out_bytes; }
 uint64_t gzl_lines(const struct gzl *z) { return z->lineno; }
+
+double gzl_reader_waited(struct gzl *z)
+{
+	if (!z->threaded)
+		return -1;
+	pthread_mutex_lock(&z->mu);
+	double s = z->waited;
+	if (z->wait_from > 0)
+		s += clock_seconds(CLOCK_MONOTONIC) - z->wait_from;
+	pthread_mutex_unlock(&z->mu);
+	return s;
+}
+
+double gzl_reader_cpu(struct gzl *z)
+{
+	if (!z->threaded)
+		return -1;
+	/* done is set under mu before the thread ends: while it is not, the
+	 * thread's clock can be read */
+	pthread_mutex_lock(&z->mu);
+	double s = z->cpu_at_end;
+	clockid_t clk;
+	if (!z->done && pthread_getcpuclockid(z->thread, &clk) == 0)
+		s = clock_seconds(clk);
+	pthread_mutex_unlock(&z->mu);
+	return s;
+}

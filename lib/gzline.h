@@ -83,6 +83,13 @@ uint64_t gzl_bytes_in(const struct gzl *z);  /* file bytes consumed so far */
 uint64_t gzl_bytes_out(const struct gzl *z); /* text bytes handed out so far */
 uint64_t gzl_lines(const struct gzl *z);     /* lines handed out so far */
 
+/* CPU seconds the thread reading ahead (reading and inflating) has used so
+ * far, or -1 when the file is read on the caller's thread. */
+double gzl_reader_cpu(struct gzl *z);
+/* Seconds that thread has waited for the caller to take its chunks (a full
+ * ring), or -1 as above. */
+double gzl_reader_waited(struct gzl *z);
+
 /* Stop the reader thread, close the file, free everything. NULL is fine. */
 void gzl_close(struct gzl *z);
 

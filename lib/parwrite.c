@@ -1,5 +1,6 @@
 #include "parwrite.h"
 
+#include "cli.h"
 #include "err.h"
 
 #include <pthread.h>
@@ -126,8 +127,8 @@ int parw_run(FILE *f, uint64_t n_chunks, int threads, parw_fill_fn fill, void *c
 
 int parw_default_threads(void)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	return cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	int cpus = cli_cpus();
+	return cpus > 8 ? 8 : cpus;
 }
 
 int parw_cut(const uint64_t *prefix, uint64_t n, uint64_t per, uint64_t **starts,

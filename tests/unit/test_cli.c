@@ -10,6 +10,7 @@
 #include "err.h"
 #include "log.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,24 @@ static void test_version_and_hint(void **state)
 	assert_true(strlen(v) > 0 && strspn(v, "0123456789.") == strlen(v));
 }
 
+/* cli_cpus counts the CPUs the affinity mask allows, not the machine's. */
+static void test_cpus(void **state)
+{
+	(void)state;
+	cpu_set_t all, one;
+	assert_int_equal(sched_getaffinity(0, sizeof all, &all), 0);
+	assert_int_equal(cli_cpus(), CPU_COUNT(&all));
+	int first = 0;
+	while (!CPU_ISSET(first, &all))
+		first++;
+	CPU_ZERO(&one);
+	CPU_SET(first, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof one, &one), 0);
+	int n = cli_cpus();
+	assert_int_equal(sched_setaffinity(0, sizeof all, &all), 0);
+	assert_int_equal(n, 1);
+}
+
 int main(void)
 {
 	log_init("test_cli", LOG_NORMAL);
@@ -224,7 +243,7 @@ int main(void)
 		cmocka_unit_test(test_exit_statuses), cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_u32),	      cmocka_unit_test(test_double),
 		cmocka_unit_test(test_range),	      cmocka_unit_test(test_choice),
-		cmocka_unit_test(test_version_and_hint),
+		cmocka_unit_test(test_version_and_hint), cmocka_unit_test(test_cpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,8 @@
 
 #include "../../etl/extract.h"
 #include "../../etl/extract_kind.h"
+#include "../../etl/extract_parlines.h"
+#include "../../etl/extract_src.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -187,13 +189,39 @@ static void test_meta_columns(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The parse threads: --threads as given, else the CPUs, 1 to 8; and
+ * when the workers start (pl_parse_bound): once parsing on the reading
+ * thread held up the read-ahead, by its waits and by their CPU. */
+static void test_default_threads(void **state)
+{
+	(void)state;
+	assert_int_equal(xsrc_threads(0, 2), 2);
+	assert_int_equal(xsrc_threads(0, 1), 1);
+	assert_int_equal(xsrc_threads(0, 0), 1);
+	assert_int_equal(xsrc_threads(0, 64), 8);
+	assert_int_equal(xsrc_threads(3, 2), 3);
+	assert_int_equal(xsrc_threads(1, 8), 1);
+	/* keeps up with inflate: the read-ahead hardly waits */
+	assert_false(pl_parse_bound(0.11, 0.11, 0.10, 0.01));
+	/* 1.4 times inflate's CPU: slower, but workers would cost more */
+	assert_false(pl_parse_bound(0.14, 0.14, 0.10, 0.04));
+	assert_false(pl_parse_bound(0.2, 0.2, 0.2 / PL_BOUND, 0.2 * PL_WAIT_SHARE));
+	/* the inflate waits half the time for a parse that costs twice its CPU */
+	assert_true(pl_parse_bound(0.22, 0.21, 0.10, 0.11));
+	/* waits that the CPU does not bear out: the parse lost its CPU */
+	assert_false(pl_parse_bound(0.22, 0.11, 0.10, 0.11));
+	/* an uncompressed file: reading costs little and waits */
+	assert_true(pl_parse_bound(0.5, 0.5, 0.05, 0.45));
+	assert_true(pl_parse_bound(0.5, 0.5, -1, -1)); /* read on the parsing thread */
+}
+
 int main(void)
 {
 	log_init("test_extract_kind", LOG_QUIET);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_complete), cmocka_unit_test(test_names_tell_kind),
 		cmocka_unit_test(test_shapes_first),  cmocka_unit_test(test_help),
-		cmocka_unit_test(test_meta_columns),
+		cmocka_unit_test(test_meta_columns),  cmocka_unit_test(test_default_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
