@@ -78,8 +78,9 @@ void xsrc_tick(struct xctx *cx, struct xfile *f, const struct gzl *z)
 	progress_tick(&cx->prog, f->st->records, gzl_bytes_in(z));
 }
 
-int xsrc_threads(int given, int cpus)
+int xsrc_threads(int given, int cpus, int *adapt)
 {
+	*adapt = given <= 0 && cpus == 2;
 	if (given > 0)
 		return given;
 	return cpus < 1 ? 1 : cpus > 8 ? 8 : cpus;

@@ -536,8 +536,9 @@ int src_goodreads_json(struct xctx *cx, struct xfile *f)
 	int err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
 		/* one thread: parsed on this thread, line by line */
-		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus),
-				     .adapt = !cx->o->threads,
+		int adapt;
+		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus, &adapt),
+				     .adapt = adapt,
 				     .out_size = sizeof(struct verdict),
 				     .worker_new = parser_new,
 				     .worker_free = parser_free,

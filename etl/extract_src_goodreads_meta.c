@@ -686,8 +686,9 @@ int src_goodreads_meta(struct xctx *cx, struct xfile *f)
 		err = xsrc_open_lines(cx, f, &z);
 	if (!err) {
 		struct applier a = {cx, f, z, {0}};
-		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus),
-				     .adapt = !cx->o->threads,
+		int adapt;
+		struct pl_cfg cfg = {.workers = xsrc_threads(cx->o->threads, cx->o->cpus, &adapt),
+				     .adapt = adapt,
 				     .out_size = sizeof(struct verdict),
 				     .worker_new = parser_new,
 				     .arg = &t,
