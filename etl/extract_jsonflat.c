@@ -289,7 +289,7 @@ static uint64_t prefix_xor(uint64_t x)
  * holds a backslash (scan_stream's), -2 when a string holds a control
  * character (yajl refuses it).  A macro, so that each vector width gets its
  * own copy compiled for it (MASKS(b, &m) fills m from 64 bytes at b). */
-#define QUOTES_BODY(MASKS)                                                          \
+#define QUOTES_BODY(MASKS, PREFIX_XOR)                                              \
 	unsigned char tail[64];                                                     \
 	uint64_t inside = 0; /* all ones while a string runs past the block */      \
 	uint64_t bad = 0, bs = 0;                                                   \
@@ -313,7 +313,7 @@ static uint64_t prefix_xor(uint64_t x)
 		m.bslash >>= shift;                                                 \
 		m.ctl >>= shift;                                                    \
 		/* from an opening quote up to its closing one */                   \
-		uint64_t str = prefix_xor(m.quote) ^ inside;                        \
+		uint64_t str = PREFIX_XOR(m.quote) ^ inside;                        \
 		inside = (uint64_t)0 - (str >> 63);                                 \
 		bad |= str & m.ctl;                                                 \
 		bs |= m.bslash;                                                     \
@@ -337,21 +337,31 @@ static uint64_t prefix_xor(uint64_t x)
 
 static long quotes_scalar(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_scalar)
+	QUOTES_BODY(masks_scalar, prefix_xor)
 }
 #ifdef __SSE2__
-static long quotes_sse2(const char *line, size_t len, uint16_t *q) { QUOTES_BODY(masks_sse2) }
+static long quotes_sse2(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_sse2, prefix_xor)
+}
 #endif
 #ifdef HAVE_WIDE
-#define AVX2 __attribute__((target("avx2,popcnt,bmi")))
-#define AVX512 __attribute__((target("avx512bw,popcnt,bmi")))
+#define AVX2 __attribute__((target("avx2,popcnt,bmi,pclmul")))
+#define AVX512 __attribute__((target("avx512bw,popcnt,bmi,pclmul")))
+/* prefix_xor as one carry-less multiply by all ones (every machine with
+ * AVX2 has it), not a chain of six dependent shifts and xors */
+__attribute__((target("pclmul"), always_inline)) static inline uint64_t prefix_xor_clmul(uint64_t x)
+{
+	__m128i p = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)x), _mm_set1_epi8((char)0xff), 0);
+	return (uint64_t)_mm_cvtsi128_si64(p);
+}
 AVX2 static long quotes_avx2(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_avx2)
+	QUOTES_BODY(masks_avx2, prefix_xor_clmul)
 }
 AVX512 static long quotes_avx512(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_avx512)
+	QUOTES_BODY(masks_avx512, prefix_xor_clmul)
 }
 #endif
 
