@@ -291,7 +291,7 @@ static int run_inline(const struct pl_cfg *cfg, struct gzl *z,
 		buf_free(&b->msg);
 		free(b);
 	}
-	return err ? err : rc < 0 ? rc : rc == 1 ? 1 : 0;
+	return err ? err : rc; /* rc is 1 only at the limit */
 }
 
 int pl_parse_bound(double wall, double parse_cpu, double read_cpu, double read_waited)
@@ -327,9 +327,9 @@ static int probe_end(struct gzl *z, const struct probe *pr, uint64_t text)
 	double waited = pr->read_waited < 0 ? -1 : gzl_reader_waited(z) - pr->read_waited;
 	int bound = pl_parse_bound(wall, parse, read, waited);
 	if (bound)
-		log_debug("%s: text byte %" PRIu64 ": %.2f CPU s parsing against %.2f reading the "
-			  "%u MiB before, which waited %.2f s of %.2f: parse threads needed",
-			  gzl_name(z), gzl_bytes_out(z), parse, read, (unsigned)(text >> 20), waited,
+		log_debug("%s: at text byte %" PRIu64 ", the last %u MiB took %.2f CPU s to parse "
+			  "and %.2f to read, which waited %.2f s of %.2f for the parse",
+			  gzl_name(z), gzl_bytes_out(z), (unsigned)(text >> 20), parse, read, waited,
 			  wall);
 	return bound;
 }
@@ -360,6 +360,7 @@ int pl_run(const struct pl_cfg *cfg, struct gzl *z,
 			probe_start(z, &pr);
 			upto = gzl_bytes_out(z) + text;
 		}
+		log_debug("%s: the rest parsed on %d threads", gzl_name(z), cfg->workers);
 	}
 	struct parlines *p;
 	int err = pl_open(&p, cfg), rc = 1;
