@@ -285,11 +285,29 @@ static uint64_t prefix_xor(uint64_t x)
 	return x;
 }
 
+/* The c positions of the bits of x, plus at, into o[0..c), and scratch
+ * after them up to o[8] (q has room): eight written whether there are or
+ * not, as a loop to the last quote would end in a mispredicted branch in
+ * every block. */
+#define POSITIONS_CTZ(x0, at, o, c)                                                 \
+	do {                                                                        \
+		uint64_t x_ = (x0);                                                 \
+		for (int i_ = 0; i_ < 8; i_++) {                                    \
+			(o)[i_] = (uint16_t)((at) + (size_t)__builtin_ctzll(x_ | 1ull << 63)); \
+			x_ &= x_ - 1;                                               \
+		}                                                                   \
+		for (int i_ = 8; i_ < (c); i_++) {                                  \
+			(o)[i_] = (uint16_t)((at) + (size_t)__builtin_ctzll(x_));   \
+			x_ &= x_ - 1;                                               \
+		}                                                                   \
+	} while (0)
+
 /* The positions of line's quotes into q: their number, or -1 when the line
  * holds a backslash (scan_stream's), -2 when a string holds a control
  * character (yajl refuses it).  A macro, so that each vector width gets its
- * own copy compiled for it (MASKS(b, &m) fills m from 64 bytes at b). */
-#define QUOTES_BODY(MASKS, PREFIX_XOR)                                              \
+ * own copy compiled for it (MASKS(b, &m) fills m from 64 bytes at b;
+ * POSITIONS as POSITIONS_CTZ). */
+#define QUOTES_BODY(MASKS, PREFIX_XOR, POSITIONS)                                   \
 	unsigned char tail[64];                                                     \
 	uint64_t inside = 0; /* all ones while a string runs past the block */      \
 	uint64_t bad = 0, bs = 0;                                                   \
@@ -317,32 +335,20 @@ static uint64_t prefix_xor(uint64_t x)
 		inside = (uint64_t)0 - (str >> 63);                                 \
 		bad |= str & m.ctl;                                                 \
 		bs |= m.bslash;                                                     \
-		/* eight positions written whether there are or not (q has      \
-		 * room): a loop to the last quote would end in a mispredicted  \
-		 * branch in every block */                                      \
-		uint64_t x = m.quote;                                               \
-		int c = __builtin_popcountll(x);                                    \
-		uint16_t *o = q + n;                                                \
-		for (int i = 0; i < 8; i++) {                                       \
-			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x | 1ull << 63)); \
-			x &= x - 1;                                                 \
-		}                                                                   \
-		for (int i = 8; i < c; i++) {                                       \
-			o[i] = (uint16_t)(at + (size_t)__builtin_ctzll(x));         \
-			x &= x - 1;                                                 \
-		}                                                                   \
+		int c = __builtin_popcountll(m.quote);                              \
+		POSITIONS(m.quote, at, q + n, c);                                   \
 		n += c;                                                             \
 	}                                                                           \
 	return bs ? -1 : bad ? -2 : n;
 
 static long quotes_scalar(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_scalar, prefix_xor)
+	QUOTES_BODY(masks_scalar, prefix_xor, POSITIONS_CTZ)
 }
 #ifdef __SSE2__
 static long quotes_sse2(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_sse2, prefix_xor)
+	QUOTES_BODY(masks_sse2, prefix_xor, POSITIONS_CTZ)
 }
 #endif
 #ifdef HAVE_WIDE
@@ -357,11 +363,36 @@ __attribute__((target("pclmul"), always_inline)) static inline uint64_t prefix_x
 }
 AVX2 static long quotes_avx2(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_avx2, prefix_xor_clmul)
+	QUOTES_BODY(masks_avx2, prefix_xor_clmul, POSITIONS_CTZ)
 }
 AVX512 static long quotes_avx512(const char *line, size_t len, uint16_t *q)
 {
-	QUOTES_BODY(masks_avx512, prefix_xor_clmul)
+	QUOTES_BODY(masks_avx512, prefix_xor_clmul, POSITIONS_CTZ)
+}
+#define VBMI2 __attribute__((target("avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
+/* POSITIONS_CTZ in a few instructions: the bytes 0..63 compressed by the
+ * mask give the bits' positions in order, widened to 16 bits; 32 written
+ * always (q has room: a line's quotes number at most its bytes, 64 of
+ * slack), 32 more when there are. */
+VBMI2 __attribute__((always_inline)) static inline void positions_vbmi2(uint64_t x, size_t at,
+									uint16_t *o, int c)
+{
+	const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
+					     49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
+					     35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
+					     21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+					     6, 5, 4, 3, 2, 1, 0);
+	__m512i idx = _mm512_maskz_compress_epi8(x, iota);
+	__m512i base = _mm512_set1_epi16((short)at);
+	_mm512_storeu_si512(o, _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(idx)), base));
+	if (c > 32)
+		_mm512_storeu_si512(o + 32, _mm512_add_epi16(_mm512_cvtepu8_epi16(
+								   _mm512_extracti64x4_epi64(idx, 1)),
+							   base));
+}
+VBMI2 static long quotes_vbmi2(const char *line, size_t len, uint16_t *q)
+{
+	QUOTES_BODY(masks_avx512, prefix_xor_clmul, positions_vbmi2)
 }
 #endif
 
@@ -369,6 +400,7 @@ static long quotes(const char *line, size_t len, uint16_t *q, int path)
 {
 	switch (path) {
 #ifdef HAVE_WIDE
+	case JF_MASKS_VBMI2: return quotes_vbmi2(line, len, q);
 	case JF_MASKS_AVX512: return quotes_avx512(line, len, q);
 	case JF_MASKS_AVX2: return quotes_avx2(line, len, q);
 #endif
@@ -443,6 +475,8 @@ static inline __attribute__((always_inline)) int scan_masks(const char *line, si
 static int best_path(void)
 {
 #ifdef HAVE_WIDE
+	if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vbmi2"))
+		return JF_MASKS_VBMI2;
 	if (__builtin_cpu_supports("avx512bw"))
 		return JF_MASKS_AVX512;
 	if (__builtin_cpu_supports("avx2"))
@@ -462,11 +496,13 @@ int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
 	if (path == JF_BEST)
 		path = best_path();
 #ifdef HAVE_WIDE
-	if ((path == JF_MASKS_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
+	if ((path == JF_MASKS_VBMI2 && !(__builtin_cpu_supports("avx512bw") &&
+					 __builtin_cpu_supports("avx512vbmi2"))) ||
+	    (path == JF_MASKS_AVX512 && !__builtin_cpu_supports("avx512bw")) ||
 	    (path == JF_MASKS_AVX2 && !__builtin_cpu_supports("avx2")))
 		path = JF_STREAM;
 #else
-	if (path == JF_MASKS_AVX2 || path == JF_MASKS_AVX512)
+	if (path == JF_MASKS_AVX2 || path == JF_MASKS_AVX512 || path == JF_MASKS_VBMI2)
 		path = JF_STREAM;
 #endif
 #ifndef __SSE2__

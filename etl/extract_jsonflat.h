@@ -67,14 +67,23 @@ long jsonflat_quotes(const char *line, size_t len, uint16_t *q);
 /* The paths jsonflat_scan_raw can take, for tests that hold them against
  * each other and for benchmarks.  The JF_MASKS* paths find a line's quotes,
  * backslashes and control characters 64 bytes at a time (SSE2, AVX2,
- * AVX-512BW, or a byte at a time for JF_MASKS_SCALAR) and walk the list of
+ * AVX-512BW, the last with AVX-512 VBMI2's compress listing the quotes for
+ * JF_MASKS_VBMI2, or a byte at a time for JF_MASKS_SCALAR) and walk the list of
  * quote positions; they take lines of up to 2 KiB without a backslash and
  * hand any other line to JF_STREAM, which finds each string's end as it
  * comes (16 bytes at a time with SSE2).  JF_BEST is the widest masks the
  * machine has (what jsonflat_scan_raw runs), JF_STREAM on a build without
  * SSE2.  A path the build or the machine lacks runs as JF_STREAM.  Every
  * path gives the same result and the same callbacks. */
-enum { JF_BEST, JF_STREAM, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2, JF_MASKS_AVX512 };
+enum {
+	JF_BEST,
+	JF_STREAM,
+	JF_MASKS,
+	JF_MASKS_SCALAR,
+	JF_MASKS_AVX2,
+	JF_MASKS_AVX512,
+	JF_MASKS_VBMI2
+};
 int jsonflat_scan_path(const char *line, size_t len, const yajl_callbacks *cb,
 		       jsonflat_raw_fn raw, void *ctx, int path);
 

@@ -280,8 +280,8 @@ static char *yajl_events(const char *line) { return yajl_events_cb(line, &tcb); 
 static void paths_agree(const char *line, size_t len, const yajl_callbacks *cb,
 			jsonflat_raw_fn raw)
 {
-	static const int paths[] = {JF_BEST, JF_MASKS, JF_MASKS_SCALAR, JF_MASKS_AVX2,
-				    JF_MASKS_AVX512};
+	static const int paths[] = {JF_BEST,	     JF_MASKS,	      JF_MASKS_SCALAR,
+				    JF_MASKS_AVX2, JF_MASKS_AVX512, JF_MASKS_VBMI2};
 	struct trace s = {{0}};
 	int want = jsonflat_scan_path(line, len, cb, raw, &s, JF_STREAM);
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
@@ -454,6 +454,11 @@ static void test_flat_matches_yajl(void **state)
 	check_line("{}", 1);
 	check_line("{\"a\": 1, \"a\": 2}", 1);
 	check_line("{\"raw\": \"caf\xc3\xa9 \xff\"}", 1); /* invalid UTF-8 passes: not validated */
+	/* more than 32 quotes in 64 bytes, and in the last, shifted block */
+	check_line("{\"a\":\"\",\"b\":\"\",\"c\":\"\",\"d\":\"\",\"e\":\"\",\"f\":\"\",\"g\":\"\",\"h\":\"\","
+		   "\"i\":\"\",\"j\":\"\",\"k\":\"\",\"l\":\"\",\"m\":\"\",\"n\":\"\",\"o\":\"\",\"p\":\"\","
+		   "\"q\":\"\",\"r\":\"\",\"s\":\"\",\"t\":\"\",\"u\":\"\",\"v\":\"\",\"w\":\"x\"}",
+		   1);
 	/* refused: yajl decides */
 	check_line("{\"a\": \"x\\\"y\"}", 0);    /* escape */
 	check_line("{\"a\": [1]}", 0);          /* nested */
