@@ -383,12 +383,18 @@ VBMI2 __attribute__((always_inline)) static inline void positions_vbmi2(uint64_t
 					     21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
 					     6, 5, 4, 3, 2, 1, 0);
 	__m512i idx = _mm512_maskz_compress_epi8(x, iota);
-	__m512i base = _mm512_set1_epi16((short)at);
-	_mm512_storeu_si512(o, _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_castsi512_si256(idx)), base));
+	__m256i base = _mm256_set1_epi16((short)at);
+	_mm256_storeu_si256((__m256i *)o,
+			    _mm256_add_epi16(_mm256_cvtepu8_epi16(_mm512_castsi512_si128(idx)), base));
+	if (c > 16)
+		_mm256_storeu_si256((__m256i *)(o + 16),
+				    _mm256_add_epi16(_mm256_cvtepu8_epi16(_mm512_extracti32x4_epi32(idx, 1)), base));
 	if (c > 32)
-		_mm512_storeu_si512(o + 32, _mm512_add_epi16(_mm512_cvtepu8_epi16(
-								   _mm512_extracti64x4_epi64(idx, 1)),
-							   base));
+		_mm256_storeu_si256((__m256i *)(o + 32),
+				    _mm256_add_epi16(_mm256_cvtepu8_epi16(_mm512_extracti32x4_epi32(idx, 2)), base));
+	if (c > 48)
+		_mm256_storeu_si256((__m256i *)(o + 48),
+				    _mm256_add_epi16(_mm256_cvtepu8_epi16(_mm512_extracti32x4_epi32(idx, 3)), base));
 }
 VBMI2 static long quotes_vbmi2(const char *line, size_t len, uint16_t *q)
 {

@@ -51,6 +51,17 @@ struct rec {
 	char val[F_N][VAL_MAX]; /* text of user, book, rating, date (cut at VAL_MAX); last */
 };
 
+/* Zero r up to val, once a line.  In pieces of at most 64 bytes: gcc makes
+ * a larger memset `rep stos`, which costs tens of cycles to start on AMD's
+ * cores, a tenth of a line's whole parse; the pieces become vector stores. */
+static void rec_clear(struct rec *r)
+{
+	char *p = (char *)r;
+	size_t n = offsetof(struct rec, val);
+	for (size_t at = 0; at < n; at += 64)
+		memset(p + at, 0, n - at < 64 ? n - at : 64);
+}
+
 static int field(const unsigned char *k, size_t len)
 {
 	switch (len) {
@@ -421,7 +432,7 @@ static int layout_line(const char *p, size_t len, struct rec *r)
 			return 0;
 	}
 	/* in the layout: what the callbacks would leave */
-	memset(r, 0, offsetof(struct rec, val));
+	rec_clear(r);
 	r->objects = 1;
 	keep(r, F_USER, p + vs[F_USER], ve[F_USER] - vs[F_USER]);
 	keep(r, F_BOOK, p + vs[F_BOOK], ve[F_BOOK] - vs[F_BOOK]);
@@ -451,9 +462,9 @@ static int parse_line(void *w, char *p, const struct pl_line *l, void *out, stru
 	int failed = 0;
 	if (ps->layout && layout_line(p, l->len, r))
 		; /* r is filled */
-	else if (memset(r, 0, offsetof(struct rec, val)),
+	else if (rec_clear(r),
 		 !jsonflat_scan_raw(p, l->len, &callbacks, on_raw, r)) {
-		memset(r, 0, offsetof(struct rec, val));
+		rec_clear(r);
 		failed = jsonl_feed(&ps->j, p, l->len, why, sizeof why);
 	}
 	if (failed == GL_ENOMEM)
