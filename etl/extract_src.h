@@ -73,11 +73,11 @@ void xsrc_rows_text(struct xfile *f, const char *rows, size_t len);
 int xsrc_open_lines(struct xctx *cx, struct xfile *f, struct gzl **z);
 
 /* The parse threads for a file of JSON lines: given (--threads) unless 0,
- * else the CPUs, 1 to 8; *adapt (pl_cfg.adapt) is 1 when, without
- * --threads, they are two: with the inflate on one of only 2 CPUs, the
- * reader parses on its own thread until that proves much slower than the
- * inflate beside it.  With more CPUs the workers have cores of their own
- * and start at once. */
+ * else the CPUs, 1 to 8.  *adapt (pl_cfg.adapt) is 1 when --threads is not
+ * given and the CPUs are two: with the inflate on one of them, the reader
+ * parses on its own thread until that proves much slower than the inflate
+ * beside it.  With more CPUs the workers have cores of their own and start
+ * at once. */
 int xsrc_threads(int given, int cpus, int *adapt);
 
 /* After a reader's loop: copy the stream's byte counts into the stats. */

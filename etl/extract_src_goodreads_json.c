@@ -53,7 +53,7 @@ struct rec {
 
 /* Zero r up to val, once a line.  In pieces of at most 64 bytes: gcc makes
  * a larger memset `rep stos`, which costs tens of cycles to start on AMD's
- * cores, a tenth of a line's whole parse; the pieces become vector stores. */
+ * cores; the pieces become vector stores. */
 static void rec_clear(struct rec *r)
 {
 	char *p = (char *)r;
