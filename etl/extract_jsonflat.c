@@ -371,9 +371,9 @@ AVX512 static long quotes_avx512(const char *line, size_t len, uint16_t *q)
 }
 #define VBMI2 __attribute__((target("avx512bw,avx512vbmi2,popcnt,bmi,pclmul")))
 /* POSITIONS_CTZ in a few instructions: the bytes 0..63 compressed by the
- * mask give the bits' positions in order, widened to 16 bits; 32 written
- * always (q has room: a line's quotes number at most its bytes, 64 of
- * slack), 32 more when there are. */
+ * mask give the bits' positions in order, widened to 16 bits and stored 16
+ * at a time (a block seldom holds more), the first 16 always (q has room: a
+ * line's quotes number at most its bytes, with 64 of slack). */
 VBMI2 __attribute__((always_inline)) static inline void positions_vbmi2(uint64_t x, size_t at,
 									uint16_t *o, int c)
 {

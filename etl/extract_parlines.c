@@ -1,5 +1,6 @@
 #include "extract_parlines.h"
 
+#include "clock.h"
 #include "err.h"
 #include "gzline.h"
 #include "log.h"
@@ -8,7 +9,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 enum { B_FREE, B_FILLING, B_QUEUED, B_PARSING, B_DONE };
 
@@ -299,14 +299,6 @@ int pl_parse_bound(double wall, double parse_cpu, double read_cpu, double read_w
 	return read_cpu < 0 || (read_waited > PL_WAIT_SHARE * wall && parse_cpu > PL_BOUND * read_cpu);
 }
 
-static double seconds(clockid_t clk)
-{
-	struct timespec ts;
-	if (clock_gettime(clk, &ts) != 0)
-		return 0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* A measure of parsing on the reading thread against z's read-ahead. */
 struct probe {
 	double wall, parse_cpu, read_cpu, read_waited;
@@ -314,15 +306,15 @@ struct probe {
 
 static void probe_start(struct gzl *z, struct probe *pr)
 {
-	*pr = (struct probe){seconds(CLOCK_MONOTONIC), seconds(CLOCK_THREAD_CPUTIME_ID),
+	*pr = (struct probe){clock_now(), clock_seconds(CLOCK_THREAD_CPUTIME_ID),
 			     gzl_reader_cpu(z), gzl_reader_waited(z)};
 }
 
 /* Whether the measure since probe_start says to start the workers. */
 static int probe_end(struct gzl *z, const struct probe *pr, uint64_t text)
 {
-	double wall = seconds(CLOCK_MONOTONIC) - pr->wall;
-	double parse = seconds(CLOCK_THREAD_CPUTIME_ID) - pr->parse_cpu;
+	double wall = clock_now() - pr->wall;
+	double parse = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - pr->parse_cpu;
 	double read = pr->read_cpu < 0 ? -1 : gzl_reader_cpu(z) - pr->read_cpu;
 	double waited = pr->read_waited < 0 ? -1 : gzl_reader_waited(z) - pr->read_waited;
 	int bound = pl_parse_bound(wall, parse, read, waited);

@@ -1,6 +1,7 @@
 #include "sample.h"
 
 #include "cli.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "outfile.h"
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 const char *const sample_format_names[] = {
@@ -137,13 +137,6 @@ int sample_opts_check(const struct sample_opts *o)
 
 /* ---- one format --------------------------------------------------------- */
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int on_line(void *vc, const struct sample_event *e)
 {
 	struct sample_ctx *c = vc;
@@ -214,7 +207,7 @@ static int run_format(const struct sample_opts *o, int format, const char *dir, 
 	if (format == SAMPLE_GOODBOOKS && o->goodbooks_by_book && o->order < 0)
 		c.order = SAMPLE_ORDER_ITEM;
 	c.user_cached = UINT32_MAX;
-	c.t0 = now();
+	c.t0 = clock_now();
 	progress_start(&c.prog, c.f->name, 0, log_verbosity() < LOG_NORMAL);
 
 	int err = build(&c);
@@ -238,7 +231,7 @@ static int run_format(const struct sample_opts *o, int format, const char *dir, 
 	progress_end(&c.prog);
 	if (!err)
 		log_debug("%s: %" PRIu64 " lines (%" PRIu64 " ratings) in %.2f s", c.f->name,
-			  c.st.lines, c.st.ratings, now() - c.t0);
+			  c.st.lines, c.st.ratings, clock_now() - c.t0);
 	teardown(&c);
 	return err;
 }

@@ -1,6 +1,7 @@
 #include "gzline.h"
 
 #include "bigmem.h"
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define INBUF (1u << 20)
@@ -187,14 +187,6 @@ static int fill(struct gzl *z, struct slot *s)
 	return rc;
 }
 
-static double clock_seconds(clockid_t clk)
-{
-	struct timespec ts;
-	if (clock_gettime(clk, &ts) != 0)
-		return 0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void *producer(void *arg)
 {
 	struct gzl *z = arg;
@@ -204,10 +196,10 @@ static void *producer(void *arg)
 		 * that each wake-up inflates two chunks (a wake-up costs more
 		 * than the wait it saves on a busy machine). */
 		if (z->filled == GZL_SLOTS) {
-			z->wait_from = clock_seconds(CLOCK_MONOTONIC);
+			z->wait_from = clock_now();
 			while (z->filled > GZL_SLOTS - 2 && !z->stop)
 				pthread_cond_wait(&z->can_fill, &z->mu);
-			z->waited += clock_seconds(CLOCK_MONOTONIC) - z->wait_from;
+			z->waited += clock_now() - z->wait_from;
 			z->wait_from = 0;
 		}
 		if (z->stop)
@@ -642,7 +634,7 @@ double gzl_reader_waited(struct gzl *z)
 	pthread_mutex_lock(&z->mu);
 	double s = z->waited;
 	if (z->wait_from > 0)
-		s += clock_seconds(CLOCK_MONOTONIC) - z->wait_from;
+		s += clock_now() - z->wait_from;
 	pthread_mutex_unlock(&z->mu);
 	return s;
 }

@@ -1,27 +1,20 @@
 #include "progress.h"
 
+#include "clock.h"
 #include "log.h"
 
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #define TICK_MASK 4095u /* look at the clock every 4096 calls */
 #define REDRAW 0.5      /* seconds between redraws */
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void progress_start(struct progress *p, const char *label, uint64_t total, int quiet)
 {
 	*p = (struct progress){.label = label, .total = total};
 	p->on = !quiet && isatty(STDERR_FILENO);
 	if (p->on)
-		p->start = p->last = now();
+		p->start = p->last = clock_now();
 }
 
 /* "12.4M" style counts keep the line short and steady. */
@@ -63,7 +56,7 @@ void progress_tick(struct progress *p, uint64_t rows, uint64_t bytes)
 	p->bytes = bytes;
 	if ((++p->tick & TICK_MASK) != 0)
 		return;
-	double t = now();
+	double t = clock_now();
 	if (t - p->last < REDRAW)
 		return;
 	p->last = t;

@@ -1,6 +1,7 @@
 #include "train_blend.h"
 
 #include "buf.h"
+#include "clock.h"
 #include "train_decay.h"
 #include "err.h"
 #include "glm.h"
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The ridge on the members' weights, per holdout rating: a 1% shrinkage
  * of a weight next to the error of a prediction (about 0.8 per rating on
@@ -109,13 +109,6 @@ struct blend_run {
 	struct keys keys;            /* users.csv, items.csv */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static uint64_t mix64(uint64_t z)
 {
 	z += 0x9e3779b97f4a7c15ULL;
@@ -174,7 +167,7 @@ static int train_one(struct blend_run *r, int j, const struct tdata *d, FILE *f)
 	int err = model_new(m, model_ops_of(mc->kind), mc, d, (uint32_t)j);
 	struct model *one[1] = {m};
 	for (uint32_t e = 0; !err && e < mc->epochs; e++) {
-		double t0 = now(), loss;
+		double t0 = clock_now(), loss;
 		struct evalres ev;
 		err = m->ops->epoch(m, e, &loss);
 		if (err)
@@ -187,7 +180,7 @@ static int train_one(struct blend_run *r, int j, const struct tdata *d, FILE *f)
 		err = eval_valid(one, 1, d, 0, mc->relevant, mc->threads, &ev);
 		if (err)
 			break;
-		double secs = now() - t0;
+		double secs = clock_now() - t0;
 		metrics_row(f, e, loss, &ev, secs, j);
 		log_info("blend member %d (%s) epoch %u: train_loss %.4f valid_rmse %.4f (%.3f s)", j,
 			 m->ops->name, e, loss, ev.rmse, secs);

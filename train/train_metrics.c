@@ -1,5 +1,6 @@
 #include "train_metrics.h"
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 #include "model_bias.h"
@@ -11,7 +12,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct part {
 	double loss, se, ae, hits;
@@ -464,13 +464,6 @@ done:
 	score_buf_free(&s.sb);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The top k candidates by one score per item (ties: lower id first). */
 static uint32_t top_of(const float *score, const uint32_t *trained, uint64_t ni, uint32_t k,
 		       struct hit *heap, uint32_t *top)
@@ -515,7 +508,7 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 {
 	const struct glr *g = d->g;
 	uint64_t ni = d->n_items, n_cat = 0, n_users = 0;
-	double t0 = now();
+	double t0 = clock_now();
 	int err = GL_ENOMEM;
 	struct rank_part *parts = calloc(threads, sizeof *parts);
 	uint32_t *trained = calloc(ni + 1, sizeof *trained), *users = malloc((d->n_users + 1) * 4);
@@ -591,7 +584,7 @@ static int rank_run(struct model *const *ms, uint32_t nm, const float *score,
 	r->ndcg = sum.ndcg / nu;
 	r->hit_rate = sum.hit / nu;
 	r->coverage = n_cat ? (double)covered / (double)n_cat : NAN;
-	r->rank_seconds = now() - t0;
+	r->rank_seconds = clock_now() - t0;
 done:
 	for (uint32_t t = 0; parts && t < threads; t++)
 		free(parts[t].cov);

@@ -1,5 +1,6 @@
 #include "trainer.h"
 
+#include "clock.h"
 #include "train_decay.h"
 #include "err.h"
 #include "glm.h"
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* The outputs, committed as a set in this order. */
 enum { OUT_MODEL, OUT_METRICS, OUT_SUMMARY, OUT_PREDS, OUT_N };
@@ -32,21 +32,9 @@ struct run {
 	struct keys keys; /* users.csv, items.csv */
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* CPU seconds of the whole process (every thread): steadier than the wall
  * clock when other work shares the machine. */
-static double cpu_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
+static double cpu_now(void) { return clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
 
 static char *join(const char *dir, const char *name)
 {
@@ -120,18 +108,18 @@ static int train_member(struct run *r, uint32_t j)
 		}
 	}
 	for (uint32_t e = 0; e < c->epochs; e++) {
-		double t0 = now(), c0 = cpu_now(), train_loss;
+		double t0 = clock_now(), c0 = cpu_now(), train_loss;
 		struct evalres ev;
 		err = m->ops->epoch(m, e, &train_loss);
 		if (err)
 			goto done;
 		model_settle(m);
-		double t1 = now(), c1 = cpu_now();
+		double t1 = clock_now(), c1 = cpu_now();
 		/* metrics.csv has no ranking columns: rank_k 0 skips the sort */
 		err = eval_valid(one, 1, &r->d, 0, c->relevant, c->threads, &ev);
 		if (err)
 			goto done;
-		double secs = now() - t0;
+		double secs = clock_now() - t0;
 		metrics_row(r, e, train_loss, &ev, secs, j);
 		/* The training pass and the validation pass timed apart: the
 		 * first is the speed of the model (bench/train.sh reads it). */
